@@ -1,0 +1,32 @@
+# The two commands: `make up` runs the whole cluster locally, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help up down test install infra status lock
+
+help:
+	@echo "make up      install what is missing, start everything, print the gateway URL"
+	@echo "make test    install what is missing, start the servers, run lint, types and tests"
+	@echo "make down    stop what 'make up' started"
+	@echo "make status  which local servers are up"
+
+up:
+	@bash scripts/up.sh
+
+down:
+	@bash scripts/down.sh
+
+test:
+	@bash scripts/test.sh $(PYTEST_ARGS)
+
+install:
+	@bash scripts/install.sh
+
+infra: install
+	@bash scripts/infra.sh up
+
+status:
+	@bash scripts/infra.sh status
+
+lock:
+	@source scripts/lib.sh && "$$UV" lock

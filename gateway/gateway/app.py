@@ -1,0 +1,63 @@
+"""The gateway's Flask application factory: `create_app()` is what gunicorn serves."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, Response, g, request
+
+from gateway import health, problems
+from gateway.bootstrap import Dependencies, bootstrap
+from gateway.outbox_relay import start_relay
+from gateway.settings import GatewaySettings
+from jaryo_shared.logs import (
+    bind_correlation_id,
+    configure_logging,
+    new_correlation_id,
+    unbind_correlation_id,
+)
+
+CORRELATION_HEADER = "X-Correlation-ID"
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def create_app(
+    settings: GatewaySettings | None = None,
+    dependencies: Dependencies | None = None,
+    *,
+    run_relay: bool = True,
+) -> Flask:
+    settings = settings or GatewaySettings()
+    configure_logging(settings.service_name, settings.log_level)
+    deps = dependencies or bootstrap(settings)
+
+    app = Flask(__name__)
+    app.extensions["jaryo"] = deps
+    problems.init_app(app)
+    _bind_correlation_id(app)
+    app.register_blueprint(health.blueprint)
+    if run_relay:
+        start_relay(deps)
+    return app
+
+
+def _bind_correlation_id(app: Flask) -> None:
+    """Every request gets a correlation id (the client's, if it sent a sane one) that its logs
+    and every event it causes carry."""
+
+    @app.before_request
+    def bind() -> None:
+        offered = request.headers.get(CORRELATION_HEADER, "")
+        g.correlation_id = offered if _SAFE_ID.fullmatch(offered) else new_correlation_id()
+        g.correlation_token = bind_correlation_id(g.correlation_id)
+
+    @app.after_request
+    def echo(response: Response) -> Response:
+        response.headers[CORRELATION_HEADER] = g.get("correlation_id", "")
+        return response
+
+    @app.teardown_request
+    def unbind(_exc: BaseException | None) -> None:
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            unbind_correlation_id(token)

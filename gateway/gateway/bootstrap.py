@@ -1,0 +1,49 @@
+"""Wires the gateway's collaborators, in one place, when the app is created (never at import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kombu import Connection
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from gateway.settings import GatewaySettings
+from jaryo_shared import database, health, messaging, objectstore
+from jaryo_shared.clock import Clock, SystemClock
+from jaryo_shared.topology import Topology
+
+
+@dataclass
+class Dependencies:
+    settings: GatewaySettings
+    mongo: MongoClient
+    db: Database
+    store: objectstore.ObjectStore
+    broker: Connection
+    publisher: messaging.Publisher
+    clock: Clock = field(default_factory=SystemClock)
+
+    def readiness_checks(self) -> dict[str, health.Check]:
+        return {
+            "mongodb": health.mongodb_check(self.mongo),
+            "rabbitmq": health.rabbitmq_check(self.settings.amqp_url),
+            "s3": health.s3_check(self.store, self.settings.bucket_staging),
+        }
+
+    def close(self) -> None:
+        self.publisher.close()
+        self.mongo.close()
+
+
+def bootstrap(settings: GatewaySettings) -> Dependencies:
+    mongo = database.connect(settings)
+    broker = messaging.connect(settings)
+    return Dependencies(
+        settings=settings,
+        mongo=mongo,
+        db=database.database(mongo, settings),
+        store=objectstore.ObjectStore(objectstore.client(settings)),
+        broker=broker,
+        publisher=messaging.Publisher(broker, Topology(settings)),
+    )

@@ -1,0 +1,71 @@
+"""RFC 9457 problem details: the one JSON shape of every error, and the one table that maps
+exceptions to status codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, json, request
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_TYPE_BASE = "https://jaryo.dev/problems/"
+MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    """An error the client can act on. `slug` names the problem type."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+        self.headers: dict[str, str] = {}
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "instance": request.path,
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extensions)
+    response = Response(json.dumps(body), status=status, mimetype=MEDIA_TYPE)
+    response.headers.update(headers or {})
+    return response
+
+
+def _from_problem(exc: Problem) -> Response:
+    return problem_response(
+        exc.status, exc.slug, exc.title, exc.detail, exc.headers, **exc.extensions
+    )
+
+
+def _from_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    slug = (exc.name or "error").lower().replace(" ", "-")
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    return problem_response(status, slug, exc.name or "Error", exc.description, headers)
+
+
+def _from_unexpected(exc: Exception) -> Response:
+    return problem_response(500, "internal-error", "Internal server error")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(Problem, _from_problem)
+    app.register_error_handler(HTTPException, _from_http_exception)
+    app.register_error_handler(Exception, _from_unexpected)

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Installs whatever is missing: Debian packages, uv, FerretDB and SeaweedFS binaries (built from
+# the Go module proxy and cached outside the repo, keyed by version), and the Python environment.
+# Idempotent: a warm machine passes through in seconds.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+APT_PACKAGES=(rabbitmq-server tesseract-ocr tesseract-ocr-kor tesseract-ocr-eng)
+
+install_debian_packages() {
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  say "installing Debian packages: ${missing[*]}"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  # Keep the package from starting its own default node: we run ours under .data/.
+  local policy=/usr/sbin/policy-rc.d created_policy=""
+  if [ ! -e $policy ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee $policy >/dev/null && $sudo chmod +x $policy
+    created_policy=1
+  fi
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  [ -z "$created_policy" ] || $sudo rm -f $policy
+  stop_default_rabbitmq_node
+}
+
+stop_default_rabbitmq_node() {
+  # If the package did start the default node anyway, it would hold port 5672.
+  local default_node="rabbit@$(hostname -s)"
+  if "$RABBITMQ_BIN/rabbitmqctl" -n "$default_node" -q status >/dev/null 2>&1; then
+    say "stopping the default RabbitMQ node $default_node started by the package"
+    "$RABBITMQ_BIN/rabbitmqctl" -n "$default_node" stop || true
+  fi
+}
+
+install_uv() {
+  [ -x "$UV" ] && return
+  say "installing uv $UV_VERSION into $CACHE_DIR"
+  python3 -m venv "$CACHE_DIR/uv-$UV_VERSION"
+  "$CACHE_DIR/uv-$UV_VERSION/bin/pip" install -q "uv==$UV_VERSION"
+}
+
+install_ferretdb() {
+  [ -x "$FERRETDB" ] && return
+  say "building FerretDB $FERRETDB_VERSION (first time only, ~2 min)"
+  # `go install ...@v1.24.2` builds a binary that panics at start-up: the module lacks the
+  # build/version/version.txt that FerretDB's own build generates. So build the module source
+  # from the Go module proxy with that one file written, as `task gen-version` would.
+  local module src
+  module=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
+  src=$(mktemp -d)
+  cp -r "$module/." "$src" && chmod -R u+w "$src"
+  echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
+  mkdir -p "$BIN_DIR"
+  (cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$FERRETDB.partial" ./cmd/ferretdb)
+  mv "$FERRETDB.partial" "$FERRETDB"
+  rm -rf "$src"
+}
+
+install_seaweedfs() {
+  [ -x "$WEED" ] && return
+  say "building SeaweedFS $SEAWEEDFS_VERSION (first time only, several minutes)"
+  mkdir -p "$BIN_DIR"
+  (cd "$JARYO_ROOT/scripts/tools/seaweedfs" \
+    && CGO_ENABLED=0 go build -trimpath -o "$WEED.partial" github.com/seaweedfs/seaweedfs/weed)
+  mv "$WEED.partial" "$WEED"
+}
+
+install_python_env() {
+  say "syncing the Python environment (uv.lock)"
+  (cd "$JARYO_ROOT" && "$UV" sync --frozen --all-packages --quiet)
+}
+
+command -v go >/dev/null || die "Go is required to build FerretDB and SeaweedFS"
+install_debian_packages
+install_uv
+install_ferretdb
+install_seaweedfs
+install_python_env
+say "everything is installed"

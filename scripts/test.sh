@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `make test`: install what is missing, start the servers the tests need, lint, type-check and
+# run the whole suite. Exits non-zero on any failure. Servers are left running for the next run.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+bash "$JARYO_ROOT/scripts/install.sh"
+bash "$JARYO_ROOT/scripts/infra.sh" up
+cd "$JARYO_ROOT"
+bin=$UV_PROJECT_ENVIRONMENT/bin
+say "ruff"
+"$bin/ruff" check .
+"$bin/ruff" format --check .
+say "mypy"
+"$bin/mypy"
+say "pytest"
+exec "$bin/pytest" "$@"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `make up`: install what is missing, start the servers, provision them, then run the gateway
+# and the four workers in the foreground with prefixed logs. Ctrl-C or `make down` stops them.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+bash "$JARYO_ROOT/scripts/install.sh"
+bash "$JARYO_ROOT/scripts/infra.sh" up
+cd "$JARYO_ROOT"
+"$UV_PROJECT_ENVIRONMENT/bin/python" scripts/provision.py
+export JARYO_GATEWAY_BIND=127.0.0.1:$GATEWAY_PORT
+export PATH=$UV_PROJECT_ENVIRONMENT/bin:$PATH
+say "Jaryo gateway: http://127.0.0.1:$GATEWAY_PORT  (readiness: /readyz; stop: make down)"
+echo $$ >"$RUN_DIR/cluster.pid"
+exec honcho --procfile Procfile start

@@ -1,0 +1,43 @@
+"""MongoDB access (pymongo) and the indexes of Jaryo's collections.
+
+Locally the server is FerretDB on SQLite, so nothing here relies on transactions, TTL indexes,
+change streams or $lookup.
+"""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
+from pymongo.database import Database
+
+from jaryo_shared.settings import Settings
+
+INDEXES: dict[str, list[IndexModel]] = {
+    "users": [IndexModel([("username", ASCENDING)], unique=True, name="username_unique")],
+    "uploads": [
+        IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="by_user_newest"),
+        IndexModel([("outbox.published", ASCENDING)], name="outbox_pending"),
+    ],
+    "images": [IndexModel([("upload_id", ASCENDING), ("index", ASCENDING)], name="by_upload")],
+    "decks": [
+        IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="by_user_newest")
+    ],
+}
+
+
+def connect(settings: Settings) -> MongoClient:
+    return MongoClient(
+        settings.mongo_url,
+        serverSelectionTimeoutMS=settings.mongo_timeout_ms,
+        connectTimeoutMS=settings.mongo_timeout_ms,
+        tz_aware=True,
+        appname=settings.service_name,
+    )
+
+
+def database(client: MongoClient, settings: Settings) -> Database:
+    return client[settings.mongo_db]
+
+
+def ensure_indexes(db: Database) -> None:
+    for collection, indexes in INDEXES.items():
+        db[collection].create_indexes(indexes)

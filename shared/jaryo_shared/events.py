@@ -1,0 +1,138 @@
+"""The public event contract: a CloudEvents 1.0 envelope around versioned pydantic payloads.
+
+Other teams consume these events. Additive changes keep a type's version; anything else is a new
+type (`....v2`) published side by side until consumers have moved (docs/events.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+TYPE_PREFIX = "jaryo."
+CONTENT_TYPE = "application/cloudevents+json"
+
+
+class Payload(BaseModel):
+    """Base of every event payload. `event_type` names it on the wire."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    event_type: ClassVar[str]
+
+    @classmethod
+    def routing_key(cls) -> str:
+        return cls.event_type.removeprefix(TYPE_PREFIX)
+
+
+ImageType = Literal[
+    "eng-printed", "eng-handwritten", "kor-printed", "kor-handwritten", "mixed-printed"
+]
+
+
+class ReceivedImage(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    image_id: str
+    image_name: str = Field(description="the sanitised, unique-in-upload file name")
+    staging_key: str = Field(description="object key in the staging bucket")
+    size: int = Field(ge=0)
+
+
+class UploadReceived(Payload):
+    """A person's images are staged and their documents written: start storing and reading."""
+
+    event_type: ClassVar[str] = "jaryo.upload.received.v1"
+    upload_id: str
+    user_id: str
+    image_type: ImageType
+    images: list[ReceivedImage]
+
+
+class ImageStored(Payload):
+    """One image is normalised and kept in the durable images bucket."""
+
+    event_type: ClassVar[str] = "jaryo.image.stored.v1"
+    upload_id: str
+    user_id: str
+    image_id: str
+    image_path: str
+    width: int
+    height: int
+    sha256: str
+
+
+class ImageRejected(Payload):
+    """One image could not be decoded or broke a limit; `reason` says why."""
+
+    event_type: ClassVar[str] = "jaryo.image.rejected.v1"
+    upload_id: str
+    user_id: str
+    image_id: str
+    reason: str
+
+
+EVENT_TYPES: dict[str, type[Payload]] = {
+    cls.event_type: cls for cls in (UploadReceived, ImageStored, ImageRejected)
+}
+
+
+class Envelope(BaseModel):
+    """CloudEvents 1.0 structured-mode envelope; `correlationid` is an extension attribute."""
+
+    model_config = ConfigDict(frozen=True)
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    source: str
+    type: str
+    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    subject: str | None = None
+    datacontenttype: Literal["application/json"] = "application/json"
+    correlationid: str | None = None
+    data: dict[str, Any]
+
+    @property
+    def routing_key(self) -> str:
+        return self.type.removeprefix(TYPE_PREFIX)
+
+
+class UnknownEventError(ValueError):
+    pass
+
+
+def wrap(
+    payload: Payload,
+    *,
+    source: str,
+    subject: str | None = None,
+    correlation_id: str | None = None,
+    event_id: str | None = None,
+) -> Envelope:
+    """Put a payload in its envelope. A fixed `event_id` makes a re-publish recognisable."""
+    fields: dict[str, Any] = {
+        "source": source,
+        "type": payload.event_type,
+        "subject": subject,
+        "correlationid": correlation_id,
+        "data": payload.model_dump(mode="json"),
+    }
+    if event_id:
+        fields["id"] = event_id
+    return Envelope(**fields)
+
+
+def parse(body: bytes | str) -> tuple[Envelope, Payload]:
+    """Read an envelope and its payload; ValueError if either is malformed or unknown."""
+    try:
+        envelope = Envelope.model_validate_json(body)
+    except ValidationError as exc:
+        raise ValueError(f"not a Jaryo event envelope: {exc}") from exc
+    model = EVENT_TYPES.get(envelope.type)
+    if model is None:
+        raise UnknownEventError(f"unknown event type {envelope.type!r}")
+    try:
+        return envelope, model.model_validate(envelope.data)
+    except ValidationError as exc:
+        raise ValueError(f"malformed {envelope.type} payload: {exc}") from exc

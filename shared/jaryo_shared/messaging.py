@@ -1,0 +1,150 @@
+"""Publishing events with broker confirms, and consuming a service's queue with manual acks.
+
+A handler that raises `PermanentError` has its message dead-lettered at once; any other exception
+is treated as transient: the message is requeued and retried until the queue's delivery limit
+dead-letters it. A message is acked only after its handler returned, so its work is durable.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from kombu import Connection, Consumer, Producer, Queue
+from kombu.mixins import ConsumerMixin
+from kombu.transport.base import Message
+
+from jaryo_shared import events
+from jaryo_shared.logs import correlation
+from jaryo_shared.settings import Settings
+from jaryo_shared.topology import Topology
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[events.Envelope, events.Payload], None]
+
+
+class PermanentError(Exception):
+    """The message can never succeed; dead-letter it now instead of retrying."""
+
+
+def connect(settings: Settings) -> Connection:
+    """A broker connection whose publishes wait for the broker's confirm."""
+    return Connection(
+        settings.amqp_url,
+        transport_options={"confirm_publish": True},
+        connect_timeout=5,
+        heartbeat=30,
+    )
+
+
+class Publisher:
+    """Publishes envelopes to the events exchange; returns only once the broker confirmed."""
+
+    def __init__(self, connection: Connection, topology: Topology) -> None:
+        self._connection = connection
+        self._exchange = topology.exchange
+        self._lock = threading.Lock()  # a kombu channel must not be shared between threads
+        self._producer: Producer | None = None
+
+    def publish(self, envelope: events.Envelope) -> None:
+        with self._lock:
+            if self._producer is None:
+                self._producer = Producer(self._connection.default_channel, self._exchange)
+            self._connection.ensure(
+                self._producer,
+                self._producer.publish,
+                max_retries=3,
+                interval_start=0.2,
+                interval_step=0.5,
+            )(
+                envelope.model_dump_json().encode(),
+                routing_key=envelope.routing_key,
+                content_type=events.CONTENT_TYPE,
+                content_encoding="utf-8",
+                delivery_mode=2,
+                message_id=envelope.id,
+                headers={"correlation_id": envelope.correlationid or ""},
+                declare=[self._exchange],
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._producer = None
+            self._connection.release()
+
+
+class Worker(ConsumerMixin):
+    """Consumes one queue, dispatching each event to the handler for its type."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        queue: Queue,
+        handlers: dict[str, Handler],
+        *,
+        prefetch: int = 1,
+        retry_delay_seconds: float = 1.0,
+    ) -> None:
+        self.connection = connection
+        self.queue = queue
+        self.handlers = handlers
+        self.prefetch = prefetch
+        self.retry_delay_seconds = retry_delay_seconds
+        self.handled = 0
+
+    def get_consumers(self, consumer_cls: type[Consumer], channel: object) -> list[Consumer]:
+        return [
+            consumer_cls(  # type: ignore[call-arg]  # ConsumerMixin binds the channel
+                queues=[self.queue],
+                on_message=self.on_message,
+                prefetch_count=self.prefetch,
+            )
+        ]
+
+    def stop(self) -> None:
+        """Finish the message in hand, then return from `run()` (safe from a signal handler)."""
+        self.should_stop = True
+
+    def on_message(self, message: Message) -> None:
+        try:
+            envelope, payload = events.parse(message.body)
+        except ValueError as exc:
+            log.error("dead-lettering an unreadable message: %s", exc)
+            message.reject(requeue=False)
+            return
+        handler = self.handlers.get(envelope.type)
+        with correlation(envelope.correlationid):
+            if handler is None:
+                log.error("no handler for %s; dead-lettering it", envelope.type)
+                message.reject(requeue=False)
+                return
+            self._dispatch(handler, envelope, payload, message)
+
+    def _dispatch(
+        self,
+        handler: Handler,
+        envelope: events.Envelope,
+        payload: events.Payload,
+        message: Message,
+    ) -> None:
+        deliveries = int((message.headers or {}).get("x-delivery-count", 0)) + 1
+        try:
+            handler(envelope, payload)
+        except PermanentError as exc:
+            log.error("%s %s failed for good: %s", envelope.type, envelope.id, exc)
+            message.reject(requeue=False)
+        except Exception:
+            log.exception(
+                "%s %s failed (delivery %d); it will be retried",
+                envelope.type,
+                envelope.id,
+                deliveries,
+            )
+            time.sleep(self.retry_delay_seconds)
+            message.requeue()
+        else:
+            message.ack()
+            self.handled += 1

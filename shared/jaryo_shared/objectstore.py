@@ -1,0 +1,106 @@
+"""S3 object storage behind a narrow interface, spoken through the `minio` SDK.
+
+Nothing here depends on which S3 server answers (SeaweedFS locally, anything S3 elsewhere).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import BinaryIO
+
+import urllib3
+from minio import Minio
+from minio.error import S3Error
+
+from jaryo_shared.settings import Settings
+
+PART_SIZE = 8 * 1024 * 1024  # streamed uploads go up in parts of this size
+_MISSING = {"NoSuchKey", "NoSuchBucket", "NoSuchObject"}
+
+
+def client(settings: Settings) -> Minio:
+    # The SDK's default pool waits minutes on a dead server; fail fast and let callers retry.
+    http = urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=3.0, read=60.0),
+        retries=urllib3.Retry(total=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
+        maxsize=16,
+    )
+    return Minio(
+        settings.s3_endpoint,
+        access_key=settings.s3_access_key.get_secret_value(),
+        secret_key=settings.s3_secret_key.get_secret_value(),
+        secure=settings.s3_secure,
+        region=settings.s3_region,
+        http_client=http,
+    )
+
+
+class ObjectStore:
+    def __init__(self, minio: Minio) -> None:
+        self._minio = minio
+
+    def ensure_buckets(self, names: list[str]) -> None:
+        for name in names:
+            if not self._minio.bucket_exists(name):
+                self._minio.make_bucket(name)
+
+    def ping(self, bucket: str) -> None:
+        """Raise unless the server answers and the bucket exists."""
+        if not self._minio.bucket_exists(bucket):
+            raise LookupError(f"bucket {bucket} does not exist")
+
+    def put_stream(
+        self,
+        bucket: str,
+        key: str,
+        stream: BinaryIO,
+        *,
+        length: int = -1,
+        content_type: str = "application/octet-stream",
+    ) -> None:
+        """Store a stream without holding it whole in memory (multipart when length is -1)."""
+        self._minio.put_object(
+            bucket, key, stream, length, content_type=content_type, part_size=PART_SIZE
+        )
+
+    def put_bytes(
+        self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> None:
+        self._minio.put_object(bucket, key, io.BytesIO(data), len(data), content_type=content_type)
+
+    def get_bytes(self, bucket: str, key: str) -> bytes:
+        response = self._minio.get_object(bucket, key)
+        try:
+            return response.read()
+        finally:
+            response.close()
+            response.release_conn()
+
+    def size(self, bucket: str, key: str) -> int | None:
+        """The object's size, or None if there is no such object."""
+        try:
+            return self._minio.stat_object(bucket, key).size
+        except S3Error as exc:
+            if exc.code in _MISSING:
+                return None
+            raise
+
+    def keys(self, bucket: str, prefix: str = "") -> Iterator[str]:
+        for obj in self._minio.list_objects(bucket, prefix=prefix, recursive=True):
+            if obj.object_name is not None:
+                yield obj.object_name
+
+    def delete(self, bucket: str, key: str) -> None:
+        self._minio.remove_object(bucket, key)
+
+    def delete_prefix(self, bucket: str, prefix: str) -> int:
+        deleted = 0
+        for key in list(self.keys(bucket, prefix)):
+            self.delete(bucket, key)
+            deleted += 1
+        return deleted
+
+    def presigned_get(self, bucket: str, key: str, expires: timedelta) -> str:
+        return self._minio.presigned_get_object(bucket, key, expires=expires)

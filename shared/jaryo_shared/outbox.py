@@ -1,0 +1,88 @@
+"""The transactional outbox, kept inside the document that caused the events.
+
+FerretDB has no transactions, so a document and the events it owes are written in one
+`insert_one`/`update_one`: `outbox` holds the pending envelopes and `outbox_pending` flags the
+document for the relay. Events are published at least once; consumers are idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.collection import Collection
+
+from jaryo_shared import events
+from jaryo_shared.clock import Clock
+from jaryo_shared.messaging import Publisher
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 30
+
+
+def pending(*envelopes: events.Envelope, now: datetime) -> dict[str, Any]:
+    """Fields to merge into a new document so it owes these events. The writer claims them for
+    a while, since it flushes them itself right after writing; the relay is the fallback."""
+    return {
+        "outbox": [{"id": e.id, "envelope": e.model_dump(mode="json")} for e in envelopes],
+        "outbox_pending": bool(envelopes),
+        "outbox_claimed_until": now + timedelta(seconds=CLAIM_SECONDS),
+    }
+
+
+def push(*envelopes: events.Envelope) -> dict[str, Any]:
+    """An update that adds events to an existing document's outbox."""
+    return {
+        "$push": {
+            "outbox": {
+                "$each": [{"id": e.id, "envelope": e.model_dump(mode="json")} for e in envelopes]
+            }
+        },
+        "$set": {"outbox_pending": True},
+    }
+
+
+def flush(collection: Collection, document_id: Any, publisher: Publisher) -> int:
+    """Publish what one document owes and clear it from its outbox; returns how many."""
+    document = collection.find_one({"_id": document_id}, {"outbox": 1})
+    if document is None:
+        return 0
+    published = 0
+    for entry in document.get("outbox") or []:
+        publisher.publish(events.Envelope.model_validate(entry["envelope"]))
+        # Pull by whole value: FerretDB 1.x's $pull does not take a query condition.
+        collection.update_one({"_id": document_id}, {"$pull": {"outbox": entry}})
+        published += 1
+    # Only clear the flag if nothing was pushed meanwhile.
+    collection.update_one(
+        {"_id": document_id, "outbox": {"$size": 0}},
+        {"$set": {"outbox_pending": False, "outbox_claimed_until": None}},
+    )
+    return published
+
+
+def relay_once(collection: Collection, publisher: Publisher, clock: Clock) -> int:
+    """Publish every pending outbox in the collection, claiming each document so that relays in
+    other processes skip it meanwhile. A failed publish leaves the events for the next pass."""
+    published = 0
+    while True:
+        now = clock.now()
+        document = _claim(collection, now, now + timedelta(seconds=CLAIM_SECONDS))
+        if document is None:
+            return published
+        published += flush(collection, document["_id"], publisher)
+
+
+# FerretDB 1.x implements no projection ("fields") in findAndModify: take the whole document.
+def _claim(collection: Collection, now: datetime, until: datetime) -> dict[str, Any] | None:
+    return collection.find_one_and_update(
+        {
+            "outbox_pending": True,
+            "$or": [{"outbox_claimed_until": None}, {"outbox_claimed_until": {"$lt": now}}],
+        },
+        {"$set": {"outbox_claimed_until": until}},
+        return_document=ReturnDocument.AFTER,
+    )

@@ -1,0 +1,44 @@
+"""Running a worker service: logs, metrics port, the consume loop, clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+from prometheus_client import start_http_server
+
+from jaryo_shared import messaging
+from jaryo_shared.logs import configure_logging
+from jaryo_shared.settings import Settings
+from jaryo_shared.topology import Topology
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(settings: Settings, service: str, handlers: dict[str, messaging.Handler]) -> None:
+    """Consume the service's queue until SIGTERM/SIGINT; the message in hand is finished first."""
+    configure_logging(settings.service_name, settings.log_level)
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr="0.0.0.0")  # noqa: S104 - scraped in-cluster
+    topology = Topology(settings)
+    with messaging.connect(settings) as connection:
+        worker = messaging.Worker(
+            connection,
+            topology.queue(service),
+            handlers,
+            prefetch=settings.prefetch,
+            retry_delay_seconds=settings.retry_delay_seconds,
+        )
+
+        def stop(signum: int, _frame: object) -> None:
+            log.info(
+                "received %s: finishing the message in hand, then stopping",
+                signal.Signals(signum).name,
+            )
+            worker.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        log.info("%s consuming %s", settings.service_name, topology.queue_name(service))
+        worker.run()
+    log.info("%s stopped", settings.service_name)

@@ -1,0 +1,148 @@
+"""What the storage service does with an `upload.received` event: for each image, decode and
+normalise it, keep it and its thumbnail in the durable bucket, and record the outcome.
+
+Redelivery is safe: an image already stored or rejected is not processed again, and the events
+it owes are published from its outbox until they are confirmed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from jaryo_shared import events, outbox
+from jaryo_shared.keys import thumbnail_key
+from storage_service.bootstrap import Dependencies
+from storage_service.normalise import ImageRejected, NormalisedImage, normalise
+
+log = logging.getLogger(__name__)
+
+SOURCE = "jaryo/storage-service"
+FINISHED = ("stored", "rejected")
+
+
+def handle_upload_received(
+    deps: Dependencies, envelope: events.Envelope, event: events.UploadReceived
+) -> None:
+    for image in event.images:
+        store_image(deps, envelope, event, image)
+
+
+def store_image(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    event: events.UploadReceived,
+    image: events.ReceivedImage,
+) -> None:
+    images = deps.db.images
+    doc = images.find_one({"_id": image.image_id, "upload_id": event.upload_id})
+    if doc is None:
+        log.warning(
+            "image %s of upload %s has no document; skipping", image.image_id, event.upload_id
+        )
+        return
+    if doc.get("storage", {}).get("status") not in FINISHED:
+        _process(deps, envelope, event, doc)
+    outbox.flush(images, image.image_id, deps.publisher)
+
+
+def _process(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    event: events.UploadReceived,
+    doc: dict[str, Any],
+) -> None:
+    settings = deps.settings
+    size = deps.store.size(settings.bucket_staging, doc["staging_key"])
+    if size is None:
+        _reject(deps, envelope, event, doc, "the staged file is gone (it expired before storage)")
+        return
+    raw = deps.store.get_bytes(settings.bucket_staging, doc["staging_key"])
+    try:
+        result = normalise(
+            raw, max_pixels=settings.max_image_pixels, thumbnail_size=settings.thumbnail_size
+        )
+    except ImageRejected as exc:
+        _reject(deps, envelope, event, doc, str(exc))
+        return
+    _keep(deps, envelope, event, doc, result)
+
+
+def _keep(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    event: events.UploadReceived,
+    doc: dict[str, Any],
+    result: NormalisedImage,
+) -> None:
+    settings = deps.settings
+    thumb_key = thumbnail_key(doc["user_id"], doc["upload_id"], doc["_id"])
+    deps.store.put_bytes(settings.bucket_images, doc["image_path"], result.data, result.media_type)
+    deps.store.put_bytes(settings.bucket_images, thumb_key, result.thumbnail, "image/webp")
+    stored = events.ImageStored(
+        upload_id=event.upload_id,
+        user_id=event.user_id,
+        image_id=doc["_id"],
+        image_path=doc["image_path"],
+        width=result.width,
+        height=result.height,
+        sha256=result.sha256,
+    )
+    _finish(
+        deps,
+        envelope,
+        doc,
+        stored,
+        {
+            "storage.status": "stored",
+            "storage.width": result.width,
+            "storage.height": result.height,
+            "storage.sha256": result.sha256,
+            "storage.size": len(result.data),
+            "storage.media_type": result.media_type,
+            "storage.thumbnail_path": thumb_key,
+            "storage.stored_at": deps.clock.now(),
+        },
+    )
+
+
+def _reject(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    event: events.UploadReceived,
+    doc: dict[str, Any],
+    reason: str,
+) -> None:
+    log.info("rejecting image %s: %s", doc["_id"], reason)
+    rejected = events.ImageRejected(
+        upload_id=event.upload_id, user_id=event.user_id, image_id=doc["_id"], reason=reason
+    )
+    _finish(
+        deps,
+        envelope,
+        doc,
+        rejected,
+        {
+            "storage.status": "rejected",
+            "storage.reason": reason,
+            "storage.stored_at": deps.clock.now(),
+        },
+    )
+
+
+def _finish(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    doc: dict[str, Any],
+    payload: events.Payload,
+    fields: dict[str, Any],
+) -> None:
+    """Record the outcome and the event it owes in one write (the image's outbox)."""
+    published = events.wrap(
+        payload, source=SOURCE, subject=doc["upload_id"], correlation_id=envelope.correlationid
+    )
+    update = outbox.push(published)
+    update["$set"].update(fields)
+    deps.db.images.update_one(
+        {"_id": doc["_id"], "storage.status": {"$nin": list(FINISHED)}}, update
+    )

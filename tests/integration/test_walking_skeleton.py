@@ -1,0 +1,157 @@
+"""The foundation's walking skeleton over the real broker, database and object store: an event
+the gateway publishes becomes a worker's write; a failing message is retried, then
+dead-lettered; readiness names what is down."""
+
+from __future__ import annotations
+
+import uuid
+from functools import partial
+
+import pytest
+
+from gateway.app import create_app
+from gateway.bootstrap import bootstrap as gateway_bootstrap
+from gateway.outbox_relay import relay_pass
+from gateway.settings import GatewaySettings
+from jaryo_shared import events, outbox
+from jaryo_shared.clock import SystemClock
+from jaryo_shared.keys import image_key
+from jaryo_shared.messaging import PermanentError
+from jaryo_shared.topology import Topology
+from storage_service.bootstrap import bootstrap as storage_bootstrap
+from storage_service.handlers import handle_upload_received
+from storage_service.settings import StorageSettings
+from tests.helpers import png_bytes, wait_until
+
+pytestmark = pytest.mark.integration
+
+
+def _received_upload(db, store, settings, *, user_id="u1"):
+    """Stage one PNG and write its Upload and Image documents, owing upload.received."""
+    upload_id, image_id = uuid.uuid4().hex, uuid.uuid4().hex
+    key = image_key(user_id, upload_id, "page.png")
+    data = png_bytes(120, 80)
+    store.put_bytes(settings.bucket_staging, key, data, "image/png")
+    event = events.UploadReceived(
+        upload_id=upload_id,
+        user_id=user_id,
+        image_type="mixed-printed",
+        images=[
+            events.ReceivedImage(
+                image_id=image_id, image_name="page.png", staging_key=key, size=len(data)
+            )
+        ],
+    )
+    envelope = events.wrap(
+        event, source="jaryo/gateway", subject=upload_id, correlation_id="corr-" + upload_id[:8]
+    )
+    db.images.insert_one(
+        {
+            "_id": image_id,
+            "upload_id": upload_id,
+            "user_id": user_id,
+            "index": 0,
+            "image_path": key,
+            "staging_key": key,
+            "image_name": "page.png",
+            "storage": {"status": "queued"},
+        }
+    )
+    # The request path's claim lapses at once, so the relay is what publishes it here.
+    db.uploads.insert_one(
+        {
+            "_id": upload_id,
+            "user_id": user_id,
+            "status": "processing",
+            **outbox.pending(envelope, now=SystemClock().now()),
+            "outbox_claimed_until": None,
+        }
+    )
+    return upload_id, image_id, envelope
+
+
+def test_event_published_by_gateway_is_written_to_database_by_storage_worker(
+    settings, db, store, run_worker
+):
+    gateway = gateway_bootstrap(GatewaySettings(**settings.model_dump()))
+    storage = storage_bootstrap(StorageSettings(**settings.model_dump()))
+    run_worker(
+        "storage", {events.UploadReceived.event_type: partial(handle_upload_received, storage)}
+    )
+    upload_id, image_id, _ = _received_upload(db, store, settings)
+
+    assert relay_pass(gateway) >= 1
+    assert db.uploads.find_one({"_id": upload_id})["outbox_pending"] is False
+
+    doc = wait_until(lambda: db.images.find_one({"_id": image_id, "storage.status": "stored"}))
+    assert (doc["storage"]["width"], doc["storage"]["height"]) == (120, 80)
+    assert store.size(settings.bucket_images, doc["image_path"]) == doc["storage"]["size"]
+    gateway.close()
+
+
+def test_failing_message_is_retried_then_dead_lettered_not_lost(
+    settings, publisher, run_worker, broker, purge_queues
+):
+    purge_queues()
+    attempts: list[str] = []
+
+    def always_fails(envelope, payload):
+        attempts.append(envelope.id)
+        raise RuntimeError("the handler's dependency is down")
+
+    run_worker("storage", {events.UploadReceived.event_type: always_fails})
+    envelope = events.wrap(
+        events.UploadReceived(upload_id="x", user_id="u", image_type="eng-printed", images=[]),
+        source="tests",
+    )
+    publisher.publish(envelope)
+
+    dead = Topology(settings).dead_letter_queue("storage")
+    message = wait_until(lambda: dead(broker.default_channel).get(no_ack=True), timeout=30)
+    assert events.parse(message.body)[0].id == envelope.id
+    # Delivered once, then redelivered up to the limit; never again after dead-lettering.
+    assert settings.delivery_limit <= len(attempts) <= settings.delivery_limit + 1
+    settled = len(attempts)
+    wait_until(lambda: dead(broker.default_channel).get(no_ack=True) is None, timeout=2)
+    assert len(attempts) == settled
+
+
+def test_permanent_failure_is_dead_lettered_without_retries(
+    settings, publisher, run_worker, broker, purge_queues
+):
+    purge_queues()
+    attempts: list[str] = []
+
+    def rejects(envelope, payload):
+        attempts.append(envelope.id)
+        raise PermanentError("this upload can never be stored")
+
+    run_worker("storage", {events.UploadReceived.event_type: rejects})
+    envelope = events.wrap(
+        events.UploadReceived(upload_id="y", user_id="u", image_type="eng-printed", images=[]),
+        source="tests",
+    )
+    publisher.publish(envelope)
+    dead = Topology(settings).dead_letter_queue("storage")
+    message = wait_until(lambda: dead(broker.default_channel).get(no_ack=True), timeout=30)
+    assert events.parse(message.body)[0].id == envelope.id
+    assert attempts == [envelope.id]
+
+
+def test_readyz_reports_every_server_ok(settings):
+    app = create_app(GatewaySettings(**settings.model_dump()), run_relay=False)
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["checks"] == {"mongodb": "ok", "rabbitmq": "ok", "s3": "ok"}
+
+
+def test_readyz_is_503_naming_the_object_store_when_it_is_unreachable(settings):
+    down = GatewaySettings(**{**settings.model_dump(), "s3_endpoint": "127.0.0.1:1"})
+    app = create_app(down, run_relay=False)
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert "s3" in body["detail"]
+    assert body["checks"]["s3"].startswith("down")
+    assert body["checks"]["mongodb"] == "ok"

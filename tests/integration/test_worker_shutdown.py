@@ -1,0 +1,51 @@
+"""Workers started as operators start them stop cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from jaryo_shared import messaging
+from jaryo_shared.topology import Topology
+from tests.helpers import wait_until
+
+pytestmark = pytest.mark.integration
+
+
+def _env(settings) -> dict[str, str]:
+    env = dict(os.environ)
+    for name, value in settings.model_dump(mode="json").items():
+        env[f"JARYO_{name.upper()}"] = str(value)
+    env["JARYO_S3_ACCESS_KEY"] = settings.s3_access_key.get_secret_value()
+    env["JARYO_S3_SECRET_KEY"] = settings.s3_secret_key.get_secret_value()
+    return env
+
+
+def _consumers(settings, service: str) -> int:
+    with messaging.connect(settings) as connection, connection.channel() as channel:
+        queue = Topology(settings).queue(service)(channel)
+        return queue.queue_declare(passive=True).consumer_count
+
+
+@pytest.mark.parametrize(
+    ("module", "service"),
+    [("storage_service", "storage"), ("ocr_service", "ocr"), ("deck_service", "deck"),
+     ("janitor", "janitor")],
+)
+def test_worker_consumes_its_queue_and_exits_cleanly_on_sigterm(settings, module, service):
+    worker = subprocess.Popen([sys.executable, "-m", module], env=_env(settings),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: _consumers(settings, service) == 1, timeout=30)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=15) == 0
+        wait_until(lambda: _consumers(settings, service) == 0, timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        output = worker.communicate()[0]
+    assert '"level": "INFO"' in output and "stopped" in output
