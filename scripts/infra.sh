@@ -13,7 +13,7 @@ start_daemon() { # name logfile command...
 
 rabbitmq_up() {
   if rabbitmqctl_local -q await_startup --timeout 1 >/dev/null 2>&1; then return; fi
-  port_open "$RABBITMQ_PORT" && die "port $RABBITMQ_PORT is taken by another program"
+  port_open "$RABBITMQ_PORT" && die "port $RABBITMQ_PORT is taken by a program that is not our node"
   mkdir -p "$DATA_DIR/rabbitmq" "$LOG_DIR/rabbitmq"
   cat >"$DATA_DIR/rabbitmq/rabbitmq.conf" <<CONF
 listeners.tcp.default = 127.0.0.1:$RABBITMQ_PORT
@@ -46,7 +46,7 @@ rabbitmq_down() {
 
 ferretdb_up() {
   pid_alive "$RUN_DIR/ferretdb.pid" && port_open "$MONGO_PORT" && return
-  port_open "$MONGO_PORT" && die "port $MONGO_PORT is taken by another program"
+  if port_open "$MONGO_PORT"; then say "127.0.0.1:$MONGO_PORT already answers (another checkout's server?); using it"; return; fi
   mkdir -p "$DATA_DIR/ferretdb"
   say "starting FerretDB (SQLite) on 127.0.0.1:$MONGO_PORT"
   start_daemon ferretdb "$LOG_DIR/ferretdb.log" "$FERRETDB" \
@@ -57,7 +57,7 @@ ferretdb_up() {
 
 seaweedfs_up() {
   pid_alive "$RUN_DIR/seaweedfs.pid" && port_open "$S3_PORT" && return
-  port_open "$S3_PORT" && die "port $S3_PORT is taken by another program"
+  if port_open "$S3_PORT"; then say "127.0.0.1:$S3_PORT already answers (another checkout's server?); using it"; return; fi
   mkdir -p "$DATA_DIR/seaweedfs"
   cat >"$DATA_DIR/seaweedfs/s3.json" <<JSON
 {"identities": [{"name": "jaryo",
