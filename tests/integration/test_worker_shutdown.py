@@ -33,12 +33,21 @@ def _consumers(settings, service: str) -> int:
 
 @pytest.mark.parametrize(
     ("module", "service"),
-    [("storage_service", "storage"), ("ocr_service", "ocr"), ("deck_service", "deck"),
-     ("janitor", "janitor")],
+    [
+        ("storage_service", "storage"),
+        ("ocr_service", "ocr"),
+        ("deck_service", "deck"),
+        ("janitor", "janitor"),
+    ],
 )
 def test_worker_consumes_its_queue_and_exits_cleanly_on_sigterm(settings, module, service):
-    worker = subprocess.Popen([sys.executable, "-m", module], env=_env(settings),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", module],
+        env=_env(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         wait_until(lambda: _consumers(settings, service) == 1, timeout=30)
         worker.send_signal(signal.SIGTERM)

@@ -14,9 +14,17 @@ SERVICES = ["gateway", "storage-service", "ocr-service", "deck-service", "janito
 
 def test_compose_file_matches_the_compose_spec():
     result = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec",
-         str(ROOT / "docker-compose.yml")],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(ROOT / "docker-compose.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
