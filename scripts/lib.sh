@@ -32,6 +32,7 @@ RABBITMQ_NODE=jaryo@localhost
 # Local development credentials for the local servers; real deployments set their own.
 export JARYO_S3_ACCESS_KEY=${JARYO_S3_ACCESS_KEY:-jaryo-dev-access}
 export JARYO_S3_SECRET_KEY=${JARYO_S3_SECRET_KEY:-jaryo-dev-secret-key}
+export JARYO_JWT_SECRET=${JARYO_JWT_SECRET:-jaryo-local-development-signing-key-0123456789}
 export JARYO_S3_ENDPOINT=${JARYO_S3_ENDPOINT:-127.0.0.1:$S3_PORT}
 export JARYO_MONGO_URL=${JARYO_MONGO_URL:-mongodb://127.0.0.1:$MONGO_PORT/}
 export JARYO_AMQP_URL=${JARYO_AMQP_URL:-amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT//}

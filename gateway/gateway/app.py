@@ -7,9 +7,11 @@ import re
 from flask import Flask, Response, g, request
 
 from gateway import health, problems
+from gateway.auth.routes import blueprint as auth_blueprint
 from gateway.bootstrap import Dependencies, bootstrap
 from gateway.outbox_relay import start_relay
 from gateway.settings import GatewaySettings
+from gateway.uploads.routes import blueprint as uploads_blueprint
 from jaryo_shared.logs import (
     bind_correlation_id,
     configure_logging,
@@ -35,7 +37,12 @@ def create_app(
     app.extensions["jaryo"] = deps
     problems.init_app(app)
     _bind_correlation_id(app)
+    # Bigger requests are refused with 413 before their body is read.
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(auth_blueprint)
+    app.register_blueprint(uploads_blueprint)
     if run_relay:
         start_relay(deps)
     return app

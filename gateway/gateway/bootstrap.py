@@ -8,6 +8,7 @@ from kombu import Connection
 from pymongo import MongoClient
 from pymongo.database import Database
 
+from gateway.auth.tokens import TokenService
 from gateway.settings import GatewaySettings
 from jaryo_shared import database, health, messaging, objectstore
 from jaryo_shared.clock import Clock, SystemClock
@@ -22,6 +23,7 @@ class Dependencies:
     store: objectstore.ObjectStore
     broker: Connection
     publisher: messaging.Publisher
+    tokens: TokenService
     clock: Clock = field(default_factory=SystemClock)
 
     def readiness_checks(self) -> dict[str, health.Check]:
@@ -46,4 +48,7 @@ def bootstrap(settings: GatewaySettings) -> Dependencies:
         store=objectstore.ObjectStore(objectstore.client(settings)),
         broker=broker,
         publisher=messaging.Publisher(broker, Topology(settings)),
+        tokens=TokenService(
+            settings.jwt_secret.get_secret_value(), settings.jwt_issuer, settings.jwt_audience
+        ),
     )

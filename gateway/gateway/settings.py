@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from jaryo_shared.settings import Settings
 
@@ -10,3 +10,19 @@ from jaryo_shared.settings import Settings
 class GatewaySettings(Settings):
     service_name: str = "gateway"
     outbox_relay_interval_seconds: float = Field(default=5.0, gt=0)
+
+    jwt_secret: SecretStr = Field(
+        default=SecretStr(""), description="HS256 signing key, >= 32 bytes"
+    )
+    jwt_issuer: str = "https://jaryo.dev"
+    jwt_audience: str = "jaryo-api"
+    access_token_seconds: int = Field(default=900, gt=0)
+    refresh_token_seconds: int = Field(default=30 * 24 * 3600, gt=0)
+    login_failures_allowed: int = Field(default=5, ge=1)
+    login_lockout_seconds: int = Field(default=300, gt=0)
+
+    max_images_per_upload: int = Field(default=20, ge=1)
+    max_image_bytes: int = Field(default=20 * 1000 * 1000, ge=1)
+    max_request_bytes: int = Field(default=100 * 1000 * 1000, ge=1)
+    max_image_pixels: int = Field(default=64_000_000, gt=0)
+    presigned_url_seconds: int = Field(default=300, gt=0)

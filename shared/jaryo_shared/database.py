@@ -12,12 +12,13 @@ from pymongo.database import Database
 from jaryo_shared.settings import Settings
 
 INDEXES: dict[str, list[IndexModel]] = {
-    "users": [IndexModel([("username", ASCENDING)], unique=True, name="username_unique")],
+    "users": [IndexModel([("username_key", ASCENDING)], unique=True, name="username_unique")],
     "uploads": [
         IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="by_user_newest"),
         IndexModel([("outbox.published", ASCENDING)], name="outbox_pending"),
     ],
     "images": [IndexModel([("upload_id", ASCENDING), ("index", ASCENDING)], name="by_upload")],
+    "refresh_tokens": [IndexModel([("user_id", ASCENDING)], name="by_user")],
     "decks": [
         IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="by_user_newest")
     ],

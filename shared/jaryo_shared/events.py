@@ -73,8 +73,20 @@ class ImageRejected(Payload):
     reason: str
 
 
+class UploadCompleted(Payload):
+    """Every image of an upload reached its end; `status` is completed, partial or failed."""
+
+    event_type: ClassVar[str] = "jaryo.upload.completed.v1"
+    upload_id: str
+    user_id: str
+    status: Literal["completed", "partial", "failed"]
+    image_count: int
+    stored_count: int
+    rejected_count: int
+
+
 EVENT_TYPES: dict[str, type[Payload]] = {
-    cls.event_type: cls for cls in (UploadReceived, ImageStored, ImageRejected)
+    cls.event_type: cls for cls in (UploadReceived, ImageStored, ImageRejected, UploadCompleted)
 }
 
 

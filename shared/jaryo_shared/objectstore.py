@@ -78,6 +78,15 @@ class ObjectStore:
             response.close()
             response.release_conn()
 
+    def stream(self, bucket: str, key: str, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
+        """The object's bytes in chunks, without holding it whole in memory."""
+        response = self._minio.get_object(bucket, key)
+        try:
+            yield from response.stream(chunk_size)
+        finally:
+            response.close()
+            response.release_conn()
+
     def size(self, bucket: str, key: str) -> int | None:
         """The object's size, or None if there is no such object."""
         try:

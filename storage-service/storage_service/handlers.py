@@ -8,7 +8,7 @@ it owes are published from its outbox until they are confirmed.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from jaryo_shared import events, outbox
 from jaryo_shared.keys import thumbnail_key
@@ -26,6 +26,7 @@ def handle_upload_received(
 ) -> None:
     for image in event.images:
         store_image(deps, envelope, event, image)
+    complete_upload_if_done(deps, envelope, event)
 
 
 def store_image(
@@ -146,3 +147,35 @@ def _finish(
     deps.db.images.update_one(
         {"_id": doc["_id"], "storage.status": {"$nin": list(FINISHED)}}, update
     )
+
+
+def complete_upload_if_done(
+    deps: Dependencies, envelope: events.Envelope, event: events.UploadReceived
+) -> None:
+    """Once every image is stored or rejected, settle the upload's status. The update is
+    conditional on `processing`, so upload.completed is owed exactly once."""
+    statuses = [
+        image.get("storage", {}).get("status")
+        for image in deps.db.images.find({"upload_id": event.upload_id})
+    ]
+    if not statuses or any(status not in FINISHED for status in statuses):
+        return
+    stored = statuses.count("stored")
+    status: Literal["completed", "partial", "failed"] = (
+        "completed" if stored == len(statuses) else "partial" if stored else "failed"
+    )
+    completed = events.UploadCompleted(
+        upload_id=event.upload_id,
+        user_id=event.user_id,
+        status=status,
+        image_count=len(statuses),
+        stored_count=stored,
+        rejected_count=len(statuses) - stored,
+    )
+    published = events.wrap(
+        completed, source=SOURCE, subject=event.upload_id, correlation_id=envelope.correlationid
+    )
+    update = outbox.push(published)
+    update["$set"].update({"status": status, "completed_at": deps.clock.now()})
+    deps.db.uploads.update_one({"_id": event.upload_id, "status": "processing"}, update)
+    outbox.flush(deps.db.uploads, event.upload_id, deps.publisher)

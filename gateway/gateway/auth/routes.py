@@ -1,0 +1,111 @@
+"""/v1/auth/* and /v1/me."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field
+
+from gateway.auth import accounts
+from gateway.auth.tokens import InvalidToken
+from gateway.bootstrap import Dependencies
+from gateway.problems import Problem
+from gateway.validation import parse_json
+
+blueprint = Blueprint("auth", __name__, url_prefix="/v1")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Unauthorized(Problem):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers["WWW-Authenticate"] = 'Bearer realm="jaryo"'
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    password: str = Field(min_length=8, max_length=256)
+
+
+class SignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class Refresh(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: str = Field(min_length=1, max_length=4096)
+
+
+def _deps() -> Dependencies:
+    deps: Dependencies = current_app.extensions["jaryo"]
+    return deps
+
+
+def require_user(view: F) -> F:
+    """Admit only requests with a valid access token; `g.user_id` is the caller."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("a bearer token is required")
+        deps = _deps()
+        try:
+            verified = deps.tokens.verify(token.strip(), "access", deps.clock.now())
+        except InvalidToken:
+            raise Unauthorized("the token is invalid or expired") from None
+        g.user_id = verified.user_id
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@blueprint.post("/auth/register")
+def register() -> tuple[Response, int]:
+    body = parse_json(Credentials)
+    deps = _deps()
+    user = accounts.register(deps.db, body.username, body.password, deps.clock.now())
+    return jsonify(user_id=user["_id"], username=user["username"]), 201
+
+
+@blueprint.post("/auth/token")
+def token() -> Response:
+    body = parse_json(SignIn)
+    deps = _deps()
+    now = deps.clock.now()
+    user = accounts.authenticate(deps.db, deps.settings, body.username, body.password, now)
+    return jsonify(
+        accounts.issue_pair(deps.db, deps.tokens, deps.settings, user["_id"], now).as_json()
+    )
+
+
+@blueprint.post("/auth/refresh")
+def refresh() -> Response:
+    body = parse_json(Refresh)
+    deps = _deps()
+    now = deps.clock.now()
+    try:
+        verified = deps.tokens.verify(body.refresh_token, "refresh", now)
+    except InvalidToken:
+        raise Unauthorized("the refresh token is invalid or expired") from None
+    if not accounts.use_refresh_token(deps.db, verified.jti, verified.user_id):
+        raise Unauthorized("the refresh token was already used")
+    pair = accounts.issue_pair(deps.db, deps.tokens, deps.settings, verified.user_id, now)
+    return jsonify(pair.as_json())
+
+
+@blueprint.get("/me")
+@require_user
+def me() -> Response:
+    user = _deps().db.users.find_one({"_id": g.user_id})
+    if user is None:
+        raise Unauthorized("the account no longer exists")
+    return jsonify(user_id=user["_id"], username=user["username"])

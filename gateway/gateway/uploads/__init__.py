@@ -1,0 +1,1 @@
+"""Uploads: receiving images, staging them, and answering for them afterwards."""

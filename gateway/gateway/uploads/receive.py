@@ -1,0 +1,243 @@
+"""Accepting an upload: check every file before anything is written, then stage the files,
+write the Upload and Image documents (the Upload owing `upload.received` in its outbox), and
+publish. A refused request leaves no document, object or event behind."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from werkzeug.datastructures import FileStorage, MultiDict
+
+from gateway.bootstrap import Dependencies
+from gateway.problems import Problem
+from gateway.uploads import filenames
+from gateway.uploads.sniff import NotAnImage, Sniffed, TooManyPixels, sniff
+from jaryo_shared import events, outbox
+from jaryo_shared.keys import image_key, upload_prefix
+from jaryo_shared.logs import current_correlation_id
+
+log = logging.getLogger(__name__)
+
+SOURCE = "jaryo/gateway"
+DEFAULT_IMAGE_TYPE = "mixed-printed"
+IMAGE_TYPES = set(events.ImageType.__args__)  # type: ignore[attr-defined]
+_NUMBERED_FIELD = re.compile(r"image(\d{1,3})")
+
+
+class InvalidUpload(Problem):
+    status, slug, title = 422, "invalid-upload", "Invalid upload"
+
+
+class FileTooLarge(Problem):
+    status, slug, title = 413, "file-too-large", "File too large"
+
+
+class UnsupportedImage(Problem):
+    status, slug, title = 415, "unsupported-image", "Unsupported image type"
+
+
+class StorageUnavailable(Problem):
+    status, slug, title = 503, "storage-unavailable", "Storage unavailable"
+
+
+@dataclass(frozen=True)
+class AcceptedFile:
+    file: FileStorage
+    size: int
+    sniffed: Sniffed
+
+
+def collect_files(files: MultiDict[str, FileStorage]) -> list[FileStorage]:
+    """`image0`, `image1`, ... in number order (the mobile app's form), then repeated `images`."""
+    numbered: list[tuple[int, FileStorage]] = []
+    listed: list[FileStorage] = []
+    for field, storage in files.items(multi=True):
+        match = _NUMBERED_FIELD.fullmatch(field)
+        if match:
+            numbered.append((int(match.group(1)), storage))
+        elif field == "images":
+            listed.append(storage)
+        else:
+            raise InvalidUpload(
+                f"unexpected file field {field!r}; use image0, image1, ... or images"
+            )
+    return [storage for _, storage in sorted(numbered, key=lambda pair: pair[0])] + listed
+
+
+def validate_image_type(value: str | None) -> str:
+    image_type = value or DEFAULT_IMAGE_TYPE
+    if image_type not in IMAGE_TYPES:
+        raise InvalidUpload(
+            f"image_type must be one of {', '.join(sorted(IMAGE_TYPES))}", pointer="/image_type"
+        )
+    return image_type
+
+
+def check_files(deps: Dependencies, files: list[FileStorage]) -> list[AcceptedFile]:
+    settings = deps.settings
+    if not files:
+        raise InvalidUpload("no images: send them as image0, image1, ... or images")
+    if len(files) > settings.max_images_per_upload:
+        raise InvalidUpload(
+            f"{len(files)} images is more than the {settings.max_images_per_upload} allowed"
+        )
+    return [_check_file(deps, file) for file in files]
+
+
+def _check_file(deps: Dependencies, file: FileStorage) -> AcceptedFile:
+    settings = deps.settings
+    name = file.filename or "(unnamed)"
+    file.stream.seek(0, 2)
+    size = file.stream.tell()
+    file.stream.seek(0)
+    if size == 0:
+        raise InvalidUpload(f"{name} is empty", filename=name)
+    if size > settings.max_image_bytes:
+        raise FileTooLarge(
+            f"{name} is {size} bytes; the limit is {settings.max_image_bytes}", filename=name
+        )
+    try:
+        sniffed = sniff(file.stream, settings.max_image_pixels)  # type: ignore[arg-type]
+    except NotAnImage:
+        raise UnsupportedImage(
+            f"{name} is not a JPEG, PNG, WebP, TIFF, BMP, GIF or HEIC image", filename=name
+        ) from None
+    except TooManyPixels as exc:
+        raise InvalidUpload(f"{name}: {exc}", filename=name) from None
+    return AcceptedFile(file, size, sniffed)
+
+
+def create_upload(
+    deps: Dependencies,
+    user_id: str,
+    image_type: str,
+    accepted: list[AcceptedFile],
+    upload_id: str | None = None,
+) -> dict[str, Any]:
+    now = deps.clock.now()
+    upload_id = upload_id or uuid.uuid4().hex
+    names = filenames.unique_names(
+        [(filenames.safe_stem(a.file.filename), a.sniffed.stored_extension) for a in accepted]
+    )
+    images = [
+        _image_document(user_id, upload_id, index, name, image_type, a, now)
+        for index, (name, a) in enumerate(zip(names, accepted, strict=True))
+    ]
+    _stage(deps, images, accepted)
+    envelope = events.wrap(
+        _received_event(user_id, upload_id, image_type, images),
+        source=SOURCE,
+        subject=upload_id,
+        correlation_id=current_correlation_id(),
+    )
+    upload = {
+        "_id": upload_id,
+        "user_id": user_id,
+        "upload_path": upload_prefix(user_id, upload_id),
+        "created_at": now,
+        "status": "processing",
+        "image_type": image_type,
+        "image_count": len(images),
+        "deleted_at": None,
+        **outbox.pending(envelope, now=now),
+    }
+    _record(deps, upload, images)
+    try:
+        outbox.flush(deps.db.uploads, upload_id, deps.publisher)
+    except Exception:
+        log.warning(
+            "broker unavailable; upload %s's event left to the outbox relay",
+            upload_id,
+            exc_info=True,
+        )
+    return upload
+
+
+def _image_document(
+    user_id: str,
+    upload_id: str,
+    index: int,
+    name: str,
+    image_type: str,
+    accepted: AcceptedFile,
+    now: datetime,
+) -> dict[str, Any]:
+    key = image_key(user_id, upload_id, name)
+    return {
+        "_id": uuid.uuid4().hex,
+        "upload_id": upload_id,
+        "user_id": user_id,
+        "index": index,
+        "image_name": name,
+        "filename": (accepted.file.filename or "")[:255],
+        "image_path": key,
+        "staging_key": key,
+        "image_type": image_type,
+        "format": accepted.sniffed.format,
+        "size": accepted.size,
+        "created_at": now,
+        "storage": {"status": "queued"},
+    }
+
+
+def _stage(deps: Dependencies, images: list[dict[str, Any]], accepted: list[AcceptedFile]) -> None:
+    """Stream every file to the staging bucket; on any failure remove what was staged."""
+    bucket = deps.settings.bucket_staging
+    staged: list[str] = []
+    try:
+        for image, a in zip(images, accepted, strict=True):
+            deps.store.put_stream(
+                bucket,
+                image["staging_key"],
+                a.file.stream,  # type: ignore[arg-type]
+                length=a.size,
+                content_type=f"image/{a.sniffed.format.lower()}",
+            )
+            staged.append(image["staging_key"])
+    except Exception as exc:
+        _remove_objects(deps, staged)
+        log.exception("staging failed")
+        raise StorageUnavailable("the images could not be stored; try again") from exc
+
+
+def _record(deps: Dependencies, upload: dict[str, Any], images: list[dict[str, Any]]) -> None:
+    try:
+        deps.db.images.insert_many(images)
+        deps.db.uploads.insert_one(upload)
+    except Exception as exc:
+        deps.db.images.delete_many({"upload_id": upload["_id"]})
+        _remove_objects(deps, [image["staging_key"] for image in images])
+        log.exception("recording upload %s failed", upload["_id"])
+        raise StorageUnavailable("the upload could not be recorded; try again") from exc
+
+
+def _remove_objects(deps: Dependencies, keys: list[str]) -> None:
+    for key in keys:
+        try:
+            deps.store.delete(deps.settings.bucket_staging, key)
+        except Exception:
+            log.warning("could not remove staged %s", key, exc_info=True)
+
+
+def _received_event(
+    user_id: str, upload_id: str, image_type: str, images: list[dict[str, Any]]
+) -> events.UploadReceived:
+    return events.UploadReceived(
+        upload_id=upload_id,
+        user_id=user_id,
+        image_type=image_type,  # type: ignore[arg-type]
+        images=[
+            events.ReceivedImage(
+                image_id=image["_id"],
+                image_name=image["image_name"],
+                staging_key=image["staging_key"],
+                size=image["size"],
+            )
+            for image in images
+        ],
+    )

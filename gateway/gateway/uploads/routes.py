@@ -1,0 +1,196 @@
+"""/v1/uploads: receive images, list and show uploads, serve image bytes, delete."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
+from pymongo.errors import DuplicateKeyError
+
+from gateway.auth.routes import require_user
+from gateway.bootstrap import Dependencies
+from gateway.problems import Problem
+from gateway.uploads import receive, views
+
+blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")
+
+
+class NotFound(Problem):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class NotReady(Problem):
+    status, slug, title = 409, "not-ready", "Not ready"
+
+
+class InvalidQuery(Problem):
+    status, slug, title = 422, "invalid-input", "Invalid input"
+
+
+class IdempotencyConflict(Problem):
+    status, slug, title = 409, "request-in-progress", "Request in progress"
+
+
+def _deps() -> Dependencies:
+    deps: Dependencies = current_app.extensions["jaryo"]
+    return deps
+
+
+def _own_upload(upload_id: str) -> dict[str, Any]:
+    """The caller's live upload, or 404 (also for another user's: existence is not leaked)."""
+    upload = _deps().db.uploads.find_one(
+        {"_id": upload_id, "user_id": g.user_id, "deleted_at": None}
+    )
+    if upload is None:
+        raise NotFound("no such upload")
+    return upload
+
+
+def _images(upload_id: str) -> list[dict[str, Any]]:
+    images = _deps().db.images.find({"upload_id": upload_id, "user_id": g.user_id})
+    return sorted(images, key=lambda image: image["index"])
+
+
+@blueprint.post("")
+@require_user
+def create_upload() -> tuple[Response, int, dict[str, str]]:
+    deps = _deps()
+    image_type = receive.validate_image_type(request.form.get("image_type"))
+    accepted = receive.check_files(deps, receive.collect_files(request.files))
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        upload = receive.create_upload(deps, g.user_id, image_type, accepted)
+    else:
+        upload = _create_once(deps, key, image_type, accepted)
+    location = f"/v1/uploads/{upload['_id']}"
+    body = views.accepted_upload(upload, _images(upload["_id"]))
+    return jsonify(body), 202, {"Location": location}
+
+
+def _create_once(
+    deps: Dependencies, key: str, image_type: str, accepted: list[receive.AcceptedFile]
+) -> dict[str, Any]:
+    """Claim the key first; a retry with the same key gets the first upload back."""
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        raise receive.InvalidUpload("Idempotency-Key must be 1 to 255 printable characters")
+    claim_id = f"{g.user_id}:{key}"
+    upload_id = receive.uuid.uuid4().hex
+    try:
+        deps.db.idempotency_keys.insert_one(
+            {"_id": claim_id, "upload_id": upload_id, "created_at": deps.clock.now()}
+        )
+    except DuplicateKeyError:
+        claim = deps.db.idempotency_keys.find_one({"_id": claim_id}) or {}
+        existing = deps.db.uploads.find_one({"_id": claim.get("upload_id"), "user_id": g.user_id})
+        if existing is None:
+            raise IdempotencyConflict(
+                "a request with this Idempotency-Key is in progress"
+            ) from None
+        return existing
+    try:
+        return receive.create_upload(deps, g.user_id, image_type, accepted, upload_id=upload_id)
+    except Exception:
+        deps.db.idempotency_keys.delete_one({"_id": claim_id})
+        raise
+
+
+@blueprint.get("")
+@require_user
+def list_uploads() -> Response:
+    limit = _limit(request.args.get("limit"))
+    query: dict[str, Any] = {"user_id": g.user_id, "deleted_at": None}
+    if cursor := request.args.get("cursor"):
+        created_at, upload_id = _decode_cursor(cursor)
+        query["$or"] = [
+            {"created_at": {"$lt": created_at}},
+            {"created_at": created_at, "_id": {"$lt": upload_id}},
+        ]
+    found = list(
+        _deps().db.uploads.find(query).sort([("created_at", -1), ("_id", -1)]).limit(limit + 1)
+    )
+    page = found[:limit]
+    body: dict[str, Any] = {"items": [views.upload_summary(u) for u in page], "next_cursor": None}
+    if len(found) > limit:
+        body["next_cursor"] = _encode_cursor(page[-1])
+    return jsonify(body)
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None:
+        return 20
+    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+        raise InvalidQuery("limit must be a whole number from 1 to 100", pointer="/limit")
+    return int(raw)
+
+
+def _encode_cursor(upload: dict[str, Any]) -> str:
+    raw = f"{upload['created_at'].isoformat()}|{upload['_id']}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        created_at, upload_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(created_at), upload_id
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidQuery("cursor is not one this API returned", pointer="/cursor") from None
+
+
+@blueprint.get("/<upload_id>")
+@require_user
+def get_upload(upload_id: str) -> Response:
+    upload = _own_upload(upload_id)
+    return jsonify(views.upload_detail(upload, _images(upload_id)))
+
+
+@blueprint.delete("/<upload_id>")
+@require_user
+def delete_upload(upload_id: str) -> tuple[str, int]:
+    deps = _deps()
+    result = deps.db.uploads.update_one(
+        {"_id": upload_id, "user_id": g.user_id, "deleted_at": None},
+        {"$set": {"deleted_at": deps.clock.now()}},
+    )
+    if result.matched_count == 0:
+        raise NotFound("no such upload")
+    return "", 204
+
+
+@blueprint.get("/<upload_id>/images/<image_id>/original")
+@require_user
+def get_original(upload_id: str, image_id: str) -> Response:
+    image = _stored_image(upload_id, image_id)
+    return _object_response(image["image_path"], image["storage"]["media_type"])
+
+
+@blueprint.get("/<upload_id>/images/<image_id>/thumbnail")
+@require_user
+def get_thumbnail(upload_id: str, image_id: str) -> Response:
+    image = _stored_image(upload_id, image_id)
+    return _object_response(image["storage"]["thumbnail_path"], "image/webp")
+
+
+def _stored_image(upload_id: str, image_id: str) -> dict[str, Any]:
+    _own_upload(upload_id)
+    image = _deps().db.images.find_one(
+        {"_id": image_id, "upload_id": upload_id, "user_id": g.user_id}
+    )
+    if image is None:
+        raise NotFound("no such image")
+    status = views.image_status(image)
+    if status != "stored":
+        raise NotReady(f"the image is {status}", image_status=status)
+    return image
+
+
+def _object_response(key: str, media_type: str) -> Response:
+    deps = _deps()
+    chunks = deps.store.stream(deps.settings.bucket_images, key)
+    return Response(
+        stream_with_context(chunks),
+        mimetype=media_type,
+        headers={"Cache-Control": "private, max-age=300"},
+    )

@@ -1,0 +1,65 @@
+"""How uploads and images look to API clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+
+def upload_summary(upload: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "upload_id": upload["_id"],
+        "status": upload["status"],
+        "image_type": upload["image_type"],
+        "image_count": upload["image_count"],
+        "created_at": upload["created_at"].isoformat(),
+        "links": {"self": url_for("uploads.get_upload", upload_id=upload["_id"])},
+    }
+
+
+def accepted_upload(upload: dict[str, Any], images: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "upload_id": upload["_id"],
+        "status": upload["status"],
+        "image_type": upload["image_type"],
+        "created_at": upload["created_at"].isoformat(),
+        "images": [
+            {"image_id": i["_id"], "filename": i["image_name"], "status": image_status(i)}
+            for i in images
+        ],
+    }
+
+
+def image_status(image: dict[str, Any]) -> str:
+    return str(image.get("storage", {}).get("status", "queued"))
+
+
+def image_detail(image: dict[str, Any]) -> dict[str, Any]:
+    storage = image.get("storage", {})
+    ids = {"upload_id": image["upload_id"], "image_id": image["_id"]}
+    detail: dict[str, Any] = {
+        "image_id": image["_id"],
+        "filename": image["image_name"],
+        "original_filename": image.get("filename"),
+        "index": image["index"],
+        "status": image_status(image),
+        "image_type": image["image_type"],
+        "size": storage.get("size", image["size"]),
+        "type": storage.get("media_type"),
+        "width": storage.get("width"),
+        "height": storage.get("height"),
+        "sha256": storage.get("sha256"),
+    }
+    if storage.get("reason"):
+        detail["reason"] = storage["reason"]
+    if detail["status"] == "stored":
+        detail["links"] = {
+            "original": url_for("uploads.get_original", **ids),
+            "thumbnail": url_for("uploads.get_thumbnail", **ids),
+        }
+    return detail
+
+
+def upload_detail(upload: dict[str, Any], images: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**upload_summary(upload), "images": [image_detail(i) for i in images]}

@@ -1,0 +1,103 @@
+"""The API over the real servers: the gateway app with a storage worker consuming beside it,
+and an event probe that sees every event the exchange routes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import pytest
+from kombu import Queue, binding
+
+from gateway.app import create_app
+from gateway.settings import GatewaySettings
+from jaryo_shared import events, messaging
+from jaryo_shared.topology import Topology
+from storage_service.bootstrap import bootstrap as storage_bootstrap
+from storage_service.handlers import handle_upload_received
+from storage_service.settings import StorageSettings
+
+JWT_SECRET = "integration-tests-signing-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def gateway_settings(settings) -> GatewaySettings:
+    return GatewaySettings(**{**settings.model_dump(), "jwt_secret": JWT_SECRET})
+
+
+@pytest.fixture
+def app(gateway_settings):
+    app = create_app(gateway_settings, run_relay=False)
+    yield app
+    app.extensions["jaryo"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def storage_worker(settings, run_worker, purge_queues):
+    purge_queues()
+    deps = storage_bootstrap(StorageSettings(**settings.model_dump()))
+    return run_worker(
+        "storage", {events.UploadReceived.event_type: partial(handle_upload_received, deps)}
+    )
+
+
+@dataclass
+class User:
+    user_id: str
+    username: str
+    password: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture
+def make_user(client):
+    def make() -> User:
+        username, password = f"user-{uuid.uuid4().hex[:12]}", "correct horse battery"
+        created = client.post("/v1/auth/register", json={"username": username,
+                                                         "password": password})
+        assert created.status_code == 201, created.get_json()
+        token = client.post("/v1/auth/token", json={"username": username, "password": password})
+        assert token.status_code == 200, token.get_json()
+        return User(created.get_json()["user_id"], username, password,
+                    token.get_json()["access_token"])
+
+    return make
+
+
+class EventProbe:
+    """A private queue bound to every routing key: what was published, in order."""
+
+    def __init__(self, settings) -> None:
+        self._connection = messaging.connect(settings)
+        exchange = Topology(settings).exchange
+        self._queue = Queue(f"probe-{uuid.uuid4().hex[:8]}", bindings=[binding(exchange, "#")],
+                            exclusive=True, auto_delete=True)(self._connection.default_channel)
+        self._queue.declare()
+
+    def drain(self) -> list[tuple[events.Envelope, Any]]:
+        seen = []
+        while (message := self._queue.get(no_ack=True)) is not None:
+            seen.append(events.parse(message.body))
+        return seen
+
+    def close(self) -> None:
+        self._connection.release()
+
+
+@pytest.fixture
+def probe(settings) -> Iterator[EventProbe]:
+    p = EventProbe(settings)
+    yield p
+    p.close()
