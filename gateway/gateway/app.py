@@ -6,7 +6,7 @@ import re
 
 from flask import Flask, Response, g, request
 
-from gateway import health, problems
+from gateway import health, openapi, problems
 from gateway.auth.routes import blueprint as auth_blueprint
 from gateway.bootstrap import Dependencies, bootstrap
 from gateway.outbox_relay import start_relay
@@ -41,6 +41,7 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(openapi.blueprint)
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(uploads_blueprint)
     if run_relay:

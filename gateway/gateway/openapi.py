@@ -1,0 +1,251 @@
+"""The OpenAPI 3.1 document of the public API, served at /openapi.json. Request bodies come
+from the same pydantic models the routes validate with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from gateway.auth.routes import Credentials, Refresh, SignIn
+from gateway.uploads.receive import IMAGE_TYPES
+
+blueprint = Blueprint("openapi", __name__)
+
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+BEARER = [{"bearer": []}]
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": PROBLEM}},
+    }
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(model: type) -> dict[str, Any]:
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": model.model_json_schema()}},
+    }  # type: ignore[attr-defined]
+
+
+TOKEN_PAIR = {
+    "type": "object",
+    "required": ["access_token", "refresh_token", "token_type", "expires_in"],
+    "properties": {
+        "access_token": {"type": "string"},
+        "refresh_token": {"type": "string"},
+        "token_type": {"const": "Bearer"},
+        "expires_in": {"type": "integer"},
+    },
+}
+USER = {
+    "type": "object",
+    "properties": {"user_id": {"type": "string"}, "username": {"type": "string"}},
+}
+IMAGE = {
+    "type": "object",
+    "properties": {
+        "image_id": {"type": "string"},
+        "filename": {"type": "string"},
+        "status": {"enum": ["queued", "stored", "rejected"]},
+        "reason": {"type": "string"},
+        "size": {"type": "integer"},
+        "type": {"type": ["string", "null"]},
+        "width": {"type": ["integer", "null"]},
+        "height": {"type": ["integer", "null"]},
+        "sha256": {"type": ["string", "null"]},
+        "links": {"type": "object"},
+    },
+}
+UPLOAD = {
+    "type": "object",
+    "properties": {
+        "upload_id": {"type": "string"},
+        "status": {"enum": ["processing", "completed", "partial", "failed"]},
+        "image_type": {"enum": sorted(IMAGE_TYPES)},
+        "created_at": {"type": "string", "format": "date-time"},
+        "images": {"type": "array", "items": IMAGE},
+    },
+}
+UPLOAD_ID = {"name": "upload_id", "in": "path", "required": True, "schema": {"type": "string"}}
+IMAGE_ID = {"name": "image_id", "in": "path", "required": True, "schema": {"type": "string"}}
+NOT_FOUND = _problem("not the caller's, or does not exist")
+UNAUTHORIZED = _problem("no valid bearer token")
+
+
+def document() -> dict[str, Any]:
+    image_bytes = {"description": "the image", "content": {"image/*": {}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Jaryo API", "version": "1"},
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "description": "RFC 9457 problem details",
+                    "properties": {
+                        "type": {"type": "string"},
+                        "title": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "detail": {"type": "string"},
+                        "instance": {"type": "string"},
+                    },
+                }
+            },
+        },
+        "paths": {
+            "/healthz": {"get": {"responses": {"200": {"description": "the process answers"}}}},
+            "/readyz": {
+                "get": {
+                    "responses": {
+                        "200": {"description": "MongoDB, RabbitMQ and S3 reachable"},
+                        "503": _problem("names what is down"),
+                    }
+                }
+            },
+            "/v1/auth/register": {
+                "post": {
+                    "requestBody": _body(Credentials),
+                    "responses": {
+                        "201": _json(USER, "created"),
+                        "409": _problem("name taken"),
+                        "422": _problem("invalid input"),
+                    },
+                }
+            },
+            "/v1/auth/token": {
+                "post": {
+                    "requestBody": _body(SignIn),
+                    "responses": {
+                        "200": _json(TOKEN_PAIR, "signed in"),
+                        "401": _problem("unknown user or wrong password"),
+                        "429": _problem("too many failures; see Retry-After"),
+                    },
+                }
+            },
+            "/v1/auth/refresh": {
+                "post": {
+                    "requestBody": _body(Refresh),
+                    "responses": {
+                        "200": _json(TOKEN_PAIR, "a new pair; the old refresh token is spent"),
+                        "401": _problem("invalid, expired or spent"),
+                    },
+                }
+            },
+            "/v1/me": {
+                "get": {
+                    "security": BEARER,
+                    "responses": {"200": _json(USER, "the caller"), "401": UNAUTHORIZED},
+                }
+            },
+            "/v1/uploads": {
+                "post": {
+                    "security": BEARER,
+                    "parameters": [
+                        {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "image_type": {
+                                            "enum": sorted(IMAGE_TYPES),
+                                            "default": "mixed-printed",
+                                        },
+                                        "images": {
+                                            "type": "array",
+                                            "items": {"type": "string", "format": "binary"},
+                                        },
+                                    },
+                                    "patternProperties": {
+                                        "^image[0-9]+$": {"type": "string", "format": "binary"}
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "202": _json(UPLOAD, "accepted; Location names the upload"),
+                        "401": UNAUTHORIZED,
+                        "413": _problem("a file or the request is too large"),
+                        "415": _problem("not an accepted image type"),
+                        "422": _problem("invalid upload"),
+                    },
+                },
+                "get": {
+                    "security": BEARER,
+                    "parameters": [
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                        },
+                        {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "items": {"type": "array", "items": UPLOAD},
+                                    "next_cursor": {"type": ["string", "null"]},
+                                },
+                            },
+                            "newest first",
+                        ),
+                        "401": UNAUTHORIZED,
+                    },
+                },
+            },
+            "/v1/uploads/{upload_id}": {
+                "parameters": [UPLOAD_ID],
+                "get": {
+                    "security": BEARER,
+                    "responses": {"200": _json(UPLOAD, "the upload"), "404": NOT_FOUND},
+                },
+                "delete": {
+                    "security": BEARER,
+                    "responses": {"204": {"description": "deleted"}, "404": NOT_FOUND},
+                },
+            },
+            "/v1/uploads/{upload_id}/images/{image_id}/original": {
+                "parameters": [UPLOAD_ID, IMAGE_ID],
+                "get": {
+                    "security": BEARER,
+                    "responses": {
+                        "200": image_bytes,
+                        "404": NOT_FOUND,
+                        "409": _problem("not stored (yet)"),
+                    },
+                },
+            },
+            "/v1/uploads/{upload_id}/images/{image_id}/thumbnail": {
+                "parameters": [UPLOAD_ID, IMAGE_ID],
+                "get": {
+                    "security": BEARER,
+                    "responses": {
+                        "200": image_bytes,
+                        "404": NOT_FOUND,
+                        "409": _problem("not stored (yet)"),
+                    },
+                },
+            },
+        },
+    }
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(document())

@@ -1,0 +1,312 @@
+"""Accounts and tokens through the real gateway: registration, sign-in, throttling, refresh-token
+rotation, /v1/me, and the bearer check refusing every kind of forged or misused token."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from joserfc import jwt
+from joserfc.jwk import OctKey
+
+pytestmark = pytest.mark.integration
+
+PROBLEM = "application/problem+json"
+PASSWORD = "correct horse battery"
+
+
+def _username() -> str:
+    return f"user-{uuid.uuid4().hex[:12]}"
+
+
+def _register(client, username: str, password: str = PASSWORD):
+    return client.post("/v1/auth/register", json={"username": username, "password": password})
+
+
+def _sign_in(client, username: str, password: str = PASSWORD):
+    return client.post("/v1/auth/token", json={"username": username, "password": password})
+
+
+def _me(client, token: str):
+    return client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _claims(gateway_settings, user_id: str, **overrides: Any) -> dict[str, Any]:
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": gateway_settings.jwt_issuer,
+        "aud": gateway_settings.jwt_audience,
+        "sub": user_id,
+        "iat": now,
+        "exp": now + 300,
+        "jti": uuid.uuid4().hex,
+        "typ": "access",
+    }
+    claims.update(overrides)
+    return claims
+
+
+def _sign(claims: dict[str, Any], secret: str, alg: str = "HS256") -> str:
+    return jwt.encode({"alg": alg, "typ": "JWT"}, claims, OctKey.import_key(secret), [alg])
+
+
+def _right_key(gateway_settings) -> str:
+    return gateway_settings.jwt_secret.get_secret_value()
+
+
+def _alg_none(gateway_settings, user_id: str) -> str:
+    header = _b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+    payload = _b64url(json.dumps(_claims(gateway_settings, user_id)).encode())
+    return f"{header}.{payload}."
+
+
+def _other_key(gateway_settings, user_id: str) -> str:
+    return _sign(_claims(gateway_settings, user_id), "another-signing-key-" + "x" * 32)
+
+
+def _hs512_right_key(gateway_settings, user_id: str) -> str:
+    return _sign(_claims(gateway_settings, user_id), _right_key(gateway_settings), "HS512")
+
+
+def _wrong_audience(gateway_settings, user_id: str) -> str:
+    claims = _claims(gateway_settings, user_id, aud="some-other-api")
+    return _sign(claims, _right_key(gateway_settings))
+
+
+def _wrong_issuer(gateway_settings, user_id: str) -> str:
+    claims = _claims(gateway_settings, user_id, iss="https://evil.example")
+    return _sign(claims, _right_key(gateway_settings))
+
+
+def _expired(gateway_settings, user_id: str) -> str:
+    now = int(time.time())
+    claims = _claims(gateway_settings, user_id, iat=now - 3600, exp=now - 60)
+    return _sign(claims, _right_key(gateway_settings))
+
+
+def _refresh_kind(gateway_settings, user_id: str) -> str:
+    claims = _claims(gateway_settings, user_id, typ="refresh")
+    return _sign(claims, _right_key(gateway_settings))
+
+
+def _without_jti(gateway_settings, user_id: str) -> str:
+    claims = _claims(gateway_settings, user_id)
+    del claims["jti"]
+    return _sign(claims, _right_key(gateway_settings))
+
+
+def _unknown_user(gateway_settings, user_id: str) -> str:
+    return _sign(_claims(gateway_settings, uuid.uuid4().hex), _right_key(gateway_settings))
+
+
+def _tampered_payload(gateway_settings, user_id: str) -> str:
+    """A genuine token for someone else with the payload swapped for this user's."""
+    genuine = _sign(_claims(gateway_settings, uuid.uuid4().hex), _right_key(gateway_settings))
+    header, _, signature = genuine.split(".")
+    payload = _b64url(json.dumps(_claims(gateway_settings, user_id)).encode())
+    return f"{header}.{payload}.{signature}"
+
+
+BAD_TOKENS: dict[str, Callable[[Any, str], str]] = {
+    "alg-none": _alg_none,
+    "signed-with-another-key": _other_key,
+    "hs512-with-the-right-key": _hs512_right_key,
+    "wrong-audience": _wrong_audience,
+    "wrong-issuer": _wrong_issuer,
+    "expired": _expired,
+    "refresh-typ": _refresh_kind,
+    "no-jti": _without_jti,
+    "tampered-payload": _tampered_payload,
+    "account-does-not-exist": _unknown_user,
+}
+
+
+# Registration
+
+
+def test_register_returns_201_with_user_id_and_username(client, db):
+    username = _username()
+    response = _register(client, username)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert set(body) == {"user_id", "username"}
+    assert body["username"] == username
+    stored = db.users.find_one({"_id": body["user_id"]})
+    assert stored["username"] == username
+    assert PASSWORD not in json.dumps(stored, default=str)
+
+
+@pytest.mark.parametrize("variant", [str, str.upper], ids=["same", "different-case"])
+def test_registering_a_taken_username_is_409_problem(client, variant):
+    username = _username()
+    assert _register(client, username).status_code == 201
+    response = _register(client, variant(username), "another password entirely")
+    assert response.status_code == 409
+    assert response.mimetype == PROBLEM
+    body = response.get_json()
+    assert body["status"] == 409
+    assert body["type"].endswith("/username-taken")
+
+
+def test_password_of_seven_characters_is_refused_with_422_problem(client, db):
+    username = _username()
+    response = _register(client, username, "7chars!")
+    assert response.status_code == 422
+    assert response.mimetype == PROBLEM
+    body = response.get_json()
+    assert body["status"] == 422
+    assert any(error["pointer"] == "/password" for error in body["errors"])
+    assert db.users.find_one({"username": username}) is None
+
+
+def test_password_of_eight_characters_is_accepted(client):
+    assert _register(client, _username(), "8chars!!").status_code == 201
+
+
+# Sign-in
+
+
+def test_sign_in_returns_a_bearer_token_pair(client, gateway_settings):
+    username = _username()
+    _register(client, username)
+    response = _sign_in(client, username)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == gateway_settings.access_token_seconds
+    assert body["access_token"] and body["refresh_token"]
+    assert body["access_token"] != body["refresh_token"]
+
+
+def test_unknown_user_and_wrong_password_get_the_same_401(client):
+    username = _username()
+    _register(client, username)
+    unknown = _sign_in(client, _username())
+    wrong = _sign_in(client, username, "not the password")
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.mimetype == wrong.mimetype == PROBLEM
+    assert unknown.get_json()["detail"] == wrong.get_json()["detail"]
+    assert unknown.get_json()["type"] == wrong.get_json()["type"]
+
+
+def test_repeated_failures_get_429_with_retry_after_even_for_the_right_password(
+    client, gateway_settings
+):
+    username = _username()
+    _register(client, username)
+    allowed = gateway_settings.login_failures_allowed
+    for _ in range(allowed):
+        assert _sign_in(client, username, "not the password").status_code == 401
+    response = _sign_in(client, username)
+    assert response.status_code == 429
+    assert response.mimetype == PROBLEM
+    retry_after = int(response.headers["Retry-After"])
+    assert 1 <= retry_after <= gateway_settings.login_lockout_seconds + 1
+
+
+def test_failures_below_the_limit_do_not_lock_the_account_out(client, gateway_settings):
+    username = _username()
+    _register(client, username)
+    for _ in range(gateway_settings.login_failures_allowed - 1):
+        assert _sign_in(client, username, "not the password").status_code == 401
+    assert _sign_in(client, username).status_code == 200
+    # A success clears the count: the limit starts again.
+    for _ in range(gateway_settings.login_failures_allowed - 1):
+        assert _sign_in(client, username, "not the password").status_code == 401
+    assert _sign_in(client, username).status_code == 200
+
+
+def test_unknown_usernames_are_throttled_too(client, gateway_settings):
+    username = _username()
+    for _ in range(gateway_settings.login_failures_allowed):
+        assert _sign_in(client, username, "anything").status_code == 401
+    response = _sign_in(client, username, "anything")
+    assert response.status_code == 429
+    assert "Retry-After" in response.headers
+
+
+# Refresh
+
+
+def test_refresh_returns_a_new_pair_and_the_old_refresh_token_is_spent(client, make_user):
+    user = make_user()
+    first = _sign_in(client, user.username).get_json()
+    response = client.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert response.status_code == 200
+    second = response.get_json()
+    assert second["token_type"] == "Bearer"
+    assert second["refresh_token"] != first["refresh_token"]
+    assert second["access_token"] != first["access_token"]
+    assert _me(client, second["access_token"]).get_json()["user_id"] == user.user_id
+
+    again = client.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert again.status_code == 401
+    assert again.mimetype == PROBLEM
+    # The rotated one still works, once.
+    third = client.post("/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
+    assert third.status_code == 200
+
+
+def test_access_token_is_refused_as_a_refresh_token(client, make_user):
+    user = make_user()
+    response = client.post("/v1/auth/refresh", json={"refresh_token": user.token})
+    assert response.status_code == 401
+    assert response.mimetype == PROBLEM
+
+
+# /v1/me and the bearer check
+
+
+def test_me_returns_the_caller(client, make_user):
+    user = make_user()
+    response = client.get("/v1/me", headers=user.auth)
+    assert response.status_code == 200
+    assert response.get_json() == {"user_id": user.user_id, "username": user.username}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer"}, {"Authorization": "Basic dXNlcjpwYXNz"}],
+    ids=["no-header", "empty-bearer", "basic-scheme"],
+)
+def test_me_without_a_bearer_token_is_401(client, headers):
+    response = client.get("/v1/me", headers=headers)
+    assert response.status_code == 401
+    assert response.mimetype == PROBLEM
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_hand_built_correct_token_is_accepted(client, make_user, gateway_settings):
+    """The control for the refusals below: the same builder, nothing wrong, gets in."""
+    user = make_user()
+    token = _sign(_claims(gateway_settings, user.user_id), _right_key(gateway_settings))
+    response = _me(client, token)
+    assert response.status_code == 200
+    assert response.get_json()["user_id"] == user.user_id
+
+
+@pytest.mark.parametrize("build", list(BAD_TOKENS.values()), ids=list(BAD_TOKENS))
+def test_bad_token_is_refused_with_401_on_me(client, make_user, gateway_settings, build):
+    user = make_user()
+    response = _me(client, build(gateway_settings, user.user_id))
+    assert response.status_code == 401
+    assert response.mimetype == PROBLEM
+    assert response.get_json()["status"] == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_real_refresh_token_is_refused_as_an_access_token(client, make_user):
+    user = make_user()
+    refresh_token = _sign_in(client, user.username).get_json()["refresh_token"]
+    response = _me(client, refresh_token)
+    assert response.status_code == 401
+    assert response.mimetype == PROBLEM
