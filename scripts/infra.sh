@@ -46,6 +46,7 @@ rabbitmq_down() {
 
 ferretdb_up() {
   pid_alive "$RUN_DIR/ferretdb.pid" && port_open "$MONGO_PORT" && return
+  stop_by_pid ferretdb  # alive but not answering (still shutting down, or wedged)
   if port_open "$MONGO_PORT"; then say "127.0.0.1:$MONGO_PORT already answers (another checkout's server?); using it"; return; fi
   mkdir -p "$DATA_DIR/ferretdb"
   say "starting FerretDB (SQLite) on 127.0.0.1:$MONGO_PORT"
@@ -57,6 +58,7 @@ ferretdb_up() {
 
 seaweedfs_up() {
   pid_alive "$RUN_DIR/seaweedfs.pid" && port_open "$S3_PORT" && return
+  stop_by_pid seaweedfs  # alive but not answering (still shutting down, or wedged)
   if port_open "$S3_PORT"; then say "127.0.0.1:$S3_PORT already answers (another checkout's server?); using it"; return; fi
   mkdir -p "$DATA_DIR/seaweedfs"
   cat >"$DATA_DIR/seaweedfs/s3.json" <<JSON

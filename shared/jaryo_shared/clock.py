@@ -12,7 +12,9 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        # BSON dates hold milliseconds: truncate, so what is returned equals what is stored.
+        now = datetime.now(UTC)
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 class FixedClock:

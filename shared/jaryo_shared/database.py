@@ -15,7 +15,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "users": [IndexModel([("username_key", ASCENDING)], unique=True, name="username_unique")],
     "uploads": [
         IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="by_user_newest"),
-        IndexModel([("outbox.published", ASCENDING)], name="outbox_pending"),
+        IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending"),
     ],
     "images": [IndexModel([("upload_id", ASCENDING), ("index", ASCENDING)], name="by_upload")],
     "refresh_tokens": [IndexModel([("user_id", ASCENDING)], name="by_user")],
@@ -40,5 +40,8 @@ def database(client: MongoClient, settings: Settings) -> Database:
 
 
 def ensure_indexes(db: Database) -> None:
+    # One index per command: FerretDB 1.24 panics (drops the connection) on a createIndexes
+    # that names several indexes which all exist already.
     for collection, indexes in INDEXES.items():
-        db[collection].create_indexes(indexes)
+        for index in indexes:
+            db[collection].create_indexes([index])

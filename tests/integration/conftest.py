@@ -65,13 +65,15 @@ class User:
 def make_user(client):
     def make() -> User:
         username, password = f"user-{uuid.uuid4().hex[:12]}", "correct horse battery"
-        created = client.post("/v1/auth/register", json={"username": username,
-                                                         "password": password})
+        created = client.post(
+            "/v1/auth/register", json={"username": username, "password": password}
+        )
         assert created.status_code == 201, created.get_json()
         token = client.post("/v1/auth/token", json={"username": username, "password": password})
         assert token.status_code == 200, token.get_json()
-        return User(created.get_json()["user_id"], username, password,
-                    token.get_json()["access_token"])
+        return User(
+            created.get_json()["user_id"], username, password, token.get_json()["access_token"]
+        )
 
     return make
 
@@ -82,8 +84,12 @@ class EventProbe:
     def __init__(self, settings) -> None:
         self._connection = messaging.connect(settings)
         exchange = Topology(settings).exchange
-        self._queue = Queue(f"probe-{uuid.uuid4().hex[:8]}", bindings=[binding(exchange, "#")],
-                            exclusive=True, auto_delete=True)(self._connection.default_channel)
+        self._queue = Queue(
+            f"probe-{uuid.uuid4().hex[:8]}",
+            bindings=[binding(exchange, "#")],
+            exclusive=True,
+            auto_delete=True,
+        )(self._connection.default_channel)
         self._queue.declare()
 
     def drain(self) -> list[tuple[events.Envelope, Any]]:
