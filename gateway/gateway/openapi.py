@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
+from pydantic import BaseModel
 
 from gateway.auth.routes import Credentials, Refresh, SignIn
 from gateway.uploads.receive import IMAGE_TYPES
@@ -13,7 +14,7 @@ from gateway.uploads.receive import IMAGE_TYPES
 blueprint = Blueprint("openapi", __name__)
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _problem(description: str) -> dict[str, Any]:
@@ -27,11 +28,11 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _body(model: type) -> dict[str, Any]:
+def _body(model: type[BaseModel]) -> dict[str, Any]:
     return {
         "required": True,
         "content": {"application/json": {"schema": model.model_json_schema()}},
-    }  # type: ignore[attr-defined]
+    }
 
 
 TOKEN_PAIR = {
