@@ -3,6 +3,7 @@ and an event probe that sees every event the exchange routes."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from jaryo_shared.topology import Topology
 from storage_service.bootstrap import bootstrap as storage_bootstrap
 from storage_service.handlers import handle_upload_received
 from storage_service.settings import StorageSettings
+from tests.helpers import wait_until
 
 JWT_SECRET = "integration-tests-signing-key-0123456789abcdef"
 
@@ -97,6 +99,19 @@ class EventProbe:
         while (message := self._queue.get(no_ack=True)) is not None:
             seen.append(events.parse(message.body))
         return seen
+
+    def until(self, event_type: str, timeout: float = 20.0) -> list[tuple[events.Envelope, Any]]:
+        """Everything published until an event of this type arrives, and a moment after it
+        (so a duplicate would be seen too)."""
+        seen: list[tuple[events.Envelope, Any]] = []
+
+        def arrived() -> bool:
+            seen.extend(self.drain())
+            return any(envelope.type == event_type for envelope, _ in seen)
+
+        wait_until(arrived, timeout=timeout)
+        time.sleep(0.5)
+        return seen + self.drain()
 
     def close(self) -> None:
         self._connection.release()

@@ -64,7 +64,7 @@ def test_killed_storage_worker_resumes_and_stores_every_image_once(
     assert stored() == 6
     prefix = f"{user.user_id}/upload{upload_id}/images/"
     assert len(list(store.keys(settings.bucket_images, prefix))) == 6
-    seen = probe.drain()
+    seen = probe.until("jaryo.upload.completed.v1")
     assert [e.type for e, _ in seen].count("jaryo.upload.completed.v1") == 1
     stored_ids = {p.image_id for e, p in seen if e.type == "jaryo.image.stored.v1"}
     assert len(stored_ids) == 6

@@ -86,7 +86,7 @@ def test_three_images_are_stored_upright_with_thumbnails_under_the_seed_layout(
     )
     assert len([k for k in keys if "/thumbnails/" in k]) == 3
 
-    seen = [envelope.type for envelope, _ in probe.drain()]
+    seen = [envelope.type for envelope, _ in probe.until("jaryo.upload.completed.v1")]
     assert seen.count("jaryo.upload.received.v1") == 1
     assert seen.count("jaryo.image.stored.v1") == 3
     assert seen.count("jaryo.upload.completed.v1") == 1
