@@ -26,10 +26,9 @@ from pathlib import Path
 import urllib3
 from PIL import Image
 
-from jaryo_shared import database, messaging, objectstore
-from jaryo_shared.provision import provision
+from jaryo_shared import objectstore
+from jaryo_shared.provision import deprovision, provision
 from jaryo_shared.settings import Settings
-from jaryo_shared.topology import Topology
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN = uuid.uuid4().hex[:6]
@@ -138,22 +137,6 @@ def direct_put(store: objectstore.ObjectStore, bucket: str, files: list[bytes]) 
     return time.perf_counter() - start
 
 
-def cleanup(settings: Settings) -> None:
-    client = database.connect(settings)
-    client.drop_database(settings.mongo_db)
-    minio = objectstore.client(settings)
-    for bucket in settings.buckets:
-        for obj in minio.list_objects(bucket, recursive=True):
-            minio.remove_object(bucket, obj.object_name)
-        minio.remove_bucket(bucket)
-    with messaging.connect(settings) as connection, connection.channel() as channel:
-        topology = Topology(settings)
-        for queue in topology.all_queues():
-            queue(channel).delete()
-        topology.exchange(channel).delete()
-        topology.dead_letter_exchange(channel).delete()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
@@ -191,7 +174,7 @@ def main() -> None:
     finally:
         gateway.terminate()
         gateway.wait(timeout=30)
-        cleanup(settings)
+        deprovision(settings)
 
 
 if __name__ == "__main__":

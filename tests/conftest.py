@@ -11,7 +11,7 @@ import pytest
 from kombu import Connection
 
 from jaryo_shared import database, messaging, objectstore
-from jaryo_shared.provision import provision
+from jaryo_shared.provision import deprovision, provision
 from jaryo_shared.settings import Settings
 from jaryo_shared.topology import Topology
 
@@ -37,24 +37,7 @@ def settings() -> Iterator[Settings]:
     )
     provision(s)
     yield s
-    _teardown(s)
-
-
-def _teardown(s: Settings) -> None:
-    client = database.connect(s)
-    client.drop_database(s.mongo_db)
-    client.close()
-    store = objectstore.client(s)
-    for bucket in s.buckets:
-        for obj in store.list_objects(bucket, recursive=True):
-            store.remove_object(bucket, obj.object_name)
-        store.remove_bucket(bucket)
-    with messaging.connect(s) as connection, connection.channel() as channel:
-        topology = Topology(s)
-        for queue in topology.all_queues():
-            queue(channel).delete()
-        topology.exchange(channel).delete()
-        topology.dead_letter_exchange(channel).delete()
+    deprovision(s)
 
 
 @pytest.fixture(scope="session")

@@ -111,5 +111,10 @@ class ObjectStore:
             deleted += 1
         return deleted
 
+    def delete_bucket(self, bucket: str) -> None:
+        """Empty the bucket, then remove it."""
+        self.delete_prefix(bucket, "")
+        self._minio.remove_bucket(bucket)
+
     def presigned_get(self, bucket: str, key: str, expires: timedelta) -> str:
         return self._minio.presigned_get_object(bucket, key, expires=expires)

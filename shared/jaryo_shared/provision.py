@@ -37,3 +37,21 @@ def _provision(settings: Settings) -> None:
         database.ensure_indexes(database.database(client, settings))
     finally:
         client.close()
+
+
+def deprovision(settings: Settings) -> None:
+    """Remove everything `provision` made for these settings, data included (tests, benches)."""
+    client = database.connect(settings)
+    try:
+        client.drop_database(settings.mongo_db)
+    finally:
+        client.close()
+    store = objectstore.ObjectStore(objectstore.client(settings))
+    for bucket in settings.buckets:
+        store.delete_bucket(bucket)
+    with messaging.connect(settings) as connection, connection.channel() as channel:
+        topology = Topology(settings)
+        for queue in topology.all_queues():
+            queue(channel).delete()
+        topology.exchange(channel).delete()
+        topology.dead_letter_exchange(channel).delete()

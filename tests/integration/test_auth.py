@@ -3,7 +3,6 @@ rotation, /v1/me, and the bearer check refusing every kind of forged or misused 
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 import uuid
@@ -11,8 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from joserfc import jwt
-from joserfc.jwk import OctKey
+
+from tests.tokens import b64url as _b64url
+from tests.tokens import claims as _claims
+from tests.tokens import sign as _sign
 
 pytestmark = pytest.mark.integration
 
@@ -34,29 +35,6 @@ def _sign_in(client, username: str, password: str = PASSWORD):
 
 def _me(client, token: str):
     return client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
-
-
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _claims(gateway_settings, user_id: str, **overrides: Any) -> dict[str, Any]:
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "iss": gateway_settings.jwt_issuer,
-        "aud": gateway_settings.jwt_audience,
-        "sub": user_id,
-        "iat": now,
-        "exp": now + 300,
-        "jti": uuid.uuid4().hex,
-        "typ": "access",
-    }
-    claims.update(overrides)
-    return claims
-
-
-def _sign(claims: dict[str, Any], secret: str, alg: str = "HS256") -> str:
-    return jwt.encode({"alg": alg, "typ": "JWT"}, claims, OctKey.import_key(secret), [alg])
 
 
 def _right_key(gateway_settings) -> str:

@@ -10,6 +10,9 @@ import pillow_heif
 import pytest
 from PIL import Image
 
+from storage_service.bootstrap import bootstrap
+from storage_service.handlers import handle_upload_received
+from storage_service.settings import StorageSettings
 from tests.helpers import png_bytes, wait_until
 
 pytestmark = pytest.mark.integration
@@ -144,3 +147,28 @@ def test_uploads_are_listed_newest_first_a_page_at_a_time(client, make_user):
     assert seen == list(reversed(created))
     bad = client.get("/v1/uploads?cursor=garbage!", headers=user.auth)
     assert bad.status_code == 422
+
+
+def test_redelivered_upload_received_changes_nothing_twice(
+    client, make_user, settings, db, store, probe
+):
+    user = make_user()
+    response = _upload_three(client, user)
+    upload_id = response.get_json()["upload_id"]
+    received = [
+        (e, p)
+        for e, p in probe.until("jaryo.upload.received.v1")
+        if e.type == "jaryo.upload.received.v1" and p.upload_id == upload_id
+    ]
+    envelope, payload = received[0]
+    deps = bootstrap(StorageSettings(**settings.model_dump()))
+
+    handle_upload_received(deps, envelope, payload)
+    first = {i["_id"]: i["storage"] for i in db.images.find({"upload_id": upload_id})}
+    handle_upload_received(deps, envelope, payload)  # the broker delivers it again
+    second = {i["_id"]: i["storage"] for i in db.images.find({"upload_id": upload_id})}
+
+    assert second == first and all(s["status"] == "stored" for s in first.values())
+    seen = [e.type for e, _ in probe.until("jaryo.upload.completed.v1")]
+    assert seen.count("jaryo.image.stored.v1") == 3
+    assert seen.count("jaryo.upload.completed.v1") == 1

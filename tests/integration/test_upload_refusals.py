@@ -6,7 +6,6 @@ upload only."""
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import os
@@ -17,12 +16,13 @@ import zlib
 from typing import Any
 
 import pytest
-from joserfc import jwt
-from joserfc.jwk import OctKey
 from PIL import Image
 
 from jaryo_shared import events
 from tests.helpers import png_bytes, wait_until
+from tests.tokens import b64url as _b64url
+from tests.tokens import claims as _claims
+from tests.tokens import sign as _sign
 
 pytestmark = pytest.mark.integration
 
@@ -67,30 +67,7 @@ def _jpeg_bytes(width: int = 320, height: int = 240) -> bytes:
     return out.getvalue()
 
 
-# Tokens (built by hand, as in test_auth)
-
-
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _claims(gateway_settings, user_id: str, **overrides: Any) -> dict[str, Any]:
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "iss": gateway_settings.jwt_issuer,
-        "aud": gateway_settings.jwt_audience,
-        "sub": user_id,
-        "iat": now,
-        "exp": now + 300,
-        "jti": uuid.uuid4().hex,
-        "typ": "access",
-    }
-    claims.update(overrides)
-    return claims
-
-
-def _sign(claims: dict[str, Any], secret: str) -> str:
-    return jwt.encode({"alg": "HS256", "typ": "JWT"}, claims, OctKey.import_key(secret))
+# Tokens (built by hand)
 
 
 def _no_token(gateway_settings, user_id: str) -> dict[str, str]:
