@@ -47,7 +47,9 @@ def bootstrap(settings: GatewaySettings) -> Dependencies:
         db=database.database(mongo, settings),
         store=objectstore.ObjectStore(objectstore.client(settings)),
         broker=broker,
-        publisher=messaging.Publisher(broker, Topology(settings)),
+        # One quick retry: a request must not hang on a broker that is down; the outbox relay
+        # publishes what the request could not.
+        publisher=messaging.Publisher(broker, Topology(settings), max_retries=1),
         tokens=TokenService(
             settings.jwt_secret.get_secret_value(), settings.jwt_issuer, settings.jwt_audience
         ),

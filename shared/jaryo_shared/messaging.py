@@ -34,7 +34,15 @@ def connect(settings: Settings) -> Connection:
     """A broker connection whose publishes wait for the broker's confirm."""
     return Connection(
         settings.amqp_url,
-        transport_options={"confirm_publish": True},
+        # Connection retries are bounded: callers decide how to wait (workers reconnect in their
+        # loop, the gateway leaves unpublished events to the outbox relay).
+        transport_options={
+            "confirm_publish": True,
+            "max_retries": 2,
+            "interval_start": 0.2,
+            "interval_step": 0.4,
+            "interval_max": 1.0,
+        },
         connect_timeout=5,
         heartbeat=30,
     )
@@ -43,8 +51,9 @@ def connect(settings: Settings) -> Connection:
 class Publisher:
     """Publishes envelopes to the events exchange; returns only once the broker confirmed."""
 
-    def __init__(self, connection: Connection, topology: Topology) -> None:
+    def __init__(self, connection: Connection, topology: Topology, max_retries: int = 3) -> None:
         self._connection = connection
+        self._max_retries = max_retries
         self._exchange = topology.exchange
         self._lock = threading.Lock()  # a kombu channel must not be shared between threads
         self._producer: Producer | None = None
@@ -56,7 +65,7 @@ class Publisher:
             self._connection.ensure(
                 self._producer,
                 self._producer.publish,
-                max_retries=3,
+                max_retries=self._max_retries,
                 interval_start=0.2,
                 interval_step=0.5,
             )(
