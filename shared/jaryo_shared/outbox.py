@@ -45,23 +45,31 @@ def push(*envelopes: events.Envelope) -> dict[str, Any]:
     }
 
 
-def flush(collection: Collection, document_id: Any, publisher: Publisher) -> int:
-    """Publish what one document owes and clear it from its outbox; returns how many."""
-    document = collection.find_one({"_id": document_id}, {"outbox": 1})
-    if document is None:
+def flush(
+    collection: Collection,
+    document_id: Any,
+    publisher: Publisher,
+    entries: list[dict[str, Any]] | None = None,
+) -> int:
+    """Publish what one document owes and clear it from its outbox; returns how many.
+    A writer that has just written the document passes its `entries` and saves a read."""
+    if entries is None:
+        document = collection.find_one({"_id": document_id}, {"outbox": 1})
+        entries = (document or {}).get("outbox") or []
+    if not entries:
         return 0
-    published = 0
-    for entry in document.get("outbox") or []:
+    for entry in entries:
         publisher.publish(events.Envelope.model_validate(entry["envelope"]))
-        # Pull by whole value: FerretDB 1.x's $pull does not take a query condition.
-        collection.update_one({"_id": document_id}, {"$pull": {"outbox": entry}})
-        published += 1
-    # Only clear the flag if nothing was pushed meanwhile.
-    collection.update_one(
-        {"_id": document_id, "outbox": {"$size": 0}},
-        {"$set": {"outbox_pending": False, "outbox_claimed_until": None}},
+    # One write in the usual case: the outbox still holds exactly what was published.
+    cleared = collection.update_one(
+        {"_id": document_id, "outbox": entries},
+        {"$set": {"outbox": [], "outbox_pending": False, "outbox_claimed_until": None}},
     )
-    return published
+    if cleared.matched_count == 0:
+        # Something was pushed meanwhile: remove only what was published (by whole value:
+        # FerretDB 1.x's $pull takes no query condition) and leave the flag for the relay.
+        collection.update_one({"_id": document_id}, {"$pullAll": {"outbox": entries}})
+    return len(entries)
 
 
 def relay_once(collection: Collection, publisher: Publisher, clock: Clock) -> int:

@@ -118,7 +118,8 @@ def create_upload(
     image_type: str,
     accepted: list[AcceptedFile],
     upload_id: str | None = None,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The new Upload document and its Image documents."""
     now = deps.clock.now()
     upload_id = upload_id or uuid.uuid4().hex
     names = filenames.unique_names(
@@ -148,14 +149,14 @@ def create_upload(
     }
     _record(deps, upload, images)
     try:
-        outbox.flush(deps.db.uploads, upload_id, deps.publisher)
+        outbox.flush(deps.db.uploads, upload_id, deps.publisher, upload["outbox"])
     except Exception:
         log.warning(
             "broker unavailable; upload %s's event left to the outbox relay",
             upload_id,
             exc_info=True,
         )
-    return upload
+    return upload, images
 
 
 def _image_document(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -62,22 +63,22 @@ def create_upload() -> tuple[Response, int, dict[str, str]]:
     accepted = receive.check_files(deps, receive.collect_files(request.files))
     key = request.headers.get("Idempotency-Key")
     if key is None:
-        upload = receive.create_upload(deps, g.user_id, image_type, accepted)
+        upload, images = receive.create_upload(deps, g.user_id, image_type, accepted)
     else:
-        upload = _create_once(deps, key, image_type, accepted)
+        upload, images = _create_once(deps, key, image_type, accepted)
     location = f"/v1/uploads/{upload['_id']}"
-    body = views.accepted_upload(upload, _images(upload["_id"]))
+    body = views.accepted_upload(upload, images)
     return jsonify(body), 202, {"Location": location}
 
 
 def _create_once(
     deps: Dependencies, key: str, image_type: str, accepted: list[receive.AcceptedFile]
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Claim the key first; a retry with the same key gets the first upload back."""
     if not 1 <= len(key) <= 255 or not key.isprintable():
         raise receive.InvalidUpload("Idempotency-Key must be 1 to 255 printable characters")
     claim_id = f"{g.user_id}:{key}"
-    upload_id = receive.uuid.uuid4().hex
+    upload_id = uuid.uuid4().hex
     try:
         deps.db.idempotency_keys.insert_one(
             {"_id": claim_id, "upload_id": upload_id, "created_at": deps.clock.now()}
@@ -89,7 +90,7 @@ def _create_once(
             raise IdempotencyConflict(
                 "a request with this Idempotency-Key is in progress"
             ) from None
-        return existing
+        return existing, _images(existing["_id"])
     try:
         return receive.create_upload(deps, g.user_id, image_type, accepted, upload_id=upload_id)
     except Exception:
