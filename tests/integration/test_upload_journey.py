@@ -172,3 +172,29 @@ def test_redelivered_upload_received_changes_nothing_twice(
     seen = [e.type for e, _ in probe.until("jaryo.upload.completed.v1")]
     assert seen.count("jaryo.image.stored.v1") == 3
     assert seen.count("jaryo.upload.completed.v1") == 1
+
+
+def test_correlation_id_of_the_request_follows_into_every_event_it_causes(
+    client, make_user, storage_worker, probe
+):
+    user = make_user()
+    response = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(png_bytes()), "page.png")},
+        headers={**user.auth, "X-Correlation-ID": "req-4711"},
+        content_type="multipart/form-data",
+    )
+    assert response.headers["X-Correlation-ID"] == "req-4711"
+    upload_id = response.get_json()["upload_id"]
+    caused = [
+        (e.type, e.correlationid)
+        for e, p in probe.until("jaryo.upload.completed.v1")
+        if p.upload_id == upload_id
+    ]
+    assert caused == [
+        ("jaryo.upload.received.v1", "req-4711"),
+        ("jaryo.image.stored.v1", "req-4711"),
+        ("jaryo.upload.completed.v1", "req-4711"),
+    ]
+    unsafe = client.get("/healthz", headers={"X-Correlation-ID": "bad id <script>"})
+    assert unsafe.headers["X-Correlation-ID"] != "bad id <script>"
