@@ -8,6 +8,9 @@ LOG_DIR=$DATA_DIR/log
 CACHE_DIR=${JARYO_CACHE_DIR:-$HOME/.cache/jaryo}
 BIN_DIR=$CACHE_DIR/bin
 
+# Go's official install lives here on these machines; a non-login shell may not have it on PATH.
+command -v go >/dev/null 2>&1 || { [ -x /usr/local/go/bin/go ] && export PATH=$PATH:/usr/local/go/bin; }
+
 UV_VERSION=0.13.9
 FERRETDB_VERSION=v1.24.2
 # SeaweedFS publishes no Go module tags; the pseudo-version pinned in the tools module is the one.
