@@ -15,6 +15,7 @@ from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.problems import Problem
 from gateway.uploads import receive, views
+from gateway.validation import InvalidInput
 
 blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")
 
@@ -25,10 +26,6 @@ class NotFound(Problem):
 
 class NotReady(Problem):
     status, slug, title = 409, "not-ready", "Not ready"
-
-
-class InvalidQuery(Problem):
-    status, slug, title = 422, "invalid-input", "Invalid input"
 
 
 class IdempotencyConflict(Problem):
@@ -123,7 +120,7 @@ def _limit(raw: str | None) -> int:
     if raw is None:
         return 20
     if not raw.isdigit() or not 1 <= int(raw) <= 100:
-        raise InvalidQuery("limit must be a whole number from 1 to 100", pointer="/limit")
+        raise InvalidInput("limit must be a whole number from 1 to 100", pointer="/limit")
     return int(raw)
 
 
@@ -137,7 +134,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
         created_at, upload_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         return datetime.fromisoformat(created_at), upload_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidQuery("cursor is not one this API returned", pointer="/cursor") from None
+        raise InvalidInput("cursor is not one this API returned", pointer="/cursor") from None
 
 
 @blueprint.get("/<upload_id>")
