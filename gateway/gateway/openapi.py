@@ -82,6 +82,17 @@ UNAUTHORIZED = _problem("no valid bearer token")
 
 def document() -> dict[str, Any]:
     image_bytes = {"description": "the image", "content": {"image/*": {}}}
+    image_route = {  # the original and the thumbnail answer alike
+        "parameters": [UPLOAD_ID, IMAGE_ID],
+        "get": {
+            "security": BEARER,
+            "responses": {
+                "200": image_bytes,
+                "404": NOT_FOUND,
+                "409": _problem("not stored (yet)"),
+            },
+        },
+    }
     return {
         "openapi": "3.1.0",
         "info": {"title": "Jaryo API", "version": "1"},
@@ -221,28 +232,8 @@ def document() -> dict[str, Any]:
                     "responses": {"204": {"description": "deleted"}, "404": NOT_FOUND},
                 },
             },
-            "/v1/uploads/{upload_id}/images/{image_id}/original": {
-                "parameters": [UPLOAD_ID, IMAGE_ID],
-                "get": {
-                    "security": BEARER,
-                    "responses": {
-                        "200": image_bytes,
-                        "404": NOT_FOUND,
-                        "409": _problem("not stored (yet)"),
-                    },
-                },
-            },
-            "/v1/uploads/{upload_id}/images/{image_id}/thumbnail": {
-                "parameters": [UPLOAD_ID, IMAGE_ID],
-                "get": {
-                    "security": BEARER,
-                    "responses": {
-                        "200": image_bytes,
-                        "404": NOT_FOUND,
-                        "409": _problem("not stored (yet)"),
-                    },
-                },
-            },
+            "/v1/uploads/{upload_id}/images/{image_id}/original": image_route,
+            "/v1/uploads/{upload_id}/images/{image_id}/thumbnail": image_route,
         },
     }
 
