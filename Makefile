@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test install infra status lock
+.PHONY: help up down test install infra status lock ocr-eval
 
 help:
 	@echo "make up      install what is missing, start everything, print the gateway URL"
 	@echo "make test    install what is missing, start the servers, run lint, types and tests"
 	@echo "make down    stop what 'make up' started"
 	@echo "make status  which local servers are up"
+	@echo "make ocr-eval  score the OCR path on ../shared/samples/ocr beside raw Tesseract"
 
 up:
 	@bash scripts/up.sh
@@ -27,6 +28,10 @@ infra: install
 
 status:
 	@bash scripts/infra.sh status
+
+ocr-eval: install
+	@source scripts/lib.sh && "$$UV" run --frozen python -m ocr_service.evaluate \
+		--samples "$${JARYO_OCR_SAMPLES:-../shared/samples/ocr}"
 
 lock:
 	@source scripts/lib.sh && "$$UV" lock

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing: Debian packages, uv, FerretDB and SeaweedFS binaries (built from
-# the Go module proxy and cached outside the repo, keyed by version), and the Python environment.
+# the Go module proxy and cached outside the repo, keyed by version), Tesseract's best_int language
+# data (from npm, cached the same way), and the Python environment.
 # Idempotent: a warm machine passes through in seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -71,6 +72,23 @@ install_seaweedfs() {
   mv "$WEED.partial" "$WEED"
 }
 
+install_tessdata() {
+  [ -f "$TESSDATA_DIR/kor.traineddata" ] && [ -f "$TESSDATA_DIR/eng.traineddata" ] && return
+  command -v npm >/dev/null || die "npm is required to fetch Tesseract's best_int language data"
+  say "fetching Tesseract best_int language data $TESSDATA_VERSION (npm @tesseract.js-data)"
+  local work lang
+  work=$(mktemp -d)
+  mkdir -p "$TESSDATA_DIR"
+  for lang in kor eng; do
+    (cd "$work" && npm pack --silent "@tesseract.js-data/$lang@$TESSDATA_VERSION" >/dev/null)
+    tar -xzf "$work/tesseract.js-data-$lang-$TESSDATA_VERSION.tgz" -C "$work" \
+      "package/4.0.0_best_int/$lang.traineddata.gz"
+    gunzip -c "$work/package/4.0.0_best_int/$lang.traineddata.gz" >"$TESSDATA_DIR/$lang.partial"
+    mv "$TESSDATA_DIR/$lang.partial" "$TESSDATA_DIR/$lang.traineddata"
+  done
+  rm -rf "$work"
+}
+
 install_python_env() {
   say "syncing the Python environment (uv.lock)"
   (cd "$JARYO_ROOT" && "$UV" sync --frozen --all-packages --quiet)
@@ -81,5 +99,6 @@ install_debian_packages
 install_uv
 install_ferretdb
 install_seaweedfs
+install_tessdata
 install_python_env
 say "everything is installed"

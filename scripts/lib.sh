@@ -17,6 +17,11 @@ FERRETDB_VERSION=v1.24.2
 SEAWEEDFS_VERSION=$(awk '$1=="github.com/seaweedfs/seaweedfs" {print $2}' \
   "$JARYO_ROOT/scripts/tools/seaweedfs/go.mod")
 
+# Tesseract's `best_int` language data (more accurate than Debian's `fast` data; docs/ocr.md).
+TESSDATA_VERSION=1.0.0   # npm @tesseract.js-data/{kor,eng}, folder 4.0.0_best_int
+TESSDATA_DIR=$CACHE_DIR/tessdata-best_int-$TESSDATA_VERSION
+export JARYO_TESSDATA_DIR=${JARYO_TESSDATA_DIR:-$TESSDATA_DIR}
+
 UV=$CACHE_DIR/uv-$UV_VERSION/bin/uv
 FERRETDB=$BIN_DIR/ferretdb-$FERRETDB_VERSION
 WEED=$BIN_DIR/weed-$SEAWEEDFS_VERSION

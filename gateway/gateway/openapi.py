@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from gateway.auth.routes import Credentials, Refresh, SignIn
 from gateway.uploads.receive import IMAGE_TYPES
+from jaryo_shared.ocr_result import OcrResult
 
 blueprint = Blueprint("openapi", __name__)
 
@@ -54,8 +55,16 @@ IMAGE = {
     "properties": {
         "image_id": {"type": "string"},
         "filename": {"type": "string"},
-        "status": {"enum": ["queued", "stored", "rejected"]},
+        "status": {
+            "enum": ["queued", "processing", "done", "failed"],
+            "description": "done once stored and read; failed says why in `reason`",
+        },
         "reason": {"type": "string"},
+        "storage": {
+            "type": "object",
+            "properties": {"status": {"enum": ["queued", "stored", "rejected"]}},
+        },
+        "ocr": {"$ref": "#/components/schemas/OcrResult"},
         "size": {"type": "integer"},
         "type": {"type": ["string", "null"]},
         "width": {"type": ["integer", "null"]},
@@ -69,6 +78,13 @@ UPLOAD = {
     "properties": {
         "upload_id": {"type": "string"},
         "status": {"enum": ["processing", "completed", "partial", "failed"]},
+        "failures": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"image_id": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
         "image_type": {"enum": sorted(IMAGE_TYPES)},
         "created_at": {"type": "string", "format": "date-time"},
         "images": {"type": "array", "items": IMAGE},
@@ -78,6 +94,16 @@ UPLOAD_ID = {"name": "upload_id", "in": "path", "required": True, "schema": {"ty
 IMAGE_ID = {"name": "image_id", "in": "path", "required": True, "schema": {"type": "string"}}
 NOT_FOUND = _problem("not the caller's, or does not exist")
 UNAUTHORIZED = _problem("no valid bearer token")
+
+
+def _ocr_schemas() -> dict[str, Any]:
+    """The OCR result's schema from its pydantic model; until the image is read only `status`
+    (queued or processing) is present."""
+    schema = OcrResult.model_json_schema(ref_template="#/components/schemas/{model}")
+    definitions = schema.pop("$defs", {})
+    schema["properties"]["status"] = {"enum": ["queued", "processing", "done", "failed"]}
+    schema["required"] = ["status"]
+    return {"OcrResult": schema, **definitions}
 
 
 def document() -> dict[str, Any]:
@@ -101,6 +127,7 @@ def document() -> dict[str, Any]:
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
             },
             "schemas": {
+                **_ocr_schemas(),
                 "Problem": {
                     "type": "object",
                     "description": "RFC 9457 problem details",
@@ -111,7 +138,7 @@ def document() -> dict[str, Any]:
                         "detail": {"type": "string"},
                         "instance": {"type": "string"},
                     },
-                }
+                },
             },
         },
         "paths": {

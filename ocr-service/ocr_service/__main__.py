@@ -1,17 +1,22 @@
-"""`python -m ocr_service`: consume the ocr queue until SIGTERM.
-
-Its handlers arrive with the issue that builds this service; until then it binds no events.
-"""
+"""`python -m ocr_service`: `ocr_workers` processes consuming the ocr queue until SIGTERM."""
 
 from __future__ import annotations
 
-from jaryo_shared.service import run_worker
-from jaryo_shared.settings import Settings
+from jaryo_shared.logs import configure_logging
+from jaryo_shared.supervisor import supervise
+from ocr_service.settings import OcrSettings
+from ocr_service.worker import work
 
 
 def main() -> None:
-    settings = Settings(service_name="ocr-service")
-    run_worker(settings, "ocr", {})
+    settings = OcrSettings()
+    configure_logging(settings.service_name, settings.log_level)
+    if settings.ocr_max_attempts >= settings.delivery_limit:
+        raise SystemExit(
+            "JARYO_OCR_MAX_ATTEMPTS must be below JARYO_DELIVERY_LIMIT, or the broker dead-letters "
+            "a crashing image's message before the service can mark it failed"
+        )
+    supervise(settings.ocr_workers, work)
 
 
 if __name__ == "__main__":

@@ -73,8 +73,31 @@ class ImageRejected(Payload):
     reason: str
 
 
+class OcrCompleted(Payload):
+    """The OCR service finished one image: `done` with its text, or `failed` with a reason.
+    The text's positions are in the image's `ocr` field of `GET /v1/uploads/{id}`."""
+
+    event_type: ClassVar[str] = "jaryo.ocr.completed.v1"
+    upload_id: str
+    user_id: str
+    image_id: str
+    status: Literal["done", "failed"]
+    engine: str | None = None
+    language: str | None = None
+    duration_ms: int | None = None
+    text: str = ""
+    reason: str | None = None
+
+
+class ImageFailure(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    image_id: str
+    reason: str
+
+
 class UploadCompleted(Payload):
-    """Every image of an upload reached its end; `status` is completed, partial or failed."""
+    """Every image of an upload reached its end in both storage and OCR. `status` is completed
+    (every image stored and read), partial (some) or failed (none); `failures` says why."""
 
     event_type: ClassVar[str] = "jaryo.upload.completed.v1"
     upload_id: str
@@ -83,10 +106,15 @@ class UploadCompleted(Payload):
     image_count: int
     stored_count: int
     rejected_count: int
+    # Added with the OCR service (additive: same version).
+    read_count: int = 0
+    unread_count: int = 0
+    failures: list[ImageFailure] = Field(default_factory=list)
 
 
 EVENT_TYPES: dict[str, type[Payload]] = {
-    cls.event_type: cls for cls in (UploadReceived, ImageStored, ImageRejected, UploadCompleted)
+    cls.event_type: cls
+    for cls in (UploadReceived, ImageStored, ImageRejected, OcrCompleted, UploadCompleted)
 }
 
 

@@ -1,8 +1,9 @@
 """Publishing events with broker confirms, and consuming a service's queue with manual acks.
 
-A handler that raises `PermanentError` has its message dead-lettered at once; any other exception
-is treated as transient: the message is requeued and retried until the queue's delivery limit
-dead-letters it. A message is acked only after its handler returned, so its work is durable.
+A handler that raises `PermanentError` has its message dead-lettered at once, with the reason in
+its `x-jaryo-reason` header; any other exception is treated as transient: the message is requeued
+and retried until the queue's delivery limit dead-letters it. A message is acked only after its
+handler returned, so its work is durable.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ class Worker(ConsumerMixin):
             handler(envelope, payload)
         except PermanentError as exc:
             log.error("%s %s failed for good: %s", envelope.type, envelope.id, exc)
-            message.reject(requeue=False)
+            self._dead_letter(message, str(exc))
         except Exception:
             log.exception(
                 "%s %s failed (delivery %d); it will be retried",
@@ -157,3 +158,25 @@ class Worker(ConsumerMixin):
         else:
             message.ack()
             self.handled += 1
+
+    def _dead_letter(self, message: Message, reason: str) -> None:
+        """Move the message to the queue's dead-letter queue with the reason in a header, where
+        an operator can read it and replay the message. The broker's own dead-lettering (reject)
+        would only say "rejected"."""
+        arguments = getattr(self.queue, "queue_arguments", None) or {}
+        exchange = arguments.get("x-dead-letter-exchange")
+        if not exchange:
+            message.reject(requeue=False)
+            return
+        producer = Producer(message.channel)
+        producer.publish(
+            message.body,
+            exchange=exchange,
+            routing_key=arguments.get("x-dead-letter-routing-key", self.queue.name),
+            content_type=message.content_type,
+            content_encoding=message.content_encoding,
+            delivery_mode=2,
+            headers={**(message.headers or {}), "x-jaryo-reason": reason[:1000]},
+            message_id=message.properties.get("message_id"),
+        )
+        message.ack()

@@ -33,14 +33,15 @@ def pending(*envelopes: events.Envelope, now: datetime) -> dict[str, Any]:
     }
 
 
-def push(*envelopes: events.Envelope) -> dict[str, Any]:
-    """An update that adds events to an existing document's outbox."""
+def entries(*envelopes: events.Envelope) -> list[dict[str, Any]]:
+    """Outbox entries as stored: pass the same list to `push` and then to `flush`."""
+    return [{"id": e.id, "envelope": e.model_dump(mode="json")} for e in envelopes]
+
+
+def push(*envelopes: events.Envelope, owed: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """An update that adds events (or prepared `owed` entries) to a document's outbox."""
     return {
-        "$push": {
-            "outbox": {
-                "$each": [{"id": e.id, "envelope": e.model_dump(mode="json")} for e in envelopes]
-            }
-        },
+        "$push": {"outbox": {"$each": owed if owed is not None else entries(*envelopes)}},
         "$set": {"outbox_pending": True},
     }
 
@@ -52,11 +53,16 @@ def flush(
     entries: list[dict[str, Any]] | None = None,
 ) -> int:
     """Publish what one document owes and clear it from its outbox; returns how many.
-    A writer that has just written the document passes its `entries` and saves a read."""
+    A writer that has just written the document passes its `entries`: that saves a read, and
+    it publishes only its own events when another service writes to the same document."""
     if entries is None:
         document = collection.find_one({"_id": document_id}, {"outbox": 1})
         entries = (document or {}).get("outbox") or []
     if not entries:
+        collection.update_one(  # nothing owed: stop the relay from visiting it
+            {"_id": document_id, "outbox": [], "outbox_pending": True},
+            {"$set": {"outbox_pending": False, "outbox_claimed_until": None}},
+        )
         return 0
     for entry in entries:
         publisher.publish(events.Envelope.model_validate(entry["envelope"]))
@@ -66,9 +72,13 @@ def flush(
         {"$set": {"outbox": [], "outbox_pending": False, "outbox_claimed_until": None}},
     )
     if cleared.matched_count == 0:
-        # Something was pushed meanwhile: remove only what was published (by whole value:
+        # Something else is in the outbox: remove only what was published (by whole value:
         # FerretDB 1.x's $pull takes no query condition) and leave the flag for the relay.
         collection.update_one({"_id": document_id}, {"$pullAll": {"outbox": entries}})
+        collection.update_one(
+            {"_id": document_id, "outbox": []},
+            {"$set": {"outbox_pending": False, "outbox_claimed_until": None}},
+        )
     return len(entries)
 
 

@@ -8,9 +8,11 @@ it owes are published from its outbox until they are confirmed.
 from __future__ import annotations
 
 import logging
-from typing import Any, Literal
+from typing import Any
 
 from jaryo_shared import events, outbox
+from jaryo_shared.completion import STORAGE_FINISHED as FINISHED
+from jaryo_shared.completion import settle_upload
 from jaryo_shared.keys import thumbnail_key
 from storage_service.bootstrap import Dependencies
 from storage_service.normalise import ImageRejected, NormalisedImage, normalise
@@ -18,7 +20,6 @@ from storage_service.normalise import ImageRejected, NormalisedImage, normalise
 log = logging.getLogger(__name__)
 
 SOURCE = "jaryo/storage-service"
-FINISHED = ("stored", "rejected")
 
 
 def handle_upload_received(
@@ -26,7 +27,15 @@ def handle_upload_received(
 ) -> None:
     for image in event.images:
         store_image(deps, envelope, event, image)
-    complete_upload_if_done(deps, envelope, event)
+    settle_upload(
+        deps.db,
+        deps.publisher,
+        deps.clock,
+        upload_id=event.upload_id,
+        user_id=event.user_id,
+        source=SOURCE,
+        correlation_id=envelope.correlationid,
+    )
 
 
 def store_image(
@@ -42,9 +51,11 @@ def store_image(
             "image %s of upload %s has no document; skipping", image.image_id, event.upload_id
         )
         return
-    if doc.get("storage", {}).get("status") not in FINISHED:
+    if doc.get("storage", {}).get("status") in FINISHED:
+        # Redelivered: publish what an earlier run recorded but may not have sent.
+        outbox.flush(images, image.image_id, deps.publisher)
+    else:
         _process(deps, envelope, event, doc)
-    outbox.flush(images, image.image_id, deps.publisher)
 
 
 def _process(
@@ -138,44 +149,16 @@ def _finish(
     payload: events.Payload,
     fields: dict[str, Any],
 ) -> None:
-    """Record the outcome and the event it owes in one write (the image's outbox)."""
+    """Record the outcome and the event it owes in one write (the image's outbox), then publish
+    that event. The OCR service writes to the same outbox: only our own entry is flushed."""
     published = events.wrap(
         payload, source=SOURCE, subject=doc["upload_id"], correlation_id=envelope.correlationid
     )
-    update = outbox.push(published)
+    owed = outbox.entries(published)
+    update = outbox.push(owed=owed)
     update["$set"].update(fields)
-    deps.db.images.update_one(
+    written = deps.db.images.update_one(
         {"_id": doc["_id"], "storage.status": {"$nin": list(FINISHED)}}, update
     )
-
-
-def complete_upload_if_done(
-    deps: Dependencies, envelope: events.Envelope, event: events.UploadReceived
-) -> None:
-    """Once every image is stored or rejected, settle the upload's status. The update is
-    conditional on `processing`, so upload.completed is owed exactly once."""
-    statuses = [
-        image.get("storage", {}).get("status")
-        for image in deps.db.images.find({"upload_id": event.upload_id})
-    ]
-    if not statuses or any(status not in FINISHED for status in statuses):
-        return
-    stored = statuses.count("stored")
-    status: Literal["completed", "partial", "failed"] = (
-        "completed" if stored == len(statuses) else "partial" if stored else "failed"
-    )
-    completed = events.UploadCompleted(
-        upload_id=event.upload_id,
-        user_id=event.user_id,
-        status=status,
-        image_count=len(statuses),
-        stored_count=stored,
-        rejected_count=len(statuses) - stored,
-    )
-    published = events.wrap(
-        completed, source=SOURCE, subject=event.upload_id, correlation_id=envelope.correlationid
-    )
-    update = outbox.push(published)
-    update["$set"].update({"status": status, "completed_at": deps.clock.now()})
-    deps.db.uploads.update_one({"_id": event.upload_id, "status": "processing"}, update)
-    outbox.flush(deps.db.uploads, event.upload_id, deps.publisher)
+    if written.modified_count:
+        outbox.flush(deps.db.images, doc["_id"], deps.publisher, owed)

@@ -1,5 +1,5 @@
-"""The API over the real servers: the gateway app with a storage worker consuming beside it,
-and an event probe that sees every event the exchange routes."""
+"""The API over the real servers: the gateway app with the storage and OCR workers consuming
+beside it, and an event probe that sees every event the exchange routes."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from jaryo_shared import events, messaging
 from jaryo_shared.topology import Topology
+from ocr_service.bootstrap import bootstrap as ocr_bootstrap
+from ocr_service.handlers import handle_upload_received as read_upload
+from ocr_service.settings import OcrSettings
 from storage_service.bootstrap import bootstrap as storage_bootstrap
 from storage_service.handlers import handle_upload_received
 from storage_service.settings import StorageSettings
@@ -49,6 +52,24 @@ def storage_worker(settings, run_worker, purge_queues):
     return run_worker(
         "storage", {events.UploadReceived.event_type: partial(handle_upload_received, deps)}
     )
+
+
+@pytest.fixture(scope="session")
+def ocr_settings(settings) -> OcrSettings:
+    return OcrSettings(**{**settings.model_dump(), "ocr_timeout_seconds": 30})
+
+
+@pytest.fixture
+def ocr_worker(ocr_settings, run_worker, purge_queues):
+    purge_queues()
+    deps = ocr_bootstrap(ocr_settings)
+    return run_worker("ocr", {events.UploadReceived.event_type: partial(read_upload, deps)})
+
+
+@pytest.fixture
+def workers(storage_worker, ocr_worker):
+    """Both services an upload needs to complete, consuming in parallel as in production."""
+    return storage_worker, ocr_worker
 
 
 @dataclass
@@ -100,18 +121,27 @@ class EventProbe:
             seen.append(events.parse(message.body))
         return seen
 
-    def until(self, event_type: str, timeout: float = 20.0) -> list[tuple[events.Envelope, Any]]:
+    def until(
+        self, event_type: str, timeout: float = 20.0, upload_id: str | None = None
+    ) -> list[tuple[events.Envelope, Any]]:
         """Everything published until an event of this type arrives, and a moment after it
-        (so a duplicate would be seen too)."""
+        (so a duplicate would be seen too); only one upload's events if `upload_id` is given
+        (a worker of an earlier test may still be publishing)."""
         seen: list[tuple[events.Envelope, Any]] = []
 
+        def wanted(event: Any) -> bool:
+            return upload_id is None or getattr(event, "upload_id", None) == upload_id
+
+        def drain() -> list[tuple[events.Envelope, Any]]:
+            return [(e, p) for e, p in self.drain() if wanted(p)]
+
         def arrived() -> bool:
-            seen.extend(self.drain())
+            seen.extend(drain())
             return any(envelope.type == event_type for envelope, _ in seen)
 
         wait_until(arrived, timeout=timeout)
         time.sleep(0.5)
-        return seen + self.drain()
+        return seen + drain()
 
     def close(self) -> None:
         self._connection.release()

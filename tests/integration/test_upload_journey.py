@@ -10,6 +10,9 @@ import pillow_heif
 import pytest
 from PIL import Image
 
+from ocr_service.bootstrap import bootstrap as ocr_bootstrap
+from ocr_service.handlers import handle_upload_received as read_upload
+from ocr_service.settings import OcrSettings
 from storage_service.bootstrap import bootstrap
 from storage_service.handlers import handle_upload_received
 from storage_service.settings import StorageSettings
@@ -53,7 +56,7 @@ def _completed(client, user, upload_id):
 
 
 def test_three_images_are_stored_upright_with_thumbnails_under_the_seed_layout(
-    client, make_user, storage_worker, store, settings, probe
+    client, make_user, workers, store, settings, probe
 ):
     user = make_user()
     response = _upload_three(client, user)
@@ -74,7 +77,8 @@ def test_three_images_are_stored_upright_with_thumbnails_under_the_seed_layout(
     sizes = [(i["width"], i["height"]) for i in upload["images"]]
     assert sizes == [(400, 300), (200, 600), (320, 240)]  # the JPEG stands upright
     for image in upload["images"]:
-        assert image["status"] == "stored" and len(image["sha256"]) == 64
+        assert image["status"] == "done" and len(image["sha256"]) == 64
+        assert image["storage"]["status"] == "stored" and image["ocr"]["status"] == "done"
         original = client.get(image["links"]["original"], headers=user.auth)
         assert original.status_code == 200
         assert Image.open(io.BytesIO(original.data)).size == (image["width"], image["height"])
@@ -89,18 +93,17 @@ def test_three_images_are_stored_upright_with_thumbnails_under_the_seed_layout(
     )
     assert len([k for k in keys if "/thumbnails/" in k]) == 3
 
-    seen = [envelope.type for envelope, _ in probe.until("jaryo.upload.completed.v1")]
+    seen = [e.type for e, _ in probe.until("jaryo.upload.completed.v1", upload_id=upload_id)]
     assert seen.count("jaryo.upload.received.v1") == 1
     assert seen.count("jaryo.image.stored.v1") == 3
+    assert seen.count("jaryo.ocr.completed.v1") == 3
     assert seen.count("jaryo.upload.completed.v1") == 1
 
     listed = client.get("/v1/uploads", headers=user.auth).get_json()
     assert [u["upload_id"] for u in listed["items"]] == [upload_id]
 
 
-def test_second_user_gets_404_on_every_url_of_the_first_users_upload(
-    client, make_user, storage_worker
-):
+def test_second_user_gets_404_on_every_url_of_the_first_users_upload(client, make_user, workers):
     owner, other = make_user(), make_user()
     upload_id = _upload_three(client, owner).get_json()["upload_id"]
     upload = wait_until(lambda: _completed(client, owner, upload_id), timeout=30)
@@ -161,21 +164,31 @@ def test_redelivered_upload_received_changes_nothing_twice(
         if e.type == "jaryo.upload.received.v1" and p.upload_id == upload_id
     ]
     envelope, payload = received[0]
-    deps = bootstrap(StorageSettings(**settings.model_dump()))
+    storage = bootstrap(StorageSettings(**settings.model_dump()))
+    ocr = ocr_bootstrap(OcrSettings(**settings.model_dump()))
 
-    handle_upload_received(deps, envelope, payload)
-    first = {i["_id"]: i["storage"] for i in db.images.find({"upload_id": upload_id})}
-    handle_upload_received(deps, envelope, payload)  # the broker delivers it again
-    second = {i["_id"]: i["storage"] for i in db.images.find({"upload_id": upload_id})}
+    def outcomes():
+        return {
+            i["_id"]: (i["storage"], i["ocr"]) for i in db.images.find({"upload_id": upload_id})
+        }
 
-    assert second == first and all(s["status"] == "stored" for s in first.values())
-    seen = [e.type for e, _ in probe.until("jaryo.upload.completed.v1")]
+    handle_upload_received(storage, envelope, payload)
+    read_upload(ocr, envelope, payload)
+    first = outcomes()
+    handle_upload_received(storage, envelope, payload)  # the broker delivers it again
+    read_upload(ocr, envelope, payload)
+    second = outcomes()
+
+    assert second == first
+    assert all(s["status"] == "stored" and o["status"] == "done" for s, o in first.values())
+    seen = [e.type for e, _ in probe.until("jaryo.upload.completed.v1", upload_id=upload_id)]
     assert seen.count("jaryo.image.stored.v1") == 3
+    assert seen.count("jaryo.ocr.completed.v1") == 3
     assert seen.count("jaryo.upload.completed.v1") == 1
 
 
 def test_correlation_id_of_the_request_follows_into_every_event_it_causes(
-    client, make_user, storage_worker, probe
+    client, make_user, workers, probe
 ):
     user = make_user()
     response = client.post(
@@ -191,10 +204,12 @@ def test_correlation_id_of_the_request_follows_into_every_event_it_causes(
         for e, p in probe.until("jaryo.upload.completed.v1")
         if p.upload_id == upload_id
     ]
-    assert caused == [
-        ("jaryo.upload.received.v1", "req-4711"),
+    # Storage and OCR run in parallel: their events may come in either order.
+    assert caused[0] == ("jaryo.upload.received.v1", "req-4711")
+    assert sorted(caused[1:-1]) == [
         ("jaryo.image.stored.v1", "req-4711"),
-        ("jaryo.upload.completed.v1", "req-4711"),
+        ("jaryo.ocr.completed.v1", "req-4711"),
     ]
+    assert caused[-1] == ("jaryo.upload.completed.v1", "req-4711")
     unsafe = client.get("/healthz", headers={"X-Correlation-ID": "bad id <script>"})
     assert unsafe.headers["X-Correlation-ID"] != "bad id <script>"

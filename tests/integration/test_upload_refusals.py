@@ -298,7 +298,7 @@ def test_path_traversal_filename_is_accepted_under_a_safe_key(
 
 
 def test_truncated_jpeg_is_rejected_by_storage_and_never_reaches_the_images_bucket(
-    client, make_user, store, settings, storage_worker
+    client, make_user, store, settings, workers
 ):
     user = make_user()
     whole = _jpeg_bytes()
@@ -317,9 +317,10 @@ def test_truncated_jpeg_is_rejected_by_storage_and_never_reaches_the_images_buck
     detail = wait_until(settled, timeout=30)
     assert detail["status"] == "partial"
     good, bad = detail["images"]
-    assert good["status"] == "stored"
-    assert bad["status"] == "rejected"
-    assert bad["reason"]
+    assert good["status"] == "done"
+    assert bad["status"] == "failed" and bad["storage"]["status"] == "rejected"
+    assert bad["reason"].startswith("the image could not be decoded")
+    assert detail["failures"] == [{"image_id": bad["image_id"], "reason": bad["reason"]}]
     assert "links" not in bad
 
     prefix = f"{user.user_id}/upload{upload_id}/"

@@ -32,24 +32,26 @@ def _consumers(settings, service: str) -> int:
 
 
 @pytest.mark.parametrize(
-    ("module", "service"),
+    ("module", "service", "processes"),
     [
-        ("storage_service", "storage"),
-        ("ocr_service", "ocr"),
-        ("deck_service", "deck"),
-        ("janitor", "janitor"),
+        ("storage_service", "storage", 1),
+        ("ocr_service", "ocr", 2),  # one parent supervising JARYO_OCR_WORKERS processes
+        ("deck_service", "deck", 1),
+        ("janitor", "janitor", 1),
     ],
 )
-def test_worker_consumes_its_queue_and_exits_cleanly_on_sigterm(settings, module, service):
+def test_worker_consumes_its_queue_and_exits_cleanly_on_sigterm(
+    settings, module, service, processes
+):
     worker = subprocess.Popen(
         [sys.executable, "-m", module],
-        env=_env(settings),
+        env={**_env(settings), "JARYO_OCR_WORKERS": str(processes)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     try:
-        wait_until(lambda: _consumers(settings, service) == 1, timeout=30)
+        wait_until(lambda: _consumers(settings, service) == processes, timeout=30)
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=15) == 0
         wait_until(lambda: _consumers(settings, service) == 0, timeout=10)

@@ -178,9 +178,9 @@ def _stored_image(upload_id: str, image_id: str) -> dict[str, Any]:
     )
     if image is None:
         raise NotFound("no such image")
-    status = views.image_status(image)
-    if status != "stored":
-        raise NotReady(f"the image is {status}", image_status=status)
+    storage = image.get("storage", {}).get("status", "queued")
+    if storage != "stored":
+        raise NotReady(f"the image is not stored ({storage})", image_status=storage)
     return image
 
 

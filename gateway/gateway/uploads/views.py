@@ -31,8 +31,32 @@ def accepted_upload(upload: dict[str, Any], images: list[dict[str, Any]]) -> dic
     }
 
 
+OCR_FIELDS = ("status", "engine", "language", "duration_ms", "text", "blocks", "reason")
+
+
 def image_status(image: dict[str, Any]) -> str:
-    return str(image.get("storage", {}).get("status", "queued"))
+    """queued → processing → done | failed, across both storing and reading the image."""
+    storage = image.get("storage", {}).get("status", "queued")
+    ocr = (image.get("ocr") or {}).get("status", "queued")
+    if storage == "rejected" or ocr == "failed":
+        return "failed"
+    if storage == "stored" and ocr == "done":
+        return "done"
+    if storage == "queued" and ocr == "queued":
+        return "queued"
+    return "processing"
+
+
+def image_reason(image: dict[str, Any]) -> str | None:
+    storage, ocr = image.get("storage", {}), image.get("ocr") or {}
+    return storage.get("reason") or ocr.get("reason")
+
+
+def ocr_view(image: dict[str, Any]) -> dict[str, Any]:
+    ocr = image.get("ocr") or {}
+    view = {name: ocr[name] for name in OCR_FIELDS if ocr.get(name) is not None}
+    view.setdefault("status", "queued")
+    return view
 
 
 def image_detail(image: dict[str, Any]) -> dict[str, Any]:
@@ -51,9 +75,12 @@ def image_detail(image: dict[str, Any]) -> dict[str, Any]:
         "height": storage.get("height"),
         "sha256": storage.get("sha256"),
     }
-    if storage.get("reason"):
-        detail["reason"] = storage["reason"]
-    if detail["status"] == "stored":
+    reason = image_reason(image)
+    if reason:
+        detail["reason"] = reason
+    detail["storage"] = {"status": storage.get("status", "queued")}
+    detail["ocr"] = ocr_view(image)
+    if storage.get("status") == "stored":
         detail["links"] = {
             "original": url_for("uploads.get_original", **ids),
             "thumbnail": url_for("uploads.get_thumbnail", **ids),
@@ -62,4 +89,7 @@ def image_detail(image: dict[str, Any]) -> dict[str, Any]:
 
 
 def upload_detail(upload: dict[str, Any], images: list[dict[str, Any]]) -> dict[str, Any]:
-    return {**upload_summary(upload), "images": [image_detail(i) for i in images]}
+    detail = {**upload_summary(upload), "images": [image_detail(i) for i in images]}
+    if upload.get("failures"):
+        detail["failures"] = upload["failures"]
+    return detail

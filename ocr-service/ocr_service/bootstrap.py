@@ -1,0 +1,56 @@
+"""Wires the OCR service's collaborators in one place."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from pymongo.database import Database
+
+from jaryo_shared import database, messaging, objectstore
+from jaryo_shared.clock import Clock, SystemClock
+from jaryo_shared.topology import Topology
+from ocr_service.engines.tesseract import TesseractEngine
+from ocr_service.reader import Reader, Route
+from ocr_service.settings import OcrSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Dependencies:
+    settings: OcrSettings
+    db: Database
+    store: objectstore.ObjectStore
+    publisher: messaging.Publisher
+    reader: Reader
+    clock: Clock = field(default_factory=SystemClock)
+
+
+def build_reader(settings: OcrSettings) -> Reader:
+    """Tesseract for everything, docTR for English print when its weights are configured."""
+    tesseract = TesseractEngine(settings.tessdata_dir)
+    tesseract.check()
+    routes: list[Route] = []
+    if settings.doctr_dir is not None:
+        from ocr_service.engines.doctr import load_doctr  # optional extra: import only if asked
+
+        doctr = load_doctr(settings.doctr_dir)
+        if doctr is not None:
+            routes.append(Route(doctr, frozenset({"eng-printed"})))
+    return Reader(
+        routes,
+        tesseract,
+        timeout_seconds=settings.ocr_timeout_seconds,
+        max_pixels=settings.max_image_pixels,
+    )
+
+
+def bootstrap(settings: OcrSettings) -> Dependencies:
+    return Dependencies(
+        settings=settings,
+        db=database.database(database.connect(settings), settings),
+        store=objectstore.ObjectStore(objectstore.client(settings)),
+        publisher=messaging.Publisher(messaging.connect(settings), Topology(settings)),
+        reader=build_reader(settings),
+    )

@@ -1,0 +1,195 @@
+"""What the OCR service does with an `upload.received` event: read each image from staging (the
+durable bucket if staging is gone), record its text with positions, publish `ocr.completed`, and
+settle the upload once storage and OCR have both finished every image.
+
+Redelivery is safe: a finished image is not read again, and the events it owes are published from
+its outbox until confirmed. Each read of an image is counted before the engine starts, so an image
+that kills its worker (an engine crash) is failed after `ocr_max_attempts` instead of forever; the
+message is then dead-lettered with the reason, once the rest of its upload is done.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from jaryo_shared import events, outbox
+from jaryo_shared.completion import OCR_FINISHED, settle_upload
+from jaryo_shared.messaging import PermanentError
+from jaryo_shared.ocr_result import OcrResult
+from ocr_service.bootstrap import Dependencies
+from ocr_service.engines.base import EngineTimeout
+from ocr_service.images import UnreadableImage
+
+log = logging.getLogger(__name__)
+
+SOURCE = "jaryo/ocr-service"
+
+
+def handle_upload_received(
+    deps: Dependencies, envelope: events.Envelope, event: events.UploadReceived
+) -> None:
+    gave_up: list[str] = []
+    for image in event.images:
+        reason = read_image(deps, envelope, event, image)
+        if reason:
+            gave_up.append(f"image {image.image_id}: {reason}")
+    settle_upload(
+        deps.db,
+        deps.publisher,
+        deps.clock,
+        upload_id=event.upload_id,
+        user_id=event.user_id,
+        source=SOURCE,
+        correlation_id=envelope.correlationid,
+    )
+    if gave_up:
+        raise PermanentError("; ".join(gave_up))
+
+
+def read_image(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    event: events.UploadReceived,
+    image: events.ReceivedImage,
+) -> str | None:
+    """Read one image unless it is finished. Returns the reason if it was given up on after
+    repeated crashes (its message then belongs in the dead-letter queue)."""
+    images = deps.db.images
+    doc = images.find_one({"_id": image.image_id, "upload_id": event.upload_id})
+    if doc is None:
+        log.warning(
+            "image %s of upload %s has no document; skipping", image.image_id, event.upload_id
+        )
+        return None
+    ocr = doc.get("ocr") or {}
+    gave_up = None
+    if ocr.get("status") in OCR_FINISHED:
+        # Redelivered: publish what an earlier run recorded but may not have sent.
+        outbox.flush(images, image.image_id, deps.publisher)
+    else:
+        attempts = int(ocr.get("attempts", 0))
+        if attempts >= deps.settings.ocr_max_attempts:
+            gave_up = (
+                f"reading stopped {attempts} times without finishing "
+                "(the OCR engine crashed or its worker was killed)"
+            )
+            _fail(deps, envelope, doc, gave_up, engine=None, language=None)
+        else:
+            _read(deps, envelope, doc)
+    return gave_up
+
+
+def _read(deps: Dependencies, envelope: events.Envelope, doc: dict[str, Any]) -> None:
+    raw = _fetch(deps, doc)
+    if raw is None:
+        _fail(deps, envelope, doc, "the image is gone from storage", engine=None, language=None)
+        return
+    engine = deps.reader.engine_for(doc["image_type"])
+    # Counted before the engine runs: if it takes the process down, the next delivery knows.
+    deps.db.images.update_one(
+        {"_id": doc["_id"]},
+        {
+            "$set": {"ocr.status": "processing", "ocr.started_at": deps.clock.now()},
+            "$inc": {"ocr.attempts": 1},
+        },
+    )
+    try:
+        result = deps.reader.read(raw, doc["image_type"])
+    except UnreadableImage as exc:
+        _fail(deps, envelope, doc, str(exc), engine=engine.name, language=None)
+        return
+    except EngineTimeout:
+        limit = deps.settings.ocr_timeout_seconds
+        reason = f"reading the text took longer than the {limit:g} s allowed per image"
+        _fail(deps, envelope, doc, reason, engine=engine.name, language=None)
+        return
+    _record(deps, envelope, doc, result)
+
+
+def _fetch(deps: Dependencies, doc: dict[str, Any]) -> bytes | None:
+    """The staged original, or the stored (already upright) image if staging is gone."""
+    settings = deps.settings
+    for bucket, key in (
+        (settings.bucket_staging, doc["staging_key"]),
+        (settings.bucket_images, doc["image_path"]),
+    ):
+        if deps.store.size(bucket, key) is not None:
+            return deps.store.get_bytes(bucket, key)
+    return None
+
+
+def _record(
+    deps: Dependencies, envelope: events.Envelope, doc: dict[str, Any], result: OcrResult
+) -> None:
+    log.info(
+        "read image %s: %d characters in %d ms (%s, %s)",
+        doc["_id"],
+        len(result.text),
+        result.duration_ms,
+        result.engine,
+        result.language,
+    )
+    payload = events.OcrCompleted(
+        upload_id=doc["upload_id"],
+        user_id=doc["user_id"],
+        image_id=doc["_id"],
+        status="done",
+        engine=result.engine,
+        language=result.language,
+        duration_ms=result.duration_ms,
+        text=result.text,
+    )
+    fields = {f"ocr.{name}": value for name, value in result.model_dump(mode="json").items()}
+    _finish(deps, envelope, doc, payload, {**fields, "ocr.finished_at": deps.clock.now()})
+
+
+def _fail(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    doc: dict[str, Any],
+    reason: str,
+    *,
+    engine: str | None,
+    language: str | None,
+) -> None:
+    log.warning("could not read image %s: %s", doc["_id"], reason)
+    payload = events.OcrCompleted(
+        upload_id=doc["upload_id"],
+        user_id=doc["user_id"],
+        image_id=doc["_id"],
+        status="failed",
+        engine=engine,
+        language=language,
+        reason=reason,
+    )
+    fields = {
+        "ocr.status": "failed",
+        "ocr.reason": reason,
+        "ocr.engine": engine,
+        "ocr.finished_at": deps.clock.now(),
+    }
+    _finish(deps, envelope, doc, payload, fields)
+
+
+def _finish(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    doc: dict[str, Any],
+    payload: events.OcrCompleted,
+    fields: dict[str, Any],
+) -> None:
+    """The outcome and its event in one write, only if no other delivery finished it first;
+    then that event is published. The storage service writes to the same outbox: only our own
+    entry is flushed."""
+    published = events.wrap(
+        payload, source=SOURCE, subject=doc["upload_id"], correlation_id=envelope.correlationid
+    )
+    owed = outbox.entries(published)
+    update = outbox.push(owed=owed)
+    update["$set"].update(fields)
+    written = deps.db.images.update_one(
+        {"_id": doc["_id"], "ocr.status": {"$nin": list(OCR_FINISHED)}}, update
+    )
+    if written.modified_count:
+        outbox.flush(deps.db.images, doc["_id"], deps.publisher, owed)
