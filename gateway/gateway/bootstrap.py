@@ -10,6 +10,7 @@ from pymongo.database import Database
 
 from gateway.auth.tokens import TokenService
 from gateway.settings import GatewaySettings
+from gateway.uploads.progress import Progress
 from jaryo_shared import database, health, messaging, objectstore
 from jaryo_shared.clock import Clock, SystemClock
 from jaryo_shared.topology import Topology
@@ -24,6 +25,7 @@ class Dependencies:
     broker: Connection
     publisher: messaging.Publisher
     tokens: TokenService
+    progress: Progress
     clock: Clock = field(default_factory=SystemClock)
 
     def readiness_checks(self) -> dict[str, health.Check]:
@@ -34,6 +36,7 @@ class Dependencies:
         }
 
     def close(self) -> None:
+        self.progress.stop()
         self.publisher.close()
         self.mongo.close()
 
@@ -52,5 +55,10 @@ def bootstrap(settings: GatewaySettings) -> Dependencies:
         publisher=messaging.Publisher(broker, Topology(settings), max_retries=1),
         tokens=TokenService(
             settings.jwt_secret.get_secret_value(), settings.jwt_issuer, settings.jwt_audience
+        ),
+        progress=Progress(
+            settings,
+            max_waiters=settings.progress_max_waiters,
+            fallback_seconds=settings.progress_fallback_seconds,
         ),
     )

@@ -92,6 +92,12 @@ UPLOAD = {
 }
 UPLOAD_ID = {"name": "upload_id", "in": "path", "required": True, "schema": {"type": "string"}}
 IMAGE_ID = {"name": "image_id", "in": "path", "required": True, "schema": {"type": "string"}}
+WAIT = {
+    "name": "wait",
+    "in": "query",
+    "description": "wait up to this many seconds for the upload to finish",
+    "schema": {"type": "integer", "minimum": 0, "maximum": 60},
+}
 NOT_FOUND = _problem("not the caller's, or does not exist")
 UNAUTHORIZED = _problem("no valid bearer token")
 
@@ -252,11 +258,52 @@ def document() -> dict[str, Any]:
                 "parameters": [UPLOAD_ID],
                 "get": {
                     "security": BEARER,
-                    "responses": {"200": _json(UPLOAD, "the upload"), "404": NOT_FOUND},
+                    "parameters": [WAIT],
+                    "responses": {
+                        "200": _json(UPLOAD, "the upload (finished, or the wait ran out)"),
+                        "404": NOT_FOUND,
+                        "422": _problem("wait out of range"),
+                    },
                 },
                 "delete": {
                     "security": BEARER,
                     "responses": {"204": {"description": "deleted"}, "404": NOT_FOUND},
+                },
+            },
+            "/v1/uploads/{upload_id}/text": {
+                "parameters": [UPLOAD_ID],
+                "get": {
+                    "security": BEARER,
+                    "parameters": [WAIT],
+                    "responses": {
+                        "200": {
+                            "description": "the text of every read image, in upload order, "
+                            "separated by a blank line",
+                            "content": {
+                                "text/plain; charset=utf-8": {"schema": {"type": "string"}}
+                            },
+                        },
+                        "404": NOT_FOUND,
+                        "409": _problem("still being read"),
+                        "422": _problem("wait out of range"),
+                    },
+                },
+            },
+            "/v1/uploads/{upload_id}/events": {
+                "parameters": [UPLOAD_ID],
+                "get": {
+                    "security": BEARER,
+                    "description": "Server-Sent Events: `progress` (the upload's state, without "
+                    "text) whenever it changes, then `completed`, and the stream ends; `gone` if "
+                    "the upload is deleted meanwhile.",
+                    "responses": {
+                        "200": {
+                            "description": "the event stream",
+                            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                        },
+                        "404": NOT_FOUND,
+                        "503": _problem("too many clients waiting; see Retry-After"),
+                    },
                 },
             },
             "/v1/uploads/{upload_id}/images/{image_id}/original": image_route,

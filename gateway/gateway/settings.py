@@ -26,3 +26,10 @@ class GatewaySettings(Settings):
     max_request_bytes: int = Field(default=100 * 1000 * 1000, ge=1)
     max_image_pixels: int = Field(default=64_000_000, gt=0)
     presigned_url_seconds: int = Field(default=300, gt=0)
+
+    # Requests waiting for an upload (?wait=N, /events) each hold a server thread: keep this
+    # below gunicorn's threads per process (JARYO_GATEWAY_THREADS, 64) so others get served.
+    progress_max_waiters: int = Field(default=56, ge=0)
+    progress_fallback_seconds: float = Field(default=5.0, gt=0, description="re-read if quiet")
+    wait_max_seconds: int = Field(default=60, ge=0)
+    events_max_seconds: int = Field(default=600, gt=0, description="one SSE stream's lifetime")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import time
 import uuid
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,8 @@ from pymongo.errors import DuplicateKeyError
 from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.problems import Problem
-from gateway.uploads import receive, views
+from gateway.uploads import receive, sse, views
+from gateway.uploads.progress import TooManyWaiters
 from gateway.validation import InvalidInput
 
 blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")
@@ -26,6 +28,10 @@ class NotFound(Problem):
 
 class NotReady(Problem):
     status, slug, title = 409, "not-ready", "Not ready"
+
+
+class Busy(Problem):
+    status, slug, title = 503, "busy", "Busy"
 
 
 class IdempotencyConflict(Problem):
@@ -140,8 +146,101 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
 @blueprint.get("/<upload_id>")
 @require_user
 def get_upload(upload_id: str) -> Response:
-    upload = _own_upload(upload_id)
+    """`?wait=N` (seconds, at most 60) answers as soon as the upload is finished."""
+    upload = _settled_upload(upload_id, _wait_seconds(request.args.get("wait")))
     return jsonify(views.upload_detail(upload, _images(upload_id)))
+
+
+@blueprint.get("/<upload_id>/text")
+@require_user
+def get_upload_text(upload_id: str) -> Response:
+    """The plain text of every read image, in upload order; `?wait=N` as for the upload."""
+    upload = _settled_upload(upload_id, _wait_seconds(request.args.get("wait")))
+    if upload["status"] == "processing":
+        raise NotReady(
+            "the images are still being read; try again, or ask with ?wait=60",
+            upload_status="processing",
+        )
+    texts = [
+        image["ocr"].get("text", "")
+        for image in _images(upload_id)
+        if (image.get("ocr") or {}).get("status") == "done"
+    ]
+    return Response(
+        "\n\n".join(texts), mimetype="text/plain", content_type="text/plain; charset=utf-8"
+    )
+
+
+@blueprint.get("/<upload_id>/events")
+@require_user
+def upload_events(upload_id: str) -> Response:
+    """Server-Sent Events: `progress` with the upload's state whenever it changes, then
+    `completed` once it is finished, and the stream ends."""
+    _own_upload(upload_id)
+    deps = _deps()
+    try:
+        waiter = deps.progress.register(upload_id)
+    except TooManyWaiters:
+        busy = Busy("too many clients are waiting on uploads; retry shortly")
+        busy.headers["Retry-After"] = "5"
+        raise busy from None
+    stream = sse.upload_stream(
+        lambda: _progress_snapshot(upload_id),
+        waiter,
+        heartbeat_seconds=15,
+        max_seconds=deps.settings.events_max_seconds,
+    )
+    response = Response(
+        stream_with_context(stream),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+    response.call_on_close(waiter.close)  # also if the stream never started
+    return response
+
+
+def _progress_snapshot(upload_id: str) -> dict[str, Any] | None:
+    upload = _deps().db.uploads.find_one(
+        {"_id": upload_id, "user_id": g.user_id, "deleted_at": None}
+    )
+    if upload is None:
+        return None
+    images = _deps().db.images.find(
+        {"upload_id": upload_id, "user_id": g.user_id},
+        {"ocr.blocks": 0, "ocr.text": 0, "outbox": 0},
+    )
+    return views.upload_progress(upload, sorted(images, key=lambda image: image["index"]))
+
+
+def _wait_seconds(raw: str | None) -> int:
+    limit = _deps().settings.wait_max_seconds
+    if raw is None:
+        return 0
+    if not raw.isdigit() or int(raw) > limit:
+        raise InvalidInput(
+            f"wait must be a whole number of seconds from 0 to {limit}", pointer="/wait"
+        )
+    return int(raw)
+
+
+def _settled_upload(upload_id: str, wait: int) -> dict[str, Any]:
+    """The caller's upload, after waiting up to `wait` seconds for it to finish. The wait
+    re-reads the upload only when one of its events passes (or after a quiet spell)."""
+    upload = _own_upload(upload_id)
+    if not wait or upload["status"] != "processing":
+        return upload
+    progress = _deps().progress
+    deadline = time.monotonic() + wait
+    try:
+        with progress.waiter(upload_id) as waiter:
+            while True:
+                upload = _own_upload(upload_id)
+                remaining = deadline - time.monotonic()
+                if upload["status"] != "processing" or remaining <= 0:
+                    return upload
+                waiter.wait(min(remaining, progress.fallback_seconds))
+    except TooManyWaiters:
+        return upload  # over the cap: the current state at once, rather than a held thread
 
 
 @blueprint.delete("/<upload_id>")

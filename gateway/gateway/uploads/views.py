@@ -93,3 +93,24 @@ def upload_detail(upload: dict[str, Any], images: list[dict[str, Any]]) -> dict[
     if upload.get("failures"):
         detail["failures"] = upload["failures"]
     return detail
+
+
+def upload_progress(upload: dict[str, Any], images: list[dict[str, Any]]) -> dict[str, Any]:
+    """The light view streamed by /events: states and reasons, without the text itself."""
+    progress = {
+        **upload_summary(upload),
+        "images": [
+            {
+                "image_id": image["_id"],
+                "filename": image["image_name"],
+                "status": image_status(image),
+                "storage": {"status": image.get("storage", {}).get("status", "queued")},
+                "ocr": {"status": (image.get("ocr") or {}).get("status", "queued")},
+                **({"reason": reason} if (reason := image_reason(image)) else {}),
+            }
+            for image in images
+        ],
+    }
+    if upload.get("failures"):
+        progress["failures"] = upload["failures"]
+    return progress
