@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+import unicodedata
 from collections.abc import Callable
 
 from PIL import Image
@@ -24,3 +25,22 @@ def png_bytes(width: int = 64, height: int = 48, color: str = "white") -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), color).save(out, "PNG")
     return out.getvalue()
+
+
+def normalise_text(text: str) -> str:
+    """As the dev set's scorer does: NFKC, every whitespace run one space."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def cer(predicted: str, truth: str) -> float:
+    """Character error rate: Levenshtein distance over the truth's length, after normalising."""
+    a, b = normalise_text(predicted), normalise_text(truth)
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        previous = current
+    return previous[-1] / max(1, len(b))
