@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import random
+import string
 import time
 import unicodedata
 from collections.abc import Callable
 
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 20.0, interval: float = 0.1):
@@ -44,3 +46,19 @@ def cer(predicted: str, truth: str) -> float:
             )
         previous = current
     return previous[-1] / max(1, len(b))
+
+
+def dense_text_png(width: int, height: int, seed: int = 1) -> bytes:
+    """A page packed with random letters: slow for an OCR engine (about 8 s for 1400x1000 here,
+    a minute for 3000x3000), which lets tests catch it mid-read or time it out."""
+    rnd = random.Random(seed)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=14)
+    letters = string.ascii_letters + "  "
+    for y in range(0, height, 18):
+        line = "".join(rnd.choice(letters) for _ in range(width // 7))
+        draw.text((0, y), line, fill=0, font=font)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
