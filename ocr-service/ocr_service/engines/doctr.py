@@ -57,8 +57,11 @@ def load_doctr(weights_dir: Path) -> DoctrEngine | None:
         from doctr.models import detection as det_models
         from doctr.models import ocr_predictor
         from doctr.models import recognition as reco_models
-    except ImportError as exc:
-        log.warning("docTR is off: %s (install jaryo-ocr-service[doctr])", exc)
+    except (ImportError, OSError, RuntimeError) as exc:
+        # Not only ImportError: a torchvision built for another torch fails at import with
+        # RuntimeError ("operator torchvision::nms does not exist"), missing CUDA libraries with
+        # OSError. Either way docTR cannot run here, and Tesseract still can.
+        log.warning("docTR is off: %r (install jaryo-ocr-service[doctr])", exc)
         return None
     archs = {**DEFAULT_ARCHS, **_archs(weights_dir / "models.json")}
     det_model = getattr(det_models, archs["detection"])(pretrained=False, pretrained_backbone=False)
@@ -99,16 +102,7 @@ def page_from_export(page: dict[str, Any]) -> Page:
     for block in page.get("blocks", []):
         lines: list[Line] = []
         for line in block.get("lines", []):
-            words = [
-                Word(
-                    bbox=_box(word["geometry"]),
-                    text=word["value"],
-                    confidence=round(100 * float(word["confidence"]), 2),
-                    low_confidence=100 * float(word["confidence"]) < LOW_WORD_CONFIDENCE,
-                )
-                for word in line.get("words", [])
-                if word.get("value", "").strip()
-            ]
+            words = [_word(word) for word in line.get("words", []) if word.get("value", "").strip()]
             if not words:
                 continue
             confidence = round(sum(word.confidence for word in words) / len(words), 2)
@@ -120,6 +114,17 @@ def page_from_export(page: dict[str, Any]) -> Page:
             blocks.append(Block(bbox=_box(block["geometry"]), lines=lines))
     text = "\n\n".join("\n".join(line.text for line in block.lines) for block in blocks)
     return Page(text=text, blocks=blocks)
+
+
+def _word(word: dict[str, Any]) -> Word:
+    """One exported word; its 0..1 confidence becomes 0..100, flagged low by the value shown."""
+    confidence = round(min(100.0, max(0.0, 100 * float(word["confidence"]))), 2)
+    return Word(
+        bbox=_box(word["geometry"]),
+        text=word["value"],
+        confidence=confidence,
+        low_confidence=confidence < LOW_WORD_CONFIDENCE,
+    )
 
 
 def _box(geometry: Any) -> tuple[float, float, float, float]:

@@ -1,0 +1,407 @@
+"""OCR throughput through the service vs the OCR engine called directly on the same images, in
+one run, with 1 and 2 OCR worker processes.
+
+    source scripts/lib.sh && .venv/bin/python bench/ocr.py [--rounds 3] [--images 16]
+
+Through the service: N single-image uploads are posted to the gateway at once and timed from the
+first POST to the last `upload.completed` (seen by a private queue on the events exchange), so the
+gateway, the storage worker, the broker, the database and S3 are all in the path. Directly: the
+same images read by `Reader.read` (what the OCR handler calls), in the bench process for 1 worker
+and in 2 spawned processes, each with its own reader, for 2. Rounds alternate service and direct
+so both see the same machine load; the first round of each is a discarded warm-up. Prints median
+images/s and the ratio service / direct, which is what to compare across machines (target: 0.9).
+
+Starts its own gateway (gunicorn, one worker), storage worker and OCR service
+(`JARYO_OCR_WORKERS=1`, then 2) as operators do, in a namespace of its own (database, exchange,
+queues, buckets named jaryo-bench-*) that it removes afterwards; their logs go to a temporary
+folder printed at the start. Needs the local servers (`make infra`). The images are English pages
+rendered here, or `--samples DIR` of image files (`--image-type` to match them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import multiprocessing
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import urllib3
+from kombu import Connection, Consumer, Queue, binding
+from PIL import Image, ImageDraw, ImageFont
+
+from jaryo_shared import events, messaging
+from jaryo_shared.provision import deprovision, provision
+from jaryo_shared.topology import Topology
+from ocr_service.bootstrap import build_reader
+from ocr_service.reader import Reader
+from ocr_service.settings import OcrSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+RUN = uuid.uuid4().hex[:6]
+NAMESPACE = {
+    "JARYO_MONGO_DB": f"jaryo_bench_{RUN}",
+    "JARYO_EXCHANGE": f"jaryo-bench-{RUN}.events",
+    "JARYO_DEAD_LETTER_EXCHANGE": f"jaryo-bench-{RUN}.dead",
+    "JARYO_QUEUE_PREFIX": f"jaryo-bench-{RUN}",
+    "JARYO_BUCKET_STAGING": f"jaryo-bench-{RUN}-staging",
+    "JARYO_BUCKET_IMAGES": f"jaryo-bench-{RUN}-images",
+    "JARYO_BUCKET_DECKS": f"jaryo-bench-{RUN}-decks",
+}
+PAGES = 8
+SENTENCES = [
+    "Quarterly revenue grew by twelve percent compared with the same period last year.",
+    "The new onboarding flow reduced the time to the first upload from four minutes to one.",
+    "Every image is normalised, stored and read in parallel by independent services.",
+    "Customers asked for faster exports, better handwriting support and shared templates.",
+    "The team will review the roadmap on Thursday and publish the notes on Friday morning.",
+    "Latency is measured at the gateway and reported as the median over seven days.",
+    "Please bring printed copies of the contract to the meeting with the legal department.",
+    "Action items: update the pricing page, migrate the old accounts, retire the beta API.",
+    "The whiteboard photo from the workshop lists three risks and two open questions.",
+    "Storage costs fell after thumbnails moved to WebP and originals to the archive tier.",
+    "Each slide keeps the position of every line so the text can be edited in place.",
+    "Support tickets dropped by a third once the status page showed progress per image.",
+]
+SAMPLE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".heic"}
+
+
+def render_page(seed: int) -> bytes:
+    """A 1200x800 white page: a title and a dozen lines of English prose, as a PNG."""
+    rng = random.Random(seed)
+    title_font = ImageFont.load_default(size=44)
+    body_font = ImageFont.load_default(size=28)
+    page = Image.new("RGB", (1200, 800), "white")
+    draw = ImageDraw.Draw(page)
+    title = " ".join(rng.choice(SENTENCES).split()[:5]).rstrip(",.:")
+    draw.text((80, 50), title, fill="black", font=title_font)
+    prose = " ".join(rng.sample(SENTENCES, 6))
+    for n, line in enumerate(textwrap.wrap(prose, width=62)[:13]):
+        draw.text((80, 140 + n * 48), line, fill=(20, 20, 20), font=body_font)
+    out = io.BytesIO()
+    page.save(out, "PNG")
+    return out.getvalue()
+
+
+def images(count: int, samples: Path | None) -> list[bytes]:
+    """`count` images cycling through the distinct pages (or the sample files)."""
+    if samples is None:
+        distinct = [render_page(seed) for seed in range(PAGES)]
+    else:
+        files = sorted(p for p in samples.iterdir() if p.suffix.lower() in SAMPLE_SUFFIXES)
+        if not files:
+            raise SystemExit(f"no image files in {samples}")
+        distinct = [p.read_bytes() for p in files]
+    return [distinct[n % len(distinct)] for n in range(count)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(name: str, command: list[str], logs: Path, **env: str) -> subprocess.Popen:
+    log = (logs / f"{name}.log").open("ab")
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **NAMESPACE, "JARYO_LOG_LEVEL": "WARNING", **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def start_gateway(port: int, logs: Path) -> subprocess.Popen:
+    gateway = start(
+        "gateway",
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "gateway/gunicorn.conf.py",
+            "--access-logfile",
+            "/dev/null",
+            "gateway.app:create_app()",
+        ],
+        logs,
+        JARYO_GATEWAY_BIND=f"127.0.0.1:{port}",
+        JARYO_GATEWAY_WORKERS="1",
+    )
+    http = urllib3.PoolManager()
+    for _ in range(150):
+        try:
+            if http.request("GET", f"http://127.0.0.1:{port}/healthz").status == 200:
+                return gateway
+        except urllib3.exceptions.HTTPError:
+            pass
+        if gateway.poll() is not None:
+            break
+        time.sleep(0.2)
+    stop(gateway)
+    raise RuntimeError(f"the gateway did not start; see {logs / 'gateway.log'}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, so workers finish the message in hand; SIGKILL only if that takes a minute."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_for_consumers(settings: OcrSettings, service: str, count: int, timeout: float) -> None:
+    """Until `count` processes consume the service's queue (the OCR ones after loading
+    Tesseract), so no round starts with a worker still booting."""
+    name = Topology(settings).queue_name(service)
+    deadline = time.monotonic() + timeout
+    with messaging.connect(settings) as connection, connection.channel() as channel:
+        while True:
+            consumers = channel.queue_declare(name, passive=True).consumer_count
+            if consumers >= count:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{consumers} of {count} {service} workers consuming {name}")
+            time.sleep(0.2)
+
+
+@dataclass
+class Seen:
+    completed: dict[str, tuple[float, events.UploadCompleted]] = field(default_factory=dict)
+    engine_ms: dict[str, int] = field(default_factory=dict)  # image id -> OCR duration
+
+
+class Probe:
+    """A private queue on the events exchange for `upload.completed` and `ocr.completed`, with
+    the moment each arrived. Its own connection without heartbeats: it sits idle during the
+    direct rounds."""
+
+    def __init__(self, settings: OcrSettings) -> None:
+        self._connection = Connection(settings.amqp_url, heartbeat=0)
+        exchange = Topology(settings).exchange
+        keys = (events.UploadCompleted.routing_key(), events.OcrCompleted.routing_key())
+        queue = Queue(
+            f"{settings.queue_prefix}.probe-{uuid.uuid4().hex[:8]}",
+            bindings=[binding(exchange, routing_key=key) for key in keys],
+            exclusive=True,
+            auto_delete=True,
+        )
+        self._consumer = Consumer(
+            self._connection.default_channel, [queue], on_message=self._arrived, no_ack=True
+        )
+        self._consumer.consume()
+        self.seen = Seen()
+
+    def _arrived(self, message: Any) -> None:
+        at = time.perf_counter()
+        _, payload = events.parse(message.body)
+        if isinstance(payload, events.UploadCompleted):
+            self.seen.completed[payload.upload_id] = (at, payload)
+        elif isinstance(payload, events.OcrCompleted) and payload.duration_ms is not None:
+            self.seen.engine_ms[payload.image_id] = payload.duration_ms
+
+    def wait(self, upload_ids: list[str], timeout: float) -> Seen:
+        deadline = time.monotonic() + timeout
+        while not all(upload_id in self.seen.completed for upload_id in upload_ids):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                done = sum(upload_id in self.seen.completed for upload_id in upload_ids)
+                raise RuntimeError(f"only {done} of {len(upload_ids)} uploads completed")
+            try:
+                self._connection.drain_events(timeout=min(left, 1.0))
+            except TimeoutError:
+                pass
+        seen, self.seen = self.seen, Seen()
+        return seen
+
+    def close(self) -> None:
+        self._connection.release()
+
+
+def sign_in(http: urllib3.PoolManager, base: str) -> dict[str, str]:
+    credentials = {"username": f"bench-{RUN}", "password": "benchmark-password"}
+    http.request("POST", f"{base}/v1/auth/register", json=credentials)
+    token = json.loads(http.request("POST", f"{base}/v1/auth/token", json=credentials).data)
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+@dataclass
+class Round:
+    seconds: float
+    engine_ms: list[int]
+    first_seconds: float = 0.0  # service only: first POST to the first upload.completed
+
+
+def through_service(
+    http, base, auth, probe: Probe, files: list[bytes], image_type: str
+) -> Round:
+    """One upload per image, posted back to back, until every upload.completed arrived."""
+    bodies = [
+        urllib3.encode_multipart_formdata(
+            [("image0", (f"page{n}.png", data, "application/octet-stream")), ("image_type", image_type)]
+        )
+        for n, data in enumerate(files)
+    ]
+    upload_ids = []
+    start = time.perf_counter()
+    for body, content_type in bodies:
+        response = http.request(
+            "POST", f"{base}/v1/uploads", body=body, headers={**auth, "Content-Type": content_type}
+        )
+        assert response.status == 202, response.data[:300]
+        upload_ids.append(json.loads(response.data)["upload_id"])
+    seen = probe.wait(upload_ids, timeout=60 + 30 * len(files))
+    for _, completed in seen.completed.values():
+        assert completed.status == "completed", completed.model_dump()
+    arrivals = [seen.completed[upload_id][0] for upload_id in upload_ids]
+    return Round(max(arrivals) - start, list(seen.engine_ms.values()), min(arrivals) - start)
+
+
+def direct(reader: Reader, files: list[bytes], image_type: str) -> Round:
+    start = time.perf_counter()
+    engine_ms = [reader.read(data, image_type).duration_ms for data in files]
+    return Round(time.perf_counter() - start, engine_ms)
+
+
+_reader: Reader | None = None
+
+
+def _load_reader() -> None:
+    global _reader
+    _reader = build_reader(OcrSettings())
+
+
+def _read(data: bytes, image_type: str) -> int:
+    assert _reader is not None
+    return _reader.read(data, image_type).duration_ms
+
+
+def direct_parallel(pool: Any, files: list[bytes], image_type: str) -> Round:
+    """The images shared out one at a time between the pool's processes (as prefetch=1 shares
+    messages between workers), timed until the last is read."""
+    start = time.perf_counter()
+    engine_ms = pool.starmap(_read, [(data, image_type) for data in files], chunksize=1)
+    return Round(time.perf_counter() - start, engine_ms)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="measured rounds per worker count")
+    parser.add_argument("--images", type=int, default=16, help="images (uploads) per round")
+    parser.add_argument("--samples", type=Path, help="read these image files instead")
+    parser.add_argument("--image-type", default="eng-printed")
+    parser.add_argument("--workers", default="1,2", help="OCR worker counts, comma-separated")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.workers.split(",")]
+    files = images(args.images, args.samples)
+    began = time.perf_counter()
+
+    os.environ.update(NAMESPACE)
+    settings = OcrSettings()
+    provision(settings)
+    logs = Path(tempfile.mkdtemp(prefix=f"jaryo-bench-ocr-{RUN}-"))
+    print(f"{len(files)} images a round, {args.rounds} rounds (+1 warm-up); logs in {logs}")
+    reader = build_reader(settings)
+    port = free_port()
+    base, http = f"http://127.0.0.1:{port}", urllib3.PoolManager(timeout=120)
+    started: list[subprocess.Popen] = []
+    probe = None
+    rows = []
+    try:
+        started.append(start_gateway(port, logs))
+        started.append(start("storage", [sys.executable, "-m", "storage_service"], logs))
+        wait_for_consumers(settings, "storage", 1, timeout=60)
+        auth = sign_in(http, base)
+        probe = Probe(settings)
+        for workers in counts:
+            ocr = start(
+                f"ocr-{workers}",
+                [sys.executable, "-m", "ocr_service"],
+                logs,
+                JARYO_OCR_WORKERS=str(workers),
+            )
+            started.append(ocr)
+            pool = None
+            try:
+                wait_for_consumers(settings, "ocr", workers, timeout=120)
+                if workers == 1:
+                    baseline = lambda: direct(reader, files, args.image_type)  # noqa: E731
+                else:
+                    context = multiprocessing.get_context("spawn")
+                    pool = context.Pool(workers, initializer=_load_reader)
+                    baseline = lambda: direct_parallel(pool, files, args.image_type)  # noqa: E731
+                service: list[Round] = []
+                baselines: list[Round] = []
+                for n in range(args.rounds + 1):
+                    # Interleaved, and alternately first, so both see the same machine load.
+                    order = ["service", "direct"] if n % 2 == 0 else ["direct", "service"]
+                    for which in order:
+                        if which == "service":
+                            result = through_service(
+                                http, base, auth, probe, files, args.image_type
+                            )
+                            service.append(result)
+                        else:
+                            baselines.append(baseline())
+                rows.append((workers, baselines[1:], service[1:]))
+            finally:
+                if pool is not None:
+                    pool.terminate()
+                    pool.join()
+                stop(ocr)
+                started.remove(ocr)
+    finally:
+        if probe is not None:
+            probe.close()
+        for process in reversed(started):
+            stop(process)
+        deprovision(settings)
+
+    print()
+    print("| workers | direct img/s | service img/s | ratio |")
+    print("|---:|---:|---:|---:|")
+    for workers, baselines, service in rows:
+        d = statistics.median(len(files) / r.seconds for r in baselines)
+        s = statistics.median(len(files) / r.seconds for r in service)
+        print(f"| {workers} | {d:.2f} | {s:.2f} | {s / d:.2f} |")
+    print()
+    print("Where the time goes (medians over the measured rounds):")
+    print()
+    print(
+        "| workers | engine ms/img direct | engine ms/img service "
+        "| engine busy direct | engine busy service | first completed s |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
+    for workers, baselines, service in rows:
+        engine_d = statistics.median(ms for r in baselines for ms in r.engine_ms)
+        engine_s = statistics.median(ms for r in service for ms in r.engine_ms)
+        # The share of the workers' wall time spent inside Reader.read.
+        busy_d = statistics.median(sum(r.engine_ms) / 1000 / r.seconds / workers for r in baselines)
+        busy_s = statistics.median(sum(r.engine_ms) / 1000 / r.seconds / workers for r in service)
+        first = statistics.median(r.first_seconds for r in service)
+        print(
+            f"| {workers} | {engine_d:.0f} | {engine_s:.0f} | {busy_d:.0%} | {busy_s:.0%} "
+            f"| {first:.2f} |"
+        )
+    print()
+    print(f"bench took {time.perf_counter() - began:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
