@@ -64,12 +64,18 @@ def load_doctr(weights_dir: Path) -> DoctrEngine | None:
         log.warning("docTR is off: %r (install jaryo-ocr-service[doctr])", exc)
         return None
     archs = {**DEFAULT_ARCHS, **_archs(weights_dir / "models.json")}
-    det_model = getattr(det_models, archs["detection"])(pretrained=False, pretrained_backbone=False)
-    reco_model = getattr(reco_models, archs["recognition"])(
-        pretrained=False, pretrained_backbone=False
-    )
-    det_model.load_state_dict(torch.load(detection, map_location="cpu", weights_only=True))
-    reco_model.load_state_dict(torch.load(recognition, map_location="cpu", weights_only=True))
+    try:
+        det_model = getattr(det_models, archs["detection"])(
+            pretrained=False, pretrained_backbone=False
+        )
+        reco_model = getattr(reco_models, archs["recognition"])(
+            pretrained=False, pretrained_backbone=False
+        )
+        det_model.load_state_dict(torch.load(detection, map_location="cpu", weights_only=True))
+        reco_model.load_state_dict(torch.load(recognition, map_location="cpu", weights_only=True))
+    except Exception as exc:  # noqa: BLE001 - unknown architecture, weights that do not fit, bad file
+        log.error("docTR is off: its weights in %s do not load: %r", weights_dir, exc)
+        return None
     predictor = build_predictor(ocr_predictor, det_model, reco_model)
     log.info("docTR is on for English print (%s + %s)", archs["detection"], archs["recognition"])
     return DoctrEngine(predictor)
