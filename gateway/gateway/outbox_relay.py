@@ -13,7 +13,7 @@ from jaryo_shared import outbox
 
 log = logging.getLogger(__name__)
 
-OUTBOX_COLLECTIONS = ("uploads", "images", "decks")
+OUTBOX_COLLECTIONS = ("uploads", "images", "ocr_results", "upload_completions", "decks")
 
 
 def relay_pass(deps: Dependencies) -> int:

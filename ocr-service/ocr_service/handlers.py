@@ -1,6 +1,8 @@
 """What the OCR service does with an `upload.received` event: read each image from staging (the
-durable bucket if staging is gone), record its text with positions, publish `ocr.completed`, and
-settle the upload once storage and OCR have both finished every image.
+durable bucket if staging is gone), record its text with positions in `ocr_results` (one
+document per image, `_id` = the image's; the storage service writes the image document itself),
+publish `ocr.completed`, and settle the upload once storage and OCR have both finished every
+image.
 
 Redelivery is safe: a finished image is not read again, and the events it owes are published from
 its outbox until confirmed. Each read of an image is counted before the engine starts, so an image
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+
+from pymongo.errors import DuplicateKeyError
 
 from jaryo_shared import events, outbox
 from jaryo_shared.completion import OCR_FINISHED, settle_upload
@@ -55,18 +59,15 @@ def read_image(
 ) -> str | None:
     """Read one image unless it is finished. Returns the reason if it was given up on after
     repeated crashes (its message then belongs in the dead-letter queue)."""
-    images = deps.db.images
-    doc = images.find_one({"_id": image.image_id, "upload_id": event.upload_id})
+    doc = deps.db.images.find_one({"_id": image.image_id, "upload_id": event.upload_id})
     if doc is None:
-        log.warning(
-            "image %s of upload %s has no document; skipping", image.image_id, event.upload_id
-        )
+        log.warning("image %s of upload %s has no document", image.image_id, event.upload_id)
         return None
-    ocr = doc.get("ocr") or {}
+    ocr = deps.db.ocr_results.find_one({"_id": image.image_id}, {"blocks": 0}) or {}
     gave_up = None
     if ocr.get("status") in OCR_FINISHED:
         # Redelivered: publish what an earlier run recorded but may not have sent.
-        outbox.flush(images, image.image_id, deps.publisher)
+        outbox.flush(deps.db.ocr_results, image.image_id, deps.publisher)
     else:
         attempts = int(ocr.get("attempts", 0))
         if attempts >= deps.settings.ocr_max_attempts:
@@ -87,12 +88,18 @@ def _read(deps: Dependencies, envelope: events.Envelope, doc: dict[str, Any]) ->
         return
     engine = deps.reader.engine_for(doc["image_type"])
     # Counted before the engine runs: if it takes the process down, the next delivery knows.
-    deps.db.images.update_one(
+    deps.db.ocr_results.update_one(
         {"_id": doc["_id"]},
         {
-            "$set": {"ocr.status": "processing", "ocr.started_at": deps.clock.now()},
-            "$inc": {"ocr.attempts": 1},
+            "$set": {
+                "upload_id": doc["upload_id"],
+                "user_id": doc["user_id"],
+                "status": "processing",
+                "started_at": deps.clock.now(),
+            },
+            "$inc": {"attempts": 1},
         },
+        upsert=True,
     )
     try:
         result = deps.reader.read(raw, doc["image_type"])
@@ -140,8 +147,8 @@ def _record(
         duration_ms=result.duration_ms,
         text=result.text,
     )
-    fields = {f"ocr.{name}": value for name, value in result.model_dump(mode="json").items()}
-    _finish(deps, envelope, doc, payload, {**fields, "ocr.finished_at": deps.clock.now()})
+    fields = result.model_dump(mode="json")
+    _finish(deps, envelope, doc, payload, {**fields, "finished_at": deps.clock.now()})
 
 
 def _fail(
@@ -164,10 +171,10 @@ def _fail(
         reason=reason,
     )
     fields = {
-        "ocr.status": "failed",
-        "ocr.reason": reason,
-        "ocr.engine": engine,
-        "ocr.finished_at": deps.clock.now(),
+        "status": "failed",
+        "reason": reason,
+        "engine": engine,
+        "finished_at": deps.clock.now(),
     }
     _finish(deps, envelope, doc, payload, fields)
 
@@ -180,16 +187,19 @@ def _finish(
     fields: dict[str, Any],
 ) -> None:
     """The outcome and its event in one write, only if no other delivery finished it first;
-    then that event is published. The storage service writes to the same outbox: only our own
-    entry is flushed."""
+    then that event is published."""
     published = events.wrap(
         payload, source=SOURCE, subject=doc["upload_id"], correlation_id=envelope.correlationid
     )
     owed = outbox.entries(published)
     update = outbox.push(owed=owed)
-    update["$set"].update(fields)
-    written = deps.db.images.update_one(
-        {"_id": doc["_id"], "ocr.status": {"$nin": list(OCR_FINISHED)}}, update
-    )
-    if written.modified_count:
-        outbox.flush(deps.db.images, doc["_id"], deps.publisher, owed)
+    update["$set"].update({"upload_id": doc["upload_id"], "user_id": doc["user_id"], **fields})
+    results = deps.db.ocr_results
+    try:
+        written = results.update_one(
+            {"_id": doc["_id"], "status": {"$nin": list(OCR_FINISHED)}}, update, upsert=True
+        )
+    except DuplicateKeyError:  # another delivery finished it meanwhile
+        return
+    if written.modified_count or written.upserted_id is not None:
+        outbox.flush(results, doc["_id"], deps.publisher, owed)

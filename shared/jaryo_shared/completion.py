@@ -1,10 +1,15 @@
 """When an upload is finished: every image stored (or rejected) by the storage service and read
-(or failed) by the OCR service, which work in parallel. Whichever service finishes last settles
-the upload; the settling update is conditional on `processing`, so `upload.completed` is owed
-exactly once however the two race.
+(or failed) by the OCR service, which work in parallel on their own documents (`images` and
+`ocr_results`). Whichever service finishes an upload's last image settles it.
 
-Each service writes its own outcome first and reads all images after, so at least one of them
-sees both outcomes of the last image.
+Settling inserts the upload's `upload_completions` record, which carries `upload.completed` in
+its outbox. Its `_id` is the upload's, so when both services try at once only one insert wins
+(FerretDB 1.x has no atomic conditional update to rely on): the event is owed exactly once. The
+upload document is then marked with the same outcome; a service that lost the race, or is
+redelivered the message after a crash, repeats that idempotent step from the record.
+
+Each service writes its own outcome first and reads both collections after, so at least one of
+them sees both outcomes of the last image.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 from jaryo_shared import events, outbox
 from jaryo_shared.clock import Clock
@@ -21,21 +27,27 @@ STORAGE_FINISHED = ("stored", "rejected")
 OCR_FINISHED = ("done", "failed")
 
 
-def image_finished(image: dict[str, Any]) -> bool:
+def image_finished(image: dict[str, Any], ocr: dict[str, Any] | None) -> bool:
     return (
         image.get("storage", {}).get("status") in STORAGE_FINISHED
-        and (image.get("ocr") or {}).get("status") in OCR_FINISHED
+        and (ocr or {}).get("status") in OCR_FINISHED
     )
 
 
-def image_failure(image: dict[str, Any]) -> str | None:
+def image_failure(image: dict[str, Any], ocr: dict[str, Any] | None) -> str | None:
     """Why a finished image is unusable, or None if it was stored and read."""
-    storage, ocr = image.get("storage", {}), image.get("ocr") or {}
+    storage, ocr = image.get("storage", {}), ocr or {}
     if storage.get("status") == "rejected":
         return str(storage.get("reason") or "the image was rejected")
     if ocr.get("status") == "failed":
         return str(ocr.get("reason") or "the text could not be read")
     return None
+
+
+def ocr_results(db: Database, upload_id: str, **projection: int) -> dict[str, dict[str, Any]]:
+    """The OCR results of an upload's images, by image id."""
+    found = db.ocr_results.find({"upload_id": upload_id}, projection or None)
+    return {result["_id"]: result for result in found}
 
 
 def settle_upload(
@@ -48,20 +60,21 @@ def settle_upload(
     source: str,
     correlation_id: str | None,
 ) -> None:
-    images = list(db.images.find({"upload_id": upload_id}))
-    if not images or not all(image_finished(image) for image in images):
+    images = sorted(db.images.find({"upload_id": upload_id}), key=lambda i: i["index"])
+    results = ocr_results(db, upload_id, text=0, blocks=0)
+    if not images or not all(image_finished(i, results.get(i["_id"])) for i in images):
         return
     failures = [
         {"image_id": image["_id"], "reason": reason}
-        for image in sorted(images, key=lambda i: i["index"])
-        if (reason := image_failure(image)) is not None
+        for image in images
+        if (reason := image_failure(image, results.get(image["_id"]))) is not None
     ]
     ok = len(images) - len(failures)
     status: Literal["completed", "partial", "failed"] = (
         "completed" if not failures else "partial" if ok else "failed"
     )
     stored = sum(1 for image in images if image["storage"]["status"] == "stored")
-    read = sum(1 for image in images if image["ocr"]["status"] == "done")
+    read = sum(1 for image in images if results[image["_id"]]["status"] == "done")
     completed = events.UploadCompleted(
         upload_id=upload_id,
         user_id=user_id,
@@ -76,7 +89,28 @@ def settle_upload(
     published = events.wrap(
         completed, source=source, subject=upload_id, correlation_id=correlation_id
     )
-    update = outbox.push(published)
-    update["$set"].update({"status": status, "failures": failures, "completed_at": clock.now()})
-    db.uploads.update_one({"_id": upload_id, "status": "processing"}, update)
-    outbox.flush(db.uploads, upload_id, publisher)
+    now = clock.now()
+    record = {
+        "_id": upload_id,
+        "user_id": user_id,
+        "status": status,
+        "failures": failures,
+        "completed_at": now,
+        **outbox.pending(published, now=now),
+    }
+    try:
+        db.upload_completions.insert_one(record)
+    except DuplicateKeyError:
+        record = db.upload_completions.find_one({"_id": upload_id}) or record
+    else:
+        outbox.flush(db.upload_completions, upload_id, publisher, record["outbox"])
+    db.uploads.update_one(
+        {"_id": upload_id, "status": "processing"},
+        {
+            "$set": {
+                "status": record["status"],
+                "failures": record["failures"],
+                "completed_at": record["completed_at"],
+            }
+        },
+    )

@@ -1,7 +1,11 @@
 """MongoDB access (pymongo) and the indexes of Jaryo's collections.
 
 Locally the server is FerretDB on SQLite, so nothing here relies on transactions, TTL indexes,
-change streams or $lookup.
+change streams or $lookup. Nor on atomic updates: FerretDB 1.x applies an update by reading and
+rewriting the whole document, so two concurrent updates of one document can lose one of them
+(even two `$inc`s). Hence each document has one writer at a time: the storage service writes
+`images`, the OCR service `ocr_results`, and an upload is settled by inserting its
+`upload_completions` record, whose unique `_id` lets only one service win.
 """
 
 from __future__ import annotations
@@ -17,7 +21,15 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="by_user_newest"),
         IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending"),
     ],
-    "images": [IndexModel([("upload_id", ASCENDING), ("index", ASCENDING)], name="by_upload")],
+    "images": [
+        IndexModel([("upload_id", ASCENDING), ("index", ASCENDING)], name="by_upload"),
+        IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending"),
+    ],
+    "ocr_results": [
+        IndexModel([("upload_id", ASCENDING)], name="by_upload"),
+        IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending"),
+    ],
+    "upload_completions": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
     "refresh_tokens": [IndexModel([("user_id", ASCENDING)], name="by_user")],
     "decks": [
         IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="by_user_newest")

@@ -52,7 +52,7 @@ def _upload(client, user, files: dict[str, tuple[bytes, str]]) -> str:
 
 
 def _ocr(db, image_id: str) -> dict:
-    return db.images.find_one({"_id": image_id})["ocr"]
+    return db.ocr_results.find_one({"_id": image_id}) or {"status": "queued"}
 
 
 def _image_ids(db, upload_id: str) -> list[str]:

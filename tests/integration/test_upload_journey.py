@@ -168,9 +168,9 @@ def test_redelivered_upload_received_changes_nothing_twice(
     ocr = ocr_bootstrap(OcrSettings(**settings.model_dump()))
 
     def outcomes():
-        return {
-            i["_id"]: (i["storage"], i["ocr"]) for i in db.images.find({"upload_id": upload_id})
-        }
+        images = {i["_id"]: i["storage"] for i in db.images.find({"upload_id": upload_id})}
+        results = db.ocr_results.find({"upload_id": upload_id}, {"outbox": 0})
+        return {r["_id"]: (images[r["_id"]], r) for r in results}
 
     handle_upload_received(storage, envelope, payload)
     read_upload(ocr, envelope, payload)

@@ -183,7 +183,6 @@ def _image_document(
         "size": accepted.size,
         "created_at": now,
         "storage": {"status": "queued"},
-        "ocr": {"status": "queued", "attempts": 0},
     }
 
 

@@ -58,6 +58,14 @@ def _images(upload_id: str) -> list[dict[str, Any]]:
     return sorted(images, key=lambda image: image["index"])
 
 
+def _ocr_results(upload_id: str, **projection: int) -> dict[str, dict[str, Any]]:
+    """The caller's OCR results of an upload, by image id (none yet for unread images)."""
+    found = _deps().db.ocr_results.find(
+        {"upload_id": upload_id, "user_id": g.user_id}, projection or None
+    )
+    return {result["_id"]: result for result in found}
+
+
 @blueprint.post("")
 @require_user
 def create_upload() -> tuple[Response, int, dict[str, str]]:
@@ -148,7 +156,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
 def get_upload(upload_id: str) -> Response:
     """`?wait=N` (seconds, at most 60) answers as soon as the upload is finished."""
     upload = _settled_upload(upload_id, _wait_seconds(request.args.get("wait")))
-    return jsonify(views.upload_detail(upload, _images(upload_id)))
+    return jsonify(views.upload_detail(upload, _images(upload_id), _ocr_results(upload_id)))
 
 
 @blueprint.get("/<upload_id>/text")
@@ -161,10 +169,11 @@ def get_upload_text(upload_id: str) -> Response:
             "the images are still being read; try again, or ask with ?wait=60",
             upload_status="processing",
         )
+    results = _ocr_results(upload_id, blocks=0)
     texts = [
-        image["ocr"].get("text", "")
+        results[image["_id"]].get("text", "")
         for image in _images(upload_id)
-        if (image.get("ocr") or {}).get("status") == "done"
+        if results.get(image["_id"], {}).get("status") == "done"
     ]
     return Response(
         "\n\n".join(texts), mimetype="text/plain", content_type="text/plain; charset=utf-8"
@@ -205,11 +214,8 @@ def _progress_snapshot(upload_id: str) -> dict[str, Any] | None:
     )
     if upload is None:
         return None
-    images = _deps().db.images.find(
-        {"upload_id": upload_id, "user_id": g.user_id},
-        {"ocr.blocks": 0, "ocr.text": 0, "outbox": 0},
-    )
-    return views.upload_progress(upload, sorted(images, key=lambda image: image["index"]))
+    results = _ocr_results(upload_id, blocks=0, text=0, outbox=0)
+    return views.upload_progress(upload, _images(upload_id), results)
 
 
 def _wait_seconds(raw: str | None) -> int:

@@ -25,8 +25,7 @@ def accepted_upload(upload: dict[str, Any], images: list[dict[str, Any]]) -> dic
         "image_type": upload["image_type"],
         "created_at": upload["created_at"].isoformat(),
         "images": [
-            {"image_id": i["_id"], "filename": i["image_name"], "status": image_status(i)}
-            for i in images
+            {"image_id": i["_id"], "filename": i["image_name"], "status": "queued"} for i in images
         ],
     }
 
@@ -34,10 +33,10 @@ def accepted_upload(upload: dict[str, Any], images: list[dict[str, Any]]) -> dic
 OCR_FIELDS = ("status", "engine", "language", "duration_ms", "text", "blocks", "reason")
 
 
-def image_status(image: dict[str, Any]) -> str:
+def image_status(image: dict[str, Any], ocr_result: dict[str, Any] | None) -> str:
     """queued → processing → done | failed, across both storing and reading the image."""
     storage = image.get("storage", {}).get("status", "queued")
-    ocr = (image.get("ocr") or {}).get("status", "queued")
+    ocr = (ocr_result or {}).get("status", "queued")
     if storage == "rejected" or ocr == "failed":
         return "failed"
     if storage == "stored" and ocr == "done":
@@ -47,19 +46,19 @@ def image_status(image: dict[str, Any]) -> str:
     return "processing"
 
 
-def image_reason(image: dict[str, Any]) -> str | None:
-    storage, ocr = image.get("storage", {}), image.get("ocr") or {}
+def image_reason(image: dict[str, Any], ocr_result: dict[str, Any] | None) -> str | None:
+    storage, ocr = image.get("storage", {}), ocr_result or {}
     return storage.get("reason") or ocr.get("reason")
 
 
-def ocr_view(image: dict[str, Any]) -> dict[str, Any]:
-    ocr = image.get("ocr") or {}
+def ocr_view(ocr_result: dict[str, Any] | None) -> dict[str, Any]:
+    ocr = ocr_result or {}
     view = {name: ocr[name] for name in OCR_FIELDS if ocr.get(name) is not None}
     view.setdefault("status", "queued")
     return view
 
 
-def image_detail(image: dict[str, Any]) -> dict[str, Any]:
+def image_detail(image: dict[str, Any], ocr: dict[str, Any] | None) -> dict[str, Any]:
     storage = image.get("storage", {})
     ids = {"upload_id": image["upload_id"], "image_id": image["_id"]}
     detail: dict[str, Any] = {
@@ -67,7 +66,7 @@ def image_detail(image: dict[str, Any]) -> dict[str, Any]:
         "filename": image["image_name"],
         "original_filename": image.get("filename"),
         "index": image["index"],
-        "status": image_status(image),
+        "status": image_status(image, ocr),
         "image_type": image["image_type"],
         "size": storage.get("size", image["size"]),
         "type": storage.get("media_type"),
@@ -75,11 +74,11 @@ def image_detail(image: dict[str, Any]) -> dict[str, Any]:
         "height": storage.get("height"),
         "sha256": storage.get("sha256"),
     }
-    reason = image_reason(image)
+    reason = image_reason(image, ocr)
     if reason:
         detail["reason"] = reason
     detail["storage"] = {"status": storage.get("status", "queued")}
-    detail["ocr"] = ocr_view(image)
+    detail["ocr"] = ocr_view(ocr)
     if storage.get("status") == "stored":
         detail["links"] = {
             "original": url_for("uploads.get_original", **ids),
@@ -88,14 +87,24 @@ def image_detail(image: dict[str, Any]) -> dict[str, Any]:
     return detail
 
 
-def upload_detail(upload: dict[str, Any], images: list[dict[str, Any]]) -> dict[str, Any]:
-    detail = {**upload_summary(upload), "images": [image_detail(i) for i in images]}
+OcrResults = dict[str, dict[str, Any]]
+
+
+def upload_detail(
+    upload: dict[str, Any], images: list[dict[str, Any]], ocr: OcrResults
+) -> dict[str, Any]:
+    detail = {
+        **upload_summary(upload),
+        "images": [image_detail(image, ocr.get(image["_id"])) for image in images],
+    }
     if upload.get("failures"):
         detail["failures"] = upload["failures"]
     return detail
 
 
-def upload_progress(upload: dict[str, Any], images: list[dict[str, Any]]) -> dict[str, Any]:
+def upload_progress(
+    upload: dict[str, Any], images: list[dict[str, Any]], ocr: OcrResults
+) -> dict[str, Any]:
     """The light view streamed by /events: states and reasons, without the text itself."""
     progress = {
         **upload_summary(upload),
@@ -103,10 +112,14 @@ def upload_progress(upload: dict[str, Any], images: list[dict[str, Any]]) -> dic
             {
                 "image_id": image["_id"],
                 "filename": image["image_name"],
-                "status": image_status(image),
+                "status": image_status(image, ocr.get(image["_id"])),
                 "storage": {"status": image.get("storage", {}).get("status", "queued")},
-                "ocr": {"status": (image.get("ocr") or {}).get("status", "queued")},
-                **({"reason": reason} if (reason := image_reason(image)) else {}),
+                "ocr": {"status": ocr.get(image["_id"], {}).get("status", "queued")},
+                **(
+                    {"reason": reason}
+                    if (reason := image_reason(image, ocr.get(image["_id"])))
+                    else {}
+                ),
             }
             for image in images
         ],
