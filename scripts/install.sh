@@ -6,7 +6,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-APT_PACKAGES=(rabbitmq-server tesseract-ocr tesseract-ocr-kor tesseract-ocr-eng)
+# LibreOffice renders deck previews and checks decks convert; Noto CJK gives it Hangul glyphs.
+APT_PACKAGES=(rabbitmq-server tesseract-ocr tesseract-ocr-kor tesseract-ocr-eng
+  libreoffice-impress fonts-noto-cjk poppler-utils)
 
 install_debian_packages() {
   local missing=()

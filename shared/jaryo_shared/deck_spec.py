@@ -1,0 +1,87 @@
+"""A deck as the client describes it: slides of positioned text and images on a template.
+
+The gateway validates requests with these models and stores the spec with the deck; the deck
+service builds the .pptx from the same models. Positions and sizes are fractions (0..1) of the
+slide, the same frame as OCR boxes; font sizes are in points.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_SLIDES = 200
+MAX_ELEMENTS = 100
+MAX_TEXT = 20_000
+
+Layout = Literal["title", "title_body", "two_column", "image_caption", "blank"]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Extent = Annotated[float, Field(gt=0, le=1)]
+
+
+class Box(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    x: Fraction
+    y: Fraction
+    w: Extent
+    h: Extent
+
+    @model_validator(mode="after")
+    def _inside_the_slide(self) -> Box:
+        if self.x + self.w > 1 + 1e-6 or self.y + self.h > 1 + 1e-6:
+            raise ValueError("the element must lie inside the slide (x + w <= 1, y + h <= 1)")
+        return self
+
+
+class TextElement(Box):
+    type: Literal["text"]
+    text: str = Field(max_length=MAX_TEXT)
+    font: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[^<>&\"]+$")
+    size: float | None = Field(default=None, ge=1, le=400, description="points")
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    align: Literal["left", "center", "right", "justify"] = "left"
+
+
+class ImageElement(Box):
+    type: Literal["image"]
+    image_id: str = Field(min_length=1, max_length=64)
+
+
+Element = Annotated[TextElement | ImageElement, Field(discriminator="type")]
+
+
+class Slide(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    layout: Layout = "blank"
+    elements: list[Element] = Field(default_factory=list, max_length=MAX_ELEMENTS)
+
+
+class DeckSpec(BaseModel):
+    """`POST /v1/decks` with explicit slides."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    template_id: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=200)
+    slides: list[Slide] = Field(min_length=1, max_length=MAX_SLIDES)
+
+    def image_ids(self) -> set[str]:
+        return {
+            element.image_id
+            for slide in self.slides
+            for element in slide.elements
+            if isinstance(element, ImageElement)
+        }
+
+
+class DeckFromUpload(BaseModel):
+    """`POST /v1/decks` asking for a first draft made from an upload's OCR result."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    template_id: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=200)
+    from_upload: str = Field(min_length=1, max_length=64)
+    with_images: bool = False
