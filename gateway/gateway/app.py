@@ -9,6 +9,8 @@ from flask import Flask, Response, g, request
 from gateway import health, openapi, problems
 from gateway.auth.routes import blueprint as auth_blueprint
 from gateway.bootstrap import Dependencies, bootstrap
+from gateway.deck_templates.routes import blueprint as templates_blueprint
+from gateway.decks.routes import blueprint as decks_blueprint
 from gateway.outbox_relay import start_relay
 from gateway.settings import GatewaySettings
 from gateway.uploads.routes import blueprint as uploads_blueprint
@@ -44,6 +46,8 @@ def create_app(
     app.register_blueprint(openapi.blueprint)
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(uploads_blueprint)
+    app.register_blueprint(templates_blueprint)
+    app.register_blueprint(decks_blueprint)
     if run_relay:
         start_relay(deps)
     return app

@@ -9,8 +9,8 @@ from pymongo import MongoClient
 from pymongo.database import Database
 
 from gateway.auth.tokens import TokenService
+from gateway.progress import Progress
 from gateway.settings import GatewaySettings
-from gateway.uploads.progress import Progress
 from jaryo_shared import database, health, messaging, objectstore
 from jaryo_shared.clock import Clock, SystemClock
 from jaryo_shared.topology import Topology

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from gateway.auth.routes import Credentials, Refresh, SignIn
 from gateway.uploads.receive import IMAGE_TYPES
+from jaryo_shared.deck_spec import DeckFromUpload, DeckSpec
 from jaryo_shared.ocr_result import OcrResult
 
 blueprint = Blueprint("openapi", __name__)
@@ -112,6 +113,174 @@ def _ocr_schemas() -> dict[str, Any]:
     return {"OcrResult": schema, **definitions}
 
 
+def _deck_schemas() -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    for model in (DeckSpec, DeckFromUpload):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    return schemas
+
+
+DECK = {
+    "type": "object",
+    "properties": {
+        "deck_id": {"type": "string"},
+        "status": {"enum": ["queued", "building", "completed", "failed"]},
+        "title": {"type": "string"},
+        "template_id": {"type": "string"},
+        "slide_count": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "completed_at": {"type": "string", "format": "date-time"},
+        "reason": {"type": "string"},
+        "size": {"type": "integer"},
+        "previews": {
+            "oneOf": [{"type": "array", "items": {"type": "string"}}, {"const": "unavailable"}]
+        },
+        "links": {"type": "object"},
+    },
+}
+TEMPLATE = {
+    "type": "object",
+    "properties": {
+        "template_id": {"type": "string"},
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "layouts": {"type": "array", "items": {"type": "string"}},
+        "preview_url": {"type": "string"},
+    },
+}
+DECK_ID = {"name": "deck_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _deck_paths() -> dict[str, Any]:
+    pptx = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    not_ready = _problem("not built (yet)")
+    return {
+        "/v1/templates": {
+            "get": {
+                "security": BEARER,
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"items": {"type": "array", "items": TEMPLATE}},
+                        },
+                        "the templates",
+                    ),
+                },
+            }
+        },
+        "/v1/templates/{template_id}/preview": {
+            "parameters": [
+                {
+                    "name": "template_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                }
+            ],
+            "get": {
+                "security": BEARER,
+                "responses": {
+                    "200": {"description": "its first slide", "content": {"image/png": {}}},
+                    "404": NOT_FOUND,
+                },
+            },
+        },
+        "/v1/decks": {
+            "post": {
+                "security": BEARER,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/DeckSpec"},
+                                    {"$ref": "#/components/schemas/DeckFromUpload"},
+                                ]
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "202": _json(DECK, "accepted; Location names the deck"),
+                    "404": _problem("unknown template, image or upload; `pointer` names it"),
+                    "409": _problem("the upload is still being read"),
+                    "422": _problem("malformed; `pointer` names the field"),
+                },
+            },
+            "get": {
+                "security": BEARER,
+                "parameters": [
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "items": {"type": "array", "items": DECK},
+                                "next_cursor": {"type": ["string", "null"]},
+                            },
+                        },
+                        "newest first",
+                    )
+                },
+            },
+        },
+        "/v1/decks/{deck_id}": {
+            "parameters": [DECK_ID],
+            "get": {
+                "security": BEARER,
+                "parameters": [WAIT],
+                "responses": {"200": _json(DECK, "the deck"), "404": NOT_FOUND},
+            },
+            "delete": {
+                "security": BEARER,
+                "responses": {"204": {"description": "deleted"}, "404": NOT_FOUND},
+            },
+        },
+        "/v1/decks/{deck_id}/spec": {
+            "parameters": [DECK_ID],
+            "get": {
+                "security": BEARER,
+                "responses": {
+                    "200": _json({"$ref": "#/components/schemas/DeckSpec"}, "edit, post back"),
+                    "404": NOT_FOUND,
+                },
+            },
+        },
+        "/v1/decks/{deck_id}/file": {
+            "parameters": [DECK_ID],
+            "get": {
+                "security": BEARER,
+                "responses": {
+                    "200": {"description": "the .pptx", "content": {pptx: {}}},
+                    "404": NOT_FOUND,
+                    "409": not_ready,
+                },
+            },
+        },
+        "/v1/decks/{deck_id}/previews/{number}": {
+            "parameters": [
+                DECK_ID,
+                {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}},
+            ],
+            "get": {
+                "security": BEARER,
+                "responses": {
+                    "200": {"description": "that slide as PNG", "content": {"image/png": {}}},
+                    "404": _problem("no such slide, or previews unavailable"),
+                    "409": not_ready,
+                },
+            },
+        },
+    }
+
+
 def document() -> dict[str, Any]:
     image_bytes = {"description": "the image", "content": {"image/*": {}}}
     image_route = {  # the original and the thumbnail answer alike
@@ -134,6 +303,7 @@ def document() -> dict[str, Any]:
             },
             "schemas": {
                 **_ocr_schemas(),
+                **_deck_schemas(),
                 "Problem": {
                     "type": "object",
                     "description": "RFC 9457 problem details",
@@ -306,6 +476,7 @@ def document() -> dict[str, Any]:
                     },
                 },
             },
+            **_deck_paths(),
             "/v1/uploads/{upload_id}/images/{image_id}/original": image_route,
             "/v1/uploads/{upload_id}/images/{image_id}/thumbnail": image_route,
         },

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 MAX_SLIDES = 200
 MAX_ELEMENTS = 100
@@ -29,7 +29,7 @@ class Box(BaseModel):
 
     @model_validator(mode="after")
     def _inside_the_slide(self) -> Box:
-        if self.x + self.w > 1 + 1e-6 or self.y + self.h > 1 + 1e-6:
+        if self.x + self.w > 1 + 1e-4 or self.y + self.h > 1 + 1e-4:
             raise ValueError("the element must lie inside the slide (x + w <= 1, y + h <= 1)")
         return self
 
@@ -39,9 +39,9 @@ class TextElement(Box):
     text: str = Field(max_length=MAX_TEXT)
     font: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[^<>&\"]+$")
     size: float | None = Field(default=None, ge=1, le=400, description="points")
-    bold: bool = False
-    italic: bool = False
-    underline: bool = False
+    bold: StrictBool = False
+    italic: StrictBool = False
+    underline: StrictBool = False
     color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
     align: Literal["left", "center", "right", "justify"] = "left"
 
@@ -84,4 +84,4 @@ class DeckFromUpload(BaseModel):
     template_id: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=200)
     from_upload: str = Field(min_length=1, max_length=64)
-    with_images: bool = False
+    with_images: StrictBool = False

@@ -112,9 +112,49 @@ class UploadCompleted(Payload):
     failures: list[ImageFailure] = Field(default_factory=list)
 
 
+class DeckRequested(Payload):
+    """A person asked for a deck; its spec is stored with the deck (GET /v1/decks/{id}/spec)."""
+
+    event_type: ClassVar[str] = "jaryo.deck.requested.v1"
+    deck_id: str
+    user_id: str
+    template_id: str
+    slide_count: int
+
+
+class DeckCompleted(Payload):
+    """The .pptx is built and stored; `file_path` is its key in the decks bucket."""
+
+    event_type: ClassVar[str] = "jaryo.deck.completed.v1"
+    deck_id: str
+    user_id: str
+    file_path: str
+    size: int
+    slide_count: int
+    preview_count: int = 0
+
+
+class DeckFailed(Payload):
+    """The deck could not be built; `reason` says what the person can do about it."""
+
+    event_type: ClassVar[str] = "jaryo.deck.failed.v1"
+    deck_id: str
+    user_id: str
+    reason: str
+
+
 EVENT_TYPES: dict[str, type[Payload]] = {
     cls.event_type: cls
-    for cls in (UploadReceived, ImageStored, ImageRejected, OcrCompleted, UploadCompleted)
+    for cls in (
+        UploadReceived,
+        ImageStored,
+        ImageRejected,
+        OcrCompleted,
+        UploadCompleted,
+        DeckRequested,
+        DeckCompleted,
+        DeckFailed,
+    )
 }
 
 

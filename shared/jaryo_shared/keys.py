@@ -13,3 +13,15 @@ def image_key(user_id: str, upload_id: str, image_name: str) -> str:
 
 def thumbnail_key(user_id: str, upload_id: str, image_id: str) -> str:
     return f"{upload_prefix(user_id, upload_id)}thumbnails/{image_id}.webp"
+
+
+def deck_prefix(user_id: str, deck_id: str) -> str:
+    return f"{user_id}/deck{deck_id}/"
+
+
+def deck_key(user_id: str, deck_id: str, slug: str) -> str:
+    return f"{deck_prefix(user_id, deck_id)}{slug}.pptx"
+
+
+def deck_preview_key(user_id: str, deck_id: str, number: int) -> str:
+    return f"{deck_prefix(user_id, deck_id)}previews/{number}.png"

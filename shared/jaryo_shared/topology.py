@@ -23,7 +23,7 @@ SERVICE_QUEUES: dict[str, QueueSpec] = {
     for spec in (
         QueueSpec("storage", (events.UploadReceived.routing_key(),)),
         QueueSpec("ocr", (events.UploadReceived.routing_key(),)),
-        QueueSpec("deck", ()),
+        QueueSpec("deck", (events.DeckRequested.routing_key(),)),
         QueueSpec("janitor", ()),
     )
 }

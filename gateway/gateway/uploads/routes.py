@@ -15,8 +15,8 @@ from pymongo.errors import DuplicateKeyError
 from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.problems import Problem
+from gateway.progress import TooManyWaiters
 from gateway.uploads import receive, sse, views
-from gateway.uploads.progress import TooManyWaiters
 from gateway.validation import InvalidInput
 
 blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")

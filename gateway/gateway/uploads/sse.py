@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from gateway.uploads.progress import Waiter
+from gateway.progress import Waiter
 
 FINISHED = ("completed", "partial", "failed")
 

@@ -1,4 +1,5 @@
-"""Waking requests that wait for an upload (`?wait=N`, `/events`) when its events pass by.
+"""Waking requests that wait for an upload or a deck (`?wait=N`, `/events`) when its events pass
+by. Events are matched by their CloudEvents `subject`: the upload's id, or the deck's.
 
 Each gateway process keeps one private, exclusive queue bound to the progress events. A waiting
 request registers its upload, re-reads the upload once per event about it (or after a quiet
@@ -30,6 +31,8 @@ PROGRESS_EVENTS = (
     events.ImageRejected,
     events.OcrCompleted,
     events.UploadCompleted,
+    events.DeckCompleted,
+    events.DeckFailed,
 )
 
 
@@ -162,7 +165,8 @@ class Progress:
 
     def _on_message(self, message: Message) -> None:
         try:
-            _, payload = events.parse(message.body)
+            envelope, _ = events.parse(message.body)
         except ValueError:
             return
-        self._notify(getattr(payload, "upload_id", None))
+        if envelope.subject:
+            self._notify(envelope.subject)

@@ -1,0 +1,113 @@
+"""Building a .pptx from a deck spec with python-pptx, on a template.
+
+Every element is placed at the EMU its fractions imply (round(x * slide width), ...). Text boxes
+wrap and shrink on overflow, so long text stays inside its box and is never cut. Every run gets
+its East Asian typeface (`a:ea`) as well as its Latin one, so Hangul never falls back to boxes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+from pptx import Presentation
+from pptx.presentation import Presentation as PresentationDocument
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.slide import Slide
+from pptx.util import Emu, Pt
+
+from jaryo_shared.deck_spec import DeckSpec, ImageElement, TextElement
+from jaryo_shared.templates import LAYOUTS
+
+ALIGNMENT = {
+    "left": PP_ALIGN.LEFT,
+    "center": PP_ALIGN.CENTER,
+    "right": PP_ALIGN.RIGHT,
+    "justify": PP_ALIGN.JUSTIFY,
+}
+DEFAULT_SIZE = 18.0
+
+
+class MissingImage(LookupError):
+    """An image the spec places is no longer available."""
+
+
+def build_pptx(
+    spec: DeckSpec, template: Path, default_font: str, image_bytes: Callable[[str], bytes]
+) -> bytes:
+    """The deck as .pptx bytes. `image_bytes(image_id)` raises MissingImage if it is gone."""
+    deck = Presentation(str(template))
+    _remove_slides(deck)
+    layouts = {layout.name: layout for layout in deck.slide_layouts}
+    width, height = int(deck.slide_width or 0), int(deck.slide_height or 0)
+    for slide_spec in spec.slides:
+        slide = deck.slides.add_slide(layouts[LAYOUTS[slide_spec.layout]])
+        _remove_placeholders(slide)
+        for element in slide_spec.elements:
+            left, top = Emu(round(element.x * width)), Emu(round(element.y * height))
+            size = Emu(round(element.w * width)), Emu(round(element.h * height))
+            if isinstance(element, ImageElement):
+                picture = io.BytesIO(image_bytes(element.image_id))
+                slide.shapes.add_picture(picture, left, top, *size)
+            else:
+                _add_text(slide, element, left, top, size, default_font)
+    deck.core_properties.title = spec.title
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def _add_text(
+    slide: Slide,
+    element: TextElement,
+    left: Emu,
+    top: Emu,
+    size: tuple[Emu, Emu],
+    default_font: str,
+) -> None:
+    box = slide.shapes.add_textbox(left, top, *size)
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    # Shrink on overflow: PowerPoint and LibreOffice fit the text into the box when they open it.
+    etree.SubElement(frame._txBody.bodyPr, qn("a:normAutofit"))
+    font_name = element.font or default_font
+    for number, line in enumerate(element.text.split("\n")):
+        paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+        paragraph.alignment = ALIGNMENT[element.align]
+        run = paragraph.add_run()
+        run.text = line
+        font = run.font
+        font.size = Pt(element.size or DEFAULT_SIZE)
+        font.bold, font.italic, font.underline = element.bold, element.italic, element.underline
+        if element.color:
+            font.color.rgb = RGBColor.from_string(element.color[1:].upper())
+        font.name = font_name  # a:latin
+        _set_east_asian_font(run._r, font_name)
+
+
+def _set_east_asian_font(run: etree._Element, typeface: str) -> None:
+    properties = run.get_or_add_rPr()
+    east_asian = properties.find(qn("a:ea"))
+    if east_asian is None:
+        east_asian = etree.Element(qn("a:ea"))
+        properties.find(qn("a:latin")).addnext(east_asian)
+    east_asian.set("typeface", typeface)
+
+
+def _remove_placeholders(slide: Slide) -> None:
+    """Elements are placed absolutely; empty layout placeholders would only get in the way."""
+    for placeholder in list(slide.placeholders):
+        placeholder._element.getparent().remove(placeholder._element)
+
+
+def _remove_slides(deck: PresentationDocument) -> None:
+    """Templates carry a sample slide for their preview; a deck starts empty."""
+    slide_ids = deck.slides._sldIdLst
+    for slide_id in list(slide_ids):
+        deck.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)

@@ -1,0 +1,157 @@
+"""What the deck service does with `deck.requested`: build the .pptx from the deck's stored spec,
+keep it (and its slide previews, when LibreOffice is installed) in the decks bucket, record the
+outcome with its `deck.completed` or `deck.failed` event in one write, and publish the event.
+
+The deck document is written by the gateway when the deck is requested and then only by this
+service. Redelivery after a crash builds the deck again (the object is overwritten, not
+duplicated) unless it is already finished; the event is published once from its outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pptx.exc import PackageNotFoundError
+
+from deck_service import render
+from deck_service.bootstrap import Dependencies
+from deck_service.build import MissingImage, build_pptx
+from deck_service.slugs import slug
+from jaryo_shared import events, outbox
+from jaryo_shared.deck_spec import DeckSpec
+from jaryo_shared.keys import deck_key, deck_preview_key
+from jaryo_shared.templates import BUILTIN
+
+log = logging.getLogger(__name__)
+
+SOURCE = "jaryo/deck-service"
+FINISHED = ("completed", "failed")
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+class DeckFailure(Exception):
+    """The deck cannot be built as asked; the message tells the person what to change."""
+
+
+def handle_deck_requested(
+    deps: Dependencies, envelope: events.Envelope, event: events.DeckRequested
+) -> None:
+    deck = deps.db.decks.find_one({"_id": event.deck_id, "user_id": event.user_id})
+    if deck is None or deck.get("deleted_at") is not None:
+        log.info("deck %s is gone; nothing to build", event.deck_id)
+        return
+    if deck["status"] in FINISHED:
+        outbox.flush(deps.db.decks, deck["_id"], deps.publisher)  # what a crash left unsent
+        return
+    deps.db.decks.update_one(
+        {"_id": deck["_id"]},
+        {"$set": {"status": "building", "started_at": deps.clock.now()}, "$inc": {"attempts": 1}},
+    )
+    try:
+        built = _build(deps, deck)
+    except DeckFailure as exc:
+        _fail(deps, envelope, deck, str(exc))
+        return
+    key = deck_key(deck["user_id"], deck["_id"], slug(deck["title"]))
+    deps.store.put_bytes(deps.settings.bucket_decks, key, built, PPTX)
+    previews = _previews(deps, deck, built)
+    _complete(deps, envelope, deck, key, built, previews)
+
+
+def _build(deps: Dependencies, deck: dict[str, Any]) -> bytes:
+    spec = DeckSpec.model_validate(deck["spec"])
+    template = BUILTIN.get(spec.template_id)
+    if template is None:
+        raise DeckFailure(f"the template {spec.template_id!r} no longer exists; pick another")
+
+    def image_bytes(image_id: str) -> bytes:
+        image = deps.db.images.find_one({"_id": image_id, "user_id": deck["user_id"]})
+        if image is None or image.get("storage", {}).get("status") != "stored":
+            raise MissingImage(image_id)
+        return deps.store.get_bytes(deps.settings.bucket_images, image["image_path"])
+
+    try:
+        return build_pptx(spec, template.pptx_path, template.font, image_bytes)
+    except MissingImage as exc:
+        raise DeckFailure(
+            f"the image {exc.args[0]} is no longer available; remove it from the deck"
+        ) from None
+    except PackageNotFoundError as exc:
+        raise DeckFailure(f"the template could not be opened: {exc}") from None
+
+
+def _previews(deps: Dependencies, deck: dict[str, Any], built: bytes) -> int | None:
+    """PNG pictures of the slides, or None when they cannot be made here."""
+    if not deps.settings.previews or not render.available():
+        return None
+    with tempfile.TemporaryDirectory() as work:
+        pptx = Path(work) / "deck.pptx"
+        pptx.write_bytes(built)
+        try:
+            pngs = render.to_pngs(pptx, Path(work), dpi=deps.settings.preview_dpi)
+        except Exception:  # previews are a nicety: the deck itself is done
+            log.exception("could not render previews of deck %s", deck["_id"])
+            return None
+        for number, png in enumerate(pngs, 1):
+            key = deck_preview_key(deck["user_id"], deck["_id"], number)
+            deps.store.put_bytes(deps.settings.bucket_decks, key, png.read_bytes(), "image/png")
+        return len(pngs)
+
+
+def _complete(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    deck: dict[str, Any],
+    key: str,
+    built: bytes,
+    previews: int | None,
+) -> None:
+    slide_count = len(deck["spec"]["slides"])
+    payload = events.DeckCompleted(
+        deck_id=deck["_id"],
+        user_id=deck["user_id"],
+        file_path=key,
+        size=len(built),
+        slide_count=slide_count,
+        preview_count=previews or 0,
+    )
+    fields = {
+        "status": "completed",
+        "file_path": key,
+        "file_size": len(built),
+        "slide_count": slide_count,
+        "preview_count": previews,
+        "completed_at": deps.clock.now(),
+    }
+    _finish(deps, envelope, deck, payload, fields)
+    log.info("built deck %s: %d slides, %d bytes", deck["_id"], slide_count, len(built))
+
+
+def _fail(deps: Dependencies, envelope: events.Envelope, deck: dict[str, Any], reason: str) -> None:
+    log.warning("deck %s failed: %s", deck["_id"], reason)
+    payload = events.DeckFailed(deck_id=deck["_id"], user_id=deck["user_id"], reason=reason)
+    fields = {"status": "failed", "reason": reason, "completed_at": deps.clock.now()}
+    _finish(deps, envelope, deck, payload, fields)
+
+
+def _finish(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    deck: dict[str, Any],
+    payload: events.Payload,
+    fields: dict[str, Any],
+) -> None:
+    published = events.wrap(
+        payload, source=SOURCE, subject=deck["_id"], correlation_id=envelope.correlationid
+    )
+    owed = outbox.entries(published)
+    update = outbox.push(owed=owed)
+    update["$set"].update(fields)
+    written = deps.db.decks.update_one(
+        {"_id": deck["_id"], "status": {"$nin": list(FINISHED)}}, update
+    )
+    if written.modified_count:
+        outbox.flush(deps.db.decks, deck["_id"], deps.publisher, owed)

@@ -1,0 +1,13 @@
+"""The deck service's settings."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from jaryo_shared.settings import Settings
+
+
+class DeckSettings(Settings):
+    service_name: str = "deck-service"
+    previews: bool = Field(default=True, description="render slide PNGs when LibreOffice is here")
+    preview_dpi: int = Field(default=48, ge=10, le=300)

@@ -1,0 +1,1 @@
+"""/v1/templates: the PowerPoint templates a deck can use."""

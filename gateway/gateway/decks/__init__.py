@@ -1,0 +1,1 @@
+"""/v1/decks: ask for decks, follow them, download them."""

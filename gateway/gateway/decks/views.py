@@ -1,0 +1,37 @@
+"""How decks look to API clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+
+def deck_view(deck: dict[str, Any]) -> dict[str, Any]:
+    ids = {"deck_id": deck["_id"]}
+    view: dict[str, Any] = {
+        "deck_id": deck["_id"],
+        "status": deck["status"],
+        "title": deck["title"],
+        "template_id": deck["template_id"],
+        "slide_count": deck["slide_count"],
+        "created_at": deck["created_at"].isoformat(),
+        "links": {
+            "self": url_for("decks.get_deck", **ids),
+            "spec": url_for("decks.get_spec", **ids),
+        },
+    }
+    if deck.get("completed_at"):
+        view["completed_at"] = deck["completed_at"].isoformat()
+    if deck.get("reason"):
+        view["reason"] = deck["reason"]
+    if deck["status"] == "completed":
+        view["size"] = deck["file_size"]
+        view["links"]["file"] = url_for("decks.get_file", **ids)
+        count = deck.get("preview_count")
+        view["previews"] = (
+            [url_for("decks.get_preview", number=n, **ids) for n in range(1, count + 1)]
+            if count is not None
+            else "unavailable"
+        )
+    return view

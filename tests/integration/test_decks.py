@@ -1,0 +1,417 @@
+"""The second half of the journey over the real servers: templates, a first draft from an
+upload's OCR result, an edited deck with Korean and English text exactly where the spec puts it,
+downloads, previews and refusals."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tempfile
+from functools import partial
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pptx.util import Pt
+
+from deck_service.bootstrap import bootstrap as deck_bootstrap
+from deck_service.handlers import handle_deck_requested
+from deck_service.settings import DeckSettings
+from jaryo_shared import events
+from tests.helpers import png_bytes
+
+pytestmark = pytest.mark.integration
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ocr"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+@pytest.fixture
+def deck_worker(settings, run_worker, purge_queues):
+    deps = deck_bootstrap(DeckSettings(**settings.model_dump()))
+    return run_worker(
+        "deck", {events.DeckRequested.event_type: partial(handle_deck_requested, deps)}
+    )
+
+
+def _read_upload(client, user) -> str:
+    files = {
+        "image0": (
+            io.BytesIO((FIXTURES / "eng_printed_01_phototest.png").read_bytes()),
+            "page.png",
+        ),
+        "image1": (
+            io.BytesIO((FIXTURES / "kor_printed_08_slide_embedding.png").read_bytes()),
+            "slide.png",
+        ),
+    }
+    response = client.post(
+        "/v1/uploads",
+        data={**files, "image_type": "mixed-printed"},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    )
+    upload_id = response.get_json()["upload_id"]
+    done = client.get(f"/v1/uploads/{upload_id}?wait=60", headers=user.auth).get_json()
+    assert done["status"] == "completed"
+    return upload_id
+
+
+def _finished(client, user, location: str) -> dict:
+    deck = client.get(f"{location}?wait=60", headers=user.auth).get_json()
+    assert deck["status"] == "completed", deck
+    return deck
+
+
+def _download(client, user, deck) -> Presentation:
+    response = client.get(deck["links"]["file"], headers=user.auth)
+    assert response.status_code == 200
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    )
+    return Presentation(io.BytesIO(response.data))
+
+
+def test_draft_from_an_upload_has_a_slide_per_image_with_text_where_it_was(
+    client, make_user, workers, deck_worker
+):
+    user = make_user()
+    upload_id = _read_upload(client, user)
+    detail = client.get(f"/v1/uploads/{upload_id}", headers=user.auth).get_json()
+
+    response = client.post(
+        "/v1/decks",
+        json={
+            "template_id": "clean",
+            "title": "첫 초안",
+            "from_upload": upload_id,
+            "with_images": True,
+        },
+        headers=user.auth,
+    )
+
+    assert response.status_code == 202, response.get_json()
+    deck = _finished(client, user, response.headers["Location"])
+    assert deck["slide_count"] == 2
+    deck_file = _download(client, user, deck)
+    assert len(deck_file.slides) == 2
+    width, height = deck_file.slide_width, deck_file.slide_height
+    for slide, image in zip(deck_file.slides, detail["images"], strict=True):
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        boxes = [s for s in slide.shapes if s.has_text_frame]
+        assert len(pictures) == 1 and slide.shapes[0] == pictures[0]  # the image is behind
+        assert len(boxes) == len(image["ocr"]["blocks"])
+        picture = pictures[0]
+        for box, block in zip(boxes, image["ocr"]["blocks"], strict=True):
+            x0, y0, _, _ = block["bbox"]
+            # the block's corner on the image, mapped onto the picture's place on the slide
+            assert abs(box.left - (picture.left + x0 * picture.width)) <= width * 0.001
+            assert abs(box.top - (picture.top + y0 * picture.height)) <= height * 0.001
+            assert box.text_frame.text == "\n".join(line["text"] for line in block["lines"])
+    spec = client.get(deck["links"]["spec"], headers=user.auth).get_json()
+    assert spec["template_id"] == "clean" and len(spec["slides"]) == 2
+
+
+EDITED = {
+    "template_id": "midnight",
+    "title": "회의 노트 — Meeting notes",
+    "slides": [
+        {
+            "layout": "title",
+            "elements": [
+                {
+                    "type": "text",
+                    "text": "자료 정리",
+                    "x": 0.1,
+                    "y": 0.1,
+                    "w": 0.8,
+                    "h": 0.2,
+                    "font": "Noto Serif CJK KR",
+                    "size": 44,
+                    "bold": True,
+                    "color": "#2DD4BF",
+                    "align": "center",
+                },
+                {
+                    "type": "text",
+                    "text": "Notes from Monday\n월요일 회의",
+                    "x": 0.1,
+                    "y": 0.4,
+                    "w": 0.5,
+                    "h": 0.3,
+                    "font": "Noto Sans CJK KR",
+                    "size": 20,
+                    "italic": True,
+                    "underline": True,
+                    "color": "#F1F5F9",
+                    "align": "left",
+                },
+            ],
+        },
+        {
+            "layout": "two_column",
+            "elements": [
+                {
+                    "type": "text",
+                    "text": "왼쪽 " * 400,
+                    "x": 0.05,
+                    "y": 0.2,
+                    "w": 0.42,
+                    "h": 0.7,
+                    "size": 14,
+                    "align": "justify",
+                },
+                {
+                    "type": "text",
+                    "text": "Right column",
+                    "x": 0.53,
+                    "y": 0.2,
+                    "w": 0.42,
+                    "h": 0.7,
+                    "font": "DejaVu Sans",
+                    "size": 18,
+                    "color": "#FF8800",
+                    "align": "right",
+                },
+            ],
+        },
+    ],
+}
+
+
+def test_edited_spec_is_built_to_the_emu_with_fonts_sizes_colours_and_hangul_typefaces(
+    client, make_user, deck_worker
+):
+    user = make_user()
+    response = client.post("/v1/decks", json=EDITED, headers=user.auth)
+    assert response.status_code == 202, response.get_json()
+    deck = _finished(client, user, response.headers["Location"])
+
+    deck_file = _download(client, user, deck)
+    width, height = deck_file.slide_width, deck_file.slide_height
+    assert (width, height) == (12_192_000, 6_858_000)  # 16:9
+    for slide, slide_spec in zip(deck_file.slides, EDITED["slides"], strict=True):
+        shapes = list(slide.shapes)
+        assert len(shapes) == len(slide_spec["elements"])  # no leftover placeholders
+        for shape, element in zip(shapes, slide_spec["elements"], strict=True):
+            assert abs(shape.left - element["x"] * width) <= 1
+            assert abs(shape.top - element["y"] * height) <= 1
+            assert abs(shape.width - element["w"] * width) <= 1
+            assert abs(shape.height - element["h"] * height) <= 1
+            assert shape.text_frame.text == element["text"]
+            assert shape.text_frame.word_wrap is True
+            for paragraph in shape.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    font = run.font
+                    assert font.size == Pt(element["size"])
+                    assert bool(font.bold) == element.get("bold", False)
+                    assert bool(font.italic) == element.get("italic", False)
+                    assert bool(font.underline) == element.get("underline", False)
+                    if "color" in element:
+                        assert str(font.color.rgb) == element["color"][1:].upper()
+                    typeface = element.get("font", "Noto Sans CJK KR")  # midnight's theme font
+                    assert font.name == typeface
+                    assert run._r.rPr.find(f"{A}ea").get("typeface") == typeface
+    assert deck_file.core_properties.title == EDITED["title"]
+
+    disposition = client.get(deck["links"]["file"], headers=user.auth).headers[
+        "Content-Disposition"
+    ]
+    assert disposition.startswith('attachment; filename="')
+    assert f"filename*=UTF-8''{quote('회의-노트-meeting-notes.pptx')}" in disposition
+
+
+def test_deck_converts_to_pdf_and_its_previews_show_the_slides(client, make_user, deck_worker):
+    user = make_user()
+    response = client.post("/v1/decks", json=EDITED, headers=user.auth)
+    deck = _finished(client, user, response.headers["Location"])
+    data = client.get(deck["links"]["file"], headers=user.auth).data
+
+    with tempfile.TemporaryDirectory() as work:
+        (Path(work) / "deck.pptx").write_bytes(data)
+        subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                f"-env:UserInstallation=file://{work}/profile",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                work,
+                f"{work}/deck.pptx",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        assert (Path(work) / "deck.pdf").read_bytes().startswith(b"%PDF")
+
+    assert len(deck["previews"]) == 2
+    first = client.get(deck["previews"][0], headers=user.auth)
+    assert first.status_code == 200 and first.mimetype == "image/png"
+    picture = Image.open(io.BytesIO(first.data)).convert("RGB")
+    assert abs(picture.width / picture.height - 16 / 9) < 0.02
+    # midnight's navy background, and light text drawn on it (the Korean title among it)
+    assert picture.getpixel((5, 5)) == (15, 23, 42)
+    assert len(set(picture.crop((0, 0, picture.width, picture.height // 3)).getdata())) > 10
+    assert client.get(deck["previews"][0][:-1] + "9", headers=user.auth).status_code == 404
+
+
+MALFORMED = [
+    ({}, "/template_id"),
+    ({"template_id": "clean", "slides": []}, "/title"),
+    ({"template_id": "clean", "title": "t", "slides": []}, "/slides"),
+    ({"template_id": "clean", "title": "", "slides": [{}]}, "/title"),
+    ({"template_id": "clean", "title": "t", "slides": [{"layout": "fancy"}]}, "/slides/0/layout"),
+    ({"template_id": "clean", "title": "t", "slides": [{}] * 201}, "/slides"),
+    (
+        {"template_id": "clean", "title": "t", "slides": [{"elements": [{"type": "video"}]}]},
+        "/slides/0/elements/0",
+    ),
+]
+TEXT = {"type": "text", "text": "hi", "x": 0.1, "y": 0.1, "w": 0.2, "h": 0.2}
+for field, value in [
+    ("x", 1.5),
+    ("y", -0.1),
+    ("w", 0),
+    ("h", "tall"),
+    ("size", 0),
+    ("size", 1000),
+    ("color", "red"),
+    ("color", "#12345"),
+    ("align", "middle"),
+    ("bold", "yes"),
+    ("text", "x" * 20_001),
+    ("font", "<script>"),
+    ("unknown", 1),
+]:
+    MALFORMED.append(
+        (
+            {
+                "template_id": "clean",
+                "title": "t",
+                "slides": [{}, {}, {}, {"elements": [{**TEXT, field: value}]}],
+            },
+            f"/slides/3/elements/0/{field}",
+        )
+    )
+MALFORMED += [
+    (
+        {
+            "template_id": "clean",
+            "title": "t",
+            "slides": [{"elements": [{**TEXT, "x": 0.9, "w": 0.2}]}],
+        },
+        "/slides/0/elements/0",
+    ),
+    (
+        {"template_id": "clean", "title": "t", "slides": [{"elements": [TEXT] * 101}]},
+        "/slides/0/elements",
+    ),
+    (
+        {
+            "template_id": "clean",
+            "title": "t",
+            "slides": [{"elements": [{"type": "image", "x": 0, "y": 0, "w": 1, "h": 1}]}],
+        },
+        "/slides/0/elements/0/image_id",
+    ),
+    ({"template_id": "clean", "title": "t", "from_upload": ""}, "/from_upload"),
+]
+
+
+@pytest.mark.parametrize(("body", "pointer"), MALFORMED)
+def test_malformed_deck_request_is_422_pointing_at_the_field(client, make_user, db, body, pointer):
+    user = make_user()
+    response = client.post("/v1/decks", json=body, headers=user.auth)
+    assert response.status_code == 422, response.get_json()
+    problem = response.get_json()
+    assert problem["pointer"] == pointer, problem
+    assert db.decks.count_documents({"user_id": user.user_id}) == 0
+
+
+def test_unknown_template_or_image_is_404_and_other_users_never_see_a_deck(
+    client, make_user, deck_worker, db
+):
+    owner, other = make_user(), make_user()
+    slide = {"elements": [{"type": "image", "image_id": "nope", "x": 0, "y": 0, "w": 1, "h": 1}]}
+    unknown_image = client.post(
+        "/v1/decks",
+        json={"template_id": "clean", "title": "t", "slides": [slide]},
+        headers=owner.auth,
+    )
+    assert unknown_image.status_code == 404
+    assert unknown_image.get_json()["pointer"] == "/slides/0/elements/0/image_id"
+    unknown_template = client.post(
+        "/v1/decks", json={**EDITED, "template_id": "glitter"}, headers=owner.auth
+    )
+    assert unknown_template.status_code == 404
+    assert db.decks.count_documents({"user_id": owner.user_id}) == 0
+
+    location = client.post("/v1/decks", json=EDITED, headers=owner.auth).headers["Location"]
+    deck = _finished(client, owner, location)
+    urls = [location, deck["links"]["file"], deck["links"]["spec"], deck["previews"][0]]
+    for url in urls:
+        assert client.get(url, headers=owner.auth).status_code == 200, url
+        response = client.get(url, headers=other.auth)
+        assert response.status_code == 404, url
+        assert response.mimetype == "application/problem+json"
+    assert client.delete(location, headers=other.auth).status_code == 404
+    assert client.get("/v1/decks", headers=other.auth).get_json()["items"] == []
+
+    listed = client.get("/v1/decks", headers=owner.auth).get_json()["items"]
+    assert [d["deck_id"] for d in listed] == [deck["deck_id"]]
+    assert client.delete(location, headers=owner.auth).status_code == 204
+    assert client.get(location, headers=owner.auth).status_code == 404
+
+
+def test_templates_are_listed_with_layouts_and_a_png_preview(client, make_user):
+    user = make_user()
+    items = client.get("/v1/templates", headers=user.auth).get_json()["items"]
+    assert len(items) >= 4
+    for template in items:
+        assert set(template["layouts"]) >= {"title", "title_body", "two_column", "image_caption"}
+        preview = client.get(template["preview_url"], headers=user.auth)
+        assert preview.status_code == 200 and preview.mimetype == "image/png"
+        assert Image.open(io.BytesIO(preview.data)).size[0] > 300
+    assert client.get("/v1/templates/glitter/preview", headers=user.auth).status_code == 404
+    assert client.get("/v1/templates").status_code == 401
+
+
+def test_image_element_uses_the_callers_stored_image(client, make_user, workers, deck_worker):
+    user = make_user()
+    response = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(png_bytes(320, 180, "orange")), "photo.png")},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    )
+    upload_id = response.get_json()["upload_id"]
+    upload = client.get(f"/v1/uploads/{upload_id}?wait=60", headers=user.auth).get_json()
+    image_id = upload["images"][0]["image_id"]
+    spec = {
+        "template_id": "bold",
+        "title": "photo",
+        "slides": [
+            {
+                "layout": "image_caption",
+                "elements": [
+                    {
+                        "type": "image",
+                        "image_id": image_id,
+                        "x": 0.25,
+                        "y": 0.2,
+                        "w": 0.5,
+                        "h": 0.5,
+                    },
+                    {"type": "text", "text": "caption", "x": 0.25, "y": 0.75, "w": 0.5, "h": 0.1},
+                ],
+            },
+        ],
+    }
+    location = client.post("/v1/decks", json=spec, headers=user.auth).headers["Location"]
+    deck_file = _download(client, user, _finished(client, user, location))
+    picture = deck_file.slides[0].shapes[0]
+    assert Image.open(io.BytesIO(picture.image.blob)).getpixel((5, 5)) == (255, 165, 0)
