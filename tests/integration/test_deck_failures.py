@@ -1,0 +1,130 @@
+"""Decks under failure, over the real servers: a deck worker killed mid-build, and a deck whose
+image is gone by the time it is built."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+from functools import partial
+
+import pytest
+
+from deck_service.bootstrap import bootstrap as deck_bootstrap
+from deck_service.handlers import handle_deck_requested
+from deck_service.settings import DeckSettings
+from jaryo_shared import events
+from tests.helpers import png_bytes, wait_until
+from tests.integration.test_worker_shutdown import _env
+
+pytestmark = pytest.mark.integration
+
+BIG = {
+    "template_id": "paper",
+    "title": "Two hundred slides",
+    "slides": [
+        {
+            "layout": "title_body",
+            "elements": [
+                {
+                    "type": "text",
+                    "text": f"슬라이드 {n} — slide {n}",
+                    "x": 0.1,
+                    "y": 0.1,
+                    "w": 0.8,
+                    "h": 0.3,
+                    "size": 30,
+                },
+            ],
+        }
+        for n in range(200)
+    ],
+}
+
+
+def _start_deck_service(settings) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "deck_service"],
+        env=_env(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # LibreOffice runs as its child: kill the whole group
+    )
+
+
+def _kill(service: subprocess.Popen) -> None:
+    os.killpg(service.pid, signal.SIGKILL)
+    service.wait(timeout=10)
+
+
+def test_deck_worker_killed_mid_build_builds_it_again_and_finishes_once(
+    client, make_user, settings, db, store, probe, purge_queues
+):
+    purge_queues()
+    user = make_user()
+    response = client.post("/v1/decks", json=BIG, headers=user.auth)
+    assert response.status_code == 202
+    deck_id = response.get_json()["deck_id"]
+
+    def status() -> str:
+        return db.decks.find_one({"_id": deck_id})["status"]
+
+    service = _start_deck_service(settings)
+    try:
+        wait_until(lambda: status() == "building", timeout=60, interval=0.05)
+        _kill(service)  # while it builds or renders the 200 previews
+        assert status() == "building", "it finished before it could be killed"
+        service = _start_deck_service(settings)
+        wait_until(lambda: status() == "completed", timeout=180, interval=0.3)
+    finally:
+        if service.poll() is None:
+            _kill(service)
+
+    deck = db.decks.find_one({"_id": deck_id})
+    assert deck["attempts"] == 2 and deck["preview_count"] == 200
+    keys = list(store.keys(settings.bucket_decks, f"{user.user_id}/deck{deck_id}/"))
+    assert [k for k in keys if k.endswith(".pptx")] == [deck["file_path"]]
+    seen = probe.until("jaryo.deck.completed.v1", timeout=30)
+    completed = [p for e, p in seen if e.type == "jaryo.deck.completed.v1" and p.deck_id == deck_id]
+    assert len(completed) == 1 and completed[0].slide_count == 200
+
+
+def test_deck_whose_image_is_gone_fails_with_a_reason_the_person_can_act_on(
+    client, make_user, settings, db, workers, run_worker, probe
+):
+    user = make_user()
+    upload = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(png_bytes(200, 100)), "photo.png")},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    ).get_json()
+    image_id = client.get(
+        f"/v1/uploads/{upload['upload_id']}?wait=60", headers=user.auth
+    ).get_json()["images"][0]["image_id"]
+    spec = {
+        "template_id": "clean",
+        "title": "t",
+        "slides": [
+            {
+                "elements": [
+                    {"type": "image", "image_id": image_id, "x": 0, "y": 0, "w": 0.5, "h": 0.5}
+                ]
+            }
+        ],
+    }
+    location = client.post("/v1/decks", json=spec, headers=user.auth).headers["Location"]
+    db.images.delete_one({"_id": image_id})  # purged before the deck service got to it
+
+    deps = deck_bootstrap(DeckSettings(**settings.model_dump()))
+    run_worker("deck", {events.DeckRequested.event_type: partial(handle_deck_requested, deps)})
+    deck = client.get(f"{location}?wait=60", headers=user.auth).get_json()
+
+    assert deck["status"] == "failed"
+    assert deck["reason"] == f"the image {image_id} is no longer available; remove it from the deck"
+    assert "file" not in deck["links"]
+    assert client.get(f"{location}/file", headers=user.auth).status_code == 409
+    seen = probe.until("jaryo.deck.failed.v1")
+    assert [p.reason for e, p in seen if e.type == "jaryo.deck.failed.v1"] == [deck["reason"]]
