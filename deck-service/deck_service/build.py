@@ -13,10 +13,10 @@ from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
-from pptx.presentation import Presentation as PresentationDocument
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationDocument
 from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
@@ -45,7 +45,13 @@ def build_pptx(
     layouts = {layout.name: layout for layout in deck.slide_layouts}
     width, height = int(deck.slide_width or 0), int(deck.slide_height or 0)
     for slide_spec in spec.slides:
-        slide = deck.slides.add_slide(layouts[LAYOUTS[slide_spec.layout]])
+        # A person's own template may lack a layout by that name: then its blank, or its last.
+        layout = (
+            layouts.get(LAYOUTS[slide_spec.layout])
+            or layouts.get(LAYOUTS["blank"])
+            or deck.slide_layouts[len(deck.slide_layouts) - 1]
+        )
+        slide = deck.slides.add_slide(layout)
         _remove_placeholders(slide)
         for element in slide_spec.elements:
             left, top = Emu(round(element.x * width)), Emu(round(element.y * height))

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 SOURCE = "jaryo/deck-service"
 FINISHED = ("completed", "failed")
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PRIVATE_TEMPLATE_FONT = "Noto Sans CJK KR"  # covers Hangul; an element's own font wins
 
 
 class DeckFailure(Exception):
@@ -63,10 +64,29 @@ def handle_deck_requested(
 
 def _build(deps: Dependencies, deck: dict[str, Any]) -> bytes:
     spec = DeckSpec.model_validate(deck["spec"])
-    template = BUILTIN.get(spec.template_id)
-    if template is None:
-        raise DeckFailure(f"the template {spec.template_id!r} no longer exists; pick another")
+    with tempfile.TemporaryDirectory() as work:
+        template, font = _template(deps, deck, spec.template_id, Path(work))
+        return _build_on(deps, deck, spec, template, font)
 
+
+def _template(
+    deps: Dependencies, deck: dict[str, Any], template_id: str, work: Path
+) -> tuple[Path, str]:
+    """The template file and its default font: built in, or the person's own from the bucket."""
+    builtin = BUILTIN.get(template_id)
+    if builtin is not None:
+        return builtin.pptx_path, builtin.font
+    own = deps.db.templates.find_one({"_id": template_id, "user_id": deck["user_id"]})
+    if own is None:
+        raise DeckFailure(f"the template {template_id!r} no longer exists; pick another")
+    path = work / "template.pptx"
+    path.write_bytes(deps.store.get_bytes(deps.settings.bucket_decks, own["file_path"]))
+    return path, PRIVATE_TEMPLATE_FONT
+
+
+def _build_on(
+    deps: Dependencies, deck: dict[str, Any], spec: DeckSpec, template: Path, font: str
+) -> bytes:
     def image_bytes(image_id: str) -> bytes:
         image = deps.db.images.find_one({"_id": image_id, "user_id": deck["user_id"]})
         if image is None or image.get("storage", {}).get("status") != "stored":
@@ -74,7 +94,7 @@ def _build(deps: Dependencies, deck: dict[str, Any]) -> bytes:
         return deps.store.get_bytes(deps.settings.bucket_images, image["image_path"])
 
     try:
-        return build_pptx(spec, template.pptx_path, template.font, image_bytes)
+        return build_pptx(spec, template, font, image_bytes)
     except MissingImage as exc:
         raise DeckFailure(
             f"the image {exc.args[0]} is no longer available; remove it from the deck"

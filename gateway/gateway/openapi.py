@@ -147,7 +147,8 @@ TEMPLATE = {
         "name": {"type": "string"},
         "description": {"type": "string"},
         "layouts": {"type": "array", "items": {"type": "string"}},
-        "preview_url": {"type": "string"},
+        "preview_url": {"type": ["string", "null"]},
+        "private": {"type": "boolean"},
     },
 }
 DECK_ID = {"name": "deck_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -166,10 +167,52 @@ def _deck_paths() -> dict[str, Any]:
                             "type": "object",
                             "properties": {"items": {"type": "array", "items": TEMPLATE}},
                         },
-                        "the templates",
+                        "built-in templates, then the caller's own",
                     ),
                 },
-            }
+            },
+            "post": {
+                "security": BEARER,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["template"],
+                                "properties": {
+                                    "template": {"type": "string", "format": "binary"},
+                                    "name": {"type": "string"},
+                                    "description": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json(TEMPLATE, "a private template of the caller"),
+                    "413": _problem("over the size limit"),
+                    "422": _problem("not a plain .pptx, or macros, or external links"),
+                },
+            },
+        },
+        "/v1/templates/{template_id}": {
+            "parameters": [
+                {
+                    "name": "template_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                }
+            ],
+            "delete": {
+                "security": BEARER,
+                "responses": {
+                    "204": {"description": "deleted"},
+                    "403": _problem("a built-in template"),
+                    "404": NOT_FOUND,
+                },
+            },
         },
         "/v1/templates/{template_id}/preview": {
             "parameters": [

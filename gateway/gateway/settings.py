@@ -26,6 +26,7 @@ class GatewaySettings(Settings):
     max_request_bytes: int = Field(default=100 * 1000 * 1000, ge=1)
     max_image_pixels: int = Field(default=64_000_000, gt=0)
     presigned_url_seconds: int = Field(default=300, gt=0)
+    max_template_bytes: int = Field(default=20 * 1000 * 1000, ge=1)
 
     # Requests waiting for an upload (?wait=N, /events) each hold a server thread: keep this
     # below gunicorn's threads per process (JARYO_GATEWAY_THREADS, 64) so others get served.

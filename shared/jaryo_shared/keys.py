@@ -25,3 +25,7 @@ def deck_key(user_id: str, deck_id: str, slug: str) -> str:
 
 def deck_preview_key(user_id: str, deck_id: str, number: int) -> str:
     return f"{deck_prefix(user_id, deck_id)}previews/{number}.png"
+
+
+def template_key(user_id: str, template_id: str) -> str:
+    return f"{user_id}/templates/{template_id}.pptx"

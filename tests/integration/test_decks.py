@@ -415,3 +415,101 @@ def test_image_element_uses_the_callers_stored_image(client, make_user, workers,
     deck_file = _download(client, user, _finished(client, user, location))
     picture = deck_file.slides[0].shapes[0]
     assert Image.open(io.BytesIO(picture.image.blob)).getpixel((5, 5)) == (255, 165, 0)
+
+
+def _pptx_with(change) -> bytes:
+    """The clean built-in template, changed by `change(presentation)` or at the package level."""
+    from jaryo_shared.templates import BUILTIN
+
+    presentation = Presentation(str(BUILTIN["clean"].pptx_path))
+    change(presentation)
+    out = io.BytesIO()
+    presentation.save(out)
+    return out.getvalue()
+
+
+def _macro_enabled() -> bytes:
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(_pptx_with(lambda p: None)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"presentationml.presentation.main+xml",
+                    b"ms-powerpoint.presentation.macroEnabled.main+xml",
+                )
+            target.writestr(item, data)
+        target.writestr("ppt/vbaProject.bin", b"\x00" * 64)
+    return out.getvalue()
+
+
+def _with_external_link(presentation) -> None:
+    run = presentation.slides[0].shapes.title.text_frame.paragraphs[0].runs[0]
+    run.hyperlink.address = "https://example.com/tracker"
+
+
+def _post_template(client, user, data: bytes, name: str = "mine.pptx"):
+    return client.post(
+        "/v1/templates",
+        data={"template": (io.BytesIO(data), name), "name": "My brand"},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "status", "says"),
+    [
+        (lambda: b"just some text, not a presentation", 422, "not a .pptx"),
+        (_macro_enabled, 422, "macro"),
+        (lambda: _pptx_with(_with_external_link), 422, "outside the file"),
+        (lambda: b"PK\x03\x04" + b"\x00" * 100, 422, "not a .pptx"),
+    ],
+)
+def test_unacceptable_template_is_refused_and_leaves_nothing(
+    client, make_user, db, store, settings, make, status, says
+):
+    user = make_user()
+    response = _post_template(client, user, make())
+    assert response.status_code == status, response.get_json()
+    assert says in response.get_json()["detail"]
+    assert db.templates.count_documents({"user_id": user.user_id}) == 0
+    assert list(store.keys(settings.bucket_decks, f"{user.user_id}/")) == []
+
+
+def test_private_template_is_checked_used_and_deleted_by_its_owner_only(
+    client, make_user, deck_worker, db, store, settings
+):
+    owner, other = make_user(), make_user()
+    added = _post_template(client, owner, _pptx_with(lambda p: None))
+    assert added.status_code == 201, added.get_json()
+    template = added.get_json()
+    assert template["private"] is True and template["name"] == "My brand"
+    assert set(template["layouts"]) >= {"title", "title_body", "two_column", "image_caption"}
+    listed = client.get("/v1/templates", headers=owner.auth).get_json()["items"]
+    assert template["template_id"] in [t["template_id"] for t in listed]
+    others = client.get("/v1/templates", headers=other.auth).get_json()["items"]
+    assert template["template_id"] not in [t["template_id"] for t in others]
+
+    spec = {**EDITED, "template_id": template["template_id"]}
+    assert client.post("/v1/decks", json=spec, headers=other.auth).status_code == 404
+    location = client.post("/v1/decks", json=spec, headers=owner.auth).headers["Location"]
+    deck_file = _download(client, owner, _finished(client, owner, location))
+    assert len(deck_file.slides) == 2
+
+    path = f"/v1/templates/{template['template_id']}"
+    assert client.delete(path, headers=other.auth).status_code == 404
+    assert client.delete("/v1/templates/clean", headers=owner.auth).status_code == 403
+    assert client.delete(path, headers=owner.auth).status_code == 204
+    assert db.templates.count_documents({"user_id": owner.user_id}) == 0
+    assert not [k for k in store.keys(settings.bucket_decks, f"{owner.user_id}/templates/")]
+
+
+def test_template_over_the_size_limit_is_413(client, make_user, app):
+    user = make_user()
+    limit = app.extensions["jaryo"].settings.max_template_bytes
+    response = _post_template(client, user, b"PK\x03\x04" + b"\x00" * limit)
+    assert response.status_code == 413

@@ -80,7 +80,9 @@ def _draft(request_: DeckFromUpload) -> DeckSpec:
 
 def _check_references(spec: DeckSpec) -> None:
     """Unknown templates and images (or another user's) are 404, before anything is written."""
-    if spec.template_id not in BUILTIN:
+    if spec.template_id not in BUILTIN and not _deps().db.templates.find_one(
+        {"_id": spec.template_id, "user_id": g.user_id}
+    ):
         raise NotFound(f"no template {spec.template_id!r}", pointer="/template_id")
     wanted = spec.image_ids()
     if wanted:
