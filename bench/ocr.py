@@ -35,6 +35,7 @@ import textwrap
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ import urllib3
 from kombu import Connection, Consumer, Queue, binding
 from PIL import Image, ImageDraw, ImageFont
 
-from jaryo_shared import events, messaging
+from jaryo_shared import database, events, messaging
 from jaryo_shared.provision import deprovision, provision
 from jaryo_shared.topology import Topology
 from ocr_service.bootstrap import build_reader
@@ -185,6 +186,7 @@ def wait_for_consumers(settings: OcrSettings, service: str, count: int, timeout:
 class Seen:
     completed: dict[str, tuple[float, events.UploadCompleted]] = field(default_factory=dict)
     engine_ms: dict[str, int] = field(default_factory=dict)  # image id -> OCR duration
+    read_at: dict[str, float] = field(default_factory=dict)  # image id -> ocr.completed arrival
 
 
 class Probe:
@@ -207,6 +209,7 @@ class Probe:
         )
         self._consumer.consume()
         self.seen = Seen()
+        self._settings = settings
 
     def _arrived(self, message: Any) -> None:
         at = time.perf_counter()
@@ -215,20 +218,39 @@ class Probe:
             self.seen.completed[payload.upload_id] = (at, payload)
         elif isinstance(payload, events.OcrCompleted) and payload.duration_ms is not None:
             self.seen.engine_ms[payload.image_id] = payload.duration_ms
+            self.seen.read_at[payload.image_id] = at
 
     def wait(self, upload_ids: list[str], timeout: float) -> Seen:
         deadline = time.monotonic() + timeout
         while not all(upload_id in self.seen.completed for upload_id in upload_ids):
             left = deadline - time.monotonic()
             if left <= 0:
-                done = sum(upload_id in self.seen.completed for upload_id in upload_ids)
-                raise RuntimeError(f"only {done} of {len(upload_ids)} uploads completed")
+                missing = [u for u in upload_ids if u not in self.seen.completed]
+                raise RuntimeError(
+                    f"{len(missing)} of {len(upload_ids)} uploads did not complete: "
+                    + "; ".join(self._state(upload_id) for upload_id in missing)
+                )
             try:
                 self._connection.drain_events(timeout=min(left, 1.0))
             except TimeoutError:
                 pass
         seen, self.seen = self.seen, Seen()
         return seen
+
+    def _state(self, upload_id: str) -> str:
+        """Where a stuck upload's images are, from the database."""
+        client = database.connect(self._settings)
+        try:
+            db = database.database(client, self._settings)
+            upload = db.uploads.find_one({"_id": upload_id}) or {}
+            states = [
+                f"storage {image.get('storage', {}).get('status')}, "
+                f"ocr {(image.get('ocr') or {}).get('status')}"
+                for image in db.images.find({"upload_id": upload_id})
+            ]
+            return f"upload {upload_id} {upload.get('status')} ({', '.join(states)})"
+        finally:
+            client.close()
 
     def close(self) -> None:
         self._connection.release()
@@ -246,15 +268,18 @@ class Round:
     seconds: float
     engine_ms: list[int]
     first_seconds: float = 0.0  # service only: first POST to the first upload.completed
+    read_seconds: float = 0.0  # service only: first POST to the last ocr.completed seen
+    post_seconds: float = 0.0  # service only: posting every upload
 
 
-def through_service(
-    http, base, auth, probe: Probe, files: list[bytes], image_type: str
-) -> Round:
+def through_service(http, base, auth, probe: Probe, files: list[bytes], image_type: str) -> Round:
     """One upload per image, posted back to back, until every upload.completed arrived."""
     bodies = [
         urllib3.encode_multipart_formdata(
-            [("image0", (f"page{n}.png", data, "application/octet-stream")), ("image_type", image_type)]
+            [
+                ("image0", (f"page{n}.png", data, "application/octet-stream")),
+                ("image_type", image_type),
+            ]
         )
         for n, data in enumerate(files)
     ]
@@ -266,11 +291,18 @@ def through_service(
         )
         assert response.status == 202, response.data[:300]
         upload_ids.append(json.loads(response.data)["upload_id"])
-    seen = probe.wait(upload_ids, timeout=60 + 30 * len(files))
+    posted = time.perf_counter() - start
+    seen = probe.wait(upload_ids, timeout=30 + 10 * len(files))
     for _, completed in seen.completed.values():
         assert completed.status == "completed", completed.model_dump()
     arrivals = [seen.completed[upload_id][0] for upload_id in upload_ids]
-    return Round(max(arrivals) - start, list(seen.engine_ms.values()), min(arrivals) - start)
+    return Round(
+        max(arrivals) - start,
+        list(seen.engine_ms.values()),
+        first_seconds=min(arrivals) - start,
+        read_seconds=max(seen.read_at.values(), default=start) - start,
+        post_seconds=posted,
+    )
 
 
 def direct(reader: Reader, files: list[bytes], image_type: str) -> Round:
@@ -341,11 +373,11 @@ def main() -> None:
             try:
                 wait_for_consumers(settings, "ocr", workers, timeout=120)
                 if workers == 1:
-                    baseline = lambda: direct(reader, files, args.image_type)  # noqa: E731
+                    baseline = partial(direct, reader, files, args.image_type)
                 else:
                     context = multiprocessing.get_context("spawn")
                     pool = context.Pool(workers, initializer=_load_reader)
-                    baseline = lambda: direct_parallel(pool, files, args.image_type)  # noqa: E731
+                    baseline = partial(direct_parallel, pool, files, args.image_type)
                 service: list[Round] = []
                 baselines: list[Round] = []
                 for n in range(args.rounds + 1):
@@ -385,9 +417,10 @@ def main() -> None:
     print()
     print(
         "| workers | engine ms/img direct | engine ms/img service "
-        "| engine busy direct | engine busy service | first completed s |"
+        "| engine busy direct | engine busy service | all posted s | first completed s "
+        "| last ocr.completed s | last upload.completed s |"
     )
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for workers, baselines, service in rows:
         engine_d = statistics.median(ms for r in baselines for ms in r.engine_ms)
         engine_s = statistics.median(ms for r in service for ms in r.engine_ms)
@@ -395,9 +428,12 @@ def main() -> None:
         busy_d = statistics.median(sum(r.engine_ms) / 1000 / r.seconds / workers for r in baselines)
         busy_s = statistics.median(sum(r.engine_ms) / 1000 / r.seconds / workers for r in service)
         first = statistics.median(r.first_seconds for r in service)
+        posted = statistics.median(r.post_seconds for r in service)
+        read = statistics.median(r.read_seconds for r in service)
+        last = statistics.median(r.seconds for r in service)
         print(
             f"| {workers} | {engine_d:.0f} | {engine_s:.0f} | {busy_d:.0%} | {busy_s:.0%} "
-            f"| {first:.2f} |"
+            f"| {posted:.2f} | {first:.2f} | {read:.2f} | {last:.2f} |"
         )
     print()
     print(f"bench took {time.perf_counter() - began:.0f} s")
