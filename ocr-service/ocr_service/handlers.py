@@ -121,8 +121,9 @@ def _fetch(deps: Dependencies, doc: dict[str, Any]) -> bytes | None:
         (settings.bucket_staging, doc["staging_key"]),
         (settings.bucket_images, doc["image_path"]),
     ):
-        if deps.store.size(bucket, key) is not None:
-            return deps.store.get_bytes(bucket, key)
+        raw = deps.store.get_bytes_if_present(bucket, key)
+        if raw is not None:
+            return raw
     return None
 
 

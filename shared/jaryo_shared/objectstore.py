@@ -78,6 +78,15 @@ class ObjectStore:
             response.close()
             response.release_conn()
 
+    def get_bytes_if_present(self, bucket: str, key: str) -> bytes | None:
+        """The object's bytes, or None if there is no such object (one request, no HEAD)."""
+        try:
+            return self.get_bytes(bucket, key)
+        except S3Error as exc:
+            if exc.code in _MISSING:
+                return None
+            raise
+
     def stream(self, bucket: str, key: str, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
         """The object's bytes in chunks, without holding it whole in memory."""
         response = self._minio.get_object(bucket, key)
