@@ -198,18 +198,14 @@ def through_service(http, base, auth, spec: dict) -> tuple[float, str]:
 
 
 def stages(db, deck_id: str) -> tuple[float, float] | None:
-    """From the deck document: queued (created_at to started_at) and the deck service's step
-    (started_at to completed_at), in seconds, to the millisecond the database keeps.
-
-    None when started_at is missing. On FerretDB an update rewrites the whole document, and the
-    deck document has two writers at once: the gateway clearing its outbox after publishing
-    deck.requested, and the deck service setting status building and started_at on receiving
-    it. Now and then the gateway's write lands last and the deck service's is lost."""
+    """Queued (the deck's created_at to its build's started_at) and the deck service's step
+    (started_at to completed_at), in seconds, to the millisecond the database keeps."""
     deck = db.decks.find_one({"_id": deck_id})
-    if "started_at" not in deck:
+    build = db.deck_builds.find_one({"_id": deck_id}) or {}
+    if "started_at" not in build or "completed_at" not in build:
         return None
-    queued = (deck["started_at"] - deck["created_at"]).total_seconds()
-    return queued, (deck["completed_at"] - deck["started_at"]).total_seconds()
+    queued = (build["started_at"] - deck["created_at"]).total_seconds()
+    return queued, (build["completed_at"] - build["started_at"]).total_seconds()
 
 
 def check_file(http, base, auth, deck_id: str) -> None:

@@ -2,9 +2,11 @@
 keep it (and its slide previews, when LibreOffice is installed) in the decks bucket, record the
 outcome with its `deck.completed` or `deck.failed` event in one write, and publish the event.
 
-The deck document is written by the gateway when the deck is requested and then only by this
-service. Redelivery after a crash builds the deck again (the object is overwritten, not
-duplicated) unless it is already finished; the event is published once from its outbox.
+The deck document belongs to the gateway (request, deletion); this service writes only the
+deck's `deck_builds` document (same `_id`): FerretDB 1.x rewrites a whole document on update, so
+two writers of one document can lose each other's changes. Redelivery after a crash builds the
+deck again (the object is overwritten, not duplicated) unless it is already finished; the event
+is published once from its outbox.
 """
 
 from __future__ import annotations
@@ -44,12 +46,22 @@ def handle_deck_requested(
     if deck is None or deck.get("deleted_at") is not None:
         log.info("deck %s is gone; nothing to build", event.deck_id)
         return
-    if deck["status"] in FINISHED:
-        outbox.flush(deps.db.decks, deck["_id"], deps.publisher)  # what a crash left unsent
+    builds = deps.db.deck_builds
+    build = builds.find_one({"_id": deck["_id"]}, {"status": 1}) or {}
+    if build.get("status") in FINISHED:
+        outbox.flush(builds, deck["_id"], deps.publisher)  # what a crash left unsent
         return
-    deps.db.decks.update_one(
+    builds.update_one(
         {"_id": deck["_id"]},
-        {"$set": {"status": "building", "started_at": deps.clock.now()}, "$inc": {"attempts": 1}},
+        {
+            "$set": {
+                "user_id": deck["user_id"],
+                "status": "building",
+                "started_at": deps.clock.now(),
+            },
+            "$inc": {"attempts": 1},
+        },
+        upsert=True,
     )
     try:
         built = _build(deps, deck)
@@ -170,8 +182,7 @@ def _finish(
     owed = outbox.entries(published)
     update = outbox.push(owed=owed)
     update["$set"].update(fields)
-    written = deps.db.decks.update_one(
-        {"_id": deck["_id"], "status": {"$nin": list(FINISHED)}}, update
-    )
+    builds = deps.db.deck_builds
+    written = builds.update_one({"_id": deck["_id"], "status": {"$nin": list(FINISHED)}}, update)
     if written.modified_count:
-        outbox.flush(deps.db.decks, deck["_id"], deps.publisher, owed)
+        outbox.flush(builds, deck["_id"], deps.publisher, owed)

@@ -13,7 +13,14 @@ from jaryo_shared import outbox
 
 log = logging.getLogger(__name__)
 
-OUTBOX_COLLECTIONS = ("uploads", "images", "ocr_results", "upload_completions", "decks")
+OUTBOX_COLLECTIONS = (
+    "uploads",
+    "images",
+    "ocr_results",
+    "upload_completions",
+    "decks",
+    "deck_builds",
+)
 
 
 def relay_pass(deps: Dependencies) -> int:

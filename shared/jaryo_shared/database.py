@@ -4,8 +4,9 @@ Locally the server is FerretDB on SQLite, so nothing here relies on transactions
 change streams or $lookup. Nor on atomic updates: FerretDB 1.x applies an update by reading and
 rewriting the whole document, so two concurrent updates of one document can lose one of them
 (even two `$inc`s). Hence each document has one writer at a time: the storage service writes
-`images`, the OCR service `ocr_results`, and an upload is settled by inserting its
-`upload_completions` record, whose unique `_id` lets only one service win.
+`images`, the OCR service `ocr_results`, the deck service `deck_builds` (the gateway owns
+`uploads` and `decks`), and an upload is settled by inserting its `upload_completions` record,
+whose unique `_id` lets only one service win.
 """
 
 from __future__ import annotations
@@ -32,8 +33,11 @@ INDEXES: dict[str, list[IndexModel]] = {
     "upload_completions": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
     "refresh_tokens": [IndexModel([("user_id", ASCENDING)], name="by_user")],
     "decks": [
-        IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="by_user_newest")
+        IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="by_user_newest"),
+        IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending"),
     ],
+    "deck_builds": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
+    "templates": [IndexModel([("user_id", ASCENDING)], name="by_user")],
 }
 
 

@@ -69,7 +69,7 @@ def test_deck_worker_killed_mid_build_builds_it_again_and_finishes_once(
     deck_id = response.get_json()["deck_id"]
 
     def status() -> str:
-        return db.decks.find_one({"_id": deck_id})["status"]
+        return (db.deck_builds.find_one({"_id": deck_id}) or {"status": "queued"})["status"]
 
     service = _start_deck_service(settings)
     try:
@@ -82,7 +82,7 @@ def test_deck_worker_killed_mid_build_builds_it_again_and_finishes_once(
         if service.poll() is None:
             _kill(service)
 
-    deck = db.decks.find_one({"_id": deck_id})
+    deck = db.deck_builds.find_one({"_id": deck_id})
     assert deck["attempts"] == 2 and deck["preview_count"] == 200
     keys = list(store.keys(settings.bucket_decks, f"{user.user_id}/deck{deck_id}/"))
     assert [k for k in keys if k.endswith(".pptx")] == [deck["file_path"]]

@@ -163,19 +163,31 @@ def list_decks() -> Response:
     page = found[: int(limit)]
     return jsonify(
         {
-            "items": [views.deck_view(deck) for deck in page],
+            "items": [views.deck_view(deck) for deck in _with_builds(page)],
             "next_cursor": page[-1]["_id"] if len(found) > len(page) else None,
         }
     )
 
 
+BUILD_FIELDS = {"outbox": 0, "outbox_pending": 0, "outbox_claimed_until": 0, "user_id": 0}
+
+
 def _own_deck(deck_id: str, **projection: int) -> dict[str, Any]:
+    """The caller's deck with how its build went: the gateway's document, merged with the
+    deck service's `deck_builds` one (each service writes only its own)."""
     deck = _deps().db.decks.find_one(
         {"_id": deck_id, "user_id": g.user_id, "deleted_at": None}, projection or None
     )
     if deck is None:
         raise NotFound("no such deck")
-    return deck
+    build = _deps().db.deck_builds.find_one({"_id": deck_id}, BUILD_FIELDS) or {}
+    return {**deck, **build}
+
+
+def _with_builds(decks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ids = [deck["_id"] for deck in decks]
+    builds = {b["_id"]: b for b in _deps().db.deck_builds.find({"_id": {"$in": ids}}, BUILD_FIELDS)}
+    return [{**deck, **builds.get(deck["_id"], {})} for deck in decks]
 
 
 @blueprint.get("/<deck_id>")
