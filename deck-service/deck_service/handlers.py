@@ -22,7 +22,7 @@ from deck_service import render
 from deck_service.bootstrap import Dependencies
 from deck_service.build import MissingImage, build_pptx
 from deck_service.slugs import slug
-from jaryo_shared import events, outbox
+from jaryo_shared import database, events, outbox
 from jaryo_shared.deck_spec import DeckSpec
 from jaryo_shared.keys import deck_key, deck_preview_key
 from jaryo_shared.templates import BUILTIN
@@ -42,7 +42,7 @@ class DeckFailure(Exception):
 def handle_deck_requested(
     deps: Dependencies, envelope: events.Envelope, event: events.DeckRequested
 ) -> None:
-    deck = deps.db.decks.find_one({"_id": event.deck_id, "user_id": event.user_id})
+    deck = database.by_id(deps.db.decks, event.deck_id, user_id=event.user_id)
     if deck is None or deck.get("deleted_at") is not None:
         log.info("deck %s is gone; nothing to build", event.deck_id)
         return
@@ -88,7 +88,7 @@ def _template(
     builtin = BUILTIN.get(template_id)
     if builtin is not None:
         return builtin.pptx_path, builtin.font
-    own = deps.db.templates.find_one({"_id": template_id, "user_id": deck["user_id"]})
+    own = database.by_id(deps.db.templates, template_id, user_id=deck["user_id"])
     if own is None:
         raise DeckFailure(f"the template {template_id!r} no longer exists; pick another")
     path = work / "template.pptx"
@@ -100,7 +100,7 @@ def _build_on(
     deps: Dependencies, deck: dict[str, Any], spec: DeckSpec, template: Path, font: str
 ) -> bytes:
     def image_bytes(image_id: str) -> bytes:
-        image = deps.db.images.find_one({"_id": image_id, "user_id": deck["user_id"]})
+        image = database.by_id(deps.db.images, image_id, user_id=deck["user_id"])
         if image is None or image.get("storage", {}).get("status") != "stored":
             raise MissingImage(image_id)
         return deps.store.get_bytes(deps.settings.bucket_images, image["image_path"])
@@ -183,6 +183,7 @@ def _finish(
     update = outbox.push(owed=owed)
     update["$set"].update(fields)
     builds = deps.db.deck_builds
-    written = builds.update_one({"_id": deck["_id"], "status": {"$nin": list(FINISHED)}}, update)
+    # By `_id` alone (see database.by_id); the handler checked it is unfinished.
+    written = builds.update_one({"_id": deck["_id"]}, update)
     if written.modified_count:
         outbox.flush(builds, deck["_id"], deps.publisher, owed)

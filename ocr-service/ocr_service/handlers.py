@@ -17,7 +17,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from jaryo_shared import events, outbox
+from jaryo_shared import database, events, outbox
 from jaryo_shared.completion import OCR_FINISHED, settle_upload
 from jaryo_shared.messaging import PermanentError
 from jaryo_shared.ocr_result import OcrResult
@@ -59,7 +59,7 @@ def read_image(
 ) -> str | None:
     """Read one image unless it is finished. Returns the reason if it was given up on after
     repeated crashes (its message then belongs in the dead-letter queue)."""
-    doc = deps.db.images.find_one({"_id": image.image_id, "upload_id": event.upload_id})
+    doc = database.by_id(deps.db.images, image.image_id, upload_id=event.upload_id)
     if doc is None:
         log.warning("image %s of upload %s has no document", image.image_id, event.upload_id)
         return None
@@ -197,9 +197,8 @@ def _finish(
     update["$set"].update({"upload_id": doc["upload_id"], "user_id": doc["user_id"], **fields})
     results = deps.db.ocr_results
     try:
-        written = results.update_one(
-            {"_id": doc["_id"], "status": {"$nin": list(OCR_FINISHED)}}, update, upsert=True
-        )
+        # By `_id` alone (see database.by_id); read_image checked it is unfinished.
+        written = results.update_one({"_id": doc["_id"]}, update, upsert=True)
     except DuplicateKeyError:  # another delivery finished it meanwhile
         return
     if written.modified_count or written.upserted_id is not None:

@@ -44,10 +44,16 @@ def image_failure(image: dict[str, Any], ocr: dict[str, Any] | None) -> str | No
     return None
 
 
-def ocr_results(db: Database, upload_id: str, **projection: int) -> dict[str, dict[str, Any]]:
-    """The OCR results of an upload's images, by image id."""
-    found = db.ocr_results.find({"upload_id": upload_id}, projection or None)
-    return {result["_id"]: result for result in found}
+def ocr_results(db: Database, image_ids: list[str], **projection: int) -> dict[str, dict[str, Any]]:
+    """The OCR results of these images, by image id (absent while an image is unread).
+
+    One lookup by `_id` each: FerretDB 1.x on SQLite answers `_id` equality from its primary
+    key but scans the whole collection for any other filter (measured: 9 ms vs 230 ms with 300
+    results of 50 kB), and OCR results are the largest documents."""
+    found = (
+        db.ocr_results.find_one({"_id": image_id}, projection or None) for image_id in image_ids
+    )
+    return {result["_id"]: result for result in found if result is not None}
 
 
 def settle_upload(
@@ -61,7 +67,7 @@ def settle_upload(
     correlation_id: str | None,
 ) -> None:
     images = sorted(db.images.find({"upload_id": upload_id}), key=lambda i: i["index"])
-    results = ocr_results(db, upload_id, text=0, blocks=0)
+    results = ocr_results(db, [image["_id"] for image in images], text=0, blocks=0)
     if not images or not all(image_finished(i, results.get(i["_id"])) for i in images):
         return
     failures = [

@@ -11,7 +11,10 @@ whose unique `_id` lets only one service win.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
+from pymongo.collection import Collection
 from pymongo.database import Database
 
 from jaryo_shared.settings import Settings
@@ -39,6 +42,20 @@ INDEXES: dict[str, list[IndexModel]] = {
     "deck_builds": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
     "templates": [IndexModel([("user_id", ASCENDING)], name="by_user")],
 }
+
+
+def by_id(
+    collection: Collection, document_id: str, projection: dict[str, int] | None = None, **match: Any
+) -> dict[str, Any] | None:
+    """The document with this `_id` if its fields equal `match` (e.g. the caller's user_id).
+
+    Looked up by `_id` alone and checked here: FerretDB 1.x on SQLite answers a filter that is
+    exactly `{_id: ...}` from its primary key, and scans the whole collection for any other
+    (measured with 300 documents of 50 kB: 9 ms vs 130 ms)."""
+    document = collection.find_one({"_id": document_id}, projection)
+    if document is None or any(document.get(key) != value for key, value in match.items()):
+        return None
+    return document
 
 
 def connect(settings: Settings) -> MongoClient:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from jaryo_shared import events, outbox
+from jaryo_shared import database, events, outbox
 from jaryo_shared.completion import STORAGE_FINISHED as FINISHED
 from jaryo_shared.completion import settle_upload
 from jaryo_shared.keys import thumbnail_key
@@ -45,7 +45,7 @@ def store_image(
     image: events.ReceivedImage,
 ) -> None:
     images = deps.db.images
-    doc = images.find_one({"_id": image.image_id, "upload_id": event.upload_id})
+    doc = database.by_id(images, image.image_id, upload_id=event.upload_id)
     if doc is None:
         log.warning(
             "image %s of upload %s has no document; skipping", image.image_id, event.upload_id
@@ -157,8 +157,7 @@ def _finish(
     owed = outbox.entries(published)
     update = outbox.push(owed=owed)
     update["$set"].update(fields)
-    written = deps.db.images.update_one(
-        {"_id": doc["_id"], "storage.status": {"$nin": list(FINISHED)}}, update
-    )
+    # By `_id` alone (see database.by_id); store_image checked it is unfinished.
+    written = deps.db.images.update_one({"_id": doc["_id"]}, update)
     if written.modified_count:
         outbox.flush(deps.db.images, doc["_id"], deps.publisher, owed)

@@ -513,3 +513,30 @@ def test_template_over_the_size_limit_is_413(client, make_user, app):
     limit = app.extensions["jaryo"].settings.max_template_bytes
     response = _post_template(client, user, b"PK\x03\x04" + b"\x00" * limit)
     assert response.status_code == 413
+
+
+def test_deck_still_downloads_after_its_upload_and_staged_files_are_gone(
+    client, make_user, workers, deck_worker, store, settings
+):
+    user = make_user()
+    upload_id = _read_upload(client, user)
+    location = client.post(
+        "/v1/decks",
+        json={
+            "template_id": "paper",
+            "title": "keep me",
+            "from_upload": upload_id,
+            "with_images": True,
+        },
+        headers=user.auth,
+    ).headers["Location"]
+    deck = _finished(client, user, location)
+    before = client.get(deck["links"]["file"], headers=user.auth).data
+
+    # What retention does to an upload days later: staging purged, the upload deleted.
+    store.delete_prefix(settings.bucket_staging, f"{user.user_id}/")
+    assert client.delete(f"/v1/uploads/{upload_id}", headers=user.auth).status_code == 204
+
+    after = client.get(deck["links"]["file"], headers=user.auth)
+    assert after.status_code == 200 and after.data == before
+    assert client.get(deck["previews"][0], headers=user.auth).status_code == 200

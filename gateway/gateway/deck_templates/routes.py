@@ -12,6 +12,7 @@ from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.deck_templates.checks import InvalidTemplate, check_template
 from gateway.problems import Problem
+from jaryo_shared.database import by_id
 from jaryo_shared.keys import template_key
 from jaryo_shared.templates import BUILTIN, LAYOUTS, Template
 
@@ -123,7 +124,7 @@ def delete_template(template_id: str) -> tuple[str, int]:
     if template_id in BUILTIN:
         raise Forbidden("built-in templates cannot be deleted")
     deps = _deps()
-    template = deps.db.templates.find_one({"_id": template_id, "user_id": g.user_id})
+    template = by_id(deps.db.templates, template_id, user_id=g.user_id)
     if template is None:
         raise NotFound("no such template")
     deps.db.templates.delete_one({"_id": template_id, "user_id": g.user_id})

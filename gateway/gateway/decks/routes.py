@@ -18,6 +18,8 @@ from gateway.problems import Problem
 from gateway.progress import TooManyWaiters
 from gateway.validation import InvalidInput, json_body, validate
 from jaryo_shared import events, outbox
+from jaryo_shared.completion import ocr_results
+from jaryo_shared.database import by_id
 from jaryo_shared.deck_spec import DeckFromUpload, DeckSpec
 from jaryo_shared.keys import deck_preview_key
 from jaryo_shared.templates import BUILTIN
@@ -60,9 +62,7 @@ def create_deck() -> tuple[Response, int, dict[str, str]]:
 
 def _draft(request_: DeckFromUpload) -> DeckSpec:
     db = _deps().db
-    upload = db.uploads.find_one(
-        {"_id": request_.from_upload, "user_id": g.user_id, "deleted_at": None}
-    )
+    upload = by_id(db.uploads, request_.from_upload, user_id=g.user_id, deleted_at=None)
     if upload is None:
         raise NotFound("no such upload", pointer="/from_upload")
     if upload["status"] == "processing":
@@ -71,17 +71,14 @@ def _draft(request_: DeckFromUpload) -> DeckSpec:
         db.images.find({"upload_id": upload["_id"], "user_id": g.user_id}),
         key=lambda image: image["index"],
     )
-    results = {
-        result["_id"]: result
-        for result in db.ocr_results.find({"upload_id": upload["_id"], "user_id": g.user_id})
-    }
+    results = ocr_results(db, [image["_id"] for image in images])
     return drafts.draft_spec(request_, images, results)
 
 
 def _check_references(spec: DeckSpec) -> None:
     """Unknown templates and images (or another user's) are 404, before anything is written."""
-    if spec.template_id not in BUILTIN and not _deps().db.templates.find_one(
-        {"_id": spec.template_id, "user_id": g.user_id}
+    if spec.template_id not in BUILTIN and not by_id(
+        _deps().db.templates, spec.template_id, user_id=g.user_id
     ):
         raise NotFound(f"no template {spec.template_id!r}", pointer="/template_id")
     wanted = spec.image_ids()
@@ -175,9 +172,7 @@ BUILD_FIELDS = {"outbox": 0, "outbox_pending": 0, "outbox_claimed_until": 0, "us
 def _own_deck(deck_id: str, **projection: int) -> dict[str, Any]:
     """The caller's deck with how its build went: the gateway's document, merged with the
     deck service's `deck_builds` one (each service writes only its own)."""
-    deck = _deps().db.decks.find_one(
-        {"_id": deck_id, "user_id": g.user_id, "deleted_at": None}, projection or None
-    )
+    deck = by_id(_deps().db.decks, deck_id, projection or None, user_id=g.user_id, deleted_at=None)
     if deck is None:
         raise NotFound("no such deck")
     build = _deps().db.deck_builds.find_one({"_id": deck_id}, BUILD_FIELDS) or {}

@@ -18,6 +18,8 @@ from gateway.problems import Problem
 from gateway.progress import TooManyWaiters
 from gateway.uploads import receive, sse, views
 from gateway.validation import InvalidInput
+from jaryo_shared.completion import ocr_results
+from jaryo_shared.database import by_id
 
 blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")
 
@@ -45,9 +47,7 @@ def _deps() -> Dependencies:
 
 def _own_upload(upload_id: str) -> dict[str, Any]:
     """The caller's live upload, or 404 (also for another user's: existence is not leaked)."""
-    upload = _deps().db.uploads.find_one(
-        {"_id": upload_id, "user_id": g.user_id, "deleted_at": None}
-    )
+    upload = by_id(_deps().db.uploads, upload_id, user_id=g.user_id, deleted_at=None)
     if upload is None:
         raise NotFound("no such upload")
     return upload
@@ -58,12 +58,10 @@ def _images(upload_id: str) -> list[dict[str, Any]]:
     return sorted(images, key=lambda image: image["index"])
 
 
-def _ocr_results(upload_id: str, **projection: int) -> dict[str, dict[str, Any]]:
-    """The caller's OCR results of an upload, by image id (none yet for unread images)."""
-    found = _deps().db.ocr_results.find(
-        {"upload_id": upload_id, "user_id": g.user_id}, projection or None
-    )
-    return {result["_id"]: result for result in found}
+def _ocr_results(images: list[dict[str, Any]], **projection: int) -> dict[str, dict[str, Any]]:
+    """The OCR results of the caller's images, by image id (none yet for unread images)."""
+    results = ocr_results(_deps().db, [image["_id"] for image in images], **projection)
+    return {key: result for key, result in results.items() if result["user_id"] == g.user_id}
 
 
 @blueprint.post("")
@@ -156,7 +154,8 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
 def get_upload(upload_id: str) -> Response:
     """`?wait=N` (seconds, at most 60) answers as soon as the upload is finished."""
     upload = _settled_upload(upload_id, _wait_seconds(request.args.get("wait")))
-    return jsonify(views.upload_detail(upload, _images(upload_id), _ocr_results(upload_id)))
+    images = _images(upload_id)
+    return jsonify(views.upload_detail(upload, images, _ocr_results(images)))
 
 
 @blueprint.get("/<upload_id>/text")
@@ -169,10 +168,11 @@ def get_upload_text(upload_id: str) -> Response:
             "the images are still being read; try again, or ask with ?wait=60",
             upload_status="processing",
         )
-    results = _ocr_results(upload_id, blocks=0)
+    images = _images(upload_id)
+    results = _ocr_results(images, blocks=0)
     texts = [
         results[image["_id"]].get("text", "")
-        for image in _images(upload_id)
+        for image in images
         if results.get(image["_id"], {}).get("status") == "done"
     ]
     return Response(
@@ -209,13 +209,12 @@ def upload_events(upload_id: str) -> Response:
 
 
 def _progress_snapshot(upload_id: str) -> dict[str, Any] | None:
-    upload = _deps().db.uploads.find_one(
-        {"_id": upload_id, "user_id": g.user_id, "deleted_at": None}
-    )
+    upload = by_id(_deps().db.uploads, upload_id, user_id=g.user_id, deleted_at=None)
     if upload is None:
         return None
-    results = _ocr_results(upload_id, blocks=0, text=0, outbox=0)
-    return views.upload_progress(upload, _images(upload_id), results)
+    images = _images(upload_id)
+    results = _ocr_results(images, blocks=0, text=0, outbox=0)
+    return views.upload_progress(upload, images, results)
 
 
 def _wait_seconds(raw: str | None) -> int:
@@ -278,9 +277,7 @@ def get_thumbnail(upload_id: str, image_id: str) -> Response:
 
 def _stored_image(upload_id: str, image_id: str) -> dict[str, Any]:
     _own_upload(upload_id)
-    image = _deps().db.images.find_one(
-        {"_id": image_id, "upload_id": upload_id, "user_id": g.user_id}
-    )
+    image = by_id(_deps().db.images, image_id, upload_id=upload_id, user_id=g.user_id)
     if image is None:
         raise NotFound("no such image")
     storage = image.get("storage", {}).get("status", "queued")
