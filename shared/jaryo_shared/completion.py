@@ -21,6 +21,7 @@ from pymongo.errors import DuplicateKeyError
 
 from jaryo_shared import events, outbox
 from jaryo_shared.clock import Clock
+from jaryo_shared.database import by_id
 from jaryo_shared.messaging import Publisher
 
 STORAGE_FINISHED = ("stored", "rejected")
@@ -63,10 +64,13 @@ def settle_upload(
     *,
     upload_id: str,
     user_id: str,
+    image_ids: list[str],
     source: str,
     correlation_id: str | None,
 ) -> None:
-    images = sorted(db.images.find({"upload_id": upload_id}), key=lambda i: i["index"])
+    """`image_ids` are the upload's images, as its upload.received event lists them."""
+    found = (by_id(db.images, image_id, upload_id=upload_id) for image_id in image_ids)
+    images = sorted((i for i in found if i is not None), key=lambda i: i["index"])
     results = ocr_results(db, [image["_id"] for image in images], text=0, blocks=0)
     if not images or not all(image_finished(i, results.get(i["_id"])) for i in images):
         return
@@ -110,8 +114,8 @@ def settle_upload(
         record = db.upload_completions.find_one({"_id": upload_id}) or record
     else:
         outbox.flush(db.upload_completions, upload_id, publisher, record["outbox"])
-    db.uploads.update_one(
-        {"_id": upload_id, "status": "processing"},
+    db.uploads.update_one(  # by _id alone (database.by_id says why); the same values each time
+        {"_id": upload_id},
         {
             "$set": {
                 "status": record["status"],

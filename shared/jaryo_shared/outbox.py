@@ -59,27 +59,25 @@ def flush(
         document = collection.find_one({"_id": document_id}, {"outbox": 1})
         entries = (document or {}).get("outbox") or []
     if not entries:
-        collection.update_one(  # nothing owed: stop the relay from visiting it
-            {"_id": document_id, "outbox": [], "outbox_pending": True},
-            {"$set": {"outbox_pending": False, "outbox_claimed_until": None}},
-        )
+        _clear_flag_if_empty(collection, document_id)  # nothing owed: the relay can skip it
         return 0
     for entry in entries:
         publisher.publish(events.Envelope.model_validate(entry["envelope"]))
-    # One write in the usual case: the outbox still holds exactly what was published.
-    cleared = collection.update_one(
-        {"_id": document_id, "outbox": entries},
-        {"$set": {"outbox": [], "outbox_pending": False, "outbox_claimed_until": None}},
-    )
-    if cleared.matched_count == 0:
-        # Something else is in the outbox: remove only what was published (by whole value:
-        # FerretDB 1.x's $pull takes no query condition) and leave the flag for the relay.
-        collection.update_one({"_id": document_id}, {"$pullAll": {"outbox": entries}})
+    # Remove only what was published (by whole value: FerretDB 1.x's $pull takes no query
+    # condition): another writer may have pushed meanwhile. Every write goes by `_id` alone,
+    # since FerretDB scans the whole collection for any other filter (database.by_id).
+    collection.update_one({"_id": document_id}, {"$pullAll": {"outbox": entries}})
+    _clear_flag_if_empty(collection, document_id)
+    return len(entries)
+
+
+def _clear_flag_if_empty(collection: Collection, document_id: Any) -> None:
+    document = collection.find_one({"_id": document_id}, {"outbox": 1, "outbox_pending": 1})
+    if document is not None and not document.get("outbox") and document.get("outbox_pending"):
         collection.update_one(
-            {"_id": document_id, "outbox": []},
+            {"_id": document_id},
             {"$set": {"outbox_pending": False, "outbox_claimed_until": None}},
         )
-    return len(entries)
 
 
 def relay_once(collection: Collection, publisher: Publisher, clock: Clock) -> int:

@@ -33,6 +33,7 @@ def handle_upload_received(
         deps.clock,
         upload_id=event.upload_id,
         user_id=event.user_id,
+        image_ids=[image.image_id for image in event.images],
         source=SOURCE,
         correlation_id=envelope.correlationid,
     )
