@@ -540,3 +540,18 @@ def test_deck_still_downloads_after_its_upload_and_staged_files_are_gone(
     after = client.get(deck["links"]["file"], headers=user.auth)
     assert after.status_code == 200 and after.data == before
     assert client.get(deck["previews"][0], headers=user.auth).status_code == 200
+
+
+def test_without_libreoffice_the_deck_completes_and_previews_say_unavailable(
+    client, make_user, deck_worker, monkeypatch
+):
+    monkeypatch.setenv("PATH", "/nonexistent")  # soffice and pdftoppm cannot be found
+    user = make_user()
+    location = client.post("/v1/decks", json=EDITED, headers=user.auth).headers["Location"]
+
+    deck = _finished(client, user, location)
+
+    assert deck["previews"] == "unavailable"
+    assert len(_download(client, user, deck).slides) == 2
+    missing = client.get(f"{location}/previews/1", headers=user.auth)
+    assert missing.status_code == 404 and "unavailable" in missing.get_json()["detail"]

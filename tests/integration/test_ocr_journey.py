@@ -12,8 +12,10 @@ import pytest
 import tesserocr
 from PIL import Image, ImageChops, ImageDraw
 
+from ocr_service.bootstrap import bootstrap as ocr_bootstrap
+from ocr_service.handlers import handle_upload_received as read_upload
 from ocr_service.images import load
-from tests.helpers import cer, png_bytes
+from tests.helpers import cer, png_bytes, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -180,3 +182,61 @@ def test_another_user_gets_404_on_the_text_and_the_event_stream(client, make_use
         response = client.get(f"/v1/uploads/{upload_id}{path}?wait=1", headers=other.auth)
         assert response.status_code == 404, path
         assert response.mimetype == "application/problem+json"
+
+
+def _sideways_jpeg(name: str) -> bytes:
+    """The page as a camera held sideways stores it: pixels turned, EXIF saying how to undo it."""
+    upright = Image.open(FIXTURES / f"{name}.png").convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to view
+    out = io.BytesIO()
+    upright.rotate(90, expand=True).save(out, "JPEG", quality=95, exif=exif)
+    return out.getvalue()
+
+
+def test_exif_rotated_photo_is_read_upright_with_boxes_in_the_upright_frame(
+    client, make_user, workers
+):
+    user = make_user()
+    response = client.post(
+        "/v1/uploads",
+        data={
+            "image0": (io.BytesIO(_sideways_jpeg(PAGE)), "photo.jpg"),
+            "image_type": "eng-printed",
+        },
+        headers=user.auth,
+        content_type="multipart/form-data",
+    )
+    upload_id = response.get_json()["upload_id"]
+
+    upload = client.get(f"/v1/uploads/{upload_id}?wait=60", headers=user.auth).get_json()
+
+    (image,) = upload["images"]
+    assert (image["width"], image["height"]) == Image.open(FIXTURES / f"{PAGE}.png").size
+    truth = (FIXTURES / f"{PAGE}.txt").read_text(encoding="utf-8")
+    assert cer(image["ocr"]["text"], truth) < 0.05
+    first_line = image["ocr"]["blocks"][0]["lines"][0]["bbox"]
+    assert first_line[2] - first_line[0] > first_line[3] - first_line[1]  # wide, not tall
+
+
+def test_ocr_reads_the_stored_image_when_staging_is_already_gone(
+    client, make_user, settings, db, store, storage_worker, ocr_settings, probe
+):
+    user = make_user()
+    upload_id = _upload(client, user, PAGE, "eng-printed")
+    wait_until(
+        lambda: db.images.find_one({"upload_id": upload_id})["storage"]["status"] == "stored"
+    )
+    store.delete_prefix(settings.bucket_staging, f"{user.user_id}/")  # staging purged early
+    deps = ocr_bootstrap(ocr_settings)
+    (received,) = [
+        (e, p)
+        for e, p in probe.until("jaryo.image.stored.v1", upload_id=upload_id)
+        if e.type == "jaryo.upload.received.v1"
+    ]
+
+    read_upload(deps, *received)  # the OCR service gets to it only now
+
+    detail = client.get(f"/v1/uploads/{upload_id}", headers=user.auth).get_json()
+    assert detail["status"] == "completed"
+    assert "quick brown dog" in detail["images"][0]["ocr"]["text"]
