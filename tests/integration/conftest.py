@@ -11,11 +11,11 @@ from functools import partial
 from typing import Any
 
 import pytest
-from kombu import Queue, binding
+from kombu import Connection, Queue, binding
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
-from jaryo_shared import events, messaging
+from jaryo_shared import events
 from jaryo_shared.topology import Topology
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
 from ocr_service.handlers import handle_upload_received as read_upload
@@ -105,7 +105,9 @@ class EventProbe:
     """A private queue bound to every routing key: what was published, in order."""
 
     def __init__(self, settings) -> None:
-        self._connection = messaging.connect(settings)
+        # No heartbeats: nothing services this connection while a test waits on something
+        # else, and a broker that misses two beats (60 s) would drop the probe's queue.
+        self._connection = Connection(settings.amqp_url, heartbeat=0)
         exchange = Topology(settings).exchange
         self._queue = Queue(
             f"probe-{uuid.uuid4().hex[:8]}",
