@@ -1,18 +1,51 @@
-"""`python -m janitor`: consume the janitor queue until SIGTERM.
-
-Its handlers arrive with the issue that builds this service; until then it binds no events.
-"""
+"""`python -m janitor`: run on an interval until SIGTERM (the long-lived service);
+`python -m janitor run-once [--dry-run]`: one run, for a Kubernetes CronJob or by hand.
+`--dry-run` prints what would be purged and changes nothing."""
 
 from __future__ import annotations
 
-from jaryo_shared.service import run_worker
-from jaryo_shared.settings import Settings
+import argparse
+import logging
+import signal
+import threading
+
+from janitor.bootstrap import bootstrap
+from janitor.run import run_once
+from janitor.settings import JanitorSettings
+from jaryo_shared.logs import configure_logging
+
+log = logging.getLogger("janitor")
 
 
-def main() -> None:
-    settings = Settings(service_name="janitor")
-    run_worker(settings, "janitor", {})
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="janitor", description=__doc__)
+    parser.add_argument("command", nargs="?", choices=["serve", "run-once"], default="serve")
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args(argv)
+    settings = JanitorSettings()
+    configure_logging(settings.service_name, settings.log_level)
+    deps = bootstrap(settings)
+    if args.command == "run-once":
+        run_once(deps, dry_run=args.dry_run)
+        return 0
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("received %s: stopping after this run", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    log.info("janitor running every %.0f s", settings.interval_seconds)
+    while not stop.is_set():
+        try:
+            run_once(deps, dry_run=args.dry_run)
+        except Exception:
+            log.exception("janitor run failed; trying again next interval")
+        stop.wait(settings.interval_seconds)
+    log.info("janitor stopped")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -143,6 +143,18 @@ class DeckFailed(Payload):
     reason: str
 
 
+class UploadExpired(Payload):
+    """The janitor purged an upload and every object of it; `reason` is `deleted` (the person
+    deleted it) or `retention` (it outlived the retention period)."""
+
+    event_type: ClassVar[str] = "jaryo.upload.expired.v1"
+    upload_id: str
+    user_id: str
+    reason: Literal["deleted", "retention"]
+    objects: int
+    bytes: int
+
+
 EVENT_TYPES: dict[str, type[Payload]] = {
     cls.event_type: cls
     for cls in (
@@ -154,6 +166,7 @@ EVENT_TYPES: dict[str, type[Payload]] = {
         DeckRequested,
         DeckCompleted,
         DeckFailed,
+        UploadExpired,
     )
 }
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
 import urllib3
@@ -35,6 +36,13 @@ def client(settings: Settings) -> Minio:
         region=settings.s3_region,
         http_client=http,
     )
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    last_modified: datetime
 
 
 class ObjectStore:
@@ -109,6 +117,12 @@ class ObjectStore:
         for obj in self._minio.list_objects(bucket, prefix=prefix, recursive=True):
             if obj.object_name is not None:
                 yield obj.object_name
+
+    def listing(self, bucket: str, prefix: str = "") -> Iterator[StoredObject]:
+        """Every object under the prefix with its size and when it was last written."""
+        for obj in self._minio.list_objects(bucket, prefix=prefix, recursive=True):
+            if obj.object_name is not None and obj.last_modified is not None:
+                yield StoredObject(obj.object_name, obj.size or 0, obj.last_modified)
 
     def delete(self, bucket: str, key: str) -> None:
         self._minio.remove_object(bucket, key)

@@ -1,0 +1,57 @@
+"""Uploads a person deleted are purged after a short grace period: every object (staged files,
+originals, thumbnails) and every document (images, OCR results, the completion record), then
+`upload.expired`, then the upload document itself, last, so an interrupted purge is found and
+finished by the next run."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from janitor.bootstrap import Dependencies
+from janitor.policies import Planned
+from jaryo_shared import events
+from jaryo_shared.keys import upload_prefix
+
+NAME = "deleted-uploads"
+SOURCE = "jaryo/janitor"
+
+
+def plan(deps: Dependencies) -> list[Planned]:
+    cutoff = deps.clock.now() - timedelta(minutes=deps.settings.deleted_grace_minutes)
+    planned = []
+    for upload in deps.db.uploads.find({"deleted_at": {"$ne": None, "$lt": cutoff}}):
+        prefix = upload_prefix(upload["user_id"], upload["_id"])
+        objects = [
+            (bucket, obj.key, obj.size)
+            for bucket in (deps.settings.bucket_staging, deps.settings.bucket_images)
+            for obj in deps.store.listing(bucket, prefix)
+        ]
+        planned.append(Planned(NAME, upload["_id"], objects))
+    return planned
+
+
+def purge(deps: Dependencies, planned: Planned) -> None:
+    upload = deps.db.uploads.find_one({"_id": planned.subject})
+    if upload is None:
+        return
+    for bucket, key, _ in planned.objects:
+        deps.store.delete(bucket, key)
+    image_ids = [image["_id"] for image in deps.db.images.find({"upload_id": upload["_id"]})]
+    for image_id in image_ids:
+        deps.db.ocr_results.delete_one({"_id": image_id})
+        deps.db.images.delete_one({"_id": image_id})
+    deps.db.upload_completions.delete_one({"_id": upload["_id"]})
+    expired = events.UploadExpired(
+        upload_id=upload["_id"],
+        user_id=upload["user_id"],
+        reason="deleted",
+        objects=len(planned.objects),
+        bytes=planned.bytes,
+    )
+    # A fixed id: if the janitor dies before the document goes, the re-sent event is the same.
+    deps.publisher.publish(
+        events.wrap(
+            expired, source=SOURCE, subject=upload["_id"], event_id=f"expired-{upload['_id']}"
+        )
+    )
+    deps.db.uploads.delete_one({"_id": upload["_id"]})

@@ -1,0 +1,60 @@
+"""One janitor run: take the lease, plan every policy, and purge (or, dry, only print) what each
+planned, renewing the lease as it goes; counts go to the log."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from janitor.bootstrap import Dependencies
+from janitor.lease import Lease
+from janitor.policies import Planned, deleted_uploads, staging
+
+log = logging.getLogger(__name__)
+
+POLICIES = (staging, deleted_uploads)
+
+
+@dataclass
+class Report:
+    acted: bool
+    planned: list[Planned] = field(default_factory=list)
+
+    def totals(self) -> dict[str, dict[str, int]]:
+        found: dict[str, dict[str, int]] = {}
+        for item in self.planned:
+            counts = found.setdefault(item.policy, {"items": 0, "objects": 0, "bytes": 0})
+            counts["items"] += 1
+            counts["objects"] += len(item.objects)
+            counts["bytes"] += item.bytes
+        return found
+
+
+def run_once(
+    deps: Dependencies, *, dry_run: bool = False, say: Callable[[str], None] = print
+) -> Report:
+    lease = Lease(deps.db, deps.clock, deps.settings.lease_seconds)
+    if not lease.acquire():
+        log.info("another janitor holds the lease; nothing done")
+        return Report(acted=False)
+    report = Report(acted=True)
+    try:
+        for policy in POLICIES:
+            for item in policy.plan(deps):
+                if dry_run:
+                    say(
+                        f"would purge [{item.policy}] {item.subject}: "
+                        f"{len(item.objects)} objects, {item.bytes} bytes"
+                    )
+                else:
+                    if not lease.renew():
+                        log.warning("lost the lease mid-run; stopping")
+                        return report
+                    policy.purge(deps, item)
+                report.planned.append(item)
+    finally:
+        lease.release()
+    for policy_name, counts in report.totals().items():
+        log.info("%s %s: %s", "would purge" if dry_run else "purged", policy_name, counts)
+    return report

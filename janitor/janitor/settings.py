@@ -1,0 +1,15 @@
+"""The janitor's settings: each retention policy with its default."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from jaryo_shared.settings import Settings
+
+
+class JanitorSettings(Settings):
+    service_name: str = "janitor"
+    staging_retention_hours: float = Field(default=24, gt=0, description="staged files")
+    deleted_grace_minutes: float = Field(default=10, ge=0, description="after a user's DELETE")
+    interval_seconds: float = Field(default=300, gt=0, description="between runs (service mode)")
+    lease_seconds: float = Field(default=120, gt=0, description="renewed while working")

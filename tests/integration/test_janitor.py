@@ -1,0 +1,223 @@
+"""Retention over the real servers with a moved clock: staged files and deleted uploads go at
+exactly their time and nothing else goes; a dry run lists what a real run then purges; one
+janitor acts at a time; an interrupted purge is finished by the next run."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+from janitor.bootstrap import bootstrap
+from janitor.lease import Lease
+from janitor.run import run_once
+from janitor.settings import JanitorSettings
+from jaryo_shared.clock import FixedClock
+from jaryo_shared.keys import upload_prefix
+from tests.helpers import png_bytes
+
+pytestmark = pytest.mark.integration
+
+DAY = timedelta(hours=24)
+SECOND = timedelta(seconds=1)
+
+
+@pytest.fixture
+def janitor_settings(settings) -> JanitorSettings:
+    return JanitorSettings(**settings.model_dump())
+
+
+@pytest.fixture
+def janitor(janitor_settings, db):
+    """A janitor whose clock only moves when told to."""
+    made = []
+
+    def make(at):
+        deps = bootstrap(janitor_settings, FixedClock(at))
+        made.append(deps)
+        return deps
+
+    db.leases.delete_many({})
+    yield make
+    for deps in made:
+        deps.publisher.close()
+
+
+def _staged(store, settings, key: str):
+    store.put_bytes(settings.bucket_staging, key, b"x" * 10, "application/octet-stream")
+    (found,) = [o for o in store.listing(settings.bucket_staging, key) if o.key == key]
+    return found
+
+
+def test_staged_file_goes_one_second_past_24_hours_and_not_one_second_before(
+    janitor, store, settings
+):
+    old = _staged(store, settings, "janitor-test/old.png")
+    time.sleep(2.1)
+    newer = _staged(store, settings, "janitor-test/newer.png")
+    keys = set(store.keys(settings.bucket_staging, "janitor-test/"))
+
+    run_once(janitor(old.last_modified + DAY - SECOND), say=lambda _: None)
+    assert set(store.keys(settings.bucket_staging, "janitor-test/")) == keys
+
+    report = run_once(janitor(old.last_modified + DAY + SECOND), say=lambda _: None)
+    assert set(store.keys(settings.bucket_staging, "janitor-test/")) == {newer.key}
+    assert "janitor-test/old.png" in [p.subject for p in report.planned]
+    store.delete(settings.bucket_staging, newer.key)
+
+
+def _deleted_upload(client, make_user, db) -> tuple:
+    user = make_user()
+    response = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(png_bytes(300, 200)), "page.png")},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    )
+    upload_id = response.get_json()["upload_id"]
+    assert client.get(f"/v1/uploads/{upload_id}?wait=60", headers=user.auth).status_code == 200
+    kept = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(png_bytes(30, 20)), "keep.png")},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    ).get_json()["upload_id"]
+    assert client.get(f"/v1/uploads/{kept}?wait=60", headers=user.auth).status_code == 200
+    assert client.delete(f"/v1/uploads/{upload_id}", headers=user.auth).status_code == 204
+    deleted_at = db.uploads.find_one({"_id": upload_id})["deleted_at"]
+    return user, upload_id, kept, deleted_at
+
+
+def _everything_of(db, store, settings, user_id: str, upload_id: str) -> dict:
+    prefix = upload_prefix(user_id, upload_id)
+    image_ids = [i["_id"] for i in db.images.find({"upload_id": upload_id})]
+    return {
+        "objects": sorted(
+            list(store.keys(settings.bucket_staging, prefix))
+            + list(store.keys(settings.bucket_images, prefix))
+        ),
+        "upload": db.uploads.count_documents({"_id": upload_id}),
+        "images": len(image_ids),
+        "ocr_results": sum(db.ocr_results.count_documents({"_id": i}) for i in image_ids),
+        "completion": db.upload_completions.count_documents({"_id": upload_id}),
+    }
+
+
+def test_deleted_upload_is_purged_with_everything_after_the_grace_and_only_it(
+    client, make_user, db, store, settings, workers, janitor, janitor_settings, probe
+):
+    user, upload_id, kept, deleted_at = _deleted_upload(client, make_user, db)
+    grace = timedelta(minutes=janitor_settings.deleted_grace_minutes)
+    before = _everything_of(db, store, settings, user.user_id, upload_id)
+    assert before["objects"] and before["upload"] == before["images"] == 1
+    kept_before = _everything_of(db, store, settings, user.user_id, kept)
+
+    run_once(janitor(deleted_at + grace - SECOND), say=lambda _: None)
+    assert _everything_of(db, store, settings, user.user_id, upload_id) == before
+
+    run_once(janitor(deleted_at + grace + SECOND), say=lambda _: None)
+    assert _everything_of(db, store, settings, user.user_id, upload_id) == {
+        "objects": [],
+        "upload": 0,
+        "images": 0,
+        "ocr_results": 0,
+        "completion": 0,
+    }
+    assert _everything_of(db, store, settings, user.user_id, kept) == kept_before
+    expired = [
+        p
+        for e, p in probe.until("jaryo.upload.expired.v1", upload_id=upload_id)
+        if e.type == "jaryo.upload.expired.v1"
+    ]
+    assert len(expired) == 1 and expired[0].reason == "deleted"
+    assert expired[0].objects == len(before["objects"]) and expired[0].bytes > 0
+
+
+def test_dry_run_lists_exactly_what_a_real_run_then_purges_and_changes_nothing(
+    client, make_user, db, store, settings, workers, janitor, janitor_settings
+):
+    user, upload_id, _, deleted_at = _deleted_upload(client, make_user, db)
+    later = deleted_at + timedelta(minutes=janitor_settings.deleted_grace_minutes) + SECOND
+    before = _everything_of(db, store, settings, user.user_id, upload_id)
+    printed: list[str] = []
+
+    dry = run_once(janitor(later), dry_run=True, say=printed.append)
+
+    assert _everything_of(db, store, settings, user.user_id, upload_id) == before
+    real = run_once(janitor(later), say=lambda _: None)
+    assert [(p.policy, p.subject, p.objects) for p in dry.planned] == [
+        (p.policy, p.subject, p.objects) for p in real.planned
+    ]
+    assert any(upload_id in line for line in printed)
+    assert len(printed) == len(real.planned)
+
+
+def test_one_janitor_acts_at_a_time_and_a_dead_ones_lease_expires(janitor, db, store, settings):
+    now = _staged(store, settings, "janitor-lease/a.png").last_modified + DAY + SECOND
+    first, second = janitor(now), janitor(now)
+    holder = Lease(first.db, first.clock, first.settings.lease_seconds)
+    assert holder.acquire()  # a janitor that then dies without releasing
+
+    assert run_once(second, say=lambda _: None).acted is False
+    assert list(store.keys(settings.bucket_staging, "janitor-lease/")) == ["janitor-lease/a.png"]
+
+    later = janitor(now + timedelta(seconds=first.settings.lease_seconds + 1))
+    assert run_once(later, say=lambda _: None).acted is True
+    assert list(store.keys(settings.bucket_staging, "janitor-lease/")) == []
+
+
+def test_two_janitors_started_together_do_the_work_once_without_errors(janitor, store, settings):
+    olds = [_staged(store, settings, f"janitor-pair/{n}.png") for n in range(5)]
+    now = max(o.last_modified for o in olds) + DAY + SECOND
+    reports, errors = [], []
+
+    def go() -> None:
+        try:
+            reports.append(run_once(janitor(now), say=lambda _: None))
+        except Exception as exc:  # noqa: BLE001 - the test reports any error
+            errors.append(exc)
+
+    threads = [threading.Thread(target=go) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    purged = [p.subject for r in reports for p in r.planned if p.subject.startswith("janitor-pair")]
+    assert sorted(purged) == sorted(o.key for o in olds)  # each once, by whichever acted
+    assert list(store.keys(settings.bucket_staging, "janitor-pair/")) == []
+
+
+def test_purge_interrupted_half_way_is_finished_by_the_next_run(
+    client, make_user, db, store, settings, workers, janitor, janitor_settings
+):
+    user, upload_id, _, deleted_at = _deleted_upload(client, make_user, db)
+    later = deleted_at + timedelta(minutes=janitor_settings.deleted_grace_minutes) + SECOND
+    dying = janitor(later)
+    real_delete = dying.store.delete
+    calls = []
+
+    def delete_then_die(bucket: str, key: str) -> None:
+        if calls:
+            raise RuntimeError("the janitor's pod was killed")
+        calls.append(key)
+        real_delete(bucket, key)
+
+    dying.store.delete = delete_then_die  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        run_once(dying, say=lambda _: None)
+    half = _everything_of(db, store, settings, user.user_id, upload_id)
+    assert half["upload"] == 1 and half["objects"]  # half done: something went, not all
+
+    run_once(janitor(later), say=lambda _: None)
+    assert _everything_of(db, store, settings, user.user_id, upload_id) == {
+        "objects": [],
+        "upload": 0,
+        "images": 0,
+        "ocr_results": 0,
+        "completion": 0,
+    }
