@@ -155,6 +155,17 @@ class UploadExpired(Payload):
     bytes: int
 
 
+class DeckExpired(Payload):
+    """The janitor purged a deck (its file and previews) at the end of the retention period."""
+
+    event_type: ClassVar[str] = "jaryo.deck.expired.v1"
+    deck_id: str
+    user_id: str
+    reason: Literal["deleted", "retention"]
+    objects: int
+    bytes: int
+
+
 EVENT_TYPES: dict[str, type[Payload]] = {
     cls.event_type: cls
     for cls in (
@@ -167,6 +178,7 @@ EVENT_TYPES: dict[str, type[Payload]] = {
         DeckCompleted,
         DeckFailed,
         UploadExpired,
+        DeckExpired,
     )
 }
 

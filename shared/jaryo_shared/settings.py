@@ -37,6 +37,10 @@ class Settings(BaseSettings):
 
     metrics_port: int = Field(default=0, ge=0, le=65535, description="0 turns metrics off")
 
+    retention_days: float = Field(
+        default=30, ge=0, description="uploads and decks are purged after this; 0 keeps them"
+    )
+
     @property
     def buckets(self) -> list[str]:
         return [self.bucket_staging, self.bucket_images, self.bucket_decks]

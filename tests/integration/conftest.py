@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 from kombu import Connection, Queue, binding
 
+from deck_service.bootstrap import bootstrap as deck_bootstrap
+from deck_service.handlers import handle_deck_requested
+from deck_service.settings import DeckSettings
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from jaryo_shared import events
@@ -70,6 +73,14 @@ def ocr_worker(ocr_settings, run_worker, purge_queues):
 def workers(storage_worker, ocr_worker):
     """Both services an upload needs to complete, consuming in parallel as in production."""
     return storage_worker, ocr_worker
+
+
+@pytest.fixture
+def deck_worker(settings, run_worker):
+    deps = deck_bootstrap(DeckSettings(**settings.model_dump()))
+    return run_worker(
+        "deck", {events.DeckRequested.event_type: partial(handle_deck_requested, deps)}
+    )
 
 
 @dataclass

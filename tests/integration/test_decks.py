@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import subprocess
 import tempfile
-from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,24 +15,12 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Pt
 
-from deck_service.bootstrap import bootstrap as deck_bootstrap
-from deck_service.handlers import handle_deck_requested
-from deck_service.settings import DeckSettings
-from jaryo_shared import events
 from tests.helpers import png_bytes
 
 pytestmark = pytest.mark.integration
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ocr"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-
-
-@pytest.fixture
-def deck_worker(settings, run_worker, purge_queues):
-    deps = deck_bootstrap(DeckSettings(**settings.model_dump()))
-    return run_worker(
-        "deck", {events.DeckRequested.event_type: partial(handle_deck_requested, deps)}
-    )
 
 
 def _read_upload(client, user) -> str:

@@ -96,8 +96,9 @@ def _everything_of(db, store, settings, user_id: str, upload_id: str) -> dict:
     image_ids = [i["_id"] for i in db.images.find({"upload_id": upload_id})]
     return {
         "objects": sorted(
-            list(store.keys(settings.bucket_staging, prefix))
-            + list(store.keys(settings.bucket_images, prefix))
+            f"{bucket}:{key}"
+            for bucket in (settings.bucket_staging, settings.bucket_images)
+            for key in store.keys(bucket, prefix)
         ),
         "upload": db.uploads.count_documents({"_id": upload_id}),
         "images": len(image_ids),
@@ -220,4 +221,70 @@ def test_purge_interrupted_half_way_is_finished_by_the_next_run(
         "images": 0,
         "ocr_results": 0,
         "completion": 0,
+    }
+
+
+def _upload(client, user) -> str:
+    response = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(png_bytes(300, 200)), "page.png")},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    )
+    upload_id = response.get_json()["upload_id"]
+    assert client.get(f"/v1/uploads/{upload_id}?wait=60", headers=user.auth).status_code == 200
+    return upload_id
+
+
+def test_uploads_and_decks_go_one_second_past_retention_with_all_they_own(
+    client, make_user, db, store, settings, workers, deck_worker, janitor, janitor_settings, probe
+):
+    user = make_user()
+    old = _upload(client, user)
+    deck_location = client.post(
+        "/v1/decks",
+        json={"template_id": "clean", "title": "old", "from_upload": old},
+        headers=user.auth,
+    ).headers["Location"]
+    deck = client.get(f"{deck_location}?wait=60", headers=user.auth).get_json()
+    assert deck["status"] == "completed"
+    time.sleep(2.1)
+    newer = _upload(client, user)
+    detail = client.get(f"/v1/uploads/{old}", headers=user.auth).get_json()
+    created = db.uploads.find_one({"_id": old})["created_at"]
+    retention = timedelta(days=janitor_settings.retention_days)
+    assert detail["expires_at"] == (created + retention).isoformat()
+    deck_created = db.decks.find_one({"_id": deck["deck_id"]})["created_at"]
+    before = _everything_of(db, store, settings, user.user_id, old)
+    deck_objects = list(store.keys(settings.bucket_decks, f"{user.user_id}/deck{deck['deck_id']}/"))
+    assert deck_objects
+
+    run_once(janitor(created + retention - SECOND), say=lambda _: None)
+    kept = _everything_of(db, store, settings, user.user_id, old)
+    # Only its staged file is gone by then (the 24-hour staging policy); all else stays.
+    durable = [o for o in before["objects"] if o.startswith(settings.bucket_images)]
+    assert {**kept, "objects": durable} == {**before, "objects": durable}
+    assert kept["objects"] == durable
+    assert client.get(deck["links"]["file"], headers=user.auth).status_code == 200
+
+    run_once(janitor(max(created, deck_created) + retention + SECOND), say=lambda _: None)
+    assert _everything_of(db, store, settings, user.user_id, old) == {
+        "objects": [],
+        "upload": 0,
+        "images": 0,
+        "ocr_results": 0,
+        "completion": 0,
+    }
+    assert list(store.keys(settings.bucket_decks, f"{user.user_id}/deck{deck['deck_id']}/")) == []
+    assert client.get(deck_location, headers=user.auth).status_code == 404
+    assert client.get(f"/v1/uploads/{newer}", headers=user.auth).status_code == 200
+    seen = probe.until("jaryo.deck.expired.v1", timeout=10)
+    kinds = {
+        (e.type, getattr(p, "reason", None))
+        for e, p in seen
+        if e.type.endswith(".expired.v1") and e.subject in (old, deck["deck_id"])
+    }
+    assert kinds == {
+        ("jaryo.upload.expired.v1", "retention"),
+        ("jaryo.deck.expired.v1", "retention"),
     }

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import url_for
 
+from gateway.uploads.views import expires_at
+
 
 def deck_view(deck: dict[str, Any]) -> dict[str, Any]:
     ids = {"deck_id": deck["_id"]}
@@ -16,6 +18,7 @@ def deck_view(deck: dict[str, Any]) -> dict[str, Any]:
         "template_id": deck["template_id"],
         "slide_count": deck["slide_count"],
         "created_at": deck["created_at"].isoformat(),
+        "expires_at": expires_at(deck["created_at"]),
         "links": {
             "self": url_for("decks.get_deck", **ids),
             "spec": url_for("decks.get_spec", **ids),

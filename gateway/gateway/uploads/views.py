@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
+
+
+def expires_at(created_at: datetime) -> str | None:
+    """When the janitor purges it (JARYO_RETENTION_DAYS after creation), or None if never."""
+    days = current_app.extensions["jaryo"].settings.retention_days
+    return (created_at + timedelta(days=days)).isoformat() if days else None
 
 
 def upload_summary(upload: dict[str, Any]) -> dict[str, Any]:
@@ -14,6 +21,7 @@ def upload_summary(upload: dict[str, Any]) -> dict[str, Any]:
         "image_type": upload["image_type"],
         "image_count": upload["image_count"],
         "created_at": upload["created_at"].isoformat(),
+        "expires_at": expires_at(upload["created_at"]),
         "links": {"self": url_for("uploads.get_upload", upload_id=upload["_id"])},
     }
 

@@ -6,6 +6,7 @@ finished by the next run."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, Literal
 
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
@@ -18,19 +19,27 @@ SOURCE = "jaryo/janitor"
 
 def plan(deps: Dependencies) -> list[Planned]:
     cutoff = deps.clock.now() - timedelta(minutes=deps.settings.deleted_grace_minutes)
-    planned = []
-    for upload in deps.db.uploads.find({"deleted_at": {"$ne": None, "$lt": cutoff}}):
-        prefix = upload_prefix(upload["user_id"], upload["_id"])
-        objects = [
-            (bucket, obj.key, obj.size)
-            for bucket in (deps.settings.bucket_staging, deps.settings.bucket_images)
-            for obj in deps.store.listing(bucket, prefix)
-        ]
-        planned.append(Planned(NAME, upload["_id"], objects))
-    return planned
+    uploads = deps.db.uploads.find({"deleted_at": {"$ne": None, "$lt": cutoff}})
+    return [plan_objects(deps, upload, NAME) for upload in uploads]
 
 
 def purge(deps: Dependencies, planned: Planned) -> None:
+    purge_upload(deps, planned, "deleted")
+
+
+def plan_objects(deps: Dependencies, upload: dict[str, Any], policy: str) -> Planned:
+    prefix = upload_prefix(upload["user_id"], upload["_id"])
+    objects = [
+        (bucket, obj.key, obj.size)
+        for bucket in (deps.settings.bucket_staging, deps.settings.bucket_images)
+        for obj in deps.store.listing(bucket, prefix)
+    ]
+    return Planned(policy, upload["_id"], objects)
+
+
+def purge_upload(
+    deps: Dependencies, planned: Planned, reason: Literal["deleted", "retention"]
+) -> None:
     upload = deps.db.uploads.find_one({"_id": planned.subject})
     if upload is None:
         return
@@ -44,7 +53,7 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     expired = events.UploadExpired(
         upload_id=upload["_id"],
         user_id=upload["user_id"],
-        reason="deleted",
+        reason=reason,
         objects=len(planned.objects),
         bytes=planned.bytes,
     )

@@ -1,0 +1,76 @@
+"""Uploads and decks older than the retention period (`JARYO_RETENTION_DAYS`, default 30; 0
+keeps them forever) are purged with everything of theirs, and `upload.expired` or
+`deck.expired` is published. The API shows each one's `expires_at`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from janitor.bootstrap import Dependencies
+from janitor.policies import Planned
+from janitor.policies.deleted_uploads import plan_objects, purge_upload
+from jaryo_shared import events
+from jaryo_shared.keys import deck_prefix
+
+UPLOADS = "retention-uploads"
+DECKS = "retention-decks"
+DELETED_DECKS = "deleted-decks"
+SOURCE = "jaryo/janitor"
+
+
+def plan(deps: Dependencies) -> list[Planned]:
+    """Decks people deleted (after the grace period), then whatever outlived retention."""
+    now = deps.clock.now()
+    grace = now - timedelta(minutes=deps.settings.deleted_grace_minutes)
+    planned = [
+        _deck_plan(deps, deck, DELETED_DECKS)
+        for deck in deps.db.decks.find({"deleted_at": {"$ne": None, "$lt": grace}}, {"spec": 0})
+    ]
+    days = deps.settings.retention_days
+    if not days:
+        return planned
+    cutoff = now - timedelta(days=days)
+    planned += [
+        plan_objects(deps, upload, UPLOADS)
+        for upload in deps.db.uploads.find({"created_at": {"$lt": cutoff}, "deleted_at": None})
+    ]
+    planned += [
+        _deck_plan(deps, deck, DECKS)
+        for deck in deps.db.decks.find(
+            {"created_at": {"$lt": cutoff}, "deleted_at": None}, {"spec": 0}
+        )
+    ]
+    return planned
+
+
+def _deck_plan(deps: Dependencies, deck: dict[str, Any], policy: str) -> Planned:
+    prefix = deck_prefix(deck["user_id"], deck["_id"])
+    objects = [
+        (deps.settings.bucket_decks, obj.key, obj.size)
+        for obj in deps.store.listing(deps.settings.bucket_decks, prefix)
+    ]
+    return Planned(policy, deck["_id"], objects)
+
+
+def purge(deps: Dependencies, planned: Planned) -> None:
+    if planned.policy == UPLOADS:
+        purge_upload(deps, planned, "retention")
+        return
+    deck = deps.db.decks.find_one({"_id": planned.subject}, {"spec": 0, "outbox": 0})
+    if deck is None:
+        return
+    for bucket, key, _ in planned.objects:
+        deps.store.delete(bucket, key)
+    deps.db.deck_builds.delete_one({"_id": deck["_id"]})
+    expired = events.DeckExpired(
+        deck_id=deck["_id"],
+        user_id=deck["user_id"],
+        reason="deleted" if planned.policy == DELETED_DECKS else "retention",
+        objects=len(planned.objects),
+        bytes=planned.bytes,
+    )
+    deps.publisher.publish(
+        events.wrap(expired, source=SOURCE, subject=deck["_id"], event_id=f"expired-{deck['_id']}")
+    )
+    deps.db.decks.delete_one({"_id": deck["_id"]})
