@@ -288,3 +288,36 @@ def test_uploads_and_decks_go_one_second_past_retention_with_all_they_own(
         ("jaryo.upload.expired.v1", "retention"),
         ("jaryo.deck.expired.v1", "retention"),
     }
+
+
+def test_upload_stuck_in_processing_is_failed_with_a_reason_once(
+    client, make_user, db, janitor, janitor_settings, probe, purge_queues
+):
+    purge_queues()
+    user = make_user()  # no workers run: the upload stays processing
+    response = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(png_bytes(30, 20)), "page.png")},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    )
+    upload_id = response.get_json()["upload_id"]
+    created = db.uploads.find_one({"_id": upload_id})["created_at"]
+    limit = timedelta(minutes=janitor_settings.stuck_minutes)
+
+    run_once(janitor(created + limit - SECOND), say=lambda _: None)
+    assert db.uploads.find_one({"_id": upload_id})["status"] == "processing"
+
+    run_once(janitor(created + limit + SECOND), say=lambda _: None)
+    run_once(janitor(created + limit + 2 * SECOND), say=lambda _: None)  # again: no change
+    detail = client.get(f"/v1/uploads/{upload_id}", headers=user.auth).get_json()
+    assert detail["status"] == "failed"
+    assert detail["failures"] == [
+        {
+            "image_id": detail["images"][0]["image_id"],
+            "reason": "processing did not finish within 60 minutes",
+        }
+    ]
+    seen = probe.until("jaryo.upload.completed.v1", upload_id=upload_id)
+    completed = [p for e, p in seen if e.type == "jaryo.upload.completed.v1"]
+    assert len(completed) == 1 and completed[0].status == "failed"
