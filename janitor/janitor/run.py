@@ -9,11 +9,18 @@ from dataclasses import dataclass, field
 
 from janitor.bootstrap import Dependencies
 from janitor.lease import Lease
-from janitor.policies import Planned, deleted_uploads, retention, staging, stuck_uploads
+from janitor.policies import (
+    Planned,
+    deleted_uploads,
+    orphans,
+    retention,
+    staging,
+    stuck_uploads,
+)
 
 log = logging.getLogger(__name__)
 
-POLICIES = (staging, stuck_uploads, deleted_uploads, retention)
+POLICIES = (staging, stuck_uploads, deleted_uploads, retention, orphans)
 
 
 @dataclass

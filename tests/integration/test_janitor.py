@@ -321,3 +321,29 @@ def test_upload_stuck_in_processing_is_failed_with_a_reason_once(
     seen = probe.until("jaryo.upload.completed.v1", upload_id=upload_id)
     completed = [p for e, p in seen if e.type == "jaryo.upload.completed.v1"]
     assert len(completed) == 1 and completed[0].status == "failed"
+
+
+def test_orphan_objects_go_after_a_day_and_dangling_images_are_marked_not_deleted(
+    client, make_user, db, store, settings, workers, janitor
+):
+    user = make_user()
+    upload_id = _upload(client, user)
+    image = db.images.find_one({"upload_id": upload_id})
+    orphan_key = f"{user.user_id}/upload{'0' * 32}/images/lost.png"
+    store.put_bytes(settings.bucket_images, orphan_key, b"lost", "image/png")
+    (orphan,) = list(store.listing(settings.bucket_images, orphan_key))
+    store.delete(settings.bucket_images, image["image_path"])  # its original vanished
+
+    printed: list[str] = []
+    run_once(janitor(orphan.last_modified + DAY - SECOND), dry_run=True, say=printed.append)
+    assert any(image["_id"] in line for line in printed)
+    assert "dangling" not in db.images.find_one({"_id": image["_id"]})  # dry: nothing changed
+    run_once(janitor(orphan.last_modified + DAY - SECOND), say=lambda _: None)
+    assert store.size(settings.bucket_images, orphan_key) == 4
+    assert db.images.find_one({"_id": image["_id"]})["dangling"] is True
+
+    run_once(janitor(orphan.last_modified + DAY + SECOND), say=lambda _: None)
+    assert store.size(settings.bucket_images, orphan_key) is None
+    thumbnail = image["storage"]["thumbnail_path"]
+    assert store.size(settings.bucket_images, thumbnail) is not None  # it has its upload
+    assert db.images.find_one({"_id": image["_id"]}) is not None  # marked, never deleted
