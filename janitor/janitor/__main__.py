@@ -9,7 +9,10 @@ import logging
 import signal
 import threading
 
+from prometheus_client import start_http_server
+
 from janitor.bootstrap import bootstrap
+from janitor.lifecycle import install_staging_expiry
 from janitor.run import run_once
 from janitor.settings import JanitorSettings
 from jaryo_shared.logs import configure_logging
@@ -25,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = JanitorSettings()
     configure_logging(settings.service_name, settings.log_level)
     deps = bootstrap(settings)
+    if not args.dry_run:
+        install_staging_expiry(deps)
     if args.command == "run-once":
         run_once(deps, dry_run=args.dry_run)
         return 0
@@ -36,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr="0.0.0.0")  # noqa: S104 - scraped in-cluster
     log.info("janitor running every %.0f s", settings.interval_seconds)
     while not stop.is_set():
         try:

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from janitor import metrics
 from janitor.bootstrap import Dependencies
 from janitor.lease import Lease
 from janitor.policies import (
@@ -59,6 +60,9 @@ def run_once(
                         log.warning("lost the lease mid-run; stopping")
                         return report
                     policy.purge(deps, item)
+                    metrics.ITEMS_PURGED.labels(item.policy).inc()
+                    metrics.OBJECTS_FREED.labels(item.policy).inc(len(item.objects))
+                    metrics.BYTES_FREED.labels(item.policy).inc(item.bytes)
                 report.planned.append(item)
     finally:
         lease.release()

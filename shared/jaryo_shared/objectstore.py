@@ -13,7 +13,9 @@ from typing import BinaryIO
 
 import urllib3
 from minio import Minio
+from minio.commonconfig import ENABLED, Filter
 from minio.error import S3Error
+from minio.lifecycleconfig import Expiration, LifecycleConfig, Rule
 
 from jaryo_shared.settings import Settings
 
@@ -123,6 +125,24 @@ class ObjectStore:
         for obj in self._minio.list_objects(bucket, prefix=prefix, recursive=True):
             if obj.object_name is not None and obj.last_modified is not None:
                 yield StoredObject(obj.object_name, obj.size or 0, obj.last_modified)
+
+    def expire_after_days(self, bucket: str, days: int, rule_id: str) -> None:
+        """An S3 lifecycle rule deleting every object of the bucket `days` after it is written.
+        Raises S3Error if the server does not support lifecycle rules."""
+        rule = Rule(
+            ENABLED,
+            rule_filter=Filter(prefix=""),
+            rule_id=rule_id,
+            expiration=Expiration(days=days),
+        )
+        self._minio.set_bucket_lifecycle(bucket, LifecycleConfig([rule]))
+
+    def expiry_days(self, bucket: str) -> int | None:
+        config = self._minio.get_bucket_lifecycle(bucket)
+        for rule in config.rules if config else []:
+            if rule.expiration is not None and rule.expiration.days:
+                return int(rule.expiration.days)
+        return None
 
     def delete(self, bucket: str, key: str) -> None:
         self._minio.remove_object(bucket, key)

@@ -5,6 +5,8 @@ janitor acts at a time; an interrupted purge is finished by the next run."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -18,6 +20,7 @@ from janitor.settings import JanitorSettings
 from jaryo_shared.clock import FixedClock
 from jaryo_shared.keys import upload_prefix
 from tests.helpers import png_bytes
+from tests.integration.test_worker_shutdown import _env
 
 pytestmark = pytest.mark.integration
 
@@ -347,3 +350,50 @@ def test_orphan_objects_go_after_a_day_and_dangling_images_are_marked_not_delete
     thumbnail = image["storage"]["thumbnail_path"]
     assert store.size(settings.bucket_images, thumbnail) is not None  # it has its upload
     assert db.images.find_one({"_id": image["_id"]}) is not None  # marked, never deleted
+
+
+def test_run_once_cli_dry_run_prints_and_changes_nothing_then_a_real_run_purges(
+    client, make_user, db, store, settings, workers, janitor
+):
+    user, upload_id, _, _ = _deleted_upload(client, make_user, db)
+    env = {**_env(settings), "JARYO_DELETED_GRACE_MINUTES": "0"}
+    before = _everything_of(db, store, settings, user.user_id, upload_id)
+
+    dry = subprocess.run(
+        [sys.executable, "-m", "janitor", "run-once", "--dry-run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert f"would purge [deleted-uploads] {upload_id}" in dry.stdout
+    assert _everything_of(db, store, settings, user.user_id, upload_id) == before
+
+    subprocess.run(
+        [sys.executable, "-m", "janitor", "run-once"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert _everything_of(db, store, settings, user.user_id, upload_id)["upload"] == 0
+    assert store.expiry_days(settings.bucket_staging) == 2  # the S3 rule, a day after ours
+
+
+def test_freed_objects_and_bytes_are_counted_per_policy(janitor, store, settings):
+    from prometheus_client import REGISTRY
+
+    def counted(name: str) -> float:
+        return REGISTRY.get_sample_value(name, {"policy": "staging"}) or 0.0
+
+    objects, size = (
+        counted("jaryo_janitor_objects_freed_total"),
+        counted("jaryo_janitor_bytes_freed_total"),
+    )
+    old = _staged(store, settings, "janitor-metrics/a.png")
+    report = run_once(janitor(old.last_modified + DAY + SECOND), say=lambda _: None)
+    staged = [p for p in report.planned if p.policy == "staging"]
+    assert counted("jaryo_janitor_objects_freed_total") - objects == len(staged) >= 1
+    assert counted("jaryo_janitor_bytes_freed_total") - size == sum(p.bytes for p in staged)
