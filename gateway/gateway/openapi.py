@@ -88,6 +88,11 @@ UPLOAD = {
         },
         "image_type": {"enum": sorted(IMAGE_TYPES)},
         "created_at": {"type": "string", "format": "date-time"},
+        "expires_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "when retention purges it; null if kept forever",
+        },
         "images": {"type": "array", "items": IMAGE},
     },
 }
@@ -131,6 +136,7 @@ DECK = {
         "template_id": {"type": "string"},
         "slide_count": {"type": "integer"},
         "created_at": {"type": "string", "format": "date-time"},
+        "expires_at": {"type": ["string", "null"], "format": "date-time"},
         "completed_at": {"type": "string", "format": "date-time"},
         "reason": {"type": "string"},
         "size": {"type": "integer"},
