@@ -73,13 +73,15 @@ def test_ocr_worker_killed_mid_read_finishes_the_image_once_after_restart(
         assert _ocr(db, image_id)["status"] == "processing", "it finished before the kill"
         service = _start_ocr_service(settings)
         wait_until(lambda: _ocr(db, image_id)["status"] == "done", timeout=120, interval=0.3)
+        # The service goes on to settle the upload after the image is done: keep it alive
+        # until it has, or the test itself would be killing it mid-work.
+        seen = probe.until("jaryo.upload.completed.v1", timeout=60, upload_id=upload_id)
     finally:
         if service.poll() is None:
             _kill(service)
 
     ocr = _ocr(db, image_id)
     assert ocr["attempts"] == 2 and ocr["text"]
-    seen = probe.until("jaryo.upload.completed.v1", timeout=30, upload_id=upload_id)
     types = [envelope.type for envelope, _ in seen]
     assert types.count("jaryo.ocr.completed.v1") == 1
     assert types.count("jaryo.upload.completed.v1") == 1
@@ -149,6 +151,8 @@ def test_image_that_keeps_killing_its_worker_ends_failed_and_is_dead_lettered_wi
             _kill(service)  # as if the engine crashed on this image
             service = _start_ocr_service(settings)
         wait_until(lambda: db.uploads.find_one({"_id": upload_id})["status"] != "processing", 60)
+        # Dead-lettering follows the settle: the service must live until it has happened.
+        dead = wait_until(lambda: _dead_letters(settings), timeout=30)
     finally:
         if service.poll() is None:
             _kill(service)
@@ -163,7 +167,6 @@ def test_image_that_keeps_killing_its_worker_ends_failed_and_is_dead_lettered_wi
     assert db.uploads.find_one({"_id": upload_id})["status"] == "partial"
     seen = probe.until("jaryo.upload.completed.v1", upload_id=upload_id)
     assert [e.type for e, _ in seen].count("jaryo.upload.completed.v1") == 1
-    dead = wait_until(lambda: _dead_letters(settings), timeout=10)
     assert len(dead) == 1
     _, payload = events.parse(dead[0].body)
     assert payload.upload_id == upload_id
