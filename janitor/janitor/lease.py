@@ -8,6 +8,7 @@ and expiry first, so two janitors cannot both remove a live one.
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -41,6 +42,16 @@ class Lease:
             )
         except DuplicateKeyError:
             return False
+        return True
+
+    def wait_for(self, seconds: float, poll_seconds: float = 0.5) -> bool:
+        """Try to take the lease until it is ours or `seconds` of real time have passed: a
+        second janitor waits for the first to finish rather than running beside it."""
+        deadline = time.monotonic() + seconds
+        while not self.acquire():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(poll_seconds)
         return True
 
     def renew(self) -> bool:

@@ -43,8 +43,11 @@ def run_once(
     deps: Dependencies, *, dry_run: bool = False, say: Callable[[str], None] = print
 ) -> Report:
     lease = Lease(deps.db, deps.clock, deps.settings.lease_seconds)
-    if not lease.acquire():
-        log.info("another janitor holds the lease; nothing done")
+    if not lease.wait_for(deps.settings.lease_wait_seconds):
+        log.info(
+            "another janitor held the lease for %.0f s; nothing done",
+            deps.settings.lease_wait_seconds,
+        )
         return Report(acted=False)
     report = Report(acted=True)
     try:

@@ -15,3 +15,6 @@ class JanitorSettings(Settings):
     orphan_hours: float = Field(default=24, gt=0, description="objects with no document")
     interval_seconds: float = Field(default=300, gt=0, description="between runs (service mode)")
     lease_seconds: float = Field(default=120, gt=0, description="renewed while working")
+    lease_wait_seconds: float = Field(
+        default=60, ge=0, description="how long a second janitor waits for the lease"
+    )

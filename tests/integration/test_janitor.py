@@ -30,7 +30,8 @@ SECOND = timedelta(seconds=1)
 
 @pytest.fixture
 def janitor_settings(settings) -> JanitorSettings:
-    return JanitorSettings(**settings.model_dump())
+    # A janitor facing a held lease waits this long (real time) before giving up.
+    return JanitorSettings(**{**settings.model_dump(), "lease_wait_seconds": 2})
 
 
 @pytest.fixture
@@ -38,8 +39,9 @@ def janitor(janitor_settings, db):
     """A janitor whose clock only moves when told to."""
     made = []
 
-    def make(at):
-        deps = bootstrap(janitor_settings, FixedClock(at))
+    def make(at, **overrides):
+        chosen = janitor_settings.model_copy(update=overrides)
+        deps = bootstrap(chosen, FixedClock(at))
         made.append(deps)
         return deps
 
@@ -165,7 +167,9 @@ def test_one_janitor_acts_at_a_time_and_a_dead_ones_lease_expires(janitor, db, s
     holder = Lease(first.db, first.clock, first.settings.lease_seconds)
     assert holder.acquire()  # a janitor that then dies without releasing
 
+    started = time.monotonic()
     assert run_once(second, say=lambda _: None).acted is False
+    assert time.monotonic() - started >= second.settings.lease_wait_seconds  # it waited first
     assert list(store.keys(settings.bucket_staging, "janitor-lease/")) == ["janitor-lease/a.png"]
 
     later = janitor(now + timedelta(seconds=first.settings.lease_seconds + 1))
@@ -180,7 +184,8 @@ def test_two_janitors_started_together_do_the_work_once_without_errors(janitor, 
 
     def go() -> None:
         try:
-            reports.append(run_once(janitor(now), say=lambda _: None))
+            # The second waits for the first's lease (long enough for a whole run), then runs.
+            reports.append(run_once(janitor(now, lease_wait_seconds=60), say=lambda _: None))
         except Exception as exc:  # noqa: BLE001 - the test reports any error
             errors.append(exc)
 
@@ -191,6 +196,7 @@ def test_two_janitors_started_together_do_the_work_once_without_errors(janitor, 
         thread.join(timeout=60)
 
     assert errors == []
+    assert [r.acted for r in reports] == [True, True]
     purged = [p.subject for r in reports for p in r.planned if p.subject.startswith("janitor-pair")]
     assert sorted(purged) == sorted(o.key for o in olds)  # each once, by whichever acted
     assert list(store.keys(settings.bucket_staging, "janitor-pair/")) == []
