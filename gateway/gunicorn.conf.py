@@ -1,5 +1,19 @@
 # gunicorn settings for the gateway; every value can be overridden on the command line.
 import os
+import shutil
+import tempfile
+
+# Each worker process writes its Prometheus samples to PROMETHEUS_MULTIPROC_DIR and /metrics adds
+# them up. It is set here, in the master, before prometheus_client is imported anywhere: the
+# library picks its mode at import, and the workers are forked from this process. Emptied at
+# start so a restart does not count twice (jaryo_shared.metrics.prepare_multiprocess_dir does the
+# same for the OCR service, which may import prometheus_client first because it spawns).
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
+    prefix="jaryo-metrics-"
+)
+shutil.rmtree(_metrics_dir, ignore_errors=True)
+os.makedirs(_metrics_dir, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
 
 bind = os.environ.get("JARYO_GATEWAY_BIND", "127.0.0.1:8080")
 workers = int(os.environ.get("JARYO_GATEWAY_WORKERS", "2"))
@@ -10,3 +24,9 @@ threads = int(os.environ.get("JARYO_GATEWAY_THREADS", "64"))
 timeout = 120
 graceful_timeout = 30
 accesslog = "-"
+
+
+def child_exit(_server, worker):
+    from jaryo_shared import metrics  # here, not at the top: see PROMETHEUS_MULTIPROC_DIR above
+
+    metrics.process_exited(worker.pid)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from pptx.exc import PackageNotFoundError
 
-from deck_service import render
+from deck_service import metrics, render
 from deck_service.bootstrap import Dependencies
 from deck_service.build import MissingImage, build_pptx
 from deck_service.slugs import slug
@@ -63,11 +64,14 @@ def handle_deck_requested(
         },
         upsert=True,
     )
+    started = time.monotonic()
     try:
         built = _build(deps, deck)
     except DeckFailure as exc:
+        metrics.BUILD_SECONDS.labels("failed").observe(time.monotonic() - started)
         _fail(deps, envelope, deck, str(exc))
         return
+    metrics.BUILD_SECONDS.labels("built").observe(time.monotonic() - started)
     key = deck_key(deck["user_id"], deck["_id"], slug(deck["title"]))
     deps.store.put_bytes(deps.settings.bucket_decks, key, built, PPTX)
     previews = _previews(deps, deck, built)
@@ -123,7 +127,8 @@ def _previews(deps: Dependencies, deck: dict[str, Any], built: bytes) -> int | N
         pptx = Path(work) / "deck.pptx"
         pptx.write_bytes(built)
         try:
-            pngs = render.to_pngs(pptx, Path(work), dpi=deps.settings.preview_dpi)
+            with metrics.PREVIEW_SECONDS.time():
+                pngs = render.to_pngs(pptx, Path(work), dpi=deps.settings.preview_dpi)
         except Exception:  # previews are a nicety: the deck itself is done
             log.exception("could not render previews of deck %s", deck["_id"])
             return None

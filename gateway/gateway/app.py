@@ -6,7 +6,7 @@ import re
 
 from flask import Flask, Response, g, request
 
-from gateway import health, openapi, problems
+from gateway import health, metrics, openapi, problems
 from gateway.auth.routes import blueprint as auth_blueprint
 from gateway.bootstrap import Dependencies, bootstrap
 from gateway.deck_templates.routes import blueprint as templates_blueprint
@@ -38,6 +38,7 @@ def create_app(
     app = Flask(__name__)
     app.extensions["jaryo"] = deps
     problems.init_app(app)
+    metrics.init_app(app)
     _bind_correlation_id(app)
     # Bigger requests are refused with 413 before their body is read.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes

@@ -9,12 +9,11 @@ import logging
 import signal
 import threading
 
-from prometheus_client import start_http_server
-
 from janitor.bootstrap import bootstrap
 from janitor.lifecycle import install_staging_expiry
 from janitor.run import run_once
 from janitor.settings import JanitorSettings
+from jaryo_shared import metrics
 from jaryo_shared.logs import configure_logging
 
 log = logging.getLogger("janitor")
@@ -41,8 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    if settings.metrics_port:
-        start_http_server(settings.metrics_port, addr="0.0.0.0")  # noqa: S104 - scraped in-cluster
+    metrics.serve(settings.metrics_port)
     log.info("janitor running every %.0f s", settings.interval_seconds)
     while not stop.is_set():
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jaryo_shared import metrics
 from jaryo_shared.logs import configure_logging
 from jaryo_shared.supervisor import supervise
 from ocr_service.settings import OcrSettings
@@ -16,7 +17,9 @@ def main() -> None:
             "JARYO_OCR_MAX_ATTEMPTS must be below JARYO_DELIVERY_LIMIT, or the broker dead-letters "
             "a crashing image's message before the service can mark it failed"
         )
-    supervise(settings.ocr_workers, work)
+    metrics.prepare_multiprocess_dir()  # before the workers start: they inherit it
+    metrics.serve(settings.metrics_port)
+    supervise(settings.ocr_workers, work, on_exit=metrics.process_exited)
 
 
 if __name__ == "__main__":

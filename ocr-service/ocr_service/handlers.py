@@ -13,6 +13,7 @@ message is then dead-lettered with the reason, once the rest of its upload is do
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
@@ -21,6 +22,7 @@ from jaryo_shared import database, events, outbox
 from jaryo_shared.completion import OCR_FINISHED, settle_upload
 from jaryo_shared.messaging import PermanentError
 from jaryo_shared.ocr_result import OcrResult
+from ocr_service import metrics
 from ocr_service.bootstrap import Dependencies
 from ocr_service.engines.base import EngineTimeout
 from ocr_service.images import UnreadableImage
@@ -102,16 +104,20 @@ def _read(deps: Dependencies, envelope: events.Envelope, doc: dict[str, Any]) ->
         },
         upsert=True,
     )
+    started = time.monotonic()
     try:
         result = deps.reader.read(raw, doc["image_type"])
     except UnreadableImage as exc:
+        metrics.IMAGE_SECONDS.labels(engine.name, "unreadable").observe(time.monotonic() - started)
         _fail(deps, envelope, doc, str(exc), engine=engine.name, language=None)
         return
     except EngineTimeout:
+        metrics.IMAGE_SECONDS.labels(engine.name, "timeout").observe(time.monotonic() - started)
         limit = deps.settings.ocr_timeout_seconds
         reason = f"reading the text took longer than the {limit:g} s allowed per image"
         _fail(deps, envelope, doc, reason, engine=engine.name, language=None)
         return
+    metrics.IMAGE_SECONDS.labels(result.engine, "done").observe(time.monotonic() - started)
     _record(deps, envelope, doc, result)
 
 

@@ -12,10 +12,8 @@ from ocr_service.settings import OcrSettings
 
 
 def work(index: int) -> None:
-    """Only the first process serves the metrics port (one port per pod)."""
-    settings = OcrSettings()
-    if index:
-        settings = settings.model_copy(update={"metrics_port": 0})
+    """The supervisor serves the metrics port for all its processes (docs: jaryo_shared.metrics)."""
+    settings = OcrSettings().model_copy(update={"metrics_port": 0})
     deps = bootstrap(settings)
     handlers = {events.UploadReceived.event_type: partial(handle_upload_received, deps)}
     run_worker(settings, "ocr", handlers)  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from kombu import Connection, Consumer, Producer, Queue
 from kombu.mixins import ConsumerMixin
 from kombu.transport.base import Message
 
-from jaryo_shared import events
+from jaryo_shared import events, metrics
 from jaryo_shared.logs import correlation
 from jaryo_shared.settings import Settings
 from jaryo_shared.topology import Topology
@@ -123,15 +123,19 @@ class Worker(ConsumerMixin):
             envelope, payload = events.parse(message.body)
         except ValueError as exc:
             log.error("dead-lettering an unreadable message: %s", exc)
+            metrics.MESSAGES_DEAD_LETTERED.labels(self.queue.name, "unreadable").inc()
             message.reject(requeue=False)
             return
         handler = self.handlers.get(envelope.type)
         with correlation(envelope.correlationid):
             if handler is None:
                 log.error("no handler for %s; dead-lettering it", envelope.type)
+                metrics.MESSAGES_DEAD_LETTERED.labels(self.queue.name, envelope.type).inc()
                 message.reject(requeue=False)
                 return
-            self._dispatch(handler, envelope, payload, message)
+            labels = (self.queue.name, envelope.type)
+            with metrics.PROCESSING_SECONDS.labels(*labels).time():
+                self._dispatch(handler, envelope, payload, message, labels)
 
     def _dispatch(
         self,
@@ -139,13 +143,16 @@ class Worker(ConsumerMixin):
         envelope: events.Envelope,
         payload: events.Payload,
         message: Message,
+        labels: tuple[str, str],
     ) -> None:
         deliveries = int((message.headers or {}).get("x-delivery-count", 0)) + 1
         try:
             handler(envelope, payload)
         except PermanentError as exc:
             log.error("%s %s failed for good: %s", envelope.type, envelope.id, exc)
+            metrics.MESSAGES_FAILED.labels(*labels).inc()
             self._dead_letter(message, str(exc))
+            metrics.MESSAGES_DEAD_LETTERED.labels(*labels).inc()
         except Exception:
             log.exception(
                 "%s %s failed (delivery %d); it will be retried",
@@ -153,11 +160,14 @@ class Worker(ConsumerMixin):
                 envelope.id,
                 deliveries,
             )
+            metrics.MESSAGES_FAILED.labels(*labels).inc()
             time.sleep(self.retry_delay_seconds)
             message.requeue()
+            metrics.MESSAGES_RETRIED.labels(*labels).inc()
         else:
             message.ack()
             self.handled += 1
+            metrics.MESSAGES_HANDLED.labels(*labels).inc()
 
     def _dead_letter(self, message: Message, reason: str) -> None:
         """Move the message to the queue's dead-letter queue with the reason in a header, where

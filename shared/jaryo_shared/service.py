@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 
-from prometheus_client import start_http_server
-
-from jaryo_shared import messaging
+from jaryo_shared import messaging, metrics
 from jaryo_shared.logs import configure_logging
 from jaryo_shared.settings import Settings
 from jaryo_shared.topology import Topology
@@ -18,8 +16,7 @@ log = logging.getLogger(__name__)
 def run_worker(settings: Settings, service: str, handlers: dict[str, messaging.Handler]) -> None:
     """Consume the service's queue until SIGTERM/SIGINT; the message in hand is finished first."""
     configure_logging(settings.service_name, settings.log_level)
-    if settings.metrics_port:
-        start_http_server(settings.metrics_port, addr="0.0.0.0")  # noqa: S104 - scraped in-cluster
+    metrics.serve(settings.metrics_port)
     topology = Topology(settings)
     with messaging.connect(settings) as connection:
         worker = messaging.Worker(

@@ -22,9 +22,16 @@ QUICK_EXIT_SECONDS = 10.0
 MAX_RESTART_DELAY = 30.0
 
 
-def supervise(count: int, target: Callable[[int], None], *, restart_delay: float = 1.0) -> None:
+def supervise(
+    count: int,
+    target: Callable[[int], None],
+    *,
+    restart_delay: float = 1.0,
+    on_exit: Callable[[int], None] = lambda pid: None,
+) -> None:
     """Run `target(index)` in `count` fresh processes until told to stop. `target` must be a
-    module-level function (children are spawned, not forked: no inherited sockets or locks)."""
+    module-level function (children are spawned, not forked: no inherited sockets or locks).
+    `on_exit(pid)` is called for each child that has exited."""
     context = multiprocessing.get_context("spawn")
     stopping = False
 
@@ -56,6 +63,8 @@ def supervise(count: int, target: Callable[[int], None], *, restart_delay: float
                 continue
             process.join()
             del children[index]
+            if process.pid:
+                on_exit(process.pid)
             if not stopping:
                 # A child that keeps dying at start-up (bad config, server down) backs off.
                 quick = time.monotonic() - started_at[index] < QUICK_EXIT_SECONDS

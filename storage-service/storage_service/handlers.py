@@ -92,6 +92,7 @@ def _keep(
     thumb_key = thumbnail_key(doc["user_id"], doc["upload_id"], doc["_id"])
     deps.store.put_bytes(settings.bucket_images, doc["image_path"], result.data, result.media_type)
     deps.store.put_bytes(settings.bucket_images, thumb_key, result.thumbnail, "image/webp")
+    log.info("stored image %s: %dx%d", doc["_id"], result.width, result.height)
     stored = events.ImageStored(
         upload_id=event.upload_id,
         user_id=event.user_id,

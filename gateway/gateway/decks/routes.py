@@ -127,6 +127,7 @@ def _record(spec: DeckSpec) -> dict[str, Any]:
         **outbox.pending(envelope, now=now),
     }
     deps.db.decks.insert_one(deck)
+    log.info("deck %s requested: %d slides on %s", deck_id, len(spec.slides), spec.template_id)
     try:
         outbox.flush(deps.db.decks, deck_id, deps.publisher, deck["outbox"])
     except Exception:

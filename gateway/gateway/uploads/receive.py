@@ -148,6 +148,7 @@ def create_upload(
         **outbox.pending(envelope, now=now),
     }
     _record(deps, upload, images)
+    log.info("received upload %s: %d images (%s)", upload_id, len(images), image_type)
     try:
         outbox.flush(deps.db.uploads, upload_id, deps.publisher, upload["outbox"])
     except Exception:

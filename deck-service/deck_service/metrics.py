@@ -1,0 +1,17 @@
+"""The deck service's own Prometheus metrics (the per-queue ones are in jaryo_shared.metrics)."""
+
+from __future__ import annotations
+
+from prometheus_client import Histogram
+
+BUILD_SECONDS = Histogram(
+    "jaryo_deck_build_seconds",
+    "Time to build one .pptx from its template (previews not included), by outcome",
+    ["outcome"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30),
+)
+PREVIEW_SECONDS = Histogram(
+    "jaryo_deck_preview_seconds",
+    "Time to render one deck's slide previews with LibreOffice",
+    buckets=(0.5, 1, 2, 5, 10, 30, 60),
+)
