@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test install infra status lock ocr-eval
+.PHONY: help up down test install infra status lock ocr-eval asyncapi
 
 help:
 	@echo "make up      install what is missing, start everything, print the gateway URL"
@@ -10,6 +10,7 @@ help:
 	@echo "make down    stop what 'make up' started"
 	@echo "make status  which local servers are up"
 	@echo "make ocr-eval  score the OCR path on ../shared/samples/ocr beside raw Tesseract"
+	@echo "make asyncapi  regenerate docs/asyncapi.yaml (the event contract) from the models"
 
 up:
 	@bash scripts/up.sh
@@ -35,3 +36,6 @@ ocr-eval: install
 
 lock:
 	@source scripts/lib.sh && "$$UV" lock
+
+asyncapi: install
+	@source scripts/lib.sh && "$$UV" run --frozen python -m jaryo_shared.asyncapi > docs/asyncapi.yaml

@@ -21,6 +21,8 @@ class Payload(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
     event_type: ClassVar[str]
+    # The envelope `source` of every service that publishes this type (docs/asyncapi.yaml).
+    emitted_by: ClassVar[tuple[str, ...]]
 
     @classmethod
     def routing_key(cls) -> str:
@@ -44,6 +46,7 @@ class UploadReceived(Payload):
     """A person's images are staged and their documents written: start storing and reading."""
 
     event_type: ClassVar[str] = "jaryo.upload.received.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/gateway",)
     upload_id: str
     user_id: str
     image_type: ImageType
@@ -54,6 +57,7 @@ class ImageStored(Payload):
     """One image is normalised and kept in the durable images bucket."""
 
     event_type: ClassVar[str] = "jaryo.image.stored.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/storage-service",)
     upload_id: str
     user_id: str
     image_id: str
@@ -67,6 +71,7 @@ class ImageRejected(Payload):
     """One image could not be decoded or broke a limit; `reason` says why."""
 
     event_type: ClassVar[str] = "jaryo.image.rejected.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/storage-service",)
     upload_id: str
     user_id: str
     image_id: str
@@ -78,6 +83,7 @@ class OcrCompleted(Payload):
     The text's positions are in the image's `ocr` field of `GET /v1/uploads/{id}`."""
 
     event_type: ClassVar[str] = "jaryo.ocr.completed.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/ocr-service",)
     upload_id: str
     user_id: str
     image_id: str
@@ -100,6 +106,11 @@ class UploadCompleted(Payload):
     (every image stored and read), partial (some) or failed (none); `failures` says why."""
 
     event_type: ClassVar[str] = "jaryo.upload.completed.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = (
+        "jaryo/storage-service",
+        "jaryo/ocr-service",
+        "jaryo/janitor",
+    )
     upload_id: str
     user_id: str
     status: Literal["completed", "partial", "failed"]
@@ -116,6 +127,7 @@ class DeckRequested(Payload):
     """A person asked for a deck; its spec is stored with the deck (GET /v1/decks/{id}/spec)."""
 
     event_type: ClassVar[str] = "jaryo.deck.requested.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/gateway",)
     deck_id: str
     user_id: str
     template_id: str
@@ -126,6 +138,7 @@ class DeckCompleted(Payload):
     """The .pptx is built and stored; `file_path` is its key in the decks bucket."""
 
     event_type: ClassVar[str] = "jaryo.deck.completed.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/deck-service",)
     deck_id: str
     user_id: str
     file_path: str
@@ -138,6 +151,7 @@ class DeckFailed(Payload):
     """The deck could not be built; `reason` says what the person can do about it."""
 
     event_type: ClassVar[str] = "jaryo.deck.failed.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/deck-service",)
     deck_id: str
     user_id: str
     reason: str
@@ -148,6 +162,7 @@ class UploadExpired(Payload):
     deleted it) or `retention` (it outlived the retention period)."""
 
     event_type: ClassVar[str] = "jaryo.upload.expired.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/janitor",)
     upload_id: str
     user_id: str
     reason: Literal["deleted", "retention"]
@@ -159,6 +174,7 @@ class DeckExpired(Payload):
     """The janitor purged a deck (its file and previews) at the end of the retention period."""
 
     event_type: ClassVar[str] = "jaryo.deck.expired.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/janitor",)
     deck_id: str
     user_id: str
     reason: Literal["deleted", "retention"]

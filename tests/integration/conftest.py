@@ -26,6 +26,7 @@ from ocr_service.settings import OcrSettings
 from storage_service.bootstrap import bootstrap as storage_bootstrap
 from storage_service.handlers import handle_upload_received
 from storage_service.settings import StorageSettings
+from tests.event_contract import assert_matches_contract
 from tests.helpers import wait_until
 
 JWT_SECRET = "integration-tests-signing-key-0123456789abcdef"
@@ -113,7 +114,8 @@ def make_user(client):
 
 
 class EventProbe:
-    """A private queue bound to every routing key: what was published, in order."""
+    """A private queue bound to every routing key: what was published, in order. Each event is
+    checked against its published JSON Schema as it is read."""
 
     def __init__(self, settings) -> None:
         # No heartbeats: nothing services this connection while a test waits on something
@@ -131,6 +133,7 @@ class EventProbe:
     def drain(self) -> list[tuple[events.Envelope, Any]]:
         seen = []
         while (message := self._queue.get(no_ack=True)) is not None:
+            assert_matches_contract(message.body)  # every event any test sees, as published
             seen.append(events.parse(message.body))
         return seen
 
