@@ -17,7 +17,7 @@ from deck_service.handlers import handle_deck_requested
 from deck_service.settings import DeckSettings
 from jaryo_shared import events
 from tests.helpers import png_bytes, wait_until
-from tests.integration.test_worker_shutdown import _env
+from tests.integration.processes import service_env
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +47,7 @@ BIG = {
 def _start_deck_service(settings) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "deck_service"],
-        env=_env(settings),
+        env=service_env(settings),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # LibreOffice runs as its child: kill the whole group

@@ -20,7 +20,7 @@ from janitor.settings import JanitorSettings
 from jaryo_shared.clock import FixedClock
 from jaryo_shared.keys import upload_prefix
 from tests.helpers import png_bytes
-from tests.integration.test_worker_shutdown import _env
+from tests.integration.processes import service_env
 
 pytestmark = pytest.mark.integration
 
@@ -362,7 +362,7 @@ def test_run_once_cli_dry_run_prints_and_changes_nothing_then_a_real_run_purges(
     client, make_user, db, store, settings, workers, janitor
 ):
     user, upload_id, _, _ = _deleted_upload(client, make_user, db)
-    env = {**_env(settings), "JARYO_DELETED_GRACE_MINUTES": "0"}
+    env = {**service_env(settings), "JARYO_DELETED_GRACE_MINUTES": "0"}
     before = _everything_of(db, store, settings, user.user_id, upload_id)
 
     dry = subprocess.run(

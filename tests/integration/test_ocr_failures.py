@@ -18,7 +18,7 @@ from ocr_service.bootstrap import bootstrap as ocr_bootstrap
 from ocr_service.handlers import handle_upload_received as read_upload
 from ocr_service.settings import OcrSettings
 from tests.helpers import dense_text_png, png_bytes, wait_until
-from tests.integration.test_worker_shutdown import _env
+from tests.integration.processes import service_env
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +27,7 @@ def _start_ocr_service(settings) -> subprocess.Popen:
     """`python -m ocr_service` as operators run it: a supervisor and one worker process."""
     return subprocess.Popen(
         [sys.executable, "-m", "ocr_service"],
-        env={**_env(settings), "JARYO_OCR_WORKERS": "1"},
+        env={**service_env(settings), "JARYO_OCR_WORKERS": "1"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group: killed whole, like a pod

@@ -17,7 +17,7 @@ from ocr_service.bootstrap import bootstrap as ocr_bootstrap
 from ocr_service.handlers import handle_upload_received as read_upload
 from ocr_service.settings import OcrSettings
 from tests.helpers import wait_until
-from tests.integration.test_worker_shutdown import _env
+from tests.integration.processes import service_env
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ def _noisy_png(seed: int) -> bytes:
 def _start_worker(settings) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "storage_service"],
-        env=_env(settings),
+        env=service_env(settings),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

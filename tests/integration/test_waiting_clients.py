@@ -4,13 +4,9 @@ get the finished upload as soon as the workers are done."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import threading
 import time
 from functools import partial
-from pathlib import Path
 
 import pytest
 import urllib3
@@ -22,66 +18,18 @@ from ocr_service.settings import OcrSettings
 from storage_service.bootstrap import bootstrap as storage_bootstrap
 from storage_service.handlers import handle_upload_received as store_upload
 from storage_service.settings import StorageSettings
-from tests.helpers import png_bytes, wait_until
-from tests.integration.conftest import JWT_SECRET
-from tests.integration.test_worker_shutdown import _env
+from tests.helpers import png_bytes
+from tests.integration.processes import gateway
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
 WAITERS = 50
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
 def gateway_url(settings):
-    port = _free_port()
-    env = {
-        **_env(settings),
-        "JARYO_JWT_SECRET": JWT_SECRET,
-        "JARYO_GATEWAY_BIND": f"127.0.0.1:{port}",
-        "JARYO_GATEWAY_WORKERS": "1",  # one process: all the waiters share its threads
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gateway/gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
-            "gateway.app:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    http = urllib3.PoolManager()
-
-    def up() -> bool:
-        try:
-            return http.request("GET", url + "/healthz", retries=False).status == 200
-        except urllib3.exceptions.HTTPError:
-            return False
-
-    try:
-        wait_until(up, timeout=30)
+    with gateway(settings, workers=1) as url:  # one process: all the waiters share its threads
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def _token(http, url: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,17 +11,9 @@ import pytest
 from jaryo_shared import messaging
 from jaryo_shared.topology import Topology
 from tests.helpers import wait_until
+from tests.integration.processes import service_env
 
 pytestmark = pytest.mark.integration
-
-
-def _env(settings) -> dict[str, str]:
-    env = dict(os.environ)
-    for name, value in settings.model_dump(mode="json").items():
-        env[f"JARYO_{name.upper()}"] = str(value)
-    env["JARYO_S3_ACCESS_KEY"] = settings.s3_access_key.get_secret_value()
-    env["JARYO_S3_SECRET_KEY"] = settings.s3_secret_key.get_secret_value()
-    return env
 
 
 def _consumers(settings, service: str) -> int:
@@ -44,7 +35,7 @@ def test_worker_consumes_its_queue_and_exits_cleanly_on_sigterm(
 ):
     worker = subprocess.Popen(
         [sys.executable, "-m", module],
-        env={**_env(settings), "JARYO_OCR_WORKERS": str(processes)},
+        env={**service_env(settings), "JARYO_OCR_WORKERS": str(processes)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -64,7 +55,7 @@ def test_worker_consumes_its_queue_and_exits_cleanly_on_sigterm(
 def test_janitor_service_runs_and_exits_cleanly_on_sigterm(settings):
     janitor = subprocess.Popen(
         [sys.executable, "-m", "janitor"],
-        env={**_env(settings), "JARYO_INTERVAL_SECONDS": "3600"},
+        env={**service_env(settings), "JARYO_INTERVAL_SECONDS": "3600"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -1,0 +1,112 @@
+"""Running Jaryo's processes as operators do, for tests that need the real thing: the gateway under
+gunicorn and each worker service with `python -m`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import urllib3
+
+from tests.helpers import wait_until
+from tests.integration.conftest import JWT_SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def service_env(settings) -> dict[str, str]:
+    """Every setting of `settings` as the JARYO_* environment a service process reads."""
+    env = dict(os.environ)
+    for name, value in settings.model_dump(mode="json").items():
+        env[f"JARYO_{name.upper()}"] = str(value)
+    env["JARYO_S3_ACCESS_KEY"] = settings.s3_access_key.get_secret_value()
+    env["JARYO_S3_SECRET_KEY"] = settings.s3_secret_key.get_secret_value()
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # each service prepares its own
+    return env
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def gateway(
+    settings, *, workers: int = 1, log: IO[bytes] | int = subprocess.DEVNULL
+) -> Iterator[str]:
+    """gunicorn serving the gateway on a free port; yields its base URL once /healthz answers."""
+    port = free_port()
+    env = {
+        **service_env(settings),
+        "JARYO_JWT_SECRET": JWT_SECRET,
+        "JARYO_GATEWAY_BIND": f"127.0.0.1:{port}",
+        "JARYO_GATEWAY_WORKERS": str(workers),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "gateway/gunicorn.conf.py",
+            "--access-logfile",
+            "/dev/null",
+            "gateway.app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    http = urllib3.PoolManager()
+
+    def up() -> bool:
+        try:
+            return http.request("GET", url + "/healthz", retries=False).status == 200
+        except urllib3.exceptions.HTTPError:
+            return False
+
+    try:
+        wait_until(up, timeout=30)
+        yield url
+    finally:
+        stop(server)
+
+
+@contextmanager
+def worker_service(
+    module: str,
+    settings,
+    *,
+    env: dict[str, str] | None = None,
+    log: IO[bytes] | int = subprocess.DEVNULL,
+) -> Iterator[subprocess.Popen]:
+    """`python -m <module>` with the test's settings, stopped with SIGTERM afterwards."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        env={**service_env(settings), **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    try:
+        yield process
+    finally:
+        stop(process)
