@@ -54,7 +54,10 @@ def bootstrap(settings: GatewaySettings) -> Dependencies:
         # publishes what the request could not.
         publisher=messaging.Publisher(broker, Topology(settings), max_retries=1),
         tokens=TokenService(
-            settings.jwt_secret.get_secret_value(), settings.jwt_issuer, settings.jwt_audience
+            settings.jwt_secret.get_secret_value(),
+            settings.jwt_issuer,
+            settings.jwt_audience,
+            previous_secrets=[s.get_secret_value() for s in settings.jwt_previous_secrets],
         ),
         progress=Progress(
             settings,

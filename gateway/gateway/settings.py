@@ -14,6 +14,10 @@ class GatewaySettings(Settings):
     jwt_secret: SecretStr = Field(
         default=SecretStr(""), description="HS256 signing key, >= 32 bytes"
     )
+    jwt_previous_secrets: list[SecretStr] = Field(
+        default_factory=list,
+        description="keys being rotated out: they still verify, never sign (a JSON list)",
+    )
     jwt_issuer: str = "https://jaryo.dev"
     jwt_audience: str = "jaryo-api"
     access_token_seconds: int = Field(default=900, gt=0)

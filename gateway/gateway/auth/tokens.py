@@ -1,8 +1,14 @@
-"""Issuing and verifying JWTs with joserfc (HS256; iss, aud, sub, exp, iat and jti checked)."""
+"""Issuing and verifying JWTs with joserfc (HS256; iss, aud, sub, exp, iat and jti checked).
+
+Tokens are signed with the current key and name it in their `kid` header (a digest of the key,
+never the key). Previous keys still verify the tokens they signed, so the key can be rotated
+without signing everyone out (docs/operations.md says how)."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -28,13 +34,30 @@ class VerifiedToken:
     expires_at: datetime
 
 
+def key_id(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+
 class TokenService:
-    def __init__(self, secret: str, issuer: str, audience: str) -> None:
-        if len(secret.encode()) < 32:
-            raise ValueError("JARYO_JWT_SECRET must be at least 32 bytes")
+    def __init__(
+        self, secret: str, issuer: str, audience: str, previous_secrets: Sequence[str] = ()
+    ) -> None:
+        for value in (secret, *previous_secrets):
+            if len(value.encode()) < 32:
+                raise ValueError("JWT signing keys must be at least 32 bytes")
         self._key = OctKey.import_key(secret)
+        self._kid = key_id(secret)
+        # The current key also verifies tokens issued before tokens carried a kid.
+        self._verifying = {key_id(s): OctKey.import_key(s) for s in previous_secrets}
+        self._verifying[self._kid] = self._key
         self._issuer = issuer
         self._audience = audience
+
+    def _key_for(self, token: object) -> OctKey:
+        """The key a token names in its `kid` header; the current key if it names none (an
+        unknown kid also gets the current key, whose signature check then fails)."""
+        kid = token.headers().get("kid")  # type: ignore[attr-defined]
+        return self._verifying.get(kid, self._key) if isinstance(kid, str) else self._key
 
     def issue(
         self, user_id: str, kind: TokenKind, now: datetime, lifetime: timedelta
@@ -50,11 +73,12 @@ class TokenService:
             "jti": jti,
             "typ": kind,
         }
-        return jwt.encode({"alg": ALGORITHM, "typ": "JWT"}, claims, self._key), jti
+        header = {"alg": ALGORITHM, "typ": "JWT", "kid": self._kid}
+        return jwt.encode(header, claims, self._key), jti
 
     def verify(self, token: str, kind: TokenKind, now: datetime) -> VerifiedToken:
         try:
-            decoded = jwt.decode(token, self._key, algorithms=[ALGORITHM])
+            decoded = jwt.decode(token, self._key_for, algorithms=[ALGORITHM])
             JWTClaimsRegistry(
                 now=int(now.timestamp()),
                 leeway=0,

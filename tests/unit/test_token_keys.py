@@ -1,0 +1,50 @@
+"""Rotating the JWT signing key: tokens signed with a key being rotated out keep working while it
+is listed as previous, and stop when it is removed; nothing else is accepted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from gateway.auth.tokens import InvalidToken, TokenService
+
+OLD, NEW, STRANGER = "o" * 32 + "-old-key", "n" * 32 + "-new-key", "s" * 32 + "-somebody"
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+def _service(secret: str, previous: tuple[str, ...] = ()) -> TokenService:
+    return TokenService(secret, "https://jaryo.test", "jaryo-api", previous_secrets=previous)
+
+
+def _token(secret: str) -> str:
+    token, _ = _service(secret).issue("user-1", "access", NOW, timedelta(minutes=15))
+    return token
+
+
+def test_a_token_signed_before_the_rotation_verifies_while_its_key_is_listed_as_previous():
+    rotated = _service(NEW, previous=(OLD,))
+    assert rotated.verify(_token(OLD), "access", NOW).user_id == "user-1"
+    assert rotated.verify(_token(NEW), "access", NOW).user_id == "user-1"
+
+
+def test_once_the_previous_key_is_removed_its_tokens_are_refused():
+    with pytest.raises(InvalidToken):
+        _service(NEW).verify(_token(OLD), "access", NOW)
+
+
+def test_a_token_from_an_unknown_key_is_refused_even_when_it_names_a_known_kid():
+    rotated = _service(NEW, previous=(OLD,))
+    with pytest.raises(InvalidToken):
+        rotated.verify(_token(STRANGER), "access", NOW)
+    forged, _ = TokenService(STRANGER, "https://jaryo.test", "jaryo-api").issue(
+        "user-1", "access", NOW, timedelta(minutes=15)
+    )
+    header_naming_old = _token(OLD).split(".")[0]
+    with pytest.raises(InvalidToken):
+        rotated.verify(".".join([header_naming_old, *forged.split(".")[1:]]), "access", NOW)
+
+
+def test_a_short_previous_key_is_refused_at_start_up():
+    with pytest.raises(ValueError, match="at least 32 bytes"):
+        _service(NEW, previous=("short",))
