@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs whatever is missing: Debian packages, uv, FerretDB and SeaweedFS binaries (built from
-# the Go module proxy and cached outside the repo, keyed by version), Tesseract's best_int language
-# data (from npm, cached the same way), and the Python environment.
+# Installs whatever is missing: Debian packages, uv, FerretDB, SeaweedFS and kustomize binaries
+# (built from the Go module proxy and cached outside the repo, keyed by version), Tesseract's
+# best_int language data (from npm, cached the same way), and the Python environment.
 # Idempotent: a warm machine passes through in seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -74,6 +74,20 @@ install_seaweedfs() {
   mv "$WEED.partial" "$WEED"
 }
 
+install_kustomize() {
+  [ -x "$KUSTOMIZE" ] && return
+  say "building kustomize $KUSTOMIZE_VERSION (first time only, ~1 min)"
+  # `go install` has no -o: install into a scratch GOBIN, then move the binary into the cache.
+  local gobin
+  gobin=$(mktemp -d)
+  mkdir -p "$BIN_DIR"
+  CGO_ENABLED=0 GOBIN=$gobin go install -trimpath \
+    "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
+  mv "$gobin/kustomize" "$KUSTOMIZE.partial"
+  mv "$KUSTOMIZE.partial" "$KUSTOMIZE"
+  rm -rf "$gobin"
+}
+
 install_tessdata() {
   [ -f "$TESSDATA_DIR/kor.traineddata" ] && [ -f "$TESSDATA_DIR/eng.traineddata" ] && return
   command -v npm >/dev/null || die "npm is required to fetch Tesseract's best_int language data"
@@ -96,11 +110,12 @@ install_python_env() {
   (cd "$JARYO_ROOT" && "$UV" sync --frozen --all-packages --quiet)
 }
 
-command -v go >/dev/null || die "Go is required to build FerretDB and SeaweedFS"
+command -v go >/dev/null || die "Go is required to build FerretDB, SeaweedFS and kustomize"
 install_debian_packages
 install_uv
 install_ferretdb
 install_seaweedfs
+install_kustomize
 install_tessdata
 install_python_env
 say "everything is installed"

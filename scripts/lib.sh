@@ -16,6 +16,8 @@ FERRETDB_VERSION=v1.24.2
 # SeaweedFS publishes no Go module tags; the pseudo-version pinned in the tools module is the one.
 SEAWEEDFS_VERSION=$(awk '$1=="github.com/seaweedfs/seaweedfs" {print $2}' \
   "$JARYO_ROOT/scripts/tools/seaweedfs/go.mod")
+# Builds the k8s/ overlays in the unit tests. v5.8.2 is the newest that builds with Go 1.26.
+KUSTOMIZE_VERSION=v5.8.2
 
 # Tesseract's `best_int` language data (more accurate than Debian's `fast` data; docs/ocr.md).
 TESSDATA_VERSION=1.0.0   # npm @tesseract.js-data/{kor,eng}, folder 4.0.0_best_int
@@ -25,6 +27,8 @@ export JARYO_TESSDATA_DIR=${JARYO_TESSDATA_DIR:-$TESSDATA_DIR}
 UV=$CACHE_DIR/uv-$UV_VERSION/bin/uv
 FERRETDB=$BIN_DIR/ferretdb-$FERRETDB_VERSION
 WEED=$BIN_DIR/weed-$SEAWEEDFS_VERSION
+KUSTOMIZE=$BIN_DIR/kustomize-$KUSTOMIZE_VERSION
+export JARYO_KUSTOMIZE=${JARYO_KUSTOMIZE:-$KUSTOMIZE}   # tests/unit/test_k8s_manifests.py
 RABBITMQ_BIN=/usr/lib/rabbitmq/bin   # the real scripts; /usr/sbin's wrappers su to 'rabbitmq'
 
 RABBITMQ_PORT=${JARYO_RABBITMQ_PORT:-5672}
