@@ -9,9 +9,10 @@ import logging
 import signal
 import threading
 
+from janitor import metrics as janitor_metrics
 from janitor.bootstrap import bootstrap
 from janitor.lifecycle import install_staging_expiry
-from janitor.run import run_once
+from janitor.run import POLICY_NAMES, run_once
 from janitor.settings import JanitorSettings
 from jaryo_shared import metrics
 from jaryo_shared.logs import configure_logging
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    janitor_metrics.start_at_zero(POLICY_NAMES)
     metrics.serve(settings.metrics_port)
     log.info("janitor running every %.0f s", settings.interval_seconds)
     while not stop.is_set():

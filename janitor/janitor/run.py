@@ -22,6 +22,16 @@ from janitor.policies import (
 log = logging.getLogger(__name__)
 
 POLICIES = (staging, stuck_uploads, deleted_uploads, retention, orphans)
+POLICY_NAMES = [
+    staging.NAME,
+    stuck_uploads.NAME,
+    deleted_uploads.NAME,
+    retention.UPLOADS,
+    retention.DECKS,
+    retention.DELETED_DECKS,
+    orphans.NAME,
+    orphans.DANGLING,
+]
 
 
 @dataclass
@@ -48,27 +58,45 @@ def run_once(
             "another janitor held the lease for %.0f s; nothing done",
             deps.settings.lease_wait_seconds,
         )
+        metrics.RUNS.labels("skipped").inc()
         return Report(acted=False)
     report = Report(acted=True)
     try:
-        for policy in POLICIES:
-            for item in policy.plan(deps):
-                if dry_run:
-                    say(
-                        f"would purge [{item.policy}] {item.subject}: "
-                        f"{len(item.objects)} objects, {item.bytes} bytes"
-                    )
-                else:
-                    if not lease.renew():
-                        log.warning("lost the lease mid-run; stopping")
-                        return report
-                    policy.purge(deps, item)
-                    metrics.ITEMS_PURGED.labels(item.policy).inc()
-                    metrics.OBJECTS_FREED.labels(item.policy).inc(len(item.objects))
-                    metrics.BYTES_FREED.labels(item.policy).inc(item.bytes)
-                report.planned.append(item)
+        _run_policies(deps, lease, report, dry_run=dry_run, say=say)
+    except Exception:
+        metrics.RUNS.labels("failed").inc()
+        raise
     finally:
         lease.release()
+    if not dry_run:
+        metrics.RUNS.labels("acted").inc()
+        metrics.LAST_RUN.set_to_current_time()
     for policy_name, counts in report.totals().items():
         log.info("%s %s: %s", "would purge" if dry_run else "purged", policy_name, counts)
     return report
+
+
+def _run_policies(
+    deps: Dependencies,
+    lease: Lease,
+    report: Report,
+    *,
+    dry_run: bool,
+    say: Callable[[str], None],
+) -> None:
+    for policy in POLICIES:
+        for item in policy.plan(deps):
+            if dry_run:
+                say(
+                    f"would purge [{item.policy}] {item.subject}: "
+                    f"{len(item.objects)} objects, {item.bytes} bytes"
+                )
+            else:
+                if not lease.renew():
+                    log.warning("lost the lease mid-run; stopping")
+                    return
+                policy.purge(deps, item)
+                metrics.ITEMS_PURGED.labels(item.policy).inc()
+                metrics.OBJECTS_FREED.labels(item.policy).inc(len(item.objects))
+                metrics.BYTES_FREED.labels(item.policy).inc(item.bytes)
+            report.planned.append(item)

@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 
 from janitor.bootstrap import bootstrap
 from janitor.lease import Lease
@@ -49,6 +50,10 @@ def janitor(janitor_settings, db):
     yield make
     for deps in made:
         deps.publisher.close()
+
+
+def _runs(outcome: str) -> float:
+    return REGISTRY.get_sample_value("jaryo_janitor_runs_total", {"outcome": outcome}) or 0.0
 
 
 def _staged(store, settings, key: str):
@@ -167,9 +172,11 @@ def test_one_janitor_acts_at_a_time_and_a_dead_ones_lease_expires(janitor, db, s
     holder = Lease(first.db, first.clock, first.settings.lease_seconds)
     assert holder.acquire()  # a janitor that then dies without releasing
 
+    skipped_before = _runs("skipped")
     started = time.monotonic()
     assert run_once(second, say=lambda _: None).acted is False
     assert time.monotonic() - started >= second.settings.lease_wait_seconds  # it waited first
+    assert _runs("skipped") == skipped_before + 1  # and operators can see it did nothing
     assert list(store.keys(settings.bucket_staging, "janitor-lease/")) == ["janitor-lease/a.png"]
 
     later = janitor(now + timedelta(seconds=first.settings.lease_seconds + 1))

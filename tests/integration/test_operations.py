@@ -25,7 +25,12 @@ pytestmark = pytest.mark.integration
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "ocr" / "eng_printed_01_phototest.png"
 CONSUMER = ROOT / "examples" / "consumer" / "consumer.py"
-WORKER_MODULES = {"storage": "storage_service", "ocr": "ocr_service", "deck": "deck_service"}
+WORKER_MODULES = {
+    "storage": "storage_service",
+    "ocr": "ocr_service",
+    "deck": "deck_service",
+    "janitor": "janitor",
+}
 
 
 @dataclass
@@ -111,6 +116,12 @@ def run(settings, tmp_path_factory) -> Run:
                 env={"JARYO_METRICS_PORT": str(ports["deck"]), "JARYO_PREVIEWS": "false"},
                 log=log_files["deck"],
             ),
+            worker_service(  # the long-lived janitor: one run at start, then hourly
+                "janitor",
+                settings,
+                env={"JARYO_METRICS_PORT": str(ports["janitor"]), "JARYO_INTERVAL_SECONDS": "3600"},
+                log=log_files["janitor"],
+            ),
         ):
             credentials = {"username": f"ops-{uuid.uuid4().hex[:10]}", "password": "correct horse"}
             http.request("POST", url + "/v1/auth/register", json=credentials)
@@ -148,6 +159,15 @@ def run(settings, tmp_path_factory) -> Run:
             assert http.request("GET", f"{url}/v1/decks/{deck_id}/file", headers=auth).status == 200
 
             consumer.wait(timeout=60)  # it stops by itself after its two events
+            janitor_url = f"http://127.0.0.1:{ports['janitor']}/metrics"
+            wait_until(  # its first run, at start, has finished
+                lambda: _sample(
+                    http.request("GET", janitor_url).data.decode(),
+                    "jaryo_janitor_runs_total",
+                    outcome="acted",
+                ),
+                timeout=60,
+            )
             gateway_metrics = http.request("GET", url + "/metrics").data.decode()
             worker_metrics = {
                 service: http.request("GET", f"http://127.0.0.1:{port}/metrics").data.decode()
@@ -210,6 +230,15 @@ def test_each_worker_counts_its_messages_and_times_its_work(settings, run: Run):
     assert _sample(deck, "jaryo_deck_build_seconds_count", outcome="built") == 1
     for text in (storage, ocr, deck):
         assert _sample(text, "jaryo_messages_dead_lettered_total") == 0
+
+
+def test_the_janitor_reports_its_runs_and_every_policys_counters(run: Run):
+    janitor = run.worker_metrics["janitor"]
+    assert _sample(janitor, "jaryo_janitor_runs_total", outcome="acted") >= 1
+    assert _sample(janitor, "jaryo_janitor_last_run_timestamp_seconds") > 0
+    families = {f.name for f in text_string_to_metric_families(janitor)}
+    assert "jaryo_janitor_bytes_freed" in families  # at 0 before anything is purged
+    assert 'policy="staging"' in janitor
 
 
 def test_the_pika_example_consumer_sees_the_runs_upload_and_deck_completed(run: Run):
