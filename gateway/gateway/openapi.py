@@ -368,6 +368,18 @@ def document() -> dict[str, Any]:
         },
         "paths": {
             "/healthz": {"get": {"responses": {"200": {"description": "the process answers"}}}},
+            "/metrics": {
+                "get": {
+                    "summary": "Prometheus metrics of every gateway process (for operators; "
+                    "keep it off the public ingress)",
+                    "responses": {
+                        "200": {
+                            "description": "Prometheus text exposition format",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        }
+                    },
+                }
+            },
             "/readyz": {
                 "get": {
                     "responses": {
