@@ -37,6 +37,12 @@ CONF
 }
 
 rabbitmq_down() {
+  # No pid file: this checkout found the node already running (another checkout's) and used it.
+  # Leave it to its owner; `rabbitmqctl stop <pidfile>` would also wait forever for the file.
+  if [ ! -s "$RUN_DIR/rabbitmq.pid" ]; then
+    rabbitmqctl_local -q status >/dev/null 2>&1 && say "RabbitMQ was not started here; leaving it"
+    return 0
+  fi
   if rabbitmqctl_local -q status >/dev/null 2>&1; then
     say "stopping RabbitMQ"
     rabbitmqctl_local -q stop "$RUN_DIR/rabbitmq.pid" >/dev/null 2>&1 || true
