@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever is missing: Debian packages, uv, FerretDB, SeaweedFS and kustomize binaries
 # (built from the Go module proxy and cached outside the repo, keyed by version), Tesseract's
-# best_int language data (from npm, cached the same way), and the Python environment.
+# best_int language data and the AsyncAPI 3.0 JSON Schema (from npm, cached the same way), and
+# the Python environment.
 # Idempotent: a warm machine passes through in seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -105,6 +106,21 @@ install_tessdata() {
   rm -rf "$work"
 }
 
+install_asyncapi_schema() {
+  [ -f "$ASYNCAPI_SCHEMA" ] && return
+  command -v npm >/dev/null || die "npm is required to fetch the AsyncAPI JSON Schema"
+  say "fetching the AsyncAPI 3.0.0 JSON Schema (npm @asyncapi/specs@$ASYNCAPI_SPECS_VERSION)"
+  local work
+  work=$(mktemp -d)
+  mkdir -p "$(dirname "$ASYNCAPI_SCHEMA")"
+  (cd "$work" && npm pack --silent "@asyncapi/specs@$ASYNCAPI_SPECS_VERSION" >/dev/null)
+  tar -xzf "$work/asyncapi-specs-$ASYNCAPI_SPECS_VERSION.tgz" -C "$work" \
+    'package/schemas/3.0.0-without-$id.json'
+  mv "$work/package/schemas/3.0.0-without-\$id.json" "$ASYNCAPI_SCHEMA.partial"
+  mv "$ASYNCAPI_SCHEMA.partial" "$ASYNCAPI_SCHEMA"
+  rm -rf "$work"
+}
+
 install_python_env() {
   say "syncing the Python environment (uv.lock)"
   (cd "$JARYO_ROOT" && "$UV" sync --frozen --all-packages --quiet)
@@ -117,5 +133,6 @@ install_ferretdb
 install_seaweedfs
 install_kustomize
 install_tessdata
+install_asyncapi_schema
 install_python_env
 say "everything is installed"

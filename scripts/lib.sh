@@ -23,6 +23,10 @@ KUSTOMIZE_VERSION=v5.8.2
 TESSDATA_VERSION=1.0.0   # npm @tesseract.js-data/{kor,eng}, folder 4.0.0_best_int
 TESSDATA_DIR=$CACHE_DIR/tessdata-best_int-$TESSDATA_VERSION
 export JARYO_TESSDATA_DIR=${JARYO_TESSDATA_DIR:-$TESSDATA_DIR}
+# The official AsyncAPI 3.0.0 JSON Schema, which docs/asyncapi.yaml is validated against.
+ASYNCAPI_SPECS_VERSION=6.11.1   # npm @asyncapi/specs
+ASYNCAPI_SCHEMA=$CACHE_DIR/asyncapi-specs-$ASYNCAPI_SPECS_VERSION/3.0.0.json
+export JARYO_ASYNCAPI_SCHEMA=${JARYO_ASYNCAPI_SCHEMA:-$ASYNCAPI_SCHEMA}
 
 UV=$CACHE_DIR/uv-$UV_VERSION/bin/uv
 FERRETDB=$BIN_DIR/ferretdb-$FERRETDB_VERSION

@@ -4,9 +4,11 @@ accepts what they send, and refuses what a consumer could not rely on."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import yaml
+from jsonschema import validators
 
 from jaryo_shared import asyncapi, events
 from tests.event_contract import violations
@@ -35,6 +37,18 @@ def _completed(**changes) -> dict:
 
 def test_the_published_document_is_what_the_models_generate():
     assert PUBLISHED.read_text() == asyncapi.render(), "run `make asyncapi` and commit the result"
+
+
+def test_the_published_document_is_valid_asyncapi_3_by_the_official_schema():
+    path = os.environ.get("JARYO_ASYNCAPI_SCHEMA")
+    assert path and Path(path).is_file(), "the AsyncAPI schema is missing: run scripts/install.sh"
+    schema = json.loads(Path(path).read_text())
+    validator = validators.validator_for(schema)(schema)
+    document = yaml.safe_load(PUBLISHED.read_text())
+    assert [e.message[:200] for e in validator.iter_errors(document)] == []
+    broken = yaml.safe_load(PUBLISHED.read_text())
+    next(iter(broken["operations"].values()))["action"] = "publish"  # AsyncAPI 2's word
+    assert list(validator.iter_errors(broken)), "the official schema must catch a broken document"
 
 
 def test_every_event_type_has_a_channel_a_message_and_a_schema_and_every_reference_resolves():
