@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from jaryo_shared import events, outbox
+from jaryo_shared import events, outbox, upload_deletions
 from jaryo_shared.clock import Clock
 from jaryo_shared.database import by_id
 from jaryo_shared.messaging import Publisher
@@ -124,3 +124,4 @@ def settle_upload(
             }
         },
     )
+    upload_deletions.restore(db, upload_id)  # a DELETE racing this write is not lost

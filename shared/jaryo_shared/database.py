@@ -6,7 +6,9 @@ rewriting the whole document, so two concurrent updates of one document can lose
 (even two `$inc`s). Hence each document has one writer at a time: the storage service writes
 `images`, the OCR service `ocr_results`, the deck service `deck_builds` (the gateway owns
 `uploads` and `decks`), and an upload is settled by inserting its `upload_completions` record,
-whose unique `_id` lets only one service win.
+whose unique `_id` lets only one service win. The one document with two writers, the upload
+(DELETE and the settle), keeps the deletion in `upload_deletions` too, so a lost write is
+restored (upload_deletions.py).
 """
 
 from __future__ import annotations

@@ -114,6 +114,7 @@ def _everything_of(db, store, settings, user_id: str, upload_id: str) -> dict:
         "images": len(image_ids),
         "ocr_results": sum(db.ocr_results.count_documents({"_id": i}) for i in image_ids),
         "completion": db.upload_completions.count_documents({"_id": upload_id}),
+        "deletion": db.upload_deletions.count_documents({"_id": upload_id}),
     }
 
 
@@ -123,7 +124,7 @@ def test_deleted_upload_is_purged_with_everything_after_the_grace_and_only_it(
     user, upload_id, kept, deleted_at = _deleted_upload(client, make_user, db)
     grace = timedelta(minutes=janitor_settings.deleted_grace_minutes)
     before = _everything_of(db, store, settings, user.user_id, upload_id)
-    assert before["objects"] and before["upload"] == before["images"] == 1
+    assert before["objects"] and before["upload"] == before["images"] == before["deletion"] == 1
     kept_before = _everything_of(db, store, settings, user.user_id, kept)
 
     run_once(janitor(deleted_at + grace - SECOND), say=lambda _: None)
@@ -136,6 +137,7 @@ def test_deleted_upload_is_purged_with_everything_after_the_grace_and_only_it(
         "images": 0,
         "ocr_results": 0,
         "completion": 0,
+        "deletion": 0,
     }
     assert _everything_of(db, store, settings, user.user_id, kept) == kept_before
     expired = [
@@ -237,6 +239,7 @@ def test_purge_interrupted_half_way_is_finished_by_the_next_run(
         "images": 0,
         "ocr_results": 0,
         "completion": 0,
+        "deletion": 0,
     }
 
 
@@ -290,6 +293,7 @@ def test_uploads_and_decks_go_one_second_past_retention_with_all_they_own(
         "images": 0,
         "ocr_results": 0,
         "completion": 0,
+        "deletion": 0,
     }
     assert list(store.keys(settings.bucket_decks, f"{user.user_id}/deck{deck['deck_id']}/")) == []
     assert client.get(deck_location, headers=user.auth).status_code == 404

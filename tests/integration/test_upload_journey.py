@@ -5,11 +5,14 @@ sees any of it."""
 from __future__ import annotations
 
 import io
+from functools import partial
 
 import pillow_heif
 import pytest
 from PIL import Image
 
+from jaryo_shared import events, upload_deletions
+from jaryo_shared.clock import SystemClock
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
 from ocr_service.handlers import handle_upload_received as read_upload
 from ocr_service.settings import OcrSettings
@@ -20,6 +23,9 @@ from tests.helpers import png_bytes, wait_until
 
 pytestmark = pytest.mark.integration
 pillow_heif.register_heif_opener()
+
+
+UPLOAD_RECEIVED = events.UploadReceived.event_type
 
 
 def _jpeg_rotated_90(width: int, height: int) -> bytes:
@@ -127,6 +133,29 @@ def test_deleted_upload_is_gone_from_the_api_at_once(client, make_user, storage_
     assert client.delete(f"/v1/uploads/{upload_id}", headers=user.auth).status_code == 204
     assert client.get(f"/v1/uploads/{upload_id}", headers=user.auth).status_code == 404
     assert client.delete(f"/v1/uploads/{upload_id}", headers=user.auth).status_code == 404
+    assert client.get("/v1/uploads", headers=user.auth).get_json()["items"] == []
+
+
+def test_a_deletion_lost_to_a_racing_write_comes_back_when_the_upload_settles(
+    client, make_user, db, settings, ocr_settings, run_worker, purge_queues
+):
+    """On FerretDB, the DELETE's write to the upload and the settle's write at the same moment
+    can lose one. Here the loss is staged: the deletion is recorded as DELETE records it first,
+    but the upload's `deleted_at` never lands; the settle must restore it."""
+    purge_queues()
+    user = make_user()
+    upload_id = _upload_three(client, user).get_json()["upload_id"]
+    upload_deletions.record(db, upload_id, user.user_id, SystemClock().now())
+    assert db.uploads.find_one({"_id": upload_id})["deleted_at"] is None  # the lost write
+
+    storage = bootstrap(StorageSettings(**settings.model_dump()))
+    run_worker("storage", {UPLOAD_RECEIVED: partial(handle_upload_received, storage)})
+    run_worker("ocr", {UPLOAD_RECEIVED: partial(read_upload, ocr_bootstrap(ocr_settings))})
+    wait_until(lambda: db.upload_completions.find_one({"_id": upload_id}), timeout=60)
+
+    recorded = db.upload_deletions.find_one({"_id": upload_id})["deleted_at"]
+    assert db.uploads.find_one({"_id": upload_id})["deleted_at"] == recorded
+    assert client.get(f"/v1/uploads/{upload_id}", headers=user.auth).status_code == 404
     assert client.get("/v1/uploads", headers=user.auth).get_json()["items"] == []
 
 

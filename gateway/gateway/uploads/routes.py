@@ -18,6 +18,7 @@ from gateway.problems import Problem
 from gateway.progress import TooManyWaiters
 from gateway.uploads import receive, sse, views
 from gateway.validation import InvalidInput
+from jaryo_shared import upload_deletions
 from jaryo_shared.completion import ocr_results
 from jaryo_shared.database import by_id
 
@@ -252,12 +253,11 @@ def _settled_upload(upload_id: str, wait: int) -> dict[str, Any]:
 @require_user
 def delete_upload(upload_id: str) -> tuple[str, int]:
     deps = _deps()
-    result = deps.db.uploads.update_one(
-        {"_id": upload_id, "user_id": g.user_id, "deleted_at": None},
-        {"$set": {"deleted_at": deps.clock.now()}},
-    )
-    if result.matched_count == 0:
+    if by_id(deps.db.uploads, upload_id, user_id=g.user_id, deleted_at=None) is None:
         raise NotFound("no such upload")
+    # The record first, then the upload (upload_deletions says why).
+    deleted_at = upload_deletions.record(deps.db, upload_id, g.user_id, deps.clock.now())
+    upload_deletions.mark(deps.db, upload_id, deleted_at)
     return "", 204
 
 

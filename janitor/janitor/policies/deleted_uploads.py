@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
-from jaryo_shared import events
+from jaryo_shared import events, upload_deletions
 from jaryo_shared.keys import upload_prefix
 
 NAME = "deleted-uploads"
@@ -64,3 +64,4 @@ def purge_upload(
         )
     )
     deps.db.uploads.delete_one({"_id": upload["_id"]})
+    upload_deletions.forget(deps.db, upload["_id"])

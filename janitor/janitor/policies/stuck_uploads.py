@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
-from jaryo_shared import events, outbox
+from jaryo_shared import events, outbox, upload_deletions
 from jaryo_shared.completion import image_failure, image_finished, ocr_results
 
 NAME = "stuck-uploads"
@@ -71,3 +71,4 @@ def purge(deps: Dependencies, planned: Planned) -> None:
         {"_id": upload["_id"]},
         {"$set": {"status": "failed", "failures": failures, "completed_at": now}},
     )
+    upload_deletions.restore(deps.db, upload["_id"])  # a DELETE racing this write is not lost
