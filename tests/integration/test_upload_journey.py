@@ -151,10 +151,12 @@ def test_a_deletion_lost_to_a_racing_write_comes_back_when_the_upload_settles(
     storage = bootstrap(StorageSettings(**settings.model_dump()))
     run_worker("storage", {UPLOAD_RECEIVED: partial(handle_upload_received, storage)})
     run_worker("ocr", {UPLOAD_RECEIVED: partial(read_upload, ocr_bootstrap(ocr_settings))})
-    wait_until(lambda: db.upload_completions.find_one({"_id": upload_id}), timeout=60)
+    settled = wait_until(  # the settle writes the upload, then restores the deletion
+        lambda: (u := db.uploads.find_one({"_id": upload_id}))["deleted_at"] and u, timeout=60
+    )
 
-    recorded = db.upload_deletions.find_one({"_id": upload_id})["deleted_at"]
-    assert db.uploads.find_one({"_id": upload_id})["deleted_at"] == recorded
+    assert settled["status"] == "completed"
+    assert settled["deleted_at"] == db.upload_deletions.find_one({"_id": upload_id})["deleted_at"]
     assert client.get(f"/v1/uploads/{upload_id}", headers=user.auth).status_code == 404
     assert client.get("/v1/uploads", headers=user.auth).get_json()["items"] == []
 
