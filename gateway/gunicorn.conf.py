@@ -6,8 +6,9 @@ import tempfile
 # Each worker process writes its Prometheus samples to PROMETHEUS_MULTIPROC_DIR and /metrics adds
 # them up. It is set here, in the master, before prometheus_client is imported anywhere: the
 # library picks its mode at import, and the workers are forked from this process. Emptied at
-# start so a restart does not count twice (jaryo_shared.metrics.prepare_multiprocess_dir does the
+# start so a restart does not count twice (jaryo_shared.metrics.multiprocess_dir does the
 # same for the OCR service, which may import prometheus_client first because it spawns).
+_made_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 _metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
     prefix="jaryo-metrics-"
 )
@@ -30,3 +31,8 @@ def child_exit(_server, worker):
     from jaryo_shared import metrics  # here, not at the top: see PROMETHEUS_MULTIPROC_DIR above
 
     metrics.process_exited(worker.pid)
+
+
+def on_exit(_server):
+    if _made_metrics_dir:  # a temporary one of our own; a configured one is the operator's
+        shutil.rmtree(_metrics_dir, ignore_errors=True)

@@ -17,9 +17,9 @@ def main() -> None:
             "JARYO_OCR_MAX_ATTEMPTS must be below JARYO_DELIVERY_LIMIT, or the broker dead-letters "
             "a crashing image's message before the service can mark it failed"
         )
-    metrics.prepare_multiprocess_dir()  # before the workers start: they inherit it
-    metrics.serve(settings.metrics_port)
-    supervise(settings.ocr_workers, work, on_exit=metrics.process_exited)
+    with metrics.multiprocess_dir():  # before the workers start: they inherit it
+        metrics.serve(settings.metrics_port)
+        supervise(settings.ocr_workers, work, on_exit=metrics.process_exited)
 
 
 if __name__ == "__main__":

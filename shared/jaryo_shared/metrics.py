@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from prometheus_client import REGISTRY as PROCESS_REGISTRY
 from prometheus_client import (
@@ -50,14 +52,21 @@ PROCESSING_SECONDS = Histogram(
 )
 
 
-def prepare_multiprocess_dir() -> str:
-    """Point PROMETHEUS_MULTIPROC_DIR at an empty directory (a fresh temporary one unless set):
-    call it in the parent before any worker process starts; stale files would count twice."""
+@contextmanager
+def multiprocess_dir() -> Iterator[str]:
+    """Point PROMETHEUS_MULTIPROC_DIR at an empty directory (a fresh temporary one, removed at
+    the end, unless it is set) for the worker processes started inside the block; emptied first
+    because stale files would count twice."""
+    made = not os.environ.get(MULTIPROC_ENV)
     path = os.environ.get(MULTIPROC_ENV) or tempfile.mkdtemp(prefix="jaryo-metrics-")
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(path, exist_ok=True)
     os.environ[MULTIPROC_ENV] = path
-    return path
+    try:
+        yield path
+    finally:
+        if made:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def registry() -> CollectorRegistry:
