@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from joserfc import jwt
+from joserfc.jwk import OctKey
 
 from gateway.auth.tokens import InvalidToken, TokenService
 
@@ -26,6 +28,27 @@ def test_a_token_signed_before_the_rotation_verifies_while_its_key_is_listed_as_
     rotated = _service(NEW, previous=(OLD,))
     assert rotated.verify(_token(OLD), "access", NOW).user_id == "user-1"
     assert rotated.verify(_token(NEW), "access", NOW).user_id == "user-1"
+
+
+def test_a_token_from_before_tokens_named_their_key_survives_the_first_rotation():
+    claims_only = TokenService(OLD, "https://jaryo.test", "jaryo-api")
+    legacy = jwt.encode(  # as the gateway signed them before the kid header (no kid)
+        {"alg": "HS256", "typ": "JWT"},
+        {
+            "iss": "https://jaryo.test",
+            "aud": "jaryo-api",
+            "sub": "user-1",
+            "iat": int(NOW.timestamp()),
+            "exp": int((NOW + timedelta(days=30)).timestamp()),
+            "jti": "j1",
+            "typ": "refresh",
+        },
+        OctKey.import_key(OLD),
+    )
+    assert claims_only.verify(legacy, "refresh", NOW).user_id == "user-1"
+    assert _service(NEW, previous=(OLD,)).verify(legacy, "refresh", NOW).user_id == "user-1"
+    with pytest.raises(InvalidToken):
+        _service(NEW).verify(legacy, "refresh", NOW)
 
 
 def test_once_the_previous_key_is_removed_its_tokens_are_refused():

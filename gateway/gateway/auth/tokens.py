@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc import jws, jwt
+from joserfc.errors import BadSignatureError, JoseError
 from joserfc.jwk import OctKey
 from joserfc.jwt import JWTClaimsRegistry
 
@@ -47,17 +47,28 @@ class TokenService:
                 raise ValueError("JWT signing keys must be at least 32 bytes")
         self._key = OctKey.import_key(secret)
         self._kid = key_id(secret)
-        # The current key also verifies tokens issued before tokens carried a kid.
-        self._verifying = {key_id(s): OctKey.import_key(s) for s in previous_secrets}
-        self._verifying[self._kid] = self._key
+        self._verifying = {self._kid: self._key}  # the current key first
+        self._verifying.update({key_id(s): OctKey.import_key(s) for s in previous_secrets})
         self._issuer = issuer
         self._audience = audience
 
-    def _key_for(self, token: object) -> OctKey:
-        """The key a token names in its `kid` header; the current key if it names none (an
-        unknown kid also gets the current key, whose signature check then fails)."""
-        kid = token.headers().get("kid")  # type: ignore[attr-defined]
-        return self._verifying.get(kid, self._key) if isinstance(kid, str) else self._key
+    def _candidate_keys(self, token: str) -> list[OctKey]:
+        """The key a token names in its `kid` header. A token without one was issued before
+        tokens named their key, by the current key or one rotated out since: every key is
+        tried. An unknown kid gets the current key, whose signature check then fails."""
+        kid = jws.extract_compact(token.encode()).headers().get("kid")
+        if kid is None:
+            return list(self._verifying.values())
+        return [self._verifying.get(kid, self._key) if isinstance(kid, str) else self._key]
+
+    def _decode(self, token: str) -> jwt.Token:
+        keys = self._candidate_keys(token)
+        for key in keys[:-1]:
+            try:
+                return jwt.decode(token, key, algorithms=[ALGORITHM])
+            except BadSignatureError:
+                continue
+        return jwt.decode(token, keys[-1], algorithms=[ALGORITHM])
 
     def issue(
         self, user_id: str, kind: TokenKind, now: datetime, lifetime: timedelta
@@ -78,7 +89,7 @@ class TokenService:
 
     def verify(self, token: str, kind: TokenKind, now: datetime) -> VerifiedToken:
         try:
-            decoded = jwt.decode(token, self._key_for, algorithms=[ALGORITHM])
+            decoded = self._decode(token)
             JWTClaimsRegistry(
                 now=int(now.timestamp()),
                 leeway=0,
