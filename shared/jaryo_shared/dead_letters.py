@@ -75,14 +75,21 @@ def peek(settings: Settings, service: str, limit: int = 100) -> list[DeadLetter]
 
 
 def replay(settings: Settings, service: str, limit: int | None = None) -> int:
-    """Move up to `limit` (all if None) dead letters back to the service's queue."""
+    """Move up to `limit` (all if None) of the dead letters there are now back to the service's
+    queue. Only those: a message that fails again comes back to the dead-letter queue behind
+    them and waits for the next replay, rather than going round for ever."""
     topology = Topology(settings)
     moved = 0
     with messaging.connect(settings) as connection:
         channel = connection.channel()
+        # The default exchange confirms a message it cannot route: make sure the queue is there
+        # (a passive declare fails if not) before taking anything off the dead-letter queue.
+        topology.queue(service)(channel).queue_declare(passive=True)
         queue = topology.dead_letter_queue(service)(channel)
+        waiting = queue.queue_declare(passive=True).message_count
+        limit = waiting if limit is None else min(limit, waiting)
         producer = Producer(channel)  # the default exchange: straight to one queue
-        while limit is None or moved < limit:
+        while moved < limit:
             message = queue.get(no_ack=False)
             if message is None:
                 break

@@ -73,3 +73,44 @@ def test_a_dead_letter_is_listed_with_its_reason_then_replayed_to_its_service_on
     # Replayed to the deck service's queue alone: no other queue got a copy.
     assert _depth(settings, topology.queue("storage")) == 0
     assert _depth(settings, topology.queue("ocr")) == 0
+
+
+def test_replaying_a_message_that_fails_again_stops_and_leaves_it_dead_lettered(
+    settings, run_worker, purge_queues
+):
+    purge_queues()
+    topology = Topology(settings)
+
+    def still_broken(envelope: events.Envelope, event: events.DeckRequested) -> None:
+        raise messaging.PermanentError("still misconfigured")
+
+    run_worker("deck", {events.DeckRequested.event_type: still_broken})
+    with messaging.connect(settings) as connection:
+        messaging.Publisher(connection, topology).publish(_deck_requested("deck-c"))
+    dead_queue = topology.dead_letter_queue("deck")
+    wait_until(lambda: _depth(settings, dead_queue) == 1)
+
+    assert dead_letters.replay(settings, "deck") == 1  # returns: it does not chase its tail
+    wait_until(lambda: _depth(settings, dead_queue) == 1)
+    (again,) = dead_letters.peek(settings, "deck")
+    assert again.subject == "deck-c" and again.reason == "still misconfigured"
+
+
+def test_replay_to_a_queue_that_does_not_exist_takes_nothing_off_the_dead_letters(settings):
+    # A namespace where only the dead-letter queue exists (as with a mistyped queue prefix).
+    elsewhere = settings.model_copy(update={"queue_prefix": settings.queue_prefix + "-gone"})
+    dead_queue = Topology(elsewhere).dead_letter_queue("deck")
+    with messaging.connect(settings) as connection, connection.channel() as channel:
+        dead_queue(channel).declare()
+        messaging.Producer(channel).publish(
+            _deck_requested("deck-d").model_dump_json().encode(),
+            exchange="",
+            routing_key=dead_queue.name,
+        )
+    try:
+        with pytest.raises(Exception, match="NOT_FOUND"):
+            dead_letters.replay(elsewhere, "deck")
+        assert _depth(settings, dead_queue) == 1
+    finally:
+        with messaging.connect(settings) as connection, connection.channel() as channel:
+            dead_queue(channel).delete()
