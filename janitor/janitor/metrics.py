@@ -13,12 +13,13 @@ ITEMS_PURGED = Counter(
 )
 RUNS = Counter(
     "jaryo_janitor_runs_total",
-    "Janitor runs: acted (held the lease), skipped (another janitor held it) or failed",
+    "Janitor runs: acted (held the lease and finished), skipped (another janitor held it), "
+    "lost_lease (stopped when the lease was taken over) or failed",
     ["outcome"],
 )
 LAST_RUN = Gauge(
     "jaryo_janitor_last_run_timestamp_seconds",
-    "When the last run that held the lease finished (alert if it stops moving)",
+    "When the last complete run finished (alert if it stops moving)",
 )
 
 
@@ -27,5 +28,5 @@ def start_at_zero(policies: list[str]) -> None:
     for policy in policies:
         for counter in (OBJECTS_FREED, BYTES_FREED, ITEMS_PURGED):
             counter.labels(policy)
-    for outcome in ("acted", "skipped", "failed"):
+    for outcome in ("acted", "skipped", "lost_lease", "failed"):
         RUNS.labels(outcome)

@@ -62,13 +62,15 @@ def run_once(
         return Report(acted=False)
     report = Report(acted=True)
     try:
-        _run_policies(deps, lease, report, dry_run=dry_run, say=say)
+        finished = _run_policies(deps, lease, report, dry_run=dry_run, say=say)
     except Exception:
         metrics.RUNS.labels("failed").inc()
         raise
     finally:
         lease.release()
-    if not dry_run:
+    if not finished:
+        metrics.RUNS.labels("lost_lease").inc()  # stopped early: not a run that did its work
+    elif not dry_run:
         metrics.RUNS.labels("acted").inc()
         metrics.LAST_RUN.set_to_current_time()
     for policy_name, counts in report.totals().items():
@@ -83,7 +85,8 @@ def _run_policies(
     *,
     dry_run: bool,
     say: Callable[[str], None],
-) -> None:
+) -> bool:
+    """True if every policy ran to the end; False if the lease was lost on the way."""
     for policy in POLICIES:
         for item in policy.plan(deps):
             if dry_run:
@@ -94,9 +97,10 @@ def _run_policies(
             else:
                 if not lease.renew():
                     log.warning("lost the lease mid-run; stopping")
-                    return
+                    return False
                 policy.purge(deps, item)
                 metrics.ITEMS_PURGED.labels(item.policy).inc()
                 metrics.OBJECTS_FREED.labels(item.policy).inc(len(item.objects))
                 metrics.BYTES_FREED.labels(item.policy).inc(item.bytes)
             report.planned.append(item)
+    return True

@@ -186,6 +186,18 @@ def test_one_janitor_acts_at_a_time_and_a_dead_ones_lease_expires(janitor, db, s
     assert list(store.keys(settings.bucket_staging, "janitor-lease/")) == []
 
 
+def test_a_janitor_whose_lease_was_taken_over_stops_and_is_not_counted_as_a_run(
+    janitor, store, settings, monkeypatch
+):
+    now = _staged(store, settings, "janitor-lost/a.png").last_modified + DAY + SECOND
+    acted, lost = _runs("acted"), _runs("lost_lease")
+    monkeypatch.setattr(Lease, "renew", lambda self: False)  # another janitor took it over
+
+    assert run_once(janitor(now), say=lambda _: None).planned == []
+    assert list(store.keys(settings.bucket_staging, "janitor-lost/")) == ["janitor-lost/a.png"]
+    assert (_runs("acted"), _runs("lost_lease")) == (acted, lost + 1)
+
+
 def test_two_janitors_started_together_do_the_work_once_without_errors(janitor, store, settings):
     olds = [_staged(store, settings, f"janitor-pair/{n}.png") for n in range(5)]
     now = max(o.last_modified for o in olds) + DAY + SECOND
