@@ -1,20 +1,24 @@
 # gunicorn settings for the gateway; every value can be overridden on the command line.
+import glob
 import os
 import shutil
 import tempfile
 
 # Each worker process writes its Prometheus samples to PROMETHEUS_MULTIPROC_DIR and /metrics adds
 # them up. It is set here, in the master, before prometheus_client is imported anywhere: the
-# library picks its mode at import, and the workers are forked from this process. Emptied at
-# start so a restart does not count twice (jaryo_shared.metrics.multiprocess_dir does the
-# same for the OCR service, which may import prometheus_client first because it spawns).
-_made_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
-    prefix="jaryo-metrics-"
-)
-shutil.rmtree(_metrics_dir, ignore_errors=True)
-os.makedirs(_metrics_dir, exist_ok=True)
-os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+# library picks its mode at import, and the workers are forked from this process. Stale sample
+# files (*.db) are removed at start so a restart does not count twice; nothing else in the folder
+# is touched (it may be the operator's). gunicorn reads this file again on a reload (SIGHUP)
+# while the old workers still write: the marker makes that a no-op.
+if not os.environ.get("_JARYO_GUNICORN_METRICS"):
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="jaryo-metrics-")
+        os.environ["_JARYO_GUNICORN_METRICS"] = "temporary"  # ours: removed at exit
+    else:
+        os.environ["_JARYO_GUNICORN_METRICS"] = "given"
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+    for stale in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(stale)
 
 bind = os.environ.get("JARYO_GATEWAY_BIND", "127.0.0.1:8080")
 workers = int(os.environ.get("JARYO_GATEWAY_WORKERS", "2"))
@@ -34,5 +38,5 @@ def child_exit(_server, worker):
 
 
 def on_exit(_server):
-    if _made_metrics_dir:  # a temporary one of our own; a configured one is the operator's
-        shutil.rmtree(_metrics_dir, ignore_errors=True)
+    if os.environ.get("_JARYO_GUNICORN_METRICS") == "temporary":
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -133,9 +133,7 @@ class Worker(ConsumerMixin):
                 metrics.MESSAGES_DEAD_LETTERED.labels(self.queue.name, envelope.type).inc()
                 message.reject(requeue=False)
                 return
-            labels = (self.queue.name, envelope.type)
-            with metrics.PROCESSING_SECONDS.labels(*labels).time():
-                self._dispatch(handler, envelope, payload, message, labels)
+            self._dispatch(handler, envelope, payload, message, (self.queue.name, envelope.type))
 
     def _dispatch(
         self,
@@ -147,7 +145,8 @@ class Worker(ConsumerMixin):
     ) -> None:
         deliveries = int((message.headers or {}).get("x-delivery-count", 0)) + 1
         try:
-            handler(envelope, payload)
+            with metrics.PROCESSING_SECONDS.labels(*labels).time():  # not the retry pause
+                handler(envelope, payload)
         except PermanentError as exc:
             log.error("%s %s failed for good: %s", envelope.type, envelope.id, exc)
             metrics.MESSAGES_FAILED.labels(*labels).inc()

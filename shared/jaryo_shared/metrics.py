@@ -59,14 +59,22 @@ def multiprocess_dir() -> Iterator[str]:
     because stale files would count twice."""
     made = not os.environ.get(MULTIPROC_ENV)
     path = os.environ.get(MULTIPROC_ENV) or tempfile.mkdtemp(prefix="jaryo-metrics-")
-    shutil.rmtree(path, ignore_errors=True)
     os.makedirs(path, exist_ok=True)
+    remove_samples(path)
     os.environ[MULTIPROC_ENV] = path
     try:
         yield path
     finally:
         if made:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_samples(path: str) -> None:
+    """Delete prometheus-client's sample files (`*.db`) in `path`, and nothing else: the folder
+    may be one an operator pointed at, even /tmp."""
+    for name in os.listdir(path):
+        if name.endswith(".db"):
+            os.remove(os.path.join(path, name))
 
 
 def registry() -> CollectorRegistry:
