@@ -1,23 +1,34 @@
-"""Checking a message off the wire against the published contract (docs/asyncapi.yaml), the
-way another team's consumer would: with a plain JSON Schema validator, not our pydantic models."""
+"""Checking a message off the wire against the published contract (docs/asyncapi.yaml, read as
+published), the way another team's consumer would: with a plain JSON Schema validator, not our
+pydantic models."""
 
 from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from jsonschema import Draft202012Validator
 
-from jaryo_shared import asyncapi
+PUBLISHED = Path(__file__).resolve().parents[1] / "docs" / "asyncapi.yaml"
 
 
 @cache
 def _validators() -> dict[str, Draft202012Validator]:
-    return {
-        event_type: Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-        for event_type, schema in asyncapi.schemas_by_type().items()
-    }
+    """One validator per event type, from the published file itself (not regenerated from the
+    models): each message's schema, with the document's components so its refs resolve."""
+    document = yaml.safe_load(PUBLISHED.read_text())
+    components = document["components"]
+    found = {}
+    for message in components["messages"].values():
+        ref = message["payload"]["$ref"]  # '#/components/schemas/<Name>Event'
+        schema = {**components["schemas"][ref.rsplit("/", 1)[-1]], "components": components}
+        found[message["name"]] = Draft202012Validator(
+            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+    return found
 
 
 def violations(body: bytes | str) -> list[str]:

@@ -126,17 +126,5 @@ def render() -> str:
     return header + yaml.safe_dump(document(), sort_keys=False, allow_unicode=True, width=100)
 
 
-def schemas_by_type() -> dict[str, dict[str, Any]]:
-    """Each event type's JSON Schema, self-contained (components inlined as `$defs`), for
-    validating a message off the wire with a plain JSON Schema validator."""
-    components = document()["components"]["schemas"]
-    found = {}
-    for event_type in events.EVENT_TYPES:
-        schema = dict(components[f"{_name(event_type)}Event"])
-        schema["components"] = {"schemas": components}  # so the #/components/... refs resolve
-        found[event_type] = schema
-    return found
-
-
 if __name__ == "__main__":
     sys.stdout.write(render())
