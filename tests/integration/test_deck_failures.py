@@ -78,6 +78,8 @@ def test_deck_worker_killed_mid_build_builds_it_again_and_finishes_once(
         assert status() == "building", "it finished before it could be killed"
         service = _start_deck_service(settings)
         wait_until(lambda: status() == "completed", timeout=180, interval=0.3)
+        # The event is published just after that write: the service must live until it is.
+        seen = probe.until("jaryo.deck.completed.v1", timeout=60)
     finally:
         if service.poll() is None:
             _kill(service)
@@ -86,7 +88,6 @@ def test_deck_worker_killed_mid_build_builds_it_again_and_finishes_once(
     assert deck["attempts"] == 2 and deck["preview_count"] == 200
     keys = list(store.keys(settings.bucket_decks, f"{user.user_id}/deck{deck_id}/"))
     assert [k for k in keys if k.endswith(".pptx")] == [deck["file_path"]]
-    seen = probe.until("jaryo.deck.completed.v1", timeout=30)
     completed = [p for e, p in seen if e.type == "jaryo.deck.completed.v1" and p.deck_id == deck_id]
     assert len(completed) == 1 and completed[0].slide_count == 200
 
