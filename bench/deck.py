@@ -31,6 +31,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
+from gateway.serving import gunicorn_command
 from jaryo_shared import database
 from jaryo_shared.provision import deprovision, provision
 from jaryo_shared.settings import Settings
@@ -129,16 +130,7 @@ def service_env(**extra: str) -> dict[str, str]:
 def start_gateway(port: int) -> subprocess.Popen:
     env = service_env(JARYO_GATEWAY_BIND=f"127.0.0.1:{port}", JARYO_GATEWAY_WORKERS="1")
     gateway = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gateway/gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
-            "gateway.app:create_app()",
-        ],
+        gunicorn_command(access_log="/dev/null"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

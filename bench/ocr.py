@@ -43,6 +43,7 @@ import urllib3
 from kombu import Connection, Consumer, Queue, binding
 from PIL import Image, ImageDraw, ImageFont
 
+from gateway.serving import gunicorn_command
 from jaryo_shared import database, events, messaging
 from jaryo_shared.provision import deprovision, provision
 from jaryo_shared.topology import Topology
@@ -128,16 +129,7 @@ def start(name: str, command: list[str], logs: Path, **env: str) -> subprocess.P
 def start_gateway(port: int, logs: Path) -> subprocess.Popen:
     gateway = start(
         "gateway",
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gateway/gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
-            "gateway.app:create_app()",
-        ],
+        gunicorn_command(access_log="/dev/null"),
         logs,
         JARYO_GATEWAY_BIND=f"127.0.0.1:{port}",
         JARYO_GATEWAY_WORKERS="1",

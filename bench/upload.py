@@ -18,7 +18,6 @@ import random
 import socket
 import statistics
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 import urllib3
 from PIL import Image
 
+from gateway.serving import gunicorn_command
 from jaryo_shared import objectstore
 from jaryo_shared.provision import deprovision, provision
 from jaryo_shared.settings import Settings
@@ -67,16 +67,7 @@ def start_gateway(port: int) -> subprocess.Popen:
         "JARYO_LOG_LEVEL": "WARNING",
     }
     gateway = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gateway/gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
-            "gateway.app:create_app()",
-        ],
+        gunicorn_command(access_log="/dev/null"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

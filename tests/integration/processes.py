@@ -14,6 +14,7 @@ from typing import IO
 
 import urllib3
 
+from gateway.serving import gunicorn_command
 from tests.helpers import wait_until
 from tests.integration.conftest import JWT_SECRET
 
@@ -59,16 +60,7 @@ def gateway(
         "JARYO_GATEWAY_WORKERS": str(workers),
     }
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gateway/gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
-            "gateway.app:create_app()",
-        ],
+        gunicorn_command(access_log="/dev/null"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
