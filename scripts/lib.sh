@@ -43,7 +43,7 @@ WEED_MASTER_PORT=${JARYO_WEED_MASTER_PORT:-9333}
 WEED_VOLUME_PORT=${JARYO_WEED_VOLUME_PORT:-9340}
 WEED_FILER_PORT=${JARYO_WEED_FILER_PORT:-8888}
 GATEWAY_PORT=${JARYO_GATEWAY_PORT:-8080}
-RABBITMQ_NODE=jaryo@localhost
+RABBITMQ_NODE=${JARYO_RABBITMQ_NODE:-jaryo@localhost}  # another node (own data dir) beside it: tests/faults
 
 # Local development credentials for the local servers; real deployments set their own.
 export JARYO_S3_ACCESS_KEY=${JARYO_S3_ACCESS_KEY:-jaryo-dev-access}
