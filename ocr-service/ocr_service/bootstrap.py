@@ -43,6 +43,7 @@ def build_reader(settings: OcrSettings) -> Reader:
         tesseract,
         timeout_seconds=settings.ocr_timeout_seconds,
         max_pixels=settings.max_image_pixels,
+        read_pixels=settings.ocr_read_pixels,
     )
 
 

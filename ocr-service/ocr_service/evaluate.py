@@ -81,7 +81,7 @@ def _raw(settings: OcrSettings, raw: bytes, language: str, mode: int) -> str:
         api = _raw_apis[language] = tesserocr.PyTessBaseAPI(
             path=str(settings.tessdata_dir), lang=language, oem=tesserocr.OEM.LSTM_ONLY
         )
-    upright = load(raw, max_pixels=settings.max_image_pixels)
+    upright = load(raw, max_pixels=settings.max_image_pixels, read_pixels=settings.ocr_read_pixels)
     api.SetPageSegMode(mode)
     api.SetImage(upright.image)
     api.SetSourceResolution(upright.dpi)

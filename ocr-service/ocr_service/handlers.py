@@ -20,12 +20,12 @@ from pymongo.errors import DuplicateKeyError
 
 from jaryo_shared import database, events, outbox
 from jaryo_shared.completion import OCR_FINISHED, settle_upload
+from jaryo_shared.images import UnusableImage
 from jaryo_shared.messaging import PermanentError
 from jaryo_shared.ocr_result import OcrResult
 from ocr_service import metrics
 from ocr_service.bootstrap import Dependencies
 from ocr_service.engines.base import EngineTimeout
-from ocr_service.images import UnreadableImage
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +107,10 @@ def _read(deps: Dependencies, envelope: events.Envelope, doc: dict[str, Any]) ->
     started = time.monotonic()
     try:
         result = deps.reader.read(raw, doc["image_type"])
-    except UnreadableImage as exc:
+    except UnusableImage as exc:  # the file's fault, not the engine's: failed now, for good
         metrics.IMAGE_SECONDS.labels(engine.name, "unreadable").observe(time.monotonic() - started)
-        _fail(deps, envelope, doc, str(exc), engine=engine.name, language=None)
+        log.info("image %s is unusable: %s (%s)", doc["_id"], exc.reason, exc.detail)
+        _fail(deps, envelope, doc, exc.reason, engine=None, language=None)
         return
     except EngineTimeout:
         metrics.IMAGE_SECONDS.labels(engine.name, "timeout").observe(time.monotonic() - started)

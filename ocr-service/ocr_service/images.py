@@ -1,21 +1,16 @@
-"""Turning staged bytes into the upright image OCR reads: the same orientation the storage
-service keeps, so boxes computed here line up with the stored image."""
+"""Turning staged bytes into the upright image OCR reads: decoded as the storage service decodes
+them (jaryo_shared.images), so boxes computed here line up with the stored image, then reduced
+to a size the engine reads in bounded memory and flattened onto white."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-import pillow_heif
-from PIL import Image, ImageOps
+from PIL import Image
 
-pillow_heif.register_heif_opener()
+from jaryo_shared.images import decode, failing_as
 
 MIN_DPI = 70  # below this (or when unknown) Tesseract guesses; 70 is what it would assume
-
-
-class UnreadableImage(ValueError):
-    """The bytes do not decode to an image; the message says why, for the person."""
 
 
 @dataclass(frozen=True)
@@ -32,38 +27,23 @@ class UprightImage:
         return self.image.height
 
 
-def load(raw: bytes, *, max_pixels: int) -> UprightImage:
-    try:
-        image = Image.open(io.BytesIO(raw))
-        width, height = image.size
-        if width * height > max_pixels:
-            raise UnreadableImage(f"{width}x{height} pixels is more than the {max_pixels} allowed")
-        image.seek(0)
-        image.load()
-    except UnreadableImage:
-        raise
-    except Exception as exc:  # Pillow raises many types for bad input
-        raise UnreadableImage(f"the image could not be decoded: {exc}") from exc
-    dpi = _dpi(image)
-    upright = ImageOps.exif_transpose(image)
-    return UprightImage(image=_flatten(upright), dpi=dpi)
-
-
-def _dpi(image: Image.Image) -> int:
-    """The file's resolution if it states a plausible one: it guides Tesseract's layout analysis."""
-    try:
-        dpi = round(float(image.info["dpi"][0]))
-    except (KeyError, TypeError, ValueError, IndexError):
-        return MIN_DPI
-    return dpi if dpi >= MIN_DPI else MIN_DPI
+def load(raw: bytes, *, max_pixels: int, read_pixels: int) -> UprightImage:
+    """Raises jaryo_shared.images.UnusableImage. An image of more than `read_pixels` is read
+    scaled down to about that many: boxes are fractions of the image, so they still fit the
+    stored one, and the stated resolution is scaled with it."""
+    decoded = decode(raw, max_pixels=max_pixels, reduce_to=read_pixels)
+    with failing_as("the image could not be prepared for reading; export it again as JPEG or PNG"):
+        image = _flatten(decoded.image)
+    dpi = round(decoded.dpi) if decoded.dpi and decoded.dpi >= MIN_DPI else MIN_DPI
+    return UprightImage(image=image, dpi=dpi)
 
 
 def _flatten(image: Image.Image) -> Image.Image:
-    """Transparency onto white, and anything exotic to RGB."""
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
-    if image.mode not in ("RGB", "L", "1"):
-        return image.convert("RGB")
-    return image
+    """Transparency onto white (the decoder gives L, LA, RGB or RGBA), always as a new image:
+    tesserocr hands Tesseract the image re-encoded in its own `format`, and one still tied to
+    its file says HEIF (which Tesseract cannot read) or JPEG (lossy again)."""
+    if image.mode in ("RGBA", "LA"):
+        background = Image.new(image.mode[:-1], image.size, "white")  # RGB or L
+        background.paste(image, mask=image.getchannel("A"))
+        return background
+    return image.copy() if image.format else image

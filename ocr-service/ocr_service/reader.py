@@ -41,11 +41,13 @@ class Reader:
         *,
         timeout_seconds: float,
         max_pixels: int,
+        read_pixels: int,
     ) -> None:
         self._routes = list(routes)
         self._fallback = fallback
         self._timeout = timeout_seconds
         self._max_pixels = max_pixels
+        self._read_pixels = read_pixels
 
     def engine_for(self, image_type: str) -> Engine:
         for route in self._routes:
@@ -54,9 +56,9 @@ class Reader:
         return self._fallback
 
     def read(self, raw: bytes, image_type: str) -> OcrResult:
-        """Raises UnreadableImage, EngineTimeout, or whatever the engine raises."""
+        """Raises UnusableImage (the file's fault), EngineTimeout, or whatever the engine raises."""
         started = time.perf_counter()
-        upright = load(raw, max_pixels=self._max_pixels)
+        upright = load(raw, max_pixels=self._max_pixels, read_pixels=self._read_pixels)
         engine = self.engine_for(image_type)
         language = LANGUAGES[image_type]
         page = engine.read(upright.image, language, dpi=upright.dpi, timeout_seconds=self._timeout)

@@ -24,4 +24,12 @@ class OcrSettings(Settings):
         default=2, ge=1, description="tries of one image (crashes included) before it is failed"
     )
     ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
-    max_image_pixels: int = Field(default=64_000_000, gt=0)
+    max_image_pixels: int = Field(
+        default=64_000_000, gt=0, description="larger images are refused before decoding"
+    )
+    ocr_read_pixels: int = Field(
+        default=16_000_000,
+        gt=0,
+        description="larger images are read scaled down to about this many pixels, which bounds "
+        "the engine's memory (an A4 page at 400 dpi is 15.5 million)",
+    )

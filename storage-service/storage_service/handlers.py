@@ -13,9 +13,10 @@ from typing import Any
 from jaryo_shared import database, events, outbox
 from jaryo_shared.completion import STORAGE_FINISHED as FINISHED
 from jaryo_shared.completion import settle_upload
+from jaryo_shared.images import UnusableImage
 from jaryo_shared.keys import thumbnail_key
 from storage_service.bootstrap import Dependencies
-from storage_service.normalise import ImageRejected, NormalisedImage, normalise
+from storage_service.normalise import NormalisedImage, normalise
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,8 @@ def _process(
         result = normalise(
             raw, max_pixels=settings.max_image_pixels, thumbnail_size=settings.thumbnail_size
         )
-    except ImageRejected as exc:
-        _reject(deps, envelope, event, doc, str(exc))
+    except UnusableImage as exc:  # the file's own fault: failed for good, now, with the reason
+        _reject(deps, envelope, event, doc, exc.reason, exc.detail)
         return
     _keep(deps, envelope, event, doc, result)
 
@@ -126,8 +127,9 @@ def _reject(
     event: events.UploadReceived,
     doc: dict[str, Any],
     reason: str,
+    detail: str = "",
 ) -> None:
-    log.info("rejecting image %s: %s", doc["_id"], reason)
+    log.info("rejecting image %s: %s%s", doc["_id"], reason, f" ({detail})" if detail else "")
     rejected = events.ImageRejected(
         upload_id=event.upload_id, user_id=event.user_id, image_id=doc["_id"], reason=reason
     )

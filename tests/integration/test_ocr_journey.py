@@ -38,7 +38,8 @@ def _upload(client, user, name: str, image_type: str) -> str:
 
 def _raw_tesseract(ocr_settings, name: str, language: str) -> str:
     """What plain Tesseract (automatic layout, same language data) reads on the image."""
-    upright = load((FIXTURES / f"{name}.png").read_bytes(), max_pixels=10**8)
+    raw = (FIXTURES / f"{name}.png").read_bytes()
+    upright = load(raw, max_pixels=10**8, read_pixels=10**8)  # as read, without any bound
     with tesserocr.PyTessBaseAPI(
         path=str(ocr_settings.tessdata_dir), lang=language, oem=tesserocr.OEM.LSTM_ONLY
     ) as api:
