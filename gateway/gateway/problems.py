@@ -3,10 +3,15 @@ exceptions to status codes."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, g, json, request
 from werkzeug.exceptions import HTTPException
+
+from jaryo_shared.logs import current_correlation_id
+
+log = logging.getLogger(__name__)
 
 PROBLEM_TYPE_BASE = "https://jaryo.dev/problems/"
 MEDIA_TYPE = "application/problem+json"
@@ -62,7 +67,17 @@ def _from_http_exception(exc: HTTPException) -> Response:
 
 
 def _from_unexpected(exc: Exception) -> Response:
-    return problem_response(500, "internal-error", "Internal server error")
+    """A bug or an outage nobody turned into a Problem: logged with its traceback (the log line
+    carries the correlation id), and the id is in the body so a report can be matched to it."""
+    log.error("unexpected error answering %s %s", request.method, request.path, exc_info=exc)
+    correlation_id = current_correlation_id() or g.get("correlation_id")
+    return problem_response(
+        500,
+        "internal-error",
+        "Internal server error",
+        "an unexpected error; it is logged under this correlation_id",
+        correlation_id=correlation_id,
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -39,7 +39,12 @@ def errors_of(
 
 
 def json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        # Python's JSON parser recurses once per nesting level and gives up near 1000;
+        # no request of this API nests more than a few levels.
+        raise InvalidInput("the body nests too deeply", errors=[]) from None
     if not isinstance(body, dict):
         raise InvalidInput("the body must be a JSON object", errors=[])
     return body

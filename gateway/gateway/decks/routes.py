@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
 
+from gateway import paging
 from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.decks import drafts, views
@@ -140,31 +141,17 @@ def _record(spec: DeckSpec) -> dict[str, Any]:
 @blueprint.get("")
 @require_user
 def list_decks() -> Response:
-    limit = request.args.get("limit", "20")
-    if not limit.isdigit() or not 1 <= int(limit) <= 100:
-        raise InvalidInput("limit must be a whole number from 1 to 100", pointer="/limit")
-    query: dict[str, Any] = {"user_id": g.user_id, "deleted_at": None}
-    if before := request.args.get("cursor"):
-        anchor = _deps().db.decks.find_one({"_id": before, "user_id": g.user_id})
-        if anchor is None:
-            raise InvalidInput("cursor is not one this API returned", pointer="/cursor")
-        query["$or"] = [
-            {"created_at": {"$lt": anchor["created_at"]}},
-            {"created_at": anchor["created_at"], "_id": {"$lt": anchor["_id"]}},
-        ]
+    page_request = paging.page_request(request.args)
+    query: dict[str, Any] = {"user_id": g.user_id, "deleted_at": None, **page_request.filter()}
     found = list(
         _deps()
         .db.decks.find(query, {"spec": 0, "outbox": 0})
-        .sort([("created_at", -1), ("_id", -1)])
-        .limit(int(limit) + 1)
+        .sort(paging.NEWEST_FIRST)
+        .limit(page_request.limit + 1)
     )
-    page = found[: int(limit)]
-    return jsonify(
-        {
-            "items": [views.deck_view(deck) for deck in _with_builds(page)],
-            "next_cursor": page[-1]["_id"] if len(found) > len(page) else None,
-        }
-    )
+    page, next_cursor = paging.page_of(found, page_request)
+    items = [views.deck_view(deck) for deck in _with_builds(page)]
+    return jsonify({"items": items, "next_cursor": next_cursor})
 
 
 BUILD_FIELDS = {"outbox": 0, "outbox_pending": 0, "outbox_claimed_until": 0, "user_id": 0}

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import time
 import uuid
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
 from pymongo.errors import DuplicateKeyError
 
+from gateway import paging
 from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.problems import Problem
@@ -111,43 +109,13 @@ def _create_once(
 @blueprint.get("")
 @require_user
 def list_uploads() -> Response:
-    limit = _limit(request.args.get("limit"))
-    query: dict[str, Any] = {"user_id": g.user_id, "deleted_at": None}
-    if cursor := request.args.get("cursor"):
-        created_at, upload_id = _decode_cursor(cursor)
-        query["$or"] = [
-            {"created_at": {"$lt": created_at}},
-            {"created_at": created_at, "_id": {"$lt": upload_id}},
-        ]
+    page_request = paging.page_request(request.args)
+    query: dict[str, Any] = {"user_id": g.user_id, "deleted_at": None, **page_request.filter()}
     found = list(
-        _deps().db.uploads.find(query).sort([("created_at", -1), ("_id", -1)]).limit(limit + 1)
+        _deps().db.uploads.find(query).sort(paging.NEWEST_FIRST).limit(page_request.limit + 1)
     )
-    page = found[:limit]
-    body: dict[str, Any] = {"items": [views.upload_summary(u) for u in page], "next_cursor": None}
-    if len(found) > limit:
-        body["next_cursor"] = _encode_cursor(page[-1])
-    return jsonify(body)
-
-
-def _limit(raw: str | None) -> int:
-    if raw is None:
-        return 20
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
-        raise InvalidInput("limit must be a whole number from 1 to 100", pointer="/limit")
-    return int(raw)
-
-
-def _encode_cursor(upload: dict[str, Any]) -> str:
-    raw = f"{upload['created_at'].isoformat()}|{upload['_id']}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        created_at, upload_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created_at), upload_id
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("cursor is not one this API returned", pointer="/cursor") from None
+    page, next_cursor = paging.page_of(found, page_request)
+    return jsonify({"items": [views.upload_summary(u) for u in page], "next_cursor": next_cursor})
 
 
 @blueprint.get("/<upload_id>")

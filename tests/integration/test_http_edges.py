@@ -1,0 +1,138 @@
+"""The gateway's HTTP edges over the real servers, as a careless or hostile client meets them:
+junk in a query string or a body is a 4xx problem naming what is wrong, never a 500; what the
+gateway did not expect is a 500 whose correlation id finds its logged traceback."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import sys
+from typing import Any
+
+import pytest
+
+from gateway.app import create_app
+from jaryo_shared.logs import configure_logging
+from tests.helpers import png_bytes
+
+pytestmark = pytest.mark.integration
+
+PROBLEM = "application/problem+json"
+LIST_ROUTES = ["/v1/uploads", "/v1/decks"]
+DECK = {
+    "template_id": "clean",
+    "title": "Paging",
+    "slides": [{"elements": [{"type": "text", "text": "hi", "x": 0, "y": 0, "w": 1, "h": 1}]}],
+}
+
+
+def _problem(response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == PROBLEM
+    body = response.get_json()
+    assert body["status"] == status
+    return body
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def _upload(client, user, data: bytes | None = None, **headers: str):
+    return client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(data or png_bytes()), "page.png", "image/png")},
+        headers={**user.auth, **headers},
+        content_type="multipart/form-data",
+    )
+
+
+# Finding 7: query strings and bodies
+
+
+@pytest.mark.parametrize("route", LIST_ROUTES)
+@pytest.mark.parametrize(
+    "limit", ["²", "٣", "-1", "1e3", "abc", "0", "101", "9" * 5000, "", " 5", "5 ", "0x10"]
+)
+def test_a_limit_other_than_1_to_100_is_a_422_naming_it(client, make_user, route, limit):
+    user = make_user()
+    response = client.get(route, query_string={"limit": limit}, headers=user.auth)
+    body = _problem(response, 422)
+    assert body["pointer"] == "/limit"
+
+
+@pytest.mark.parametrize("route", LIST_ROUTES)
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage!",
+        "é",
+        "A" * 10_000,
+        _b64(b"x|y"),
+        _b64(b"2026-12-01T10:00:00+00:00|../../etc/passwd"),
+        _b64(b"2026-12-01T10:00:00+00:00|" + b"a" * 32 + b"|more"),
+        _b64(b"not a date|" + b"a" * 32),
+        _b64(b"\xff\xfe\xfd"),
+        "a" * 32,  # a bare id, as the deck list's cursors once were
+    ],
+)
+def test_a_cursor_this_api_did_not_hand_out_is_a_422_naming_it(client, make_user, route, cursor):
+    user = make_user()
+    response = client.get(route, query_string={"cursor": cursor}, headers=user.auth)
+    body = _problem(response, 422)
+    assert body["pointer"] == "/cursor"
+
+
+def test_decks_page_newest_first_through_the_cursors_they_hand_out(client, make_user):
+    user = make_user()
+    made = []
+    for _ in range(5):
+        response = client.post("/v1/decks", json=DECK, headers=user.auth)
+        assert response.status_code == 202, response.get_json()
+        made.append(response.get_json()["deck_id"])
+    seen, cursor, pages = [], None, 0
+    while True:
+        query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/v1/decks", query_string=query, headers=user.auth).get_json()
+        seen += [item["deck_id"] for item in page["items"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == made[::-1]
+    assert pages == 3
+
+
+@pytest.mark.parametrize("route", ["/v1/decks", "/v1/auth/register", "/v1/auth/token"])
+@pytest.mark.parametrize("shape", ["array", "object"])
+def test_json_nested_a_thousand_deep_is_a_422_not_a_500(client, make_user, route, shape):
+    user = make_user()
+    depth = 1000
+    body = "[" * depth + "]" * depth if shape == "array" else '{"a":' * depth + "1" + "}" * depth
+    response = client.post(route, data=body, content_type="application/json", headers=user.auth)
+    _problem(response, 422)
+
+
+def test_an_unexpected_error_is_a_500_whose_correlation_id_finds_its_logged_traceback(
+    gateway_settings, make_user, monkeypatch
+):
+    app = create_app(gateway_settings, run_relay=False)
+    # A route that fails as a bug would: nothing turned this exception into a problem.
+    app.add_url_rule("/v1/broken", "broken", lambda: {"ratio": 1 / 0})
+    logs = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", logs)
+    configure_logging(gateway_settings.service_name)  # the gateway's JSON logs, into `logs`
+    try:
+        response = app.test_client().get("/v1/broken", headers={"X-Correlation-ID": "report-42"})
+    finally:
+        app.extensions["jaryo"].close()
+
+    body = _problem(response, 500)
+    assert body["correlation_id"] == response.headers["X-Correlation-ID"] == "report-42"
+    assert "ZeroDivisionError" not in json.dumps(body)  # the cause is logged, never shown
+    records = [json.loads(line) for line in logs.getvalue().splitlines() if line.startswith("{")]
+    logged = [r for r in records if r.get("correlation_id") == "report-42"]
+    assert [r["level"] for r in logged] == ["ERROR"]
+    assert "/v1/broken" in logged[0]["message"]
+    assert "Traceback" in logged[0]["exc_info"] and "ZeroDivisionError" in logged[0]["exc_info"]
