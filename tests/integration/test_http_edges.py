@@ -1,6 +1,7 @@
 """The gateway's HTTP edges over the real servers, as a careless or hostile client meets them:
 junk in a query string or a body is a 4xx problem naming what is wrong, never a 500; what the
-gateway did not expect is a 500 whose correlation id finds its logged traceback."""
+gateway did not expect is a 500 whose correlation id finds its logged traceback; and an
+Idempotency-Key never leads back to a deleted upload."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import base64
 import io
 import json
 import sys
+import threading
+import uuid
 from typing import Any
 
 import pytest
@@ -136,3 +139,63 @@ def test_an_unexpected_error_is_a_500_whose_correlation_id_finds_its_logged_trac
     assert [r["level"] for r in logged] == ["ERROR"]
     assert "/v1/broken" in logged[0]["message"]
     assert "Traceback" in logged[0]["exc_info"] and "ZeroDivisionError" in logged[0]["exc_info"]
+
+
+# Finding 12: an Idempotency-Key after DELETE
+
+
+def test_an_idempotency_key_reused_after_delete_makes_a_new_upload(client, make_user, db):
+    user = make_user()
+    key = f"page-{uuid.uuid4().hex}"
+    first = _upload(client, user, png_bytes(color="white"), **{"Idempotency-Key": key})
+    assert first.status_code == 202
+    first_id = first.get_json()["upload_id"]
+    assert client.delete(f"/v1/uploads/{first_id}", headers=user.auth).status_code == 204
+
+    again = _upload(client, user, png_bytes(color="black"), **{"Idempotency-Key": key})
+    assert again.status_code == 202, again.get_json()
+    again_id = again.get_json()["upload_id"]
+    assert again_id != first_id
+    assert again.headers["Location"] == f"/v1/uploads/{again_id}"
+    shown = client.get(f"/v1/uploads/{again_id}", headers=user.auth)
+    assert shown.status_code == 200
+    assert [i["image_id"] for i in shown.get_json()["images"]] == [
+        i["image_id"] for i in again.get_json()["images"]
+    ]
+    assert client.get(f"/v1/uploads/{first_id}", headers=user.auth).status_code == 404
+    # The new upload's files were kept: one image document each, the new one live.
+    assert db.images.count_documents({"upload_id": again_id}) == 1
+
+    # And the key now stands for the new upload: a retry gets it back, nothing new is made.
+    retry = _upload(client, user, png_bytes(color="black"), **{"Idempotency-Key": key})
+    assert retry.status_code == 202
+    assert retry.get_json()["upload_id"] == again_id
+    assert db.uploads.count_documents({"user_id": user.user_id}) == 2
+
+
+def test_concurrent_retries_after_delete_make_one_new_upload(app, make_user, db):
+    user = make_user()
+    key = f"burst-{uuid.uuid4().hex}"
+    client = app.test_client()
+    first_id = _upload(client, user, **{"Idempotency-Key": key}).get_json()["upload_id"]
+    assert client.delete(f"/v1/uploads/{first_id}", headers=user.auth).status_code == 204
+
+    answers: list[tuple[int, str | None]] = []
+    lock = threading.Lock()
+
+    def retry() -> None:
+        response = _upload(app.test_client(), user, **{"Idempotency-Key": key})
+        with lock:
+            answers.append((response.status_code, (response.get_json() or {}).get("upload_id")))
+
+    threads = [threading.Thread(target=retry) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    made = {upload_id for status, upload_id in answers if status == 202}
+    assert len(answers) == 8
+    assert {status for status, _ in answers} <= {202, 409}  # 409: the first is still recording
+    assert len(made) == 1 and first_id not in made
+    assert db.uploads.count_documents({"user_id": user.user_id, "deleted_at": None}) == 1

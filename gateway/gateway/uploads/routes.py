@@ -7,14 +7,13 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
-from pymongo.errors import DuplicateKeyError
 
 from gateway import paging
 from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.problems import Problem
 from gateway.progress import TooManyWaiters
-from gateway.uploads import receive, sse, views
+from gateway.uploads import idempotency, receive, sse, views
 from gateway.validation import InvalidInput
 from jaryo_shared import upload_deletions
 from jaryo_shared.completion import ocr_results
@@ -33,10 +32,6 @@ class NotReady(Problem):
 
 class Busy(Problem):
     status, slug, title = 503, "busy", "Busy"
-
-
-class IdempotencyConflict(Problem):
-    status, slug, title = 409, "request-in-progress", "Request in progress"
 
 
 def _deps() -> Dependencies:
@@ -73,37 +68,19 @@ def create_upload() -> tuple[Response, int, dict[str, str]]:
     if key is None:
         upload, images = receive.create_upload(deps, g.user_id, image_type, accepted)
     else:
-        upload, images = _create_once(deps, key, image_type, accepted)
+        upload, images = idempotency.create_once(
+            deps,
+            g.user_id,
+            key,
+            uuid.uuid4().hex,
+            lambda upload_id: receive.create_upload(
+                deps, g.user_id, image_type, accepted, upload_id=upload_id
+            ),
+            _images,
+        )
     location = f"/v1/uploads/{upload['_id']}"
     body = views.accepted_upload(upload, images)
     return jsonify(body), 202, {"Location": location}
-
-
-def _create_once(
-    deps: Dependencies, key: str, image_type: str, accepted: list[receive.AcceptedFile]
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Claim the key first; a retry with the same key gets the first upload back."""
-    if not 1 <= len(key) <= 255 or not key.isprintable():
-        raise receive.InvalidUpload("Idempotency-Key must be 1 to 255 printable characters")
-    claim_id = f"{g.user_id}:{key}"
-    upload_id = uuid.uuid4().hex
-    try:
-        deps.db.idempotency_keys.insert_one(
-            {"_id": claim_id, "upload_id": upload_id, "created_at": deps.clock.now()}
-        )
-    except DuplicateKeyError:
-        claim = deps.db.idempotency_keys.find_one({"_id": claim_id}) or {}
-        existing = deps.db.uploads.find_one({"_id": claim.get("upload_id"), "user_id": g.user_id})
-        if existing is None:
-            raise IdempotencyConflict(
-                "a request with this Idempotency-Key is in progress"
-            ) from None
-        return existing, _images(existing["_id"])
-    try:
-        return receive.create_upload(deps, g.user_id, image_type, accepted, upload_id=upload_id)
-    except Exception:
-        deps.db.idempotency_keys.delete_one({"_id": claim_id})
-        raise
 
 
 @blueprint.get("")

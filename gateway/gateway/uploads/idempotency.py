@@ -1,0 +1,94 @@
+"""`Idempotency-Key` on POST /v1/uploads: a retry of a request gets the upload the first one
+made, and nothing is created twice.
+
+The key is claimed with a unique `_id` insert, the one write FerretDB makes atomic under
+concurrency. A claim whose upload was deleted (or purged, or never written because its request
+died) is spent: the same key then claims its next generation (`user:key#1`, `#2`, ...) and makes
+a new upload, so a client reusing a key after DELETE never gets the deleted upload back. Claims
+are only ever inserted, never updated, so no concurrent write can be lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from gateway.bootstrap import Dependencies
+from gateway.problems import Problem
+from gateway.uploads.receive import InvalidUpload
+from jaryo_shared.database import by_id
+
+# A claim is written just before its upload, within one request; gunicorn stops any request
+# after 120 s. A claim older than this with no upload belongs to a request that died.
+CLAIM_SETTLES_WITHIN = timedelta(minutes=5)
+
+# Each deletion of a key's upload adds one generation; this only stops a pathological loop.
+_MAX_ATTEMPTS = 1000
+
+Created = tuple[dict[str, Any], list[dict[str, Any]]]
+
+
+class IdempotencyConflict(Problem):
+    status, slug, title = 409, "request-in-progress", "Request in progress"
+
+
+def check_key(key: str) -> None:
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        raise InvalidUpload(
+            "Idempotency-Key must be 1 to 255 printable characters", pointer="/Idempotency-Key"
+        )
+
+
+def create_once(
+    deps: Dependencies,
+    user_id: str,
+    key: str,
+    upload_id: str,
+    create: Callable[[str], Created],
+    images_of: Callable[[str], list[dict[str, Any]]],
+) -> Created:
+    """The upload this key already made, if it is live; else `create(upload_id)` under a new
+    claim of the key (the claim is withdrawn if creating fails)."""
+    check_key(key)
+    generation = 0
+    for _attempt in range(_MAX_ATTEMPTS):
+        claim_id = f"{user_id}:{key}" + (f"#{generation}" if generation else "")
+        try:
+            deps.db.idempotency_keys.insert_one(
+                {"_id": claim_id, "upload_id": upload_id, "created_at": deps.clock.now()}
+            )
+        except DuplicateKeyError:
+            claim = deps.db.idempotency_keys.find_one({"_id": claim_id})
+            if claim is None:
+                continue  # withdrawn just now by a request that failed: claim it again
+            existing = _live_upload(deps, claim["upload_id"], user_id)
+            if existing is not None:
+                return existing, images_of(existing["_id"])
+            if not _spent(deps, claim):
+                break
+            generation += 1
+            continue
+        try:
+            return create(upload_id)
+        except Exception:
+            deps.db.idempotency_keys.delete_one({"_id": claim_id})
+            raise
+    raise IdempotencyConflict("a request with this Idempotency-Key is in progress")
+
+
+def _live_upload(deps: Dependencies, upload_id: str, user_id: str) -> dict[str, Any] | None:
+    upload = by_id(deps.db.uploads, upload_id, user_id=user_id, deleted_at=None)
+    # A DELETE records itself before it marks the upload (upload_deletions): either is gone.
+    if upload is None or deps.db.upload_deletions.find_one({"_id": upload_id}) is not None:
+        return None
+    return upload
+
+
+def _spent(deps: Dependencies, claim: dict[str, Any]) -> bool:
+    """The claim's upload was made and is gone, or was never made and never will be."""
+    if by_id(deps.db.uploads, claim["upload_id"], {"_id": 1}) is not None:
+        return True  # it exists but is not live: deleted
+    return bool(deps.clock.now() - claim["created_at"] > CLAIM_SETTLES_WITHIN)
