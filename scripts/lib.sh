@@ -48,7 +48,6 @@ RABBITMQ_NODE=${JARYO_RABBITMQ_NODE:-jaryo@localhost}  # another node (own data 
 # Local development credentials for the local servers; real deployments set their own.
 export JARYO_S3_ACCESS_KEY=${JARYO_S3_ACCESS_KEY:-jaryo-dev-access}
 export JARYO_S3_SECRET_KEY=${JARYO_S3_SECRET_KEY:-jaryo-dev-secret-key}
-export JARYO_JWT_SECRET=${JARYO_JWT_SECRET:-jaryo-local-development-signing-key-0123456789}
 export JARYO_S3_ENDPOINT=${JARYO_S3_ENDPOINT:-127.0.0.1:$S3_PORT}
 export JARYO_MONGO_URL=${JARYO_MONGO_URL:-mongodb://127.0.0.1:$MONGO_PORT/}
 export JARYO_AMQP_URL=${JARYO_AMQP_URL:-amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT//}
@@ -57,6 +56,27 @@ export UV_PROJECT_ENVIRONMENT=${UV_PROJECT_ENVIRONMENT:-$JARYO_ROOT/.venv}
 
 say() { printf '\033[1m[jaryo]\033[0m %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+
+# The gateway's JWT signing key: never a value from the repository (anyone could forge tokens with
+# it, and the gateway refuses those). Made once per checkout into .data/, which git ignores, and
+# kept, so tokens survive restarts; an environment that sets JARYO_JWT_SECRET wins.
+JWT_SECRET_FILE=$DATA_DIR/jwt-secret
+local_jwt_secret() {
+  if [ ! -s "$JWT_SECRET_FILE" ]; then
+    mkdir -p "$DATA_DIR"
+    local fresh
+    fresh=$(mktemp "$JWT_SECRET_FILE.XXXXXX")   # mode 0600
+    python3 -c 'import secrets; print(secrets.token_urlsafe(48))' >"$fresh" \
+      || { rm -f "$fresh"; die "could not generate $JWT_SECRET_FILE"; }
+    # ln fails if the file exists: of two scripts starting at once, one key wins, both use it.
+    ln "$fresh" "$JWT_SECRET_FILE" 2>/dev/null || true
+    rm -f "$fresh"
+  fi
+  cat "$JWT_SECRET_FILE"
+}
+if [ -z "${JARYO_JWT_SECRET:-}" ]; then
+  JARYO_JWT_SECRET=$(local_jwt_secret) && export JARYO_JWT_SECRET
+fi
 
 # rabbitmq-server and rabbitmqctl for our own node, its data and config under .data/.
 rabbitmq_env() {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask, Response, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import health, metrics, openapi, problems
 from gateway.auth.routes import blueprint as auth_blueprint
@@ -36,6 +37,9 @@ def create_app(
     deps = dependencies or bootstrap(settings)
 
     app = Flask(__name__)
+    if settings.trusted_proxy_hops:
+        # request.remote_addr becomes the client as that many proxies saw it (rate limits).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)  # type: ignore[method-assign]
     app.extensions["jaryo"] = deps
     problems.init_app(app)
     metrics.init_app(app)

@@ -362,6 +362,10 @@ def document() -> dict[str, Any]:
                         "status": {"type": "integer"},
                         "detail": {"type": "string"},
                         "instance": {"type": "string"},
+                        "limit": {
+                            "type": "string",
+                            "description": "on a 429: the rate limit that was reached",
+                        },
                     },
                 },
             },
@@ -395,6 +399,9 @@ def document() -> dict[str, Any]:
                         "201": _json(USER, "created"),
                         "409": _problem("name taken"),
                         "422": _problem("invalid input"),
+                        "429": _problem(
+                            "too many registrations from this address (`limit`); see Retry-After"
+                        ),
                     },
                 }
             },
@@ -404,7 +411,10 @@ def document() -> dict[str, Any]:
                     "responses": {
                         "200": _json(TOKEN_PAIR, "signed in"),
                         "401": _problem("unknown user or wrong password"),
-                        "429": _problem("too many failures; see Retry-After"),
+                        "429": _problem(
+                            "too many failed sign-ins for this username from this address, or "
+                            "from this address; `limit` says which; see Retry-After"
+                        ),
                     },
                 }
             },
@@ -413,7 +423,10 @@ def document() -> dict[str, Any]:
                     "requestBody": _body(Refresh),
                     "responses": {
                         "200": _json(TOKEN_PAIR, "a new pair; the old refresh token is spent"),
-                        "401": _problem("invalid, expired or spent"),
+                        "401": _problem(
+                            "invalid, expired or spent; a spent one presented again ends its "
+                            "sign-in (every refresh token descending from it is refused)"
+                        ),
                     },
                 }
             },

@@ -2,9 +2,39 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+import hashlib
+
+from pydantic import Field, SecretStr, field_validator
 
 from jaryo_shared.settings import Settings
+
+# SHA-256 of every signing key that has ever been committed to the repository (scripts/lib.sh's
+# old local key, the k8s dev overlay's, the integration tests' old one). Anyone can forge tokens
+# with those, so the gateway refuses to start with one.
+PUBLISHED_JWT_KEY_DIGESTS = frozenset(
+    {
+        "0519ad830a392fafc8bb284339e73e51d22767237b10c083ce0b2dcbc0df8d52",
+        "7dbdff9ce2173eeb3e15aa44930a9010a4874e66e38d79d59cad57a4966c5d49",
+        "d4a436d602ed026bb1e370ffdcd5dfdab8c90b479b9482fa1f9fa1313bd7194a",
+    }
+)
+MIN_JWT_KEY_BYTES = 32
+MAKE_A_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+def check_jwt_key(value: str, name: str = "JARYO_JWT_SECRET") -> str:
+    if not value:
+        raise ValueError(f"{name} is not set; make a key with: {MAKE_A_KEY}")
+    if len(value.encode()) < MIN_JWT_KEY_BYTES:
+        raise ValueError(
+            f"{name} is shorter than {MIN_JWT_KEY_BYTES} bytes; make a key with: {MAKE_A_KEY}"
+        )
+    if hashlib.sha256(value.encode()).hexdigest() in PUBLISHED_JWT_KEY_DIGESTS:
+        raise ValueError(
+            f"{name} is a key published in Jaryo's repository, which anyone can sign tokens "
+            f"with; make a key of your own with: {MAKE_A_KEY}"
+        )
+    return value
 
 
 class GatewaySettings(Settings):
@@ -12,7 +42,9 @@ class GatewaySettings(Settings):
     outbox_relay_interval_seconds: float = Field(default=5.0, gt=0)
 
     jwt_secret: SecretStr = Field(
-        default=SecretStr(""), description="HS256 signing key, >= 32 bytes"
+        default=SecretStr(""),
+        description="HS256 signing key, >= 32 bytes, never one from the repository",
+        validate_default=True,
     )
     jwt_previous_secrets: list[SecretStr] = Field(
         default_factory=list,
@@ -22,8 +54,16 @@ class GatewaySettings(Settings):
     jwt_audience: str = "jaryo-api"
     access_token_seconds: int = Field(default=900, gt=0)
     refresh_token_seconds: int = Field(default=30 * 24 * 3600, gt=0)
+    # Sign-in throttling (auth/throttle.py): wrong passwords per username from one client
+    # address, and per address whatever the username, in fixed windows of this many seconds.
     login_failures_allowed: int = Field(default=5, ge=1)
+    login_address_failures_allowed: int = Field(default=30, ge=1)
     login_lockout_seconds: int = Field(default=300, gt=0)
+    registrations_per_address: int = Field(default=20, ge=1)
+    registration_window_seconds: int = Field(default=3600, gt=0)
+    # Reverse proxies in front of the gateway that append to X-Forwarded-For: the client address
+    # is taken that many hops back. 0 (direct) ignores the header, which clients can forge.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
     max_images_per_upload: int = Field(default=20, ge=1)
     max_image_bytes: int = Field(default=20 * 1000 * 1000, ge=1)
@@ -38,3 +78,16 @@ class GatewaySettings(Settings):
     progress_fallback_seconds: float = Field(default=5.0, gt=0, description="re-read if quiet")
     wait_max_seconds: int = Field(default=60, ge=0)
     events_max_seconds: int = Field(default=600, gt=0, description="one SSE stream's lifetime")
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _signing_key_is_private(cls, value: SecretStr) -> SecretStr:
+        check_jwt_key(value.get_secret_value())
+        return value
+
+    @field_validator("jwt_previous_secrets")
+    @classmethod
+    def _previous_keys_are_private(cls, values: list[SecretStr]) -> list[SecretStr]:
+        for value in values:
+            check_jwt_key(value.get_secret_value(), "a key in JARYO_JWT_PREVIOUS_SECRETS")
+        return values

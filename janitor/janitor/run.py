@@ -13,6 +13,7 @@ from janitor.lease import Lease
 from janitor.policies import (
     Planned,
     deleted_uploads,
+    expired_auth_records,
     orphans,
     retention,
     staging,
@@ -21,7 +22,7 @@ from janitor.policies import (
 
 log = logging.getLogger(__name__)
 
-POLICIES = (staging, stuck_uploads, deleted_uploads, retention, orphans)
+POLICIES = (staging, stuck_uploads, deleted_uploads, retention, orphans, expired_auth_records)
 POLICY_NAMES = [
     staging.NAME,
     stuck_uploads.NAME,
@@ -31,6 +32,7 @@ POLICY_NAMES = [
     retention.DELETED_DECKS,
     orphans.NAME,
     orphans.DANGLING,
+    expired_auth_records.NAME,
 ]
 
 

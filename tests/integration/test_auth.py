@@ -176,40 +176,7 @@ def test_unknown_user_and_wrong_password_get_the_same_401(client):
     assert unknown.get_json()["type"] == wrong.get_json()["type"]
 
 
-def test_repeated_failures_get_429_with_retry_after_even_for_the_right_password(
-    client, gateway_settings
-):
-    username = _username()
-    _register(client, username)
-    allowed = gateway_settings.login_failures_allowed
-    for _ in range(allowed):
-        assert _sign_in(client, username, "not the password").status_code == 401
-    response = _sign_in(client, username)
-    assert response.status_code == 429
-    assert response.mimetype == PROBLEM
-    retry_after = int(response.headers["Retry-After"])
-    assert 1 <= retry_after <= gateway_settings.login_lockout_seconds + 1
-
-
-def test_failures_below_the_limit_do_not_lock_the_account_out(client, gateway_settings):
-    username = _username()
-    _register(client, username)
-    for _ in range(gateway_settings.login_failures_allowed - 1):
-        assert _sign_in(client, username, "not the password").status_code == 401
-    assert _sign_in(client, username).status_code == 200
-    # A success clears the count: the limit starts again.
-    for _ in range(gateway_settings.login_failures_allowed - 1):
-        assert _sign_in(client, username, "not the password").status_code == 401
-    assert _sign_in(client, username).status_code == 200
-
-
-def test_unknown_usernames_are_throttled_too(client, gateway_settings):
-    username = _username()
-    for _ in range(gateway_settings.login_failures_allowed):
-        assert _sign_in(client, username, "anything").status_code == 401
-    response = _sign_in(client, username, "anything")
-    assert response.status_code == 429
-    assert "Retry-After" in response.headers
+# Throttling: test_auth_throttle.py (with a clock that moves only when told to).
 
 
 # Refresh
@@ -226,12 +193,44 @@ def test_refresh_returns_a_new_pair_and_the_old_refresh_token_is_spent(client, m
     assert second["access_token"] != first["access_token"]
     assert _me(client, second["access_token"]).get_json()["user_id"] == user.user_id
 
-    again = client.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    third = client.post("/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
+    assert third.status_code == 200  # the rotated one works, once
+    again = client.post("/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
     assert again.status_code == 401
     assert again.mimetype == PROBLEM
-    # The rotated one still works, once.
-    third = client.post("/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
-    assert third.status_code == 200
+
+
+# Concurrent refreshes with one token: test_refresh_race.py (over gunicorn's processes).
+
+
+def test_replaying_a_spent_refresh_token_ends_that_sign_in(client, make_user):
+    """Whoever replays it (the thief, or the owner after the thief), the family is revoked: the
+    newest token is refused too and the owner has to sign in again."""
+    user = make_user()
+    first = _sign_in(client, user.username).get_json()["refresh_token"]
+    other_sign_in = _sign_in(client, user.username).get_json()["refresh_token"]
+    second = client.post("/v1/auth/refresh", json={"refresh_token": first}).get_json()
+    newest = client.post("/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
+    assert newest.status_code == 200
+
+    replay = client.post("/v1/auth/refresh", json={"refresh_token": first})
+    assert replay.status_code == 401
+    assert replay.mimetype == PROBLEM
+    assert "sign in again" in replay.get_json()["detail"]
+    after = client.post(
+        "/v1/auth/refresh", json={"refresh_token": newest.get_json()["refresh_token"]}
+    )
+    assert after.status_code == 401
+    assert after.mimetype == PROBLEM
+
+    # Only that sign-in ended: another one goes on, and signing in again works.
+    assert client.post("/v1/auth/refresh", json={"refresh_token": other_sign_in}).status_code == 200
+    fresh = _sign_in(client, user.username)
+    assert fresh.status_code == 200
+    refreshed = client.post(
+        "/v1/auth/refresh", json={"refresh_token": fresh.get_json()["refresh_token"]}
+    )
+    assert refreshed.status_code == 200
 
 
 def test_access_token_is_refused_as_a_refresh_token(client, make_user):
@@ -280,6 +279,54 @@ def test_bad_token_is_refused_with_401_on_me(client, make_user, gateway_settings
     assert response.mimetype == PROBLEM
     assert response.get_json()["status"] == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def _header_is_a_json_array(gateway_settings, user_id: str) -> str:
+    genuine = _sign(_claims(gateway_settings, user_id), _right_key(gateway_settings))
+    return ".".join([_b64url(json.dumps(["alg"]).encode()), *genuine.split(".")[1:]])
+
+
+def _junk_base64(gateway_settings, user_id: str) -> str:
+    return "%%%%.****.~~~~"
+
+
+def _deeply_nested_header(gateway_settings, user_id: str) -> str:
+    genuine = _sign(_claims(gateway_settings, user_id), _right_key(gateway_settings))
+    return ".".join([_b64url(b"[" * 1000 + b"]" * 1000), *genuine.split(".")[1:]])
+
+
+def _absurd(claim: str, value: Any) -> Callable[[Any, str], str]:
+    def build(gateway_settings, user_id: str) -> str:
+        claims = _claims(gateway_settings, user_id, **{claim: value})
+        return _sign(claims, _right_key(gateway_settings))
+
+    return build
+
+
+MALFORMED_TOKENS: dict[str, Callable[[Any, str], str]] = {
+    "header-is-a-json-array": _header_is_a_json_array,
+    "junk-base64": _junk_base64,
+    "header-nested-1000-deep": _deeply_nested_header,
+    "exp-1e30": _absurd("exp", 1e30),
+    "exp-10**30": _absurd("exp", 10**30),
+    "exp-minus-1e30": _absurd("exp", -1e30),
+    "iat-minus-1e30": _absurd("iat", -1e30),
+    "nbf-1e30": _absurd("nbf", 1e30),
+}
+
+
+@pytest.mark.parametrize("build", list(MALFORMED_TOKENS.values()), ids=list(MALFORMED_TOKENS))
+def test_malformed_token_is_401_problem_not_500(client, make_user, gateway_settings, build):
+    user = make_user()
+    token = build(gateway_settings, user.user_id)
+    response = _me(client, token)
+    assert response.status_code == 401
+    assert response.mimetype == PROBLEM
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    # The same token offered as a refresh token.
+    refused = client.post("/v1/auth/refresh", json={"refresh_token": token})
+    assert refused.status_code == 401
+    assert refused.mimetype == PROBLEM
 
 
 def test_real_refresh_token_is_refused_as_an_access_token(client, make_user):

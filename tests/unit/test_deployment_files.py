@@ -45,3 +45,14 @@ def test_every_service_image_is_multi_stage_and_runs_as_non_root():
         assert dockerfile.count("\nFROM ") + dockerfile.startswith("FROM ") >= 2, service
         assert "USER 10001" in dockerfile, service
         assert "uv sync --frozen" in dockerfile, service
+
+
+def test_compose_requires_the_operators_jwt_key_and_gives_it_to_the_gateway_only():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    key = compose["services"]["gateway"]["environment"]["JARYO_JWT_SECRET"]
+    # `${VAR:?message}`: compose stops with the message when the operator set no key.
+    assert key.startswith("${JARYO_JWT_SECRET:?") and key.endswith("}")
+    assert "secrets.token_urlsafe" in key  # the message says how to make one
+    for name, spec in compose["services"].items():
+        if name != "gateway":
+            assert "JARYO_JWT_SECRET" not in (spec.get("environment") or {}), name

@@ -10,6 +10,8 @@ import base64
 import json
 import os
 import re
+import secrets
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,10 @@ SECRET_SETTINGS = {
 }
 
 Doc = dict[str, Any]
+DEV_KEY_FILE = "gateway-secrets.env"  # k8s/README.md: the operator makes it; git ignores it
+# What a JWT signing key looks like when someone writes one into a file: a JARYO_JWT_SECRET or
+# JARYO_JWT_PREVIOUS_SECRETS followed by a value (not a ${...} placeholder, not a reference).
+LITERAL_JWT_KEY = re.compile(r"(?<![{\w])JARYO_JWT_(?:PREVIOUS_)?SECRETS?\s*[=:]\s*(?![\s$])\S")
 
 
 def kustomize_binary() -> str:
@@ -68,20 +74,36 @@ def kustomize_binary() -> str:
     return path
 
 
-def build(overlay: str) -> list[Doc]:
-    result = subprocess.run(
-        [kustomize_binary(), "build", str(K8S / "overlays" / overlay)],
+def kustomize_build(k8s: Path, overlay: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [kustomize_binary(), "build", str(k8s / "overlays" / overlay)],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def build(k8s: Path, overlay: str) -> list[Doc]:
+    result = kustomize_build(k8s, overlay)
     assert result.returncode == 0, result.stderr
     return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
 
 
 @pytest.fixture(scope="module")
-def built() -> dict[str, list[Doc]]:
-    return {overlay: build(overlay) for overlay in OVERLAYS}
+def operators_k8s(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of k8s/ with what an operator adds before applying dev: the JWT key's env file
+    (git-ignored, so never in the repository)."""
+    k8s = tmp_path_factory.mktemp("checkout") / "k8s"
+    shutil.copytree(K8S, k8s, ignore=shutil.ignore_patterns(DEV_KEY_FILE))
+    (k8s / "overlays" / "dev" / DEV_KEY_FILE).write_text(
+        f"JARYO_JWT_SECRET={secrets.token_urlsafe(48)}\n"
+    )
+    return k8s
+
+
+@pytest.fixture(scope="module")
+def built(operators_k8s: Path) -> dict[str, list[Doc]]:
+    return {overlay: build(operators_k8s, overlay) for overlay in OVERLAYS}
 
 
 @pytest.fixture(scope="module")
@@ -503,3 +525,27 @@ def test_the_readme_names_every_secret_key_prod_needs(dev, prod):
         assert f"`{name}`" in readme, name
         for key in dev_secrets[name]["data"]:
             assert f"`{key}`" in readme, key
+
+
+def test_no_overlay_or_compose_file_carries_a_literal_jwt_key():
+    """A key in the repository is a key anyone can sign tokens with (the gateway refuses the
+    ones that were committed once); operators bring their own."""
+    files = [ROOT / "docker-compose.yml", *K8S.rglob("*.yaml"), *K8S.rglob("*.yml")]
+    for path in files:
+        found = LITERAL_JWT_KEY.search(path.read_text())
+        assert found is None, f"{path.relative_to(ROOT)}: {found and found.group(0)}"
+    assert DEV_KEY_FILE in (K8S / "overlays" / "dev" / ".gitignore").read_text()
+
+
+def test_dev_takes_the_jwt_key_from_the_operators_file(dev, operators_k8s):
+    written = (operators_k8s / "overlays" / "dev" / DEV_KEY_FILE).read_text()
+    built_key = secret_data(of_kind(dev, "Secret")["jaryo-gateway-secrets"])["JARYO_JWT_SECRET"]
+    assert written.strip() == f"JARYO_JWT_SECRET={built_key}"
+
+
+def test_dev_does_not_build_until_the_operator_made_a_key(tmp_path):
+    k8s = tmp_path / "k8s"
+    shutil.copytree(K8S, k8s, ignore=shutil.ignore_patterns(DEV_KEY_FILE))
+    result = kustomize_build(k8s, "dev")
+    assert result.returncode != 0
+    assert DEV_KEY_FILE in result.stderr

@@ -1,15 +1,19 @@
 """Rotating the JWT signing key: tokens signed with a key being rotated out keep working while it
-is listed as previous, and stop when it is removed; nothing else is accepted."""
+is listed as previous, and stop when it is removed; nothing else is accepted. And the gateway's
+settings refuse a key anyone could know: one published in the repository, or a short one."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from joserfc import jwt
 from joserfc.jwk import OctKey
+from pydantic import ValidationError
 
 from gateway.auth.tokens import InvalidToken, TokenService
+from gateway.settings import GatewaySettings
 
 OLD, NEW, STRANGER = "o" * 32 + "-old-key", "n" * 32 + "-new-key", "s" * 32 + "-somebody"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -71,3 +75,34 @@ def test_a_token_from_an_unknown_key_is_refused_even_when_it_names_a_known_kid()
 def test_a_short_previous_key_is_refused_at_start_up():
     with pytest.raises(ValueError, match="at least 32 bytes"):
         _service(NEW, previous=("short",))
+
+
+PUBLISHED_KEYS = [
+    "jaryo-local-development-signing-key-0123456789",  # scripts/lib.sh until the generated key
+    "jaryo-dev-only-signing-key-never-in-production",  # the k8s dev overlay's
+    "integration-tests-signing-key-0123456789abcdef",  # the integration tests' old one
+]
+
+
+@pytest.mark.parametrize("key", PUBLISHED_KEYS)
+def test_the_gateway_settings_refuse_a_key_published_in_the_repository(key):
+    with pytest.raises(ValidationError, match="published in Jaryo's repository"):
+        GatewaySettings(jwt_secret=key)
+    with pytest.raises(ValidationError, match="JARYO_JWT_PREVIOUS_SECRETS"):
+        GatewaySettings(jwt_secret=NEW, jwt_previous_secrets=[key])
+
+
+@pytest.mark.parametrize(
+    ("key", "message"), [("", "is not set"), ("k" * 31, "shorter than 32 bytes")]
+)
+def test_the_gateway_settings_refuse_a_missing_or_short_key(key, message, monkeypatch):
+    monkeypatch.delenv("JARYO_JWT_SECRET", raising=False)
+    with pytest.raises(ValidationError, match=message):
+        GatewaySettings(jwt_secret=key)
+    with pytest.raises(ValidationError, match=r"secrets\.token_urlsafe"):  # says how to make one
+        GatewaySettings(jwt_secret=key)
+
+
+def test_a_generated_key_is_accepted():
+    key = secrets.token_urlsafe(48)
+    assert GatewaySettings(jwt_secret=key).jwt_secret.get_secret_value() == key

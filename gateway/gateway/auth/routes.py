@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
-from gateway.auth import accounts
+from gateway.auth import accounts, throttle
 from gateway.auth.tokens import InvalidToken
 from gateway.bootstrap import Dependencies
 from gateway.problems import Problem
@@ -49,6 +49,11 @@ def _deps() -> Dependencies:
     return deps
 
 
+def _client() -> str:
+    """The caller's address (gateway.app trusts X-Forwarded-For only as far as configured)."""
+    return throttle.client_address(request.remote_addr)
+
+
 def require_user(view: F) -> F:
     """Admit only requests with a valid access token; `g.user_id` is the caller."""
 
@@ -72,7 +77,9 @@ def require_user(view: F) -> F:
 def register() -> tuple[Response, int]:
     body = parse_json(Credentials)
     deps = _deps()
-    user = accounts.register(deps.db, body.username, body.password, deps.clock.now())
+    user = accounts.register(
+        deps.db, deps.settings, body.username, body.password, _client(), deps.clock.now()
+    )
     return jsonify(user_id=user["_id"], username=user["username"]), 201
 
 
@@ -81,7 +88,9 @@ def token() -> Response:
     body = parse_json(SignIn)
     deps = _deps()
     now = deps.clock.now()
-    user = accounts.authenticate(deps.db, deps.settings, body.username, body.password, now)
+    user = accounts.authenticate(
+        deps.db, deps.settings, body.username, body.password, _client(), now
+    )
     return jsonify(
         accounts.issue_pair(deps.db, deps.tokens, deps.settings, user["_id"], now).as_json()
     )
@@ -96,9 +105,13 @@ def refresh() -> Response:
         verified = deps.tokens.verify(body.refresh_token, "refresh", now)
     except InvalidToken:
         raise Unauthorized("the refresh token is invalid or expired") from None
-    if not accounts.use_refresh_token(deps.db, verified.jti, verified.user_id):
-        raise Unauthorized("the refresh token was already used")
-    pair = accounts.issue_pair(deps.db, deps.tokens, deps.settings, verified.user_id, now)
+    try:
+        family = accounts.redeem_refresh_token(deps.db, deps.settings, verified, now)
+    except accounts.RefreshRefused as refused:
+        raise Unauthorized(str(refused)) from None
+    pair = accounts.issue_pair(
+        deps.db, deps.tokens, deps.settings, verified.user_id, now, family=family
+    )
     return jsonify(pair.as_json())
 
 

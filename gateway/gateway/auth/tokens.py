@@ -2,24 +2,36 @@
 
 Tokens are signed with the current key and name it in their `kid` header (a digest of the key,
 never the key). Previous keys still verify the tokens they signed, so the key can be rotated
-without signing everyone out (docs/operations.md says how)."""
+without signing everyone out (docs/operations.md says how). Refresh tokens also carry `fam`,
+the sign-in they descend from, so a replayed one can end that whole sign-in (accounts.py).
+
+Whatever a client sends is untrusted: a token that is not a well-formed JWT with sane claims is
+InvalidToken (a 401), never an exception from deeper down."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from joserfc import jws, jwt
+from joserfc import jwt
 from joserfc.errors import BadSignatureError, JoseError
 from joserfc.jwk import OctKey
 from joserfc.jwt import JWTClaimsRegistry
 
 ALGORITHM = "HS256"
 TokenKind = Literal["access", "refresh"]
+# Ours are about 400 characters; a longer one is junk, refused before any parsing.
+MAX_TOKEN_CHARS = 4096
+# NumericDates beyond these (1970 and the last second of year 9999) are absurd, and Python's
+# datetime cannot even hold the later ones.
+MIN_DATE, MAX_DATE = 0, 253_402_300_799
 
 
 class InvalidToken(Exception):
@@ -32,6 +44,7 @@ class VerifiedToken:
     jti: str
     kind: TokenKind
     expires_at: datetime
+    family: str  # refresh tokens: the sign-in they descend from (their own jti if they predate it)
 
 
 def key_id(secret: str) -> str:
@@ -56,7 +69,7 @@ class TokenService:
         """The key a token names in its `kid` header. A token without one was issued before
         tokens named their key, by the current key or one rotated out since: every key is
         tried. An unknown kid gets the current key, whose signature check then fails."""
-        kid = jws.extract_compact(token.encode()).headers().get("kid")
+        kid = _protected_header(token).get("kid")
         if kid is None:
             return list(self._verifying.values())
         return [self._verifying.get(kid, self._key) if isinstance(kid, str) else self._key]
@@ -71,11 +84,16 @@ class TokenService:
         return jwt.decode(token, keys[-1], algorithms=[ALGORITHM])
 
     def issue(
-        self, user_id: str, kind: TokenKind, now: datetime, lifetime: timedelta
+        self,
+        user_id: str,
+        kind: TokenKind,
+        now: datetime,
+        lifetime: timedelta,
+        family: str | None = None,
     ) -> tuple[str, str]:
-        """A signed token and its jti."""
+        """A signed token and its jti. `family` is written into refresh tokens (`fam`)."""
         jti = uuid.uuid4().hex
-        claims = {
+        claims: dict[str, object] = {
             "iss": self._issuer,
             "aud": self._audience,
             "sub": user_id,
@@ -84,10 +102,14 @@ class TokenService:
             "jti": jti,
             "typ": kind,
         }
+        if family is not None:
+            claims["fam"] = family
         header = {"alg": ALGORITHM, "typ": "JWT", "kid": self._kid}
         return jwt.encode(header, claims, self._key), jti
 
     def verify(self, token: str, kind: TokenKind, now: datetime) -> VerifiedToken:
+        if len(token) > MAX_TOKEN_CHARS:
+            raise InvalidToken("the token is too long")
         try:
             decoded = self._decode(token)
             JWTClaimsRegistry(
@@ -104,9 +126,40 @@ class TokenService:
         except (JoseError, ValueError, TypeError) as exc:
             raise InvalidToken(str(exc)) from exc
         claims = decoded.claims
+        for name in ("exp", "iat", "nbf"):
+            _check_numeric_date(claims, name)
+        family = claims.get("fam", claims["jti"])
+        if not isinstance(family, str) or not family:
+            raise InvalidToken("the claim 'fam' must be a string")
         return VerifiedToken(
             user_id=str(claims["sub"]),
             jti=str(claims["jti"]),
             kind=kind,
             expires_at=datetime.fromtimestamp(claims["exp"], tz=now.tzinfo),
+            family=family,
         )
+
+
+def _protected_header(token: str) -> dict[str, object]:
+    """The token's header, which must be a JSON object (joserfc assumes it is)."""
+    segment = token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, RecursionError) as exc:  # binascii, JSON and UTF-8 errors are ValueErrors
+        raise InvalidToken("the token's header is not base64url-encoded JSON") from exc
+    if not isinstance(header, dict):
+        raise InvalidToken("the token's header is not a JSON object")
+    return header
+
+
+def _check_numeric_date(claims: dict[str, object], name: str) -> None:
+    value = claims.get(name)
+    if value is None and name == "nbf":
+        return
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not MIN_DATE <= value <= MAX_DATE
+    ):
+        raise InvalidToken(f"the claim {name!r} is not a plausible date")
