@@ -1,8 +1,11 @@
 """The OpenAPI 3.1 document of the public API, served at /openapi.json. Request bodies come
-from the same pydantic models the routes validate with."""
+from the same pydantic models the routes validate with. Schemathesis holds the gateway to it
+(tests/integration/test_contract_fuzz.py): every status code, content type, header and body a
+route can answer with is written here."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
@@ -19,15 +22,38 @@ PROBLEM = {"$ref": "#/components/schemas/Problem"}
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
-def _problem(description: str) -> dict[str, Any]:
-    return {
+def _problem(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {
         "description": description,
         "content": {"application/problem+json": {"schema": PROBLEM}},
     }
+    if headers:
+        response["headers"] = headers
+    return response
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _header(description: str) -> dict[str, Any]:
+    return {"description": description, "required": True, "schema": {"type": "string"}}
+
+
+RETRY_AFTER = {"Retry-After": _header("whole seconds to wait before trying again")}
+LOCATION = {"Location": _header("the path of what was made")}
+
+
+def _retry_later(description: str) -> dict[str, Any]:
+    return _problem(description, RETRY_AFTER)
+
+
+def _json(
+    schema: dict[str, Any], description: str, headers: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
 
 
 def _body(model: type[BaseModel]) -> dict[str, Any]:
@@ -101,11 +127,67 @@ IMAGE_ID = {"name": "image_id", "in": "path", "required": True, "schema": {"type
 WAIT = {
     "name": "wait",
     "in": "query",
-    "description": "wait up to this many seconds for the upload to finish",
+    "description": "wait up to this many seconds for it to finish",
     "schema": {"type": "integer", "minimum": 0, "maximum": 60},
 }
 NOT_FOUND = _problem("not the caller's, or does not exist")
-UNAUTHORIZED = _problem("no valid bearer token")
+PAGING = [
+    {
+        "name": "limit",
+        "in": "query",
+        "description": "items a page (20 if not given)",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+    },
+    {
+        "name": "cursor",
+        "in": "query",
+        "description": "`next_cursor` of the page before",
+        "schema": {"type": "string"},
+    },
+]
+SSE_EVENT = {
+    "type": "object",
+    "description": "one event of the stream (a `retry:` and `: keep-alive` lines besides)",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"enum": ["progress", "completed", "gone"]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "description": "the upload's state (as GET /v1/uploads/{upload_id} without the "
+            "text), or on `gone` a `detail`",
+        },
+    },
+}
+BAD_PAGE = _problem("limit out of range, or a cursor this API did not hand out")
+TOO_MANY_WAITS = _retry_later(
+    "the caller already holds as many waiting requests (?wait, /events) as one user may on "
+    "this server; see Retry-After"
+)
+UNAUTHORIZED = _problem(
+    "no bearer token, or not a valid one",
+    {"WWW-Authenticate": _header('`Bearer realm="jaryo"`')},
+)
+TOO_LARGE = _problem("the request is larger than the gateway accepts")
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def _with_common_answers(paths: dict[str, Any]) -> dict[str, Any]:
+    """What routes answer alike, added in one place so that no operation can leave it out: 401
+    wherever a token is needed, 413 wherever a body is read (a request over the gateway's size
+    limit is refused before it is read)."""
+    paths = copy.deepcopy(paths)  # the constants above are shared between operations
+    for item in paths.values():
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            responses = operation["responses"]
+            if "security" in operation:
+                responses.setdefault("401", UNAUTHORIZED)
+            if "requestBody" in operation:
+                responses.setdefault("413", TOO_LARGE)
+    return paths
 
 
 def _ocr_schemas() -> dict[str, Any]:
@@ -196,7 +278,7 @@ def _deck_paths() -> dict[str, Any]:
                     },
                 },
                 "responses": {
-                    "201": _json(TEMPLATE, "a private template of the caller"),
+                    "201": _json(TEMPLATE, "a private template of the caller", LOCATION),
                     "413": _problem("over the size limit"),
                     "422": _problem("not a plain .pptx, or macros, or external links"),
                 },
@@ -254,7 +336,7 @@ def _deck_paths() -> dict[str, Any]:
                     },
                 },
                 "responses": {
-                    "202": _json(DECK, "accepted; Location names the deck"),
+                    "202": _json(DECK, "accepted; Location names the deck", LOCATION),
                     "404": _problem("unknown template, image or upload; `pointer` names it"),
                     "409": _problem("the upload is still being read"),
                     "422": _problem("malformed; `pointer` names the field"),
@@ -262,10 +344,7 @@ def _deck_paths() -> dict[str, Any]:
             },
             "get": {
                 "security": BEARER,
-                "parameters": [
-                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
-                ],
+                "parameters": PAGING,
                 "responses": {
                     "200": _json(
                         {
@@ -276,7 +355,8 @@ def _deck_paths() -> dict[str, Any]:
                             },
                         },
                         "newest first",
-                    )
+                    ),
+                    "422": BAD_PAGE,
                 },
             },
         },
@@ -285,7 +365,12 @@ def _deck_paths() -> dict[str, Any]:
             "get": {
                 "security": BEARER,
                 "parameters": [WAIT],
-                "responses": {"200": _json(DECK, "the deck"), "404": NOT_FOUND},
+                "responses": {
+                    "200": _json(DECK, "the deck (finished, or the wait ran out)"),
+                    "404": NOT_FOUND,
+                    "422": _problem("wait out of range"),
+                    "429": TOO_MANY_WAITS,
+                },
             },
             "delete": {
                 "security": BEARER,
@@ -316,7 +401,13 @@ def _deck_paths() -> dict[str, Any]:
         "/v1/decks/{deck_id}/previews/{number}": {
             "parameters": [
                 DECK_ID,
-                {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}},
+                {
+                    "name": "number",
+                    "in": "path",
+                    "required": True,
+                    "description": "slides are numbered from 1",
+                    "schema": {"type": "integer", "minimum": 1},
+                },
             ],
             "get": {
                 "security": BEARER,
@@ -343,7 +434,7 @@ def document() -> dict[str, Any]:
             },
         },
     }
-    return {
+    whole: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": "Jaryo API", "version": "1"},
         "components": {
@@ -356,6 +447,7 @@ def document() -> dict[str, Any]:
                 "Problem": {
                     "type": "object",
                     "description": "RFC 9457 problem details",
+                    "required": ["type", "title", "status"],
                     "properties": {
                         "type": {"type": "string"},
                         "title": {"type": "string"},
@@ -366,29 +458,55 @@ def document() -> dict[str, Any]:
                             "type": "string",
                             "description": "on a 429: the rate limit that was reached",
                         },
+                        "pointer": {
+                            "type": "string",
+                            "description": "a JSON pointer to the field at fault (in the body, "
+                            "or `/name` for a query parameter or header)",
+                        },
+                        "errors": {
+                            "type": "array",
+                            "description": "on a 422: every field at fault",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "pointer": {"type": "string"},
+                                    "detail": {"type": "string"},
+                                },
+                            },
+                        },
+                        "correlation_id": {
+                            "type": "string",
+                            "description": "on a 500: what the gateway's log line carries",
+                        },
                     },
                 },
             },
         },
         "paths": {
-            "/healthz": {"get": {"responses": {"200": {"description": "the process answers"}}}},
-            "/metrics": {
+            "/healthz": {
                 "get": {
-                    "summary": "Prometheus metrics of every gateway process (for operators; "
-                    "keep it off the public ingress)",
                     "responses": {
-                        "200": {
-                            "description": "Prometheus text exposition format",
-                            "content": {"text/plain": {"schema": {"type": "string"}}},
-                        }
-                    },
+                        "200": _json(
+                            {"type": "object", "properties": {"status": {"const": "ok"}}},
+                            "the process answers",
+                        )
+                    }
                 }
             },
             "/readyz": {
                 "get": {
                     "responses": {
-                        "200": {"description": "MongoDB, RabbitMQ and S3 reachable"},
-                        "503": _problem("names what is down"),
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "status": {"const": "ready"},
+                                    "checks": {"type": "object"},
+                                },
+                            },
+                            "MongoDB, RabbitMQ and S3 reachable",
+                        ),
+                        "503": _problem("names what is down (`checks`)"),
                     }
                 }
             },
@@ -399,7 +517,7 @@ def document() -> dict[str, Any]:
                         "201": _json(USER, "created"),
                         "409": _problem("name taken"),
                         "422": _problem("invalid input"),
-                        "429": _problem(
+                        "429": _retry_later(
                             "too many registrations from this address (`limit`); see Retry-After"
                         ),
                     },
@@ -411,7 +529,8 @@ def document() -> dict[str, Any]:
                     "responses": {
                         "200": _json(TOKEN_PAIR, "signed in"),
                         "401": _problem("unknown user or wrong password"),
-                        "429": _problem(
+                        "422": _problem("invalid input"),
+                        "429": _retry_later(
                             "too many failed sign-ins for this username from this address, or "
                             "from this address; `limit` says which; see Retry-After"
                         ),
@@ -427,6 +546,7 @@ def document() -> dict[str, Any]:
                             "invalid, expired or spent; a spent one presented again ends its "
                             "sign-in (every refresh token descending from it is refused)"
                         ),
+                        "422": _problem("invalid input"),
                     },
                 }
             },
@@ -440,7 +560,12 @@ def document() -> dict[str, Any]:
                 "post": {
                     "security": BEARER,
                     "parameters": [
-                        {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "description": "a retry with the same key gets the first upload back",
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        }
                     ],
                     "requestBody": {
                         "required": True,
@@ -466,23 +591,17 @@ def document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "202": _json(UPLOAD, "accepted; Location names the upload"),
-                        "401": UNAUTHORIZED,
+                        "202": _json(UPLOAD, "accepted; Location names the upload", LOCATION),
+                        "409": _problem("a request with this Idempotency-Key is in progress"),
                         "413": _problem("a file or the request is too large"),
                         "415": _problem("not an accepted image type"),
                         "422": _problem("invalid upload"),
+                        "503": _problem("the images could not be stored; try again"),
                     },
                 },
                 "get": {
                     "security": BEARER,
-                    "parameters": [
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
-                        },
-                        {"name": "cursor", "in": "query", "schema": {"type": "string"}},
-                    ],
+                    "parameters": PAGING,
                     "responses": {
                         "200": _json(
                             {
@@ -494,7 +613,7 @@ def document() -> dict[str, Any]:
                             },
                             "newest first",
                         ),
-                        "401": UNAUTHORIZED,
+                        "422": BAD_PAGE,
                     },
                 },
             },
@@ -507,6 +626,7 @@ def document() -> dict[str, Any]:
                         "200": _json(UPLOAD, "the upload (finished, or the wait ran out)"),
                         "404": NOT_FOUND,
                         "422": _problem("wait out of range"),
+                        "429": TOO_MANY_WAITS,
                     },
                 },
                 "delete": {
@@ -530,6 +650,7 @@ def document() -> dict[str, Any]:
                         "404": NOT_FOUND,
                         "409": _problem("still being read"),
                         "422": _problem("wait out of range"),
+                        "429": TOO_MANY_WAITS,
                     },
                 },
             },
@@ -543,10 +664,11 @@ def document() -> dict[str, Any]:
                     "responses": {
                         "200": {
                             "description": "the event stream",
-                            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                            "content": {"text/event-stream": {"schema": SSE_EVENT}},
                         },
                         "404": NOT_FOUND,
-                        "503": _problem("too many clients waiting; see Retry-After"),
+                        "429": TOO_MANY_WAITS,
+                        "503": _retry_later("too many clients waiting; see Retry-After"),
                     },
                 },
             },
@@ -555,6 +677,8 @@ def document() -> dict[str, Any]:
             "/v1/uploads/{upload_id}/images/{image_id}/thumbnail": image_route,
         },
     }
+    whole["paths"] = _with_common_answers(whole["paths"])
+    return whole
 
 
 @blueprint.get("/openapi.json")

@@ -1,0 +1,319 @@
+"""Contract fuzzing with Schemathesis: requests generated from the gateway's own /openapi.json,
+valid ones and deliberately invalid ones, go to a real gateway under gunicorn, signed in as a user
+who owns a read upload, a built deck and a private template. Every answer must agree with the
+document: no server error, a documented status code, content type, headers and body, invalid
+input refused, and no route that answers without a token."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import hypothesis
+import pytest
+import requests
+import schemathesis
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    ignored_auth,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.transport.serialization import Binary
+
+from gateway import openapi
+from jaryo_shared import messaging
+from jaryo_shared.templates import BUILTIN
+from jaryo_shared.topology import Topology
+from tests.helpers import png_bytes
+from tests.integration.processes import free_port, gateway, worker_service
+
+pytestmark = pytest.mark.integration
+
+# Bounded so that `make test` stays quick (docs/reliability.md has the measured time): each
+# operation gets the coverage phase's boundary and missing-field cases and this many generated
+# ones. Derandomized, so a run is reproducible and CI is not flaky; raise it to dig deeper.
+MAX_EXAMPLES = 20
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    ignored_auth,
+]
+# A DELETE (or a refresh) pointed at the user's own things gets a resource made just for it, at
+# the last moment, so real deletions are exercised without losing the seeded resources.
+FRESH = "fresh-resource"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+TEMPLATE = BUILTIN["clean"].pptx_path.read_bytes()
+DECK = {
+    "template_id": "clean",
+    "title": "contract",
+    "slides": [
+        {
+            "layout": "title",
+            "elements": [{"type": "text", "text": "hello", "x": 0, "y": 0, "w": 1, "h": 0.5}],
+        }
+    ],
+}
+
+
+@dataclass
+class Api:
+    """The gateway under test and what its user owns."""
+
+    url: str
+    credentials: dict[str, str]
+    token: str = ""
+    ids: dict[str, str] = field(default_factory=dict)
+    answered: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def sign_in(self) -> dict[str, Any]:
+        response = requests.post(self.url + "/v1/auth/token", json=self.credentials, timeout=30)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        response = requests.post(self.url + path, headers=self.auth, timeout=30, **kwargs)
+        assert response.status_code in (201, 202), (path, response.status_code, response.text)
+        return response
+
+    def new_upload(self) -> str:
+        files = {"image0": ("page.png", png_bytes(), "image/png")}
+        return str(self.post("/v1/uploads", files=files).json()["upload_id"])
+
+    def new_deck(self) -> str:
+        return str(self.post("/v1/decks", json=DECK).json()["deck_id"])
+
+    def new_template(self) -> str:
+        files = {"template": ("mine.pptx", TEMPLATE, PPTX)}
+        return str(self.post("/v1/templates", files=files).json()["template_id"])
+
+    def wait(self, path: str, status: str) -> dict[str, Any]:
+        body = requests.get(f"{self.url}{path}?wait=60", headers=self.auth, timeout=90).json()
+        assert body["status"] == status, body
+        return dict(body)
+
+    def owned(self, case):
+        """`case` naming the user's own upload, image, deck or template and, if it is a valid
+        request, with the body an operation needs to succeed (the rest of a deck spec stays as
+        generated). Whole containers are assigned, so Schemathesis re-checks whether the case is
+        still a negative one."""
+        if case.path_parameters:
+            case.path_parameters = {
+                name: FRESH if case.method.upper() == "DELETE" else self.ids.get(name, value)
+                for name, value in case.path_parameters.items()
+            }
+        if case.meta is not None and case.meta.generation.mode.is_negative:
+            return case
+        body = {
+            "POST /v1/auth/token": lambda _: dict(self.credentials),
+            "POST /v1/auth/refresh": lambda _: {"refresh_token": FRESH},
+            "POST /v1/decks": self._own_deck_spec,
+        }.get(case.operation.label)
+        if body is not None:
+            case.body = body(case.body)
+        return case
+
+    def _own_deck_spec(self, spec: Any) -> Any:
+        if not isinstance(spec, dict):
+            return spec
+        spec = {**spec, "template_id": "clean"}
+        if "from_upload" in spec:
+            spec["from_upload"] = self.ids["upload_id"]
+        for slide in spec.get("slides") or []:
+            for element in (slide.get("elements") or []) if isinstance(slide, dict) else []:
+                if isinstance(element, dict) and "image_id" in element:
+                    element["image_id"] = self.ids["image_id"]
+        return spec
+
+    def bind_fresh(self, case) -> None:
+        """Make the resource a DELETE (or a refresh) was pointed at, just before it is sent."""
+        if FRESH in (case.path_parameters or {}).values():
+            make = {
+                "upload_id": self.new_upload,
+                "deck_id": self.new_deck,
+                "template_id": self.new_template,
+            }
+            case.path_parameters = {name: make[name]() for name in case.path_parameters}
+        if isinstance(case.body, dict) and case.body.get("refresh_token") == FRESH:
+            case.body = {"refresh_token": self.sign_in()["refresh_token"]}
+
+
+def _registered(url: str) -> Api:
+    credentials = {"username": f"fuzz-{uuid.uuid4().hex[:12]}", "password": "correct horse battery"}
+    created = requests.post(url + "/v1/auth/register", json=credentials, timeout=30)
+    assert created.status_code == 201, created.text
+    api = Api(url, credentials)
+    api.token = api.sign_in()["access_token"]
+    return api
+
+
+def _seed(api: Api, settings, logs: dict[str, IO[bytes]]) -> None:
+    """A read upload with a stored image, a built deck with previews, a private template. The
+    workers run only for this: what the fuzzer creates later just waits in its queue."""
+    with (
+        worker_service(
+            "storage_service",
+            settings,
+            env={"JARYO_METRICS_PORT": str(free_port())},
+            log=logs["storage"],
+        ),
+        worker_service(
+            "ocr_service", settings, env={"JARYO_METRICS_PORT": str(free_port())}, log=logs["ocr"]
+        ),
+        worker_service(
+            "deck_service", settings, env={"JARYO_METRICS_PORT": str(free_port())}, log=logs["deck"]
+        ),
+    ):
+        upload_id = api.new_upload()
+        deck_id = api.new_deck()
+        upload = api.wait(f"/v1/uploads/{upload_id}", "completed")
+        api.wait(f"/v1/decks/{deck_id}", "completed")
+    api.ids.update(
+        upload_id=upload_id,
+        image_id=upload["images"][0]["image_id"],
+        deck_id=deck_id,
+        template_id=api.new_template(),
+    )
+
+
+@pytest.fixture(scope="module")
+def api(settings, gateway_settings) -> Iterator[Api]:
+    with tempfile.TemporaryDirectory(prefix="jaryo-contract-") as work:
+        logs = {name: (Path(work) / f"{name}.log").open("wb") for name in LOGS}
+        try:
+            with gateway(gateway_settings, log=logs["gateway"]) as url:
+                api = _registered(url)
+                _seed(api, settings, logs)
+                _running.append(api)
+                yield api
+                _running.clear()
+        finally:
+            for log in logs.values():
+                log.close()
+            _purge_queues(settings)
+            _print_tracebacks(Path(work) / "gateway.log")
+
+
+LOGS = ("gateway", "storage", "ocr", "deck")
+
+
+def _purge_queues(settings) -> None:
+    """What the fuzzer had accepted waits in the queues: later tests' workers must not get it."""
+    with messaging.connect(settings) as connection, connection.channel() as channel:
+        for queue in Topology(settings).all_queues():
+            queue(channel).purge()
+
+
+def _print_tracebacks(log: Path) -> None:
+    """The gateway's own account of an error, shown beside Schemathesis's report of the request."""
+    text = log.read_text(errors="replace")
+    if "Traceback" in text:
+        print(f"--- the gateway's log ---\n{text[-20000:]}")
+
+
+# The document the gateway serves at /openapi.json, read at collection so that every operation
+# is a test of its own (Schemathesis's fixture-loaded schemas do not work with pytest 9.2);
+# test_the_fuzzed_document_is_the_served_one keeps the two the same. The user's token is sent
+# with every request as the client's own header: Schemathesis's ignored_auth check then also
+# sends each one without it, and with a forged one, and expects 401.
+schema = schemathesis.openapi.from_dict(
+    openapi.document(),
+    config=schemathesis.Config.from_dict(
+        {"cache": {"enabled": False}, "phases": {"stateful": {"enabled": False}}}
+    ),
+)
+_running: list[Api] = []  # the module's Api, for the hooks below
+
+
+@schema.hook
+def flatmap_case(context, case):
+    """Half the generated cases are pointed at what the user owns, so that the success answers
+    are checked too, not only the refusals of ids and bodies that match nothing."""
+    return st.booleans().map(lambda owned: _running[0].owned(case) if owned else case)
+
+
+@schema.hook
+def filter_case(context, case) -> bool:
+    """A form field of None is not sent at all: such a case, "invalid" by that field alone, is
+    a valid request on the wire."""
+    body = case.body
+    return not (
+        case.media_type == "multipart/form-data"
+        and isinstance(body, dict)
+        and any(value is None for value in body.values())
+    )
+
+
+def test_the_fuzzed_document_is_the_served_one(api: Api):
+    served = requests.get(api.url + "/openapi.json", timeout=30)
+    assert served.status_code == 200
+    assert served.json() == json.loads(json.dumps(openapi.document()))
+
+
+@schema.parametrize()
+@hypothesis.settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(hypothesis.HealthCheck),
+)
+def test_every_answer_agrees_with_the_openapi_document(case, api: Api):
+    api.bind_fresh(case)
+    response = case.call_and_validate(base_url=api.url, headers=api.auth, checks=CHECKS, timeout=30)
+    api.answered[case.operation.label].add(response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "headers"),
+    [
+        ("/v1/uploads", lambda: {"images": [Binary(png_bytes())], "image_type": "kor-printed"}, {}),
+        ("/v1/uploads", lambda: {"images": [Binary(png_bytes())]}, {"Idempotency-Key": "k-1"}),
+        ("/v1/templates", lambda: {"template": Binary(TEMPLATE), "name": "mine"}, {}),
+    ],
+)
+def test_a_real_image_or_template_is_answered_as_documented(api: Api, path, body, headers):
+    """Generated files are never real images or decks, so these successes are asked for by
+    hand (Schemathesis cannot tell a file from a wrong value when re-checking a changed case)."""
+    case = schema[path]["POST"].Case(body=body(), media_type="multipart/form-data")
+    response = case.call_and_validate(
+        base_url=api.url, headers={**api.auth, **headers}, checks=CHECKS, timeout=30
+    )
+    assert response.status_code in (201, 202), response.text
+    api.answered[case.operation.label].add(response.status_code)
+
+
+def test_every_operation_was_answered_with_success(api: Api):
+    """The fuzzing above reached every operation's success answer, not only its refusals."""
+    document = requests.get(api.url + "/openapi.json", timeout=30).json()
+    operations = {
+        f"{method.upper()} {path}"
+        for path, item in document["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    assert api.answered, "the contract test did not run first"
+    missing = {
+        label: sorted(api.answered.get(label, ()))
+        for label in operations
+        if not any(200 <= status < 300 for status in api.answered.get(label, ()))
+    }
+    assert not missing, missing
