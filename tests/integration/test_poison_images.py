@@ -8,28 +8,12 @@ import io
 
 import pytest
 from PIL import Image
-from prometheus_client import REGISTRY
 
-from jaryo_shared import events, messaging
-from jaryo_shared.topology import Topology
 from tests.helpers import wait_until
 from tests.image_mutants import encode, malformed_exif_png, picture
+from tests.integration.worker_checks import trouble
 
 pytestmark = pytest.mark.integration
-
-UPLOAD_RECEIVED = events.UploadReceived.event_type
-
-
-def dead_letter_depth(settings, service: str) -> int:
-    with messaging.connect(settings) as connection, connection.channel() as channel:
-        queue = Topology(settings).dead_letter_queue(service)(channel)
-        return queue.queue_declare(passive=True).message_count
-
-
-def failures_counted(settings, service: str) -> float:
-    """Handler failures of this process's workers on the service's queue (retried or not)."""
-    labels = {"queue": Topology(settings).queue_name(service), "event_type": UPLOAD_RECEIVED}
-    return REGISTRY.get_sample_value("jaryo_messages_failed_total", labels) or 0.0
 
 
 def settled(client, user, upload_id: str) -> dict | None:
@@ -41,8 +25,7 @@ def test_malformed_exif_is_kept_unrotated_and_a_broken_image_fails_at_once_besid
     client, make_user, settings, workers, probe
 ):
     storage_worker, ocr_worker = workers
-    failed_before = {s: failures_counted(settings, s) for s in ("storage", "ocr")}
-    dead_before = {s: dead_letter_depth(settings, s) for s in ("storage", "ocr")}
+    before = trouble(settings)
     good = encode(picture(), "PNG")
     files = {
         "image0": (io.BytesIO(good), "good.png"),
@@ -86,5 +69,4 @@ def test_malformed_exif_is_kept_unrotated_and_a_broken_image_fails_at_once_besid
     assert types.count("jaryo.ocr.completed.v1") == 3
     assert types.count("jaryo.upload.completed.v1") == 1
     wait_until(lambda: storage_worker.handled == 1 and ocr_worker.handled == 1, timeout=10)
-    assert {s: failures_counted(settings, s) for s in ("storage", "ocr")} == failed_before
-    assert {s: dead_letter_depth(settings, s) for s in ("storage", "ocr")} == dead_before
+    assert trouble(settings) == before
