@@ -7,13 +7,43 @@ slide, the same frame as OCR boxes; font sizes are in points.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 MAX_SLIDES = 200
 MAX_ELEMENTS = 100
 MAX_TEXT = 20_000
+
+# Characters XML 1.0 cannot hold, so no .pptx can: python-pptx raises on them mid-build. Lone
+# surrogates are refused by pydantic itself (a JSON string may carry one, a str field may not).
+XML_FORBIDDEN = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_FORBIDDEN = re.compile(f"[{XML_FORBIDDEN}]")
+
+
+def _xml_safe(value: str) -> str:
+    found = _FORBIDDEN.search(value)
+    if found:
+        raise ValueError(
+            f"character U+{ord(found.group()):04X} at position {found.start()} cannot be kept in "
+            "a .pptx (XML 1.0 forbids it); remove it"
+        )
+    return value
+
+
+def without_xml_forbidden(text: str) -> str:
+    """The text with what XML 1.0 forbids removed (for text Jaryo writes itself, e.g. OCR)."""
+    return _FORBIDDEN.sub("", text).encode("utf-8", "ignore").decode("utf-8")
+
+
+# Every string of a spec: validated with a readable message, and the same rule as a pattern in
+# the JSON Schema so clients (and contract fuzzers) know it.
+XmlStr = Annotated[
+    str,
+    AfterValidator(_xml_safe),
+    Field(json_schema_extra={"pattern": f"^[^{XML_FORBIDDEN}]*$"}),
+]
 
 Layout = Literal["title", "title_body", "two_column", "image_caption", "blank"]
 Fraction = Annotated[float, Field(ge=0, le=1)]
@@ -36,8 +66,20 @@ class Box(BaseModel):
 
 class TextElement(Box):
     type: Literal["text"]
-    text: str = Field(max_length=MAX_TEXT)
-    font: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[^<>&\"]+$")
+    text: XmlStr = Field(max_length=MAX_TEXT)
+    font: (
+        Annotated[
+            str,
+            Field(
+                min_length=1,
+                max_length=64,
+                pattern=r'^[^<>&"]+$',
+                json_schema_extra={"pattern": f'^[^<>&"{XML_FORBIDDEN}]+$'},
+            ),
+            AfterValidator(_xml_safe),
+        ]
+        | None
+    ) = None
     size: float | None = Field(default=None, ge=1, le=400, description="points")
     bold: StrictBool = False
     italic: StrictBool = False
@@ -48,7 +90,7 @@ class TextElement(Box):
 
 class ImageElement(Box):
     type: Literal["image"]
-    image_id: str = Field(min_length=1, max_length=64)
+    image_id: XmlStr = Field(min_length=1, max_length=64)
 
 
 Element = Annotated[TextElement | ImageElement, Field(discriminator="type")]
@@ -64,8 +106,8 @@ class DeckSpec(BaseModel):
     """`POST /v1/decks` with explicit slides."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    template_id: str = Field(min_length=1, max_length=64)
-    title: str = Field(min_length=1, max_length=200)
+    template_id: XmlStr = Field(min_length=1, max_length=64)
+    title: XmlStr = Field(min_length=1, max_length=200)
     slides: list[Slide] = Field(min_length=1, max_length=MAX_SLIDES)
 
     def image_ids(self) -> set[str]:
@@ -81,7 +123,7 @@ class DeckFromUpload(BaseModel):
     """`POST /v1/decks` asking for a first draft made from an upload's OCR result."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    template_id: str = Field(min_length=1, max_length=64)
-    title: str = Field(min_length=1, max_length=200)
-    from_upload: str = Field(min_length=1, max_length=64)
+    template_id: XmlStr = Field(min_length=1, max_length=64)
+    title: XmlStr = Field(min_length=1, max_length=200)
+    from_upload: XmlStr = Field(min_length=1, max_length=64)
     with_images: StrictBool = False

@@ -306,6 +306,41 @@ MALFORMED += [
         "/slides/0/elements/0/image_id",
     ),
     ({"template_id": "clean", "title": "t", "from_upload": ""}, "/from_upload"),
+    # Characters XML 1.0 forbids cannot be kept in a .pptx, in any string of the spec.
+    ({"template_id": "clean", "title": "a\u0001b", "slides": [{}]}, "/title"),
+    ({"template_id": "clean", "title": "\ud800", "slides": [{}]}, "/title"),
+    ({"template_id": "clean\u0000", "title": "t", "slides": [{}]}, "/template_id"),
+    (
+        {
+            "template_id": "clean",
+            "title": "t",
+            "slides": [{}, {"elements": [{**TEXT, "text": "\ufffe"}]}],
+        },
+        "/slides/1/elements/0/text",
+    ),
+    (
+        {
+            "template_id": "clean",
+            "title": "t",
+            "slides": [{"elements": [{**TEXT, "font": "Noto\u001f"}]}],
+        },
+        "/slides/0/elements/0/font",
+    ),
+    (
+        {
+            "template_id": "clean",
+            "title": "t",
+            "slides": [
+                {
+                    "elements": [
+                        {"type": "image", "image_id": "\uffff", "x": 0, "y": 0, "w": 1, "h": 1}
+                    ]
+                }
+            ],
+        },
+        "/slides/0/elements/0/image_id",
+    ),
+    ({"template_id": "clean", "title": "\u0008", "from_upload": "u1"}, "/title"),
 ]
 
 
@@ -542,3 +577,97 @@ def test_without_libreoffice_the_deck_completes_and_previews_say_unavailable(
     assert len(_download(client, user, deck).slides) == 2
     missing = client.get(f"{location}/previews/1", headers=user.auth)
     assert missing.status_code == 404 and "unavailable" in missing.get_json()["detail"]
+
+
+def _stored_image(client, user) -> tuple[str, str]:
+    response = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(png_bytes(320, 180, "orange")), "photo.png")},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    )
+    upload_id = response.get_json()["upload_id"]
+    upload = client.get(f"/v1/uploads/{upload_id}?wait=60", headers=user.auth).get_json()
+    return upload_id, upload["images"][0]["image_id"]
+
+
+def test_images_of_a_deleted_upload_cannot_go_into_a_new_deck(client, make_user, workers, db):
+    """Deleted means gone for every route: 404, as GET of the image answers, never a copy."""
+    user = make_user()
+    upload_id, image_id = _stored_image(client, user)
+    assert client.delete(f"/v1/uploads/{upload_id}", headers=user.auth).status_code == 204
+
+    element = {"type": "image", "image_id": image_id, "x": 0, "y": 0, "w": 1, "h": 1}
+    spec = {"template_id": "clean", "title": "t", "slides": [{"elements": [element]}]}
+    placed = client.post("/v1/decks", json=spec, headers=user.auth)
+    drafted = client.post(
+        "/v1/decks",
+        json={"template_id": "clean", "title": "t", "from_upload": upload_id, "with_images": True},
+        headers=user.auth,
+    )
+
+    assert placed.status_code == 404, placed.get_json()
+    assert placed.get_json()["pointer"] == "/slides/0/elements/0/image_id"
+    assert drafted.status_code == 404 and drafted.get_json()["pointer"] == "/from_upload"
+    assert db.decks.count_documents({"user_id": user.user_id}) == 0
+
+
+def test_spec_too_large_to_keep_is_413_problem(client, make_user, db):
+    user = make_user()
+    text = {**TEXT, "text": "x" * 19_000}
+    spec = {"template_id": "clean", "title": "t", "slides": [{"elements": [text] * 100}] * 9}
+
+    response = client.post("/v1/decks", json=spec, headers=user.auth)  # 17 MB
+
+    assert response.status_code == 413, response.status_code
+    assert response.mimetype == "application/problem+json"
+    assert "at most" in response.get_json()["detail"]
+    assert db.decks.count_documents({"user_id": user.user_id}) == 0
+
+
+def test_draft_of_a_page_with_more_blocks_than_a_slide_holds_is_built(
+    client, make_user, workers, deck_worker, db
+):
+    """A page of 150 sticky notes reads as 150 blocks; a slide holds 100 elements. The draft
+    merges neighbouring blocks so it is a valid deck, with every word on it."""
+    user = make_user()
+    upload_id, image_id = _stored_image(client, user)
+    blocks = [
+        {
+            "bbox": [(n % 15) / 15, (n // 15) / 10, (n % 15 + 0.8) / 15, (n // 15 + 0.8) / 10],
+            "lines": [
+                {
+                    "bbox": [
+                        (n % 15) / 15,
+                        (n // 15) / 10,
+                        (n % 15 + 0.8) / 15,
+                        (n // 15 + 0.5) / 10,
+                    ],
+                    "text": f"note{n}",
+                    "confidence": 90.0,
+                    "words": [],
+                }
+            ],
+        }
+        for n in range(150)
+    ]
+    # What the OCR service stored for such a page (the fixture image itself is blank).
+    db.ocr_results.update_one({"_id": image_id}, {"$set": {"blocks": blocks}})
+
+    response = client.post(
+        "/v1/decks",
+        json={
+            "template_id": "clean",
+            "title": "notes",
+            "from_upload": upload_id,
+            "with_images": True,
+        },
+        headers=user.auth,
+    )
+
+    assert response.status_code == 202, response.get_json()
+    deck = _finished(client, user, response.headers["Location"])
+    slide = _download(client, user, deck).slides[0]
+    assert len(slide.shapes) <= 100
+    text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+    assert sorted(text.split()) == sorted(f"note{n}" for n in range(150))

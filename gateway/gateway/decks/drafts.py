@@ -8,10 +8,17 @@ fractions of the image, are mapped into that area, so text lands where it was on
 
 from __future__ import annotations
 
+import math
 import statistics
 from typing import Any
 
-from jaryo_shared.deck_spec import DeckFromUpload, DeckSpec
+from jaryo_shared.deck_spec import (
+    MAX_ELEMENTS,
+    MAX_TEXT,
+    DeckFromUpload,
+    DeckSpec,
+    without_xml_forbidden,
+)
 
 SLIDE_ASPECT = 16 / 9
 SLIDE_HEIGHT_POINTS = 540  # 7.5 in
@@ -35,13 +42,37 @@ def draft_spec(
             elements.append(
                 {"type": "image", "image_id": image["_id"], "x": x, "y": y, "w": w, "h": h}
             )
-        elements += [_text_box(block, area) for block in result.get("blocks", [])]
+        room = MAX_ELEMENTS - len(elements)
+        elements += [_text_box(block, area) for block in _merged(result.get("blocks", []), room)]
         slides.append({"layout": "blank", "elements": elements})
     if not slides:
         slides.append({"layout": "blank", "elements": []})
     return DeckSpec.model_validate(
         {"template_id": request.template_id, "title": request.title, "slides": slides}
     )
+
+
+def _merged(blocks: list[dict[str, Any]], most: int) -> list[dict[str, Any]]:
+    """At most `most` blocks: runs of neighbouring blocks (reading order) become one."""
+    if len(blocks) <= most:
+        return blocks
+    per = math.ceil(len(blocks) / most)
+    merged = []
+    for start in range(0, len(blocks), per):
+        run = blocks[start : start + per]
+        boxes = [block["bbox"] for block in run]
+        merged.append(
+            {
+                "bbox": [
+                    min(b[0] for b in boxes),
+                    min(b[1] for b in boxes),
+                    max(b[2] for b in boxes),
+                    max(b[3] for b in boxes),
+                ],
+                "lines": [line for block in run for line in block["lines"]],
+            }
+        )
+    return merged
 
 
 def _fit(width: int, height: int) -> tuple[float, float, float, float]:
@@ -57,14 +88,16 @@ def _fit(width: int, height: int) -> tuple[float, float, float, float]:
 def _text_box(block: dict[str, Any], area: tuple[float, float, float, float]) -> dict[str, Any]:
     ax, ay, aw, ah = area
     x0, y0, x1, y1 = block["bbox"]
-    x, y = ax + x0 * aw, ay + y0 * ah
+    # Kept inside the slide however the boxes came back (an element must fit in it).
+    x, y = min(max(ax + x0 * aw, 0.0), 0.99), min(max(ay + y0 * ah, 0.0), 0.99)
     w = max(0.01, min((x1 - x0) * aw, 1 - x))
     h = max(0.01, min((y1 - y0) * ah, 1 - y))
-    heights = [line["bbox"][3] - line["bbox"][1] for line in block["lines"]]
+    heights = [line["bbox"][3] - line["bbox"][1] for line in block["lines"]] or [y1 - y0]
     points = statistics.median(heights) * ah * SLIDE_HEIGHT_POINTS * TEXT_HEIGHT_OF_LINE
+    text = without_xml_forbidden("\n".join(line["text"] for line in block["lines"]))
     return {
         "type": "text",
-        "text": "\n".join(line["text"] for line in block["lines"]),
+        "text": text[:MAX_TEXT],
         "x": round(x, 5),
         "y": round(y, 5),
         "w": round(w, 5),

@@ -18,7 +18,7 @@ from gateway.decks import drafts, views
 from gateway.problems import Problem
 from gateway.progress import TooManyWaiters
 from gateway.validation import InvalidInput, json_body, validate
-from jaryo_shared import events, outbox
+from jaryo_shared import events, outbox, upload_deletions
 from jaryo_shared.completion import ocr_results
 from jaryo_shared.database import by_id
 from jaryo_shared.deck_spec import DeckFromUpload, DeckSpec
@@ -42,6 +42,10 @@ class NotReady(Problem):
     status, slug, title = 409, "not-ready", "Not ready"
 
 
+class SpecTooLarge(Problem):
+    status, slug, title = 413, "too-large", "Too large"
+
+
 def _deps() -> Dependencies:
     deps: Dependencies = current_app.extensions["jaryo"]
     return deps
@@ -50,6 +54,7 @@ def _deps() -> Dependencies:
 @blueprint.post("")
 @require_user
 def create_deck() -> tuple[Response, int, dict[str, str]]:
+    _refuse_oversized_spec()
     body = json_body()
     if "from_upload" in body:
         spec = _draft(validate(DeckFromUpload, body))
@@ -61,10 +66,19 @@ def create_deck() -> tuple[Response, int, dict[str, str]]:
     return jsonify({"deck_id": deck["_id"], "status": deck["status"]}), 202, {"Location": location}
 
 
+def _refuse_oversized_spec() -> None:
+    """A spec is stored whole in the deck's document, which MongoDB caps at 16 MB: bigger ones
+    are refused before they are read (and a body sent without a length stops being read)."""
+    limit = _deps().settings.max_deck_spec_bytes
+    if (request.content_length or 0) > limit:
+        raise SpecTooLarge(f"a deck request may be at most {limit} bytes")
+    request.max_content_length = limit
+
+
 def _draft(request_: DeckFromUpload) -> DeckSpec:
     db = _deps().db
     upload = by_id(db.uploads, request_.from_upload, user_id=g.user_id, deleted_at=None)
-    if upload is None:
+    if upload is None or upload_deletions.deleted_among(db, [upload["_id"]]):
         raise NotFound("no such upload", pointer="/from_upload")
     if upload["status"] == "processing":
         raise NotReady("the upload is still being read; wait for it to finish")
@@ -84,12 +98,17 @@ def _check_references(spec: DeckSpec) -> None:
         raise NotFound(f"no template {spec.template_id!r}", pointer="/template_id")
     wanted = spec.image_ids()
     if wanted:
-        found = {
-            image["_id"]
-            for image in _deps().db.images.find(
-                {"_id": {"$in": sorted(wanted)}, "user_id": g.user_id, "storage.status": "stored"}
+        db = _deps().db
+        stored = list(
+            db.images.find(
+                {"_id": {"$in": sorted(wanted)}, "user_id": g.user_id, "storage.status": "stored"},
+                {"upload_id": 1},
             )
-        }
+        )
+        # An image of a deleted upload is gone like the upload (404, as every other route
+        # answers for it), not copied into a new deck.
+        gone = upload_deletions.deleted_among(db, sorted({i["upload_id"] for i in stored}))
+        found = {image["_id"] for image in stored if image["upload_id"] not in gone}
         for slide_number, slide in enumerate(spec.slides):
             for element_number, element in enumerate(slide.elements):
                 if getattr(element, "image_id", None) in wanted - found:
