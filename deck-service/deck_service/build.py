@@ -3,11 +3,15 @@
 Every element is placed at the EMU its fractions imply (round(x * slide width), ...). Text boxes
 wrap and shrink on overflow, so long text stays inside its box and is never cut. Every run gets
 its East Asian typeface (`a:ea`) as well as its Latin one, so Hangul never falls back to boxes.
+A deck never carries macros, ActiveX controls or OLE objects, whatever its template held: such
+parts are dropped before saving and the saved file is checked again.
 """
 
 from __future__ import annotations
 
 import io
+import logging
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +26,14 @@ from pptx.util import Emu, Pt
 
 from jaryo_shared.deck_spec import DeckSpec, ImageElement, TextElement
 from jaryo_shared.templates import LAYOUTS
+from jaryo_shared.templates.package import (
+    PRESENTATION_MAIN,
+    check_package,
+    forbidden_content_type,
+    forbidden_relationship,
+)
+
+log = logging.getLogger(__name__)
 
 ALIGNMENT = {
     "left": PP_ALIGN.LEFT,
@@ -62,9 +74,32 @@ def build_pptx(
             else:
                 _add_text(slide, element, left, top, size, default_font)
     deck.core_properties.title = spec.title
+    _strip_unsafe_parts(deck)
     out = io.BytesIO()
     deck.save(out)
-    return out.getvalue()
+    built = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(built)) as package:
+        check_package(package, package.read)  # UnsafePackage if anything got through
+    return built
+
+
+def _strip_unsafe_parts(deck: PresentationDocument) -> None:
+    """Make the deck a plain presentation: its main part typed as one (a .pptm or .potx
+    template's would keep its own), and no relationship to code, controls or embedded objects,
+    so python-pptx does not write those parts at all."""
+    # python-pptx caches the content type it read (a lazyproperty in the part's __dict__).
+    deck.part._content_type = PRESENTATION_MAIN
+    vars(deck.part)["content_type"] = PRESENTATION_MAIN
+    package = deck.part.package
+    for source in [package, *package.iter_parts()]:
+        relationships = source._rels
+        for r_id, rel in list(relationships.items()):
+            unsafe = forbidden_relationship(rel.reltype) or (
+                not rel.is_external and forbidden_content_type(rel.target_part.content_type)
+            )
+            if unsafe:
+                log.warning("dropping %s (%s) from the deck", rel.target_ref, rel.reltype)
+                relationships.pop(r_id)
 
 
 def _add_text(

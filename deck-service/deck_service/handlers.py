@@ -6,7 +6,14 @@ The deck document belongs to the gateway (request, deletion); this service write
 deck's `deck_builds` document (same `_id`): FerretDB 1.x rewrites a whole document on update, so
 two writers of one document can lose each other's changes. Redelivery after a crash builds the
 deck again (the object is overwritten, not duplicated) unless it is already finished; the event
-is published once from its outbox.
+is published once from its outbox. The janitor fails decks stuck too long; who finishes a deck
+is claimed once (jaryo_shared.deck_outcomes).
+
+Failures are sorted on purpose. Anything that goes wrong building the .pptx from the spec, the
+template and the images is the deck's permanent failure, on the first delivery, with a reason
+the person can act on (retrying cannot change the outcome). Reaching the servers (MongoDB, S3)
+is transient: the message is retried, and a deck that never gets through is failed by the
+janitor.
 """
 
 from __future__ import annotations
@@ -17,16 +24,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pptx.exc import PackageNotFoundError
+from pydantic import ValidationError
 
 from deck_service import metrics, render
 from deck_service.bootstrap import Dependencies
 from deck_service.build import MissingImage, build_pptx
 from deck_service.slugs import slug
-from jaryo_shared import database, events, outbox
+from jaryo_shared import database, deck_outcomes, events, outbox, upload_deletions
 from jaryo_shared.deck_spec import DeckSpec
 from jaryo_shared.keys import deck_key, deck_preview_key
 from jaryo_shared.templates import BUILTIN
+from jaryo_shared.templates.package import UnsafePackage
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +48,10 @@ class DeckFailure(Exception):
     """The deck cannot be built as asked; the message tells the person what to change."""
 
 
+class Unreachable(Exception):
+    """A server the build reads from did not answer; the message is retried."""
+
+
 def handle_deck_requested(
     deps: Dependencies, envelope: events.Envelope, event: events.DeckRequested
 ) -> None:
@@ -51,6 +63,9 @@ def handle_deck_requested(
     build = builds.find_one({"_id": deck["_id"]}, {"status": 1}) or {}
     if build.get("status") in FINISHED:
         outbox.flush(builds, deck["_id"], deps.publisher)  # what a crash left unsent
+        return
+    if deck_outcomes.finisher(deps.db, deck["_id"]) not in (None, SOURCE):
+        log.info("deck %s was already finished by another (the janitor)", deck["_id"])
         return
     builds.update_one(
         {"_id": deck["_id"]},
@@ -79,7 +94,14 @@ def handle_deck_requested(
 
 
 def _build(deps: Dependencies, deck: dict[str, Any]) -> bytes:
-    spec = DeckSpec.model_validate(deck["spec"])
+    try:
+        spec = DeckSpec.model_validate(deck["spec"])
+    except ValidationError as exc:  # stored before today's rules (e.g. characters XML forbids)
+        where = ".".join(str(part) for part in exc.errors()[0]["loc"])
+        raise DeckFailure(
+            f"the deck's spec is no longer accepted ({where}: {exc.errors()[0]['msg']}); "
+            "fix it and ask for the deck again"
+        ) from None
     with tempfile.TemporaryDirectory() as work:
         template, font = _template(deps, deck, spec.template_id, Path(work))
         return _build_on(deps, deck, spec, template, font)
@@ -95,8 +117,11 @@ def _template(
     own = database.by_id(deps.db.templates, template_id, user_id=deck["user_id"])
     if own is None:
         raise DeckFailure(f"the template {template_id!r} no longer exists; pick another")
+    data = deps.store.get_bytes_if_present(deps.settings.bucket_decks, own["file_path"])
+    if data is None:
+        raise DeckFailure(f"the template {template_id!r} no longer exists; pick another")
     path = work / "template.pptx"
-    path.write_bytes(deps.store.get_bytes(deps.settings.bucket_decks, own["file_path"]))
+    path.write_bytes(data)
     return path, PRIVATE_TEMPLATE_FONT
 
 
@@ -104,10 +129,13 @@ def _build_on(
     deps: Dependencies, deck: dict[str, Any], spec: DeckSpec, template: Path, font: str
 ) -> bytes:
     def image_bytes(image_id: str) -> bytes:
-        image = database.by_id(deps.db.images, image_id, user_id=deck["user_id"])
-        if image is None or image.get("storage", {}).get("status") != "stored":
+        try:
+            found = _image(deps, deck["user_id"], image_id)
+        except Exception as exc:
+            raise Unreachable(f"could not read image {image_id}") from exc
+        if found is None:
             raise MissingImage(image_id)
-        return deps.store.get_bytes(deps.settings.bucket_images, image["image_path"])
+        return found
 
     try:
         return build_pptx(spec, template, font, image_bytes)
@@ -115,8 +143,35 @@ def _build_on(
         raise DeckFailure(
             f"the image {exc.args[0]} is no longer available; remove it from the deck"
         ) from None
-    except PackageNotFoundError as exc:
-        raise DeckFailure(f"the template could not be opened: {exc}") from None
+    except Unreachable:
+        raise
+    except UnsafePackage as exc:
+        raise DeckFailure(f"{exc}; remove them from the template") from None
+    except Exception as exc:
+        # A bug, or a template python-pptx cannot handle: either way the same spec on the same
+        # template fails the same way again, so say so now instead of retrying.
+        log.exception("deck %s could not be built on template %s", deck["_id"], spec.template_id)
+        raise DeckFailure(_explain(spec.template_id, exc)) from None
+
+
+def _image(deps: Dependencies, user_id: str, image_id: str) -> bytes | None:
+    """The stored image's bytes; None if it is gone (deleted with its upload, or purged)."""
+    image = database.by_id(deps.db.images, image_id, user_id=user_id)
+    if image is None or image.get("storage", {}).get("status") != "stored":
+        return None
+    if upload_deletions.deleted_among(deps.db, [image["upload_id"]]):
+        return None
+    return deps.store.get_bytes_if_present(deps.settings.bucket_images, image["image_path"])
+
+
+def _explain(template_id: str, exc: Exception) -> str:
+    what = f"{type(exc).__name__}: {exc}"[:300]
+    if template_id in BUILTIN:
+        return f"the deck could not be built ({what}); change the slides and ask again"
+    return (
+        f"your template could not be used for this deck ({what}); open it in PowerPoint, "
+        "save it again as .pptx and upload it, or pick a built-in template"
+    )
 
 
 def _previews(deps: Dependencies, deck: dict[str, Any], built: bytes) -> int | None:
@@ -188,6 +243,9 @@ def _finish(
     update = outbox.push(owed=owed)
     update["$set"].update(fields)
     builds = deps.db.deck_builds
+    if not deck_outcomes.claim(deps.db, deck["_id"], SOURCE, deps.clock.now()):
+        log.info("deck %s was finished by the janitor meanwhile; outcome dropped", deck["_id"])
+        return
     # By `_id` alone (see database.by_id); the handler checked it is unfinished.
     written = builds.update_one({"_id": deck["_id"]}, update)
     if written.modified_count:

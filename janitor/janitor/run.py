@@ -17,15 +17,25 @@ from janitor.policies import (
     orphans,
     retention,
     staging,
+    stuck_decks,
     stuck_uploads,
 )
 
 log = logging.getLogger(__name__)
 
-POLICIES = (staging, stuck_uploads, deleted_uploads, retention, orphans, expired_auth_records)
+POLICIES = (
+    staging,
+    stuck_uploads,
+    stuck_decks,
+    deleted_uploads,
+    retention,
+    orphans,
+    expired_auth_records,
+)
 POLICY_NAMES = [
     staging.NAME,
     stuck_uploads.NAME,
+    stuck_decks.NAME,
     deleted_uploads.NAME,
     retention.UPLOADS,
     retention.DECKS,

@@ -151,7 +151,8 @@ class DeckFailed(Payload):
     """The deck could not be built; `reason` says what the person can do about it."""
 
     event_type: ClassVar[str] = "jaryo.deck.failed.v1"
-    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/deck-service",)
+    # The janitor fails decks stuck past their limit (an additive change: same version).
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/deck-service", "jaryo/janitor")
     deck_id: str
     user_id: str
     reason: str

@@ -1,5 +1,5 @@
-"""Decks under failure, over the real servers: a deck worker killed mid-build, and a deck whose
-image is gone by the time it is built."""
+"""Decks under failure, over the real servers: a deck worker killed mid-build, a deck whose
+image is gone by the time it is built, and a template python-pptx cannot build on."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from deck_service.handlers import handle_deck_requested
 from deck_service.settings import DeckSettings
 from jaryo_shared import events
 from tests.helpers import png_bytes, wait_until
+from tests.integration import pptx_packages as packages
 from tests.integration.processes import service_env
 
 pytestmark = pytest.mark.integration
@@ -129,3 +130,34 @@ def test_deck_whose_image_is_gone_fails_with_a_reason_the_person_can_act_on(
     assert client.get(f"{location}/file", headers=user.auth).status_code == 409
     seen = probe.until("jaryo.deck.failed.v1")
     assert [p.reason for e, p in seen if e.type == "jaryo.deck.failed.v1"] == [deck["reason"]]
+
+
+def test_deck_on_a_template_python_pptx_cannot_use_fails_at_once_with_a_reason(
+    client, make_user, db, deck_worker, probe
+):
+    """The template opens and lists its layouts, so it was accepted; its placeholders have a
+    type python-pptx cannot clone. Retrying cannot help: the first delivery fails the deck."""
+    user = make_user()
+    added = client.post(
+        "/v1/templates",
+        data={"template": (io.BytesIO(packages.unknown_placeholder_type()), "odd.pptx")},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    )
+    assert added.status_code == 201, added.get_json()
+    spec = {
+        "template_id": added.get_json()["template_id"],
+        "title": "on an odd template",
+        "slides": [{"layout": "title", "elements": []}],
+    }
+    location = client.post("/v1/decks", json=spec, headers=user.auth).headers["Location"]
+
+    deck = client.get(f"{location}?wait=30", headers=user.auth).get_json()
+
+    assert deck["status"] == "failed", deck
+    assert deck["reason"].startswith("your template could not be used for this deck")
+    assert "pick a built-in template" in deck["reason"]
+    assert db.deck_builds.find_one({"_id": deck["deck_id"]})["attempts"] == 1
+    seen = probe.until("jaryo.deck.failed.v1")
+    failed = [p for e, p in seen if e.type == "jaryo.deck.failed.v1"]
+    assert [p.deck_id for p in failed] == [deck["deck_id"]]

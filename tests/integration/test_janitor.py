@@ -10,17 +10,22 @@ import sys
 import threading
 import time
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from prometheus_client import REGISTRY
 
+from deck_service.bootstrap import bootstrap as deck_bootstrap
+from deck_service.handlers import handle_deck_requested
+from deck_service.settings import DeckSettings
 from janitor.bootstrap import bootstrap
 from janitor.lease import Lease
 from janitor.run import run_once
 from janitor.settings import JanitorSettings
+from jaryo_shared import events
 from jaryo_shared.clock import FixedClock
 from jaryo_shared.keys import upload_prefix
-from tests.helpers import png_bytes
+from tests.helpers import png_bytes, wait_until
 from tests.integration.processes import service_env
 
 pytestmark = pytest.mark.integration
@@ -426,3 +431,45 @@ def test_freed_objects_and_bytes_are_counted_per_policy(janitor, store, settings
     staged = [p for p in report.planned if p.policy == "staging"]
     assert counted("jaryo_janitor_objects_freed_total") - objects == len(staged) >= 1
     assert counted("jaryo_janitor_bytes_freed_total") - size == sum(p.bytes for p in staged)
+
+
+def test_deck_not_built_in_time_is_failed_once_and_a_late_build_changes_nothing(
+    client, make_user, db, janitor, janitor_settings, probe, purge_queues, run_worker, settings
+):
+    purge_queues()
+    user = make_user()  # no deck worker runs yet: the deck waits in its queue
+    spec = {"template_id": "clean", "title": "late", "slides": [{"elements": []}]}
+    location = client.post("/v1/decks", json=spec, headers=user.auth).headers["Location"]
+    deck_id = location.rsplit("/", 1)[-1]
+    created = db.decks.find_one({"_id": deck_id})["created_at"]
+    limit = timedelta(minutes=15)  # the default
+
+    run_once(janitor(created + limit - SECOND), say=lambda _: None)
+    assert client.get(location, headers=user.auth).get_json()["status"] == "queued"
+
+    run_once(janitor(created + limit + SECOND), say=lambda _: None)
+    run_once(janitor(created + limit + 2 * SECOND), say=lambda _: None)  # again: no change
+    deck = client.get(location, headers=user.auth).get_json()
+    assert deck["status"] == "failed"
+    assert deck["reason"] == (
+        "the deck was not built within 15 minutes; "
+        "ask for it again (GET its spec and POST it to /v1/decks)"
+    )
+
+    # The deck service gets to the message at last: the janitor finished the deck, so it stays.
+    deps = deck_bootstrap(DeckSettings(**settings.model_dump()))
+    worker = run_worker(
+        "deck", {events.DeckRequested.event_type: partial(handle_deck_requested, deps)}
+    )
+    wait_until(lambda: worker.handled >= 1, timeout=30)
+    assert client.get(location, headers=user.auth).get_json()["status"] == "failed"
+    seen = probe.until("jaryo.deck.failed.v1")
+    finished = [
+        (e.type, e.source)
+        for e, p in seen
+        if e.type.startswith("jaryo.deck.") and getattr(p, "deck_id", None) == deck_id
+    ]
+    assert finished == [
+        ("jaryo.deck.requested.v1", "jaryo/gateway"),
+        ("jaryo.deck.failed.v1", "jaryo/janitor"),
+    ]

@@ -3,15 +3,19 @@ private templates."""
 
 from __future__ import annotations
 
+import tempfile
 import uuid
-from typing import Any
+from pathlib import Path
+from typing import IO, Any, BinaryIO
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, send_file, url_for
 
 from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
-from gateway.deck_templates.checks import InvalidTemplate, check_template
+from gateway.deck_templates import quota
+from gateway.deck_templates.checks import CheckedTemplate, InvalidTemplate, Limits, check_template
 from gateway.problems import Problem
+from gateway.settings import GatewaySettings
 from jaryo_shared.database import by_id
 from jaryo_shared.keys import template_key
 from jaryo_shared.templates import BUILTIN, LAYOUTS, Template
@@ -19,6 +23,7 @@ from jaryo_shared.templates import BUILTIN, LAYOUTS, Template
 blueprint = Blueprint("templates", __name__, url_prefix="/v1/templates")
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+CHUNK = 256 * 1024
 
 
 class NotFound(Problem):
@@ -89,17 +94,60 @@ def add_template() -> tuple[Response, int, dict[str, str]]:
     files = request.files.getlist("template")
     if len(files) != 1:
         raise Unacceptable("send exactly one .pptx in the 'template' field", pointer="/template")
-    data = files[0].stream.read(deps.settings.max_template_bytes + 1)
-    if len(data) > deps.settings.max_template_bytes:
-        raise TooLarge(f"a template may be at most {deps.settings.max_template_bytes} bytes")
-    try:
-        checked = check_template(data)
-    except InvalidTemplate as exc:
-        raise Unacceptable(str(exc), pointer="/template") from None
-    name = (request.form.get("name") or files[0].filename or "My template").strip()[:80]
+    with tempfile.NamedTemporaryFile(prefix="jaryo-template-", suffix=".pptx") as spooled:
+        size = _spool(files[0].stream, spooled, deps.settings.max_template_bytes)
+        with quota.one_add_at_a_time(deps.db, g.user_id, deps.clock):
+            quota.check_quota(
+                deps.db,
+                g.user_id,
+                size,
+                deps.settings.max_templates_per_user,
+                deps.settings.max_template_bytes_per_user,
+            )
+            try:
+                checked = check_template(Path(spooled.name), _limits(deps.settings))
+            except InvalidTemplate as exc:
+                raise Unacceptable(str(exc), pointer="/template") from None
+            with open(spooled.name, "rb") as data:
+                document = _keep(deps, files[0].filename, data, size, checked)
+    location = f"/v1/templates/{document['_id']}"
+    return jsonify(private_view(document)), 201, {"Location": location}
+
+
+def _spool(stream: IO[bytes], into: IO[bytes], limit: int) -> int:
+    """Copy the upload to a file, never holding it whole; 413 past the limit."""
+    size = 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"a template may be at most {limit} bytes")
+        into.write(chunk)
+    into.flush()
+    return size
+
+
+def _limits(settings: GatewaySettings) -> Limits:
+    return Limits(
+        max_parts=settings.max_template_parts,
+        max_part_bytes=settings.max_template_part_bytes,
+        max_xml_part_bytes=settings.max_template_xml_part_bytes,
+        max_unpacked_bytes=settings.max_template_unpacked_bytes,
+        memory_bytes=settings.template_check_memory_bytes,
+        seconds=settings.template_check_seconds,
+    )
+
+
+def _keep(
+    deps: Dependencies,
+    filename: str | None,
+    data: BinaryIO,
+    size: int,
+    checked: CheckedTemplate,
+) -> dict[str, Any]:
+    name = (request.form.get("name") or filename or "My template").strip()[:80]
     template_id = uuid.uuid4().hex
     key = template_key(g.user_id, template_id)
-    deps.store.put_bytes(deps.settings.bucket_decks, key, data, PPTX)
+    deps.store.put_stream(deps.settings.bucket_decks, key, data, length=size, content_type=PPTX)
     document = {
         "_id": template_id,
         "user_id": g.user_id,
@@ -107,7 +155,7 @@ def add_template() -> tuple[Response, int, dict[str, str]]:
         "description": (request.form.get("description") or "").strip()[:300],
         "layouts": [api for api, pptx_name in LAYOUTS.items() if pptx_name in checked.layouts],
         "file_path": key,
-        "size": len(data),
+        "size": size,
         "created_at": deps.clock.now(),
     }
     try:
@@ -115,7 +163,7 @@ def add_template() -> tuple[Response, int, dict[str, str]]:
     except Exception:
         deps.store.delete(deps.settings.bucket_decks, key)  # nothing half-written
         raise
-    return jsonify(private_view(document)), 201, {"Location": f"/v1/templates/{template_id}"}
+    return document
 
 
 @blueprint.delete("/<template_id>")

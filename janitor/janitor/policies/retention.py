@@ -10,7 +10,7 @@ from typing import Any
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
 from janitor.policies.deleted_uploads import plan_objects, purge_upload
-from jaryo_shared import events
+from jaryo_shared import deck_outcomes, events
 from jaryo_shared.keys import deck_prefix
 
 UPLOADS = "retention-uploads"
@@ -63,6 +63,7 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     for bucket, key, _ in planned.objects:
         deps.store.delete(bucket, key)
     deps.db.deck_builds.delete_one({"_id": deck["_id"]})
+    deck_outcomes.forget(deps.db, deck["_id"])
     expired = events.DeckExpired(
         deck_id=deck["_id"],
         user_id=deck["user_id"],

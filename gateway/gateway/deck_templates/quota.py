@@ -1,0 +1,82 @@
+"""How many private templates, and how many bytes of them, one person may keep.
+
+The count and the sum are read and then a template is added, so two uploads at once could both
+pass; one add per person at a time closes that. The lock is a document with a fixed `_id`
+(only one insert can win, even on FerretDB) and an expiry, so a gateway that dies holding it
+blocks that person's next template for a minute, not forever."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from gateway.problems import Problem
+from jaryo_shared.clock import Clock
+
+LOCK_SECONDS = 60  # longer than the check's own time limit and the store
+
+
+class TooManyTemplates(Problem):
+    status, slug, title = 429, "template-quota", "Template quota reached"
+
+
+class TemplateStorageFull(Problem):
+    status, slug, title = 413, "template-storage-quota", "Template storage quota reached"
+
+
+class AddingTemplate(Problem):
+    status, slug, title = 429, "template-add-in-progress", "Another template is being added"
+
+
+def check_quota(db: Database, user_id: str, size: int, max_count: int, max_bytes: int) -> None:
+    owned = list(db.templates.find({"user_id": user_id}, {"size": 1}))
+    if len(owned) >= max_count:
+        raise TooManyTemplates(
+            f"you keep {len(owned)} templates, the most one person may ({max_count}); "
+            "delete one to add another",
+            quota="templates",
+        )
+    used = sum(int(t.get("size", 0)) for t in owned)
+    if used + size > max_bytes:
+        raise TemplateStorageFull(
+            f"your templates take {used} bytes; with this one ({size} bytes) they would pass "
+            f"the {max_bytes} bytes one person may keep; delete one to make room",
+            quota="template_bytes",
+        )
+
+
+@contextmanager
+def one_add_at_a_time(db: Database, user_id: str, clock: Clock) -> Iterator[None]:
+    lock_id, holder = f"add-template:{user_id}", uuid.uuid4().hex
+    if not _take(db, lock_id, holder, clock):
+        problem = AddingTemplate("another template of yours is being added; try again shortly")
+        problem.headers["Retry-After"] = "2"
+        raise problem
+    try:
+        yield
+    finally:
+        db.user_locks.delete_one({"_id": lock_id, "holder": holder})
+
+
+def _take(db: Database, lock_id: str, holder: str, clock: Clock) -> bool:
+    now = clock.now()
+    lock = {"_id": lock_id, "holder": holder, "expires_at": now + timedelta(seconds=LOCK_SECONDS)}
+    try:
+        db.user_locks.insert_one(lock)
+        return True
+    except DuplicateKeyError:
+        current = db.user_locks.find_one({"_id": lock_id})
+        if current is not None and current["expires_at"] > now:
+            return False
+    if current is not None:  # expired: remove exactly that one, then compete for it again
+        db.user_locks.delete_one({"_id": lock_id, "holder": current["holder"]})
+    try:
+        db.user_locks.insert_one(lock)
+        return True
+    except DuplicateKeyError:
+        return False

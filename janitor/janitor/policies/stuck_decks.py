@@ -1,0 +1,63 @@
+"""Decks not built within `JARYO_STUCK_DECK_MINUTES` (default 15) of being asked for are failed
+with a reason, and `deck.failed` is published, as the deck service would: a build that keeps
+failing on a server it cannot reach, or a message that was dead-lettered, must not leave a deck
+`building` forever. Who finishes a deck is claimed once (jaryo_shared.deck_outcomes): if the
+deck service finishes it first, the janitor changes nothing; if the janitor wins, the deck
+service drops its late outcome."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from janitor.bootstrap import Dependencies
+from janitor.policies import Planned
+from jaryo_shared import deck_outcomes, events, outbox
+
+NAME = "stuck-decks"
+SOURCE = "jaryo/janitor"
+FINISHED = ("completed", "failed")
+
+
+def plan(deps: Dependencies) -> list[Planned]:
+    cutoff = deps.clock.now() - timedelta(minutes=deps.settings.stuck_deck_minutes)
+    asked = [
+        deck["_id"]
+        for deck in deps.db.decks.find(
+            {"created_at": {"$lt": cutoff}, "deleted_at": None}, {"_id": 1}
+        )
+    ]
+    finished = {
+        build["_id"]
+        for build in deps.db.deck_builds.find(
+            {"_id": {"$in": asked}, "status": {"$in": list(FINISHED)}}, {"_id": 1}
+        )
+    }
+    return [Planned(NAME, deck_id) for deck_id in asked if deck_id not in finished]
+
+
+def purge(deps: Dependencies, planned: Planned) -> None:
+    deck = deps.db.decks.find_one({"_id": planned.subject}, {"user_id": 1, "deleted_at": 1})
+    if deck is None or deck.get("deleted_at") is not None:
+        return
+    build = deps.db.deck_builds.find_one({"_id": deck["_id"]}, {"status": 1}) or {}
+    if build.get("status") in FINISHED:
+        return
+    now = deps.clock.now()
+    if not deck_outcomes.claim(deps.db, deck["_id"], SOURCE, now):
+        return  # the deck service finished it meanwhile
+    reason = (
+        f"the deck was not built within {deps.settings.stuck_deck_minutes:g} minutes; "
+        "ask for it again (GET its spec and POST it to /v1/decks)"
+    )
+    failed = events.DeckFailed(deck_id=deck["_id"], user_id=deck["user_id"], reason=reason)
+    # A fixed id: a janitor that dies before flushing writes the same event again next run.
+    envelope = events.wrap(
+        failed, source=SOURCE, subject=deck["_id"], event_id=f"stuck-{deck['_id']}"
+    )
+    owed = outbox.entries(envelope)
+    update = outbox.push(owed=owed)
+    update["$set"].update(
+        {"user_id": deck["user_id"], "status": "failed", "reason": reason, "completed_at": now}
+    )
+    deps.db.deck_builds.update_one({"_id": deck["_id"]}, update, upsert=True)
+    outbox.flush(deps.db.deck_builds, deck["_id"], deps.publisher, owed)
