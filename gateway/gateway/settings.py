@@ -72,12 +72,14 @@ class GatewaySettings(Settings):
     presigned_url_seconds: int = Field(default=300, gt=0)
     max_template_bytes: int = Field(default=20 * 1000 * 1000, ge=1)
     # What a template may unpack to, counted while reading (deck_templates/package_check.py),
-    # and the memory and time its check may take in its own process.
+    # and the memory and time its check may take in its own process. Parsed XML takes up to
+    # ~25 times its size (8 MB of tiny elements: ~200 MB), in the check and in every build.
     max_template_parts: int = Field(default=2000, ge=1)
     max_template_part_bytes: int = Field(default=20 * 1000 * 1000, ge=1)
-    max_template_xml_part_bytes: int = Field(default=5 * 1000 * 1000, ge=1)
+    max_template_xml_part_bytes: int = Field(default=4 * 1000 * 1000, ge=1)
+    max_template_xml_bytes: int = Field(default=8 * 1000 * 1000, ge=1)
     max_template_unpacked_bytes: int = Field(default=60 * 1000 * 1000, ge=1)
-    template_check_memory_bytes: int = Field(default=768 * 1024 * 1024, ge=256 * 1024 * 1024)
+    template_check_memory_bytes: int = Field(default=512 * 1024 * 1024, ge=256 * 1024 * 1024)
     template_check_seconds: float = Field(default=30, gt=0)
     # Per-user quotas on private templates: 429 past the count, 413 past the bytes.
     max_templates_per_user: int = Field(default=20, ge=0)

@@ -27,6 +27,7 @@ class Limits:
     max_parts: int
     max_part_bytes: int
     max_xml_part_bytes: int
+    max_xml_bytes: int
     max_unpacked_bytes: int
     memory_bytes: int
     seconds: float
@@ -47,6 +48,7 @@ def check_template(path: Path, limits: Limits) -> CheckedTemplate:
         "max_parts": limits.max_parts,
         "max_part_bytes": limits.max_part_bytes,
         "max_xml_part_bytes": limits.max_xml_part_bytes,
+        "max_xml_bytes": limits.max_xml_bytes,
         "max_unpacked_bytes": limits.max_unpacked_bytes,
         "memory_bytes": limits.memory_bytes,
     }

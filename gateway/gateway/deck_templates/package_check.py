@@ -54,7 +54,7 @@ def _unpack_counted(package: zipfile.ZipFile, limits: dict[str, int]) -> dict[st
     names = [info.filename for info in package.infolist()]
     if len(names) != len(set(names)):
         raise UnsafePackage("the package names a part twice; it is malformed")
-    total, kept = 0, {}
+    total, markup_total, kept = 0, 0, {}
     for info in package.infolist():
         if info.is_dir():
             continue
@@ -69,6 +69,13 @@ def _unpack_counted(package: zipfile.ZipFile, limits: dict[str, int]) -> dict[st
                     total += len(chunk)
                     if size > cap:
                         raise UnsafePackage(f"the part {name} unpacks to more than {cap} bytes")
+                    if markup:
+                        markup_total += len(chunk)
+                        if markup_total > limits["max_xml_bytes"]:
+                            raise UnsafePackage(
+                                f"the package holds more than {limits['max_xml_bytes']} bytes "
+                                "of XML"
+                            )
                     if total > limits["max_unpacked_bytes"]:
                         raise UnsafePackage(
                             f"the package unpacks to more than {limits['max_unpacked_bytes']} bytes"

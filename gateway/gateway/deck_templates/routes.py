@@ -131,6 +131,7 @@ def _limits(settings: GatewaySettings) -> Limits:
         max_parts=settings.max_template_parts,
         max_part_bytes=settings.max_template_part_bytes,
         max_xml_part_bytes=settings.max_template_xml_part_bytes,
+        max_xml_bytes=settings.max_template_xml_bytes,
         max_unpacked_bytes=settings.max_template_unpacked_bytes,
         memory_bytes=settings.template_check_memory_bytes,
         seconds=settings.template_check_seconds,
