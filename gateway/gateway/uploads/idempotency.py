@@ -64,12 +64,12 @@ def create_once(
             claim = deps.db.idempotency_keys.find_one({"_id": claim_id})
             if claim is None:
                 continue  # withdrawn just now by a request that failed: claim it again
-            existing = _live_upload(deps, claim["upload_id"], user_id)
+            state, existing = _claimed(deps, claim, user_id)
             if existing is not None:
                 return existing, images_of(existing["_id"])
-            if not _spent(deps, claim):
+            if state == "pending":
                 break
-            generation += 1
+            generation += 1  # spent
             continue
         try:
             return create(upload_id)
@@ -79,16 +79,18 @@ def create_once(
     raise IdempotencyConflict("a request with this Idempotency-Key is in progress")
 
 
-def _live_upload(deps: Dependencies, upload_id: str, user_id: str) -> dict[str, Any] | None:
-    upload = by_id(deps.db.uploads, upload_id, user_id=user_id, deleted_at=None)
+def _claimed(
+    deps: Dependencies, claim: dict[str, Any], user_id: str
+) -> tuple[str, dict[str, Any] | None]:
+    """("live", the upload), ("pending", None) while the claiming request is still writing it,
+    or ("spent", None): it was deleted, or was never written and never will be. One read of the
+    upload decides, so an upload written between two reads is not mistaken for a deleted one."""
+    upload = by_id(deps.db.uploads, claim["upload_id"], user_id=user_id)
+    if upload is None:
+        young = deps.clock.now() - claim["created_at"] <= CLAIM_SETTLES_WITHIN
+        return ("pending" if young else "spent"), None
     # A DELETE records itself before it marks the upload (upload_deletions): either is gone.
-    if upload is None or deps.db.upload_deletions.find_one({"_id": upload_id}) is not None:
-        return None
-    return upload
-
-
-def _spent(deps: Dependencies, claim: dict[str, Any]) -> bool:
-    """The claim's upload was made and is gone, or was never made and never will be."""
-    if by_id(deps.db.uploads, claim["upload_id"], {"_id": 1}) is not None:
-        return True  # it exists but is not live: deleted
-    return bool(deps.clock.now() - claim["created_at"] > CLAIM_SETTLES_WITHIN)
+    deleted = deps.db.upload_deletions.find_one({"_id": upload["_id"]}) is not None
+    if deleted or upload["deleted_at"] is not None:
+        return "spent", None
+    return "live", upload
