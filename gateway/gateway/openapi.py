@@ -279,8 +279,18 @@ def _deck_paths() -> dict[str, Any]:
                 },
                 "responses": {
                     "201": _json(TEMPLATE, "a private template of the caller", LOCATION),
-                    "413": _problem("over the size limit"),
-                    "422": _problem("not a plain .pptx, or macros, or external links"),
+                    "413": _problem(
+                        "over the size limit, or past the caller's template storage "
+                        "(`limit`: template_bytes_per_user)"
+                    ),
+                    "422": _problem(
+                        "not a plain .pptx; macros, ActiveX or OLE objects; external links; "
+                        "unpacks to more than a template may; a broken zip"
+                    ),
+                    "429": _problem(
+                        "the caller keeps as many templates as allowed (`limit`: "
+                        "templates_per_user), or is adding another one (see Retry-After)"
+                    ),
                 },
             },
         },

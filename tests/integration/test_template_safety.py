@@ -174,13 +174,14 @@ def test_templates_past_the_quota_are_refused_saying_which_limit(quota_client, m
 
     third = _post_template(quota_client, user, small)
     assert third.status_code == 429 and third.mimetype == "application/problem+json"
-    assert third.get_json()["quota"] == "templates" and "delete one" in third.get_json()["detail"]
+    problem = third.get_json()
+    assert problem["limit"] == "templates_per_user" and "delete one" in problem["detail"]
 
     kept = quota_client.get("/v1/templates", headers=user.auth).get_json()["items"]
     path = f"/v1/templates/{kept[-1]['template_id']}"
     assert quota_client.delete(path, headers=user.auth).status_code == 204
     bigger = _post_template(quota_client, user, packages.big_media(30_000))  # 29 + 59 KB > 80
     assert bigger.status_code == 413 and bigger.mimetype == "application/problem+json"
-    assert bigger.get_json()["quota"] == "template_bytes"
+    assert bigger.get_json()["limit"] == "template_bytes_per_user"
     assert db.templates.count_documents({"user_id": user.user_id}) == 1
     assert _post_template(quota_client, user, small).status_code == 201  # room for this one

@@ -39,14 +39,14 @@ def check_quota(db: Database, user_id: str, size: int, max_count: int, max_bytes
         raise TooManyTemplates(
             f"you keep {len(owned)} templates, the most one person may ({max_count}); "
             "delete one to add another",
-            quota="templates",
+            limit="templates_per_user",
         )
     used = sum(int(t.get("size", 0)) for t in owned)
     if used + size > max_bytes:
         raise TemplateStorageFull(
             f"your templates take {used} bytes; with this one ({size} bytes) they would pass "
             f"the {max_bytes} bytes one person may keep; delete one to make room",
-            quota="template_bytes",
+            limit="template_bytes_per_user",
         )
 
 
