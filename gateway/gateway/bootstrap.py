@@ -62,6 +62,7 @@ def bootstrap(settings: GatewaySettings) -> Dependencies:
         progress=Progress(
             settings,
             max_waiters=settings.progress_max_waiters,
+            max_waiters_per_user=settings.progress_max_waiters_per_user,
             fallback_seconds=settings.progress_fallback_seconds,
         ),
     )

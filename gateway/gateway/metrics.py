@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, Flask, Response, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram
 
 from jaryo_shared import metrics
 
@@ -21,6 +21,12 @@ REQUEST_SECONDS = Histogram(
     "Time to answer an HTTP request (a ?wait or /events request counts its waiting)",
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+# Each one holds a server thread; compare with JARYO_PROGRESS_MAX_WAITERS times the processes.
+WAITING_REQUESTS = Gauge(
+    "jaryo_gateway_waiting_requests",
+    "Requests waiting for an upload or a deck to finish (?wait=N, /events)",
+    multiprocess_mode="livesum",
 )
 
 blueprint = Blueprint("metrics", __name__)

@@ -2,10 +2,11 @@
 by. Events are matched by their CloudEvents `subject`: the upload's id, or the deck's.
 
 Each gateway process keeps one private, exclusive queue bound to the progress events. A waiting
-request registers its upload, re-reads the upload once per event about it (or after a quiet
+request registers its subject, re-reads the document once per event about it (or after a quiet
 `fallback_seconds`, in case the listener was cut off), and never polls the database in a loop.
-Waiters hold a server thread each, so there is a cap; over it, callers get the current state
-at once instead of waiting.
+Waiters hold a server thread each, so there are two caps: one per process (over it, callers get
+the current state at once instead of waiting) and one per user (so one user cannot take every
+slot). A waiter also watches its client: one that hung up frees its slot within a second.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from kombu import Consumer, Queue, binding
 from kombu.transport.base import Message
 
+from gateway.metrics import WAITING_REQUESTS
 from jaryo_shared import events, messaging
 from jaryo_shared.settings import Settings
 from jaryo_shared.topology import Topology
@@ -34,93 +36,143 @@ PROGRESS_EVENTS = (
     events.DeckCompleted,
     events.DeckFailed,
 )
+# How often a waiter looks whether its client is still there (one non-blocking peek at the
+# socket): a slot comes back within this much of the client going away.
+HANGUP_CHECK_SECONDS = 0.5
 
 
 class TooManyWaiters(Exception):
-    pass
+    """Every waiting slot of this process is taken."""
+
+
+class TooManyWaitersOfUser(Exception):
+    """This user already holds as many waiting slots as one user may."""
+
+
+class ClientGone(Exception):
+    """The client of a waiting request hung up: stop waiting for it."""
+
+
+def _never() -> bool:
+    return False
 
 
 class Waiter:
-    """One request's view of one upload's events: `wait` returns when something happened."""
+    """One request's view of one subject's events: `wait` returns when something happened."""
 
-    def __init__(self, progress: Progress, upload_id: str) -> None:
+    def __init__(
+        self, progress: Progress, subject: str, user_id: str, gone: Callable[[], bool]
+    ) -> None:
         self._progress = progress
-        self.upload_id = upload_id
-        self._seen = progress._count(upload_id)
+        self.subject = subject
+        self.user_id = user_id
+        self._gone = gone
+        self._seen = progress._count(subject)
         self._closed = False
 
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            self._progress._unregister(self.upload_id)
+            self._progress._unregister(self.subject, self.user_id)
 
     def wait(self, timeout: float) -> bool:
-        """Block until an event about the upload arrives (True) or `timeout` passes (False)."""
-        changed = self._progress._wait_for_change(self.upload_id, self._seen, timeout)
-        self._seen = self._progress._count(self.upload_id)
-        return changed
+        """Block until an event about the subject arrives (True) or `timeout` passes (False).
+        Raises ClientGone as soon as the client is seen to have hung up."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            step = min(remaining, HANGUP_CHECK_SECONDS)
+            if self._progress._wait_for_change(self.subject, self._seen, max(step, 0)):
+                # Counted before the caller re-reads: an event counted here was published after
+                # its state was written, so that read sees it; a later one wakes us again.
+                self._seen = self._progress._count(self.subject)
+                return True
+            if self._gone():
+                raise ClientGone
+            if remaining <= step:
+                return False
 
 
 class Progress:
-    def __init__(self, settings: Settings, *, max_waiters: int, fallback_seconds: float) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        max_waiters: int,
+        max_waiters_per_user: int,
+        fallback_seconds: float,
+    ) -> None:
         self._settings = settings
         self._max_waiters = max_waiters
+        self._max_waiters_per_user = max_waiters_per_user
         self.fallback_seconds = fallback_seconds
         self._condition = threading.Condition()
-        self._counts: dict[str, int] = {}  # events seen per upload that someone waits for
-        self._waiting: dict[str, int] = {}
+        self._counts: dict[str, int] = {}  # events seen per subject that someone waits for
+        self._waiting: dict[str, int] = {}  # waiters per subject
+        self._per_user: dict[str, int] = {}  # waiters per user
         self._generation = 0  # bumped on every (re)connect: waiters re-read then
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
 
-    def register(self, upload_id: str) -> Waiter:
-        """Register before reading the upload, so no event between the read and the wait is
-        missed; `close()` the waiter when done. Raises TooManyWaiters over the cap."""
+    def register(self, subject: str, user_id: str, gone: Callable[[], bool] = _never) -> Waiter:
+        """Register before reading the document, so no event between the read and the wait is
+        missed; `close()` the waiter when done. `gone` says whether the client hung up. Raises
+        TooManyWaitersOfUser or TooManyWaiters over the caps."""
         self._ensure_listening()
         with self._condition:
+            if self._per_user.get(user_id, 0) >= self._max_waiters_per_user:
+                raise TooManyWaitersOfUser
             if sum(self._waiting.values()) >= self._max_waiters:
                 raise TooManyWaiters
-            self._waiting[upload_id] = self._waiting.get(upload_id, 0) + 1
-            self._counts.setdefault(upload_id, 0)
-        return Waiter(self, upload_id)
+            self._waiting[subject] = self._waiting.get(subject, 0) + 1
+            self._per_user[user_id] = self._per_user.get(user_id, 0) + 1
+            self._counts.setdefault(subject, 0)
+        WAITING_REQUESTS.inc()
+        return Waiter(self, subject, user_id, gone)
 
     @contextmanager
-    def waiter(self, upload_id: str) -> Iterator[Waiter]:
-        waiter = self.register(upload_id)
+    def waiter(
+        self, subject: str, user_id: str, gone: Callable[[], bool] = _never
+    ) -> Iterator[Waiter]:
+        waiter = self.register(subject, user_id, gone)
         try:
             yield waiter
         finally:
             waiter.close()
 
-    def _unregister(self, upload_id: str) -> None:
+    def _unregister(self, subject: str, user_id: str) -> None:
         with self._condition:
-            self._waiting[upload_id] -= 1
-            if not self._waiting[upload_id]:
-                del self._waiting[upload_id]
-                self._counts.pop(upload_id, None)
+            self._waiting[subject] -= 1
+            if not self._waiting[subject]:
+                del self._waiting[subject]
+                self._counts.pop(subject, None)
+            self._per_user[user_id] -= 1
+            if not self._per_user[user_id]:
+                del self._per_user[user_id]
+        WAITING_REQUESTS.dec()
 
     def stop(self) -> None:
         self._stopped.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def _count(self, upload_id: str) -> int:
+    def _count(self, subject: str) -> int:
         with self._condition:
-            return self._counts.get(upload_id, 0) + self._generation
+            return self._counts.get(subject, 0) + self._generation
 
-    def _wait_for_change(self, upload_id: str, seen: int, timeout: float) -> bool:
+    def _wait_for_change(self, subject: str, seen: int, timeout: float) -> bool:
         with self._condition:
             return self._condition.wait_for(
-                lambda: self._counts.get(upload_id, 0) + self._generation != seen,
+                lambda: self._counts.get(subject, 0) + self._generation != seen,
                 timeout=timeout,
             )
 
-    def _notify(self, upload_id: str | None) -> None:
+    def _notify(self, subject: str | None) -> None:
         with self._condition:
-            if upload_id is None:
+            if subject is None:
                 self._generation += 1
-            elif upload_id in self._counts:
-                self._counts[upload_id] += 1
+            elif subject in self._counts:
+                self._counts[subject] += 1
             else:
                 return
             self._condition.notify_all()

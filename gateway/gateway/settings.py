@@ -90,6 +90,8 @@ class GatewaySettings(Settings):
     # Requests waiting for an upload (?wait=N, /events) each hold a server thread: keep this
     # below gunicorn's threads per process (JARYO_GATEWAY_THREADS, 64) so others get served.
     progress_max_waiters: int = Field(default=56, ge=0)
+    # One user's share of those (per process), so one user cannot take them all; over it, 429.
+    progress_max_waiters_per_user: int = Field(default=8, ge=1)
     progress_fallback_seconds: float = Field(default=5.0, gt=0, description="re-read if quiet")
     wait_max_seconds: int = Field(default=60, ge=0)
     events_max_seconds: int = Field(default=600, gt=0, description="one SSE stream's lifetime")

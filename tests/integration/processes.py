@@ -49,15 +49,21 @@ def stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def gateway(
-    settings, *, workers: int = 1, log: IO[bytes] | int = subprocess.DEVNULL
+    settings,
+    *,
+    workers: int = 1,
+    log: IO[bytes] | int = subprocess.DEVNULL,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """gunicorn serving the gateway on a free port; yields its base URL once /healthz answers."""
+    """gunicorn serving the gateway on a free port; yields its base URL once /healthz answers.
+    `env` adds or overrides JARYO_* variables (gateway settings the tests' `settings` lacks)."""
     port = free_port()
     env = {
         **service_env(settings),
         "JARYO_JWT_SECRET": JWT_SECRET,
         "JARYO_GATEWAY_BIND": f"127.0.0.1:{port}",
         "JARYO_GATEWAY_WORKERS": str(workers),
+        **(env or {}),
     }
     server = subprocess.Popen(
         gunicorn_command(access_log="/dev/null"),

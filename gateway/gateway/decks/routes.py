@@ -4,7 +4,6 @@ see its slide previews, delete it. Every read is scoped to the caller."""
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -16,8 +15,8 @@ from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.decks import drafts, views
 from gateway.problems import Problem
-from gateway.progress import TooManyWaiters
-from gateway.validation import InvalidInput, json_body, validate
+from gateway.validation import json_body, validate
+from gateway.waiting import until_finished, wait_seconds
 from jaryo_shared import events, outbox, upload_deletions
 from jaryo_shared.completion import ocr_results
 from jaryo_shared.database import by_id
@@ -196,31 +195,14 @@ def _with_builds(decks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @require_user
 def get_deck(deck_id: str) -> Response:
     """`?wait=N` (seconds, at most 60) answers as soon as the deck is built or failed."""
-    raw = request.args.get("wait")
-    limit = _deps().settings.wait_max_seconds
-    if raw is not None and (not raw.isdigit() or int(raw) > limit):
-        raise InvalidInput(
-            f"wait must be a whole number of seconds from 0 to {limit}", pointer="/wait"
-        )
-    deck = _own_deck(deck_id, spec=0, outbox=0)
-    if raw and deck["status"] not in FINISHED:
-        deck = _wait_for(deck_id, int(raw)) or deck
+    wait = wait_seconds(request.args.get("wait"), _deps().settings.wait_max_seconds)
+    deck = until_finished(
+        deck_id,
+        wait,
+        read=lambda: _own_deck(deck_id, spec=0, outbox=0),
+        finished=lambda deck: deck["status"] in FINISHED,
+    )
     return jsonify(views.deck_view(deck))
-
-
-def _wait_for(deck_id: str, seconds: int) -> dict[str, Any] | None:
-    progress = _deps().progress
-    deadline = time.monotonic() + seconds
-    try:
-        with progress.waiter(deck_id) as waiter:
-            while True:
-                deck = _own_deck(deck_id, spec=0, outbox=0)
-                remaining = deadline - time.monotonic()
-                if deck["status"] in FINISHED or remaining <= 0:
-                    return deck
-                waiter.wait(min(remaining, progress.fallback_seconds))
-    except TooManyWaiters:
-        return None
 
 
 @blueprint.get("/<deck_id>/spec")

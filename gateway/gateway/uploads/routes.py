@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 
@@ -14,7 +13,7 @@ from gateway.bootstrap import Dependencies
 from gateway.problems import Problem
 from gateway.progress import TooManyWaiters
 from gateway.uploads import idempotency, receive, sse, views
-from gateway.validation import InvalidInput
+from gateway.waiting import open_waiter, until_finished, wait_seconds
 from jaryo_shared import upload_deletions
 from jaryo_shared.completion import ocr_results
 from jaryo_shared.database import by_id
@@ -134,7 +133,7 @@ def upload_events(upload_id: str) -> Response:
     _own_upload(upload_id)
     deps = _deps()
     try:
-        waiter = deps.progress.register(upload_id)
+        waiter = open_waiter(upload_id)  # over the caller's own cap: a 429
     except TooManyWaiters:
         busy = Busy("too many clients are waiting on uploads; retry shortly")
         busy.headers["Retry-After"] = "5"
@@ -164,34 +163,18 @@ def _progress_snapshot(upload_id: str) -> dict[str, Any] | None:
 
 
 def _wait_seconds(raw: str | None) -> int:
-    limit = _deps().settings.wait_max_seconds
-    if raw is None:
-        return 0
-    if not raw.isdigit() or int(raw) > limit:
-        raise InvalidInput(
-            f"wait must be a whole number of seconds from 0 to {limit}", pointer="/wait"
-        )
-    return int(raw)
+    return wait_seconds(raw, _deps().settings.wait_max_seconds)
 
 
 def _settled_upload(upload_id: str, wait: int) -> dict[str, Any]:
     """The caller's upload, after waiting up to `wait` seconds for it to finish. The wait
     re-reads the upload only when one of its events passes (or after a quiet spell)."""
-    upload = _own_upload(upload_id)
-    if not wait or upload["status"] != "processing":
-        return upload
-    progress = _deps().progress
-    deadline = time.monotonic() + wait
-    try:
-        with progress.waiter(upload_id) as waiter:
-            while True:
-                upload = _own_upload(upload_id)
-                remaining = deadline - time.monotonic()
-                if upload["status"] != "processing" or remaining <= 0:
-                    return upload
-                waiter.wait(min(remaining, progress.fallback_seconds))
-    except TooManyWaiters:
-        return upload  # over the cap: the current state at once, rather than a held thread
+    return until_finished(
+        upload_id,
+        wait,
+        read=lambda: _own_upload(upload_id),
+        finished=lambda upload: upload["status"] != "processing",
+    )
 
 
 @blueprint.delete("/<upload_id>")

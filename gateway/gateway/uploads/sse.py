@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from gateway.progress import Waiter
+from gateway.progress import ClientGone, Waiter
 
 FINISHED = ("completed", "partial", "failed")
 
@@ -21,7 +21,8 @@ def upload_stream(
 ) -> Iterator[str]:
     """`progress` events while the upload changes, `completed` when it is finished (then the
     stream ends), `gone` if it is deleted meanwhile. A comment line keeps idle connections open;
-    after `max_seconds` the stream ends and the client reconnects (the browser does by itself)."""
+    after `max_seconds` the stream ends and the client reconnects (the browser does by itself).
+    It also ends as soon as the waiter sees the client hang up, which gives its slot back."""
     deadline = time.monotonic() + max_seconds
     last = None
     try:
@@ -41,6 +42,8 @@ def upload_stream(
             remaining = deadline - time.monotonic()
             if not waiter.wait(min(heartbeat_seconds, max(remaining, 0))):
                 yield ": keep-alive\n\n"
+    except ClientGone:
+        return
     finally:
         waiter.close()
 
