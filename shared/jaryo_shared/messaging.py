@@ -61,24 +61,34 @@ class Publisher:
 
     def publish(self, envelope: events.Envelope) -> None:
         with self._lock:
-            if self._producer is None:
-                self._producer = Producer(self._connection.default_channel, self._exchange)
-            self._connection.ensure(
-                self._producer,
-                self._producer.publish,
-                max_retries=self._max_retries,
-                interval_start=0.2,
-                interval_step=0.5,
-            )(
-                envelope.model_dump_json().encode(),
-                routing_key=envelope.routing_key,
-                content_type=events.CONTENT_TYPE,
-                content_encoding="utf-8",
-                delivery_mode=2,
-                message_id=envelope.id,
-                headers={"correlation_id": envelope.correlationid or ""},
-                declare=[self._exchange],
-            )
+            try:
+                self._publish(envelope)
+            except Exception:
+                # A broker away for longer than the retries leaves the producer on a channel
+                # kombu has collected, and every later publish would fail with "channel is None"
+                # until the process restarts. The next publish starts from a fresh channel.
+                self._producer = None
+                raise
+
+    def _publish(self, envelope: events.Envelope) -> None:
+        if self._producer is None:
+            self._producer = Producer(self._connection.default_channel, self._exchange)
+        self._connection.ensure(
+            self._producer,
+            self._producer.publish,
+            max_retries=self._max_retries,
+            interval_start=0.2,
+            interval_step=0.5,
+        )(
+            envelope.model_dump_json().encode(),
+            routing_key=envelope.routing_key,
+            content_type=events.CONTENT_TYPE,
+            content_encoding="utf-8",
+            delivery_mode=2,
+            message_id=envelope.id,
+            headers={"correlation_id": envelope.correlationid or ""},
+            declare=[self._exchange],
+        )
 
     def close(self) -> None:
         with self._lock:
