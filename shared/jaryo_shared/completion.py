@@ -6,7 +6,8 @@ Settling inserts the upload's `upload_completions` record, which carries `upload
 its outbox. Its `_id` is the upload's, so when both services try at once only one insert wins
 (FerretDB 1.x has no atomic conditional update to rely on): the event is owed exactly once. The
 upload document is then marked with the same outcome; a service that lost the race, or is
-redelivered the message after a crash, repeats that idempotent step from the record.
+redelivered the message after a crash, repeats that idempotent step from the record. The winner
+publishes the event only after that mark, so whoever the event wakes reads the outcome.
 
 Each service writes its own outcome first and reads both collections after, so at least one of
 them sees both outcomes of the last image.
@@ -111,9 +112,10 @@ def settle_upload(
     try:
         db.upload_completions.insert_one(record)
     except DuplicateKeyError:
+        won = False
         record = db.upload_completions.find_one({"_id": upload_id}) or record
     else:
-        outbox.flush(db.upload_completions, upload_id, publisher, record["outbox"])
+        won = True
     db.uploads.update_one(  # by _id alone (database.by_id says why); the same values each time
         {"_id": upload_id},
         {
@@ -125,3 +127,8 @@ def settle_upload(
         },
     )
     upload_deletions.restore(db, upload_id)  # a DELETE racing this write is not lost
+    # Published only now that the upload shows its outcome: a client woken by the event reads
+    # it at once (the gateway's ?wait and event stream). A crash before this leaves the event
+    # in the record's outbox for the relay.
+    if won:
+        outbox.flush(db.upload_completions, upload_id, publisher, record["outbox"])

@@ -66,9 +66,11 @@ def purge(deps: Dependencies, planned: Planned) -> None:
         deps.db.upload_completions.insert_one(record)
     except DuplicateKeyError:
         return  # a service settled it meanwhile
-    outbox.flush(deps.db.upload_completions, upload["_id"], deps.publisher, record["outbox"])
     deps.db.uploads.update_one(
         {"_id": upload["_id"]},
         {"$set": {"status": "failed", "failures": failures, "completed_at": now}},
     )
     upload_deletions.restore(deps.db, upload["_id"])  # a DELETE racing this write is not lost
+    # Published after the upload shows it (as completion.settle_upload does): a waiting client
+    # woken by the event reads the outcome.
+    outbox.flush(deps.db.upload_completions, upload["_id"], deps.publisher, record["outbox"])
