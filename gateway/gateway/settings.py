@@ -69,6 +69,9 @@ class GatewaySettings(Settings):
     max_image_bytes: int = Field(default=20 * 1000 * 1000, ge=1)
     max_request_bytes: int = Field(default=100 * 1000 * 1000, ge=1)
     max_image_pixels: int = Field(default=64_000_000, gt=0)
+    # Per-user quotas on live (not deleted) uploads: 429 past the count, 413 past the bytes.
+    max_uploads_per_user: int = Field(default=1000, ge=0)
+    max_stored_bytes_per_user: int = Field(default=5 * 1000 * 1000 * 1000, ge=0)
     presigned_url_seconds: int = Field(default=300, gt=0)
     max_template_bytes: int = Field(default=20 * 1000 * 1000, ge=1)
     # What a template may unpack to, counted while reading (deck_templates/package_check.py),

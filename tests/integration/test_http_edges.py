@@ -1,7 +1,7 @@
 """The gateway's HTTP edges over the real servers, as a careless or hostile client meets them:
 junk in a query string or a body is a 4xx problem naming what is wrong, never a 500; what the
-gateway did not expect is a 500 whose correlation id finds its logged traceback; and an
-Idempotency-Key never leads back to a deleted upload."""
+gateway did not expect is a 500 whose correlation id finds its logged traceback; a person's
+uploads stop at their quotas; and an Idempotency-Key never leads back to a deleted upload."""
 
 from __future__ import annotations
 
@@ -199,3 +199,70 @@ def test_concurrent_retries_after_delete_make_one_new_upload(app, make_user, db)
     assert {status for status, _ in answers} <= {202, 409}  # 409: the first is still recording
     assert len(made) == 1 and first_id not in made
     assert db.uploads.count_documents({"user_id": user.user_id, "deleted_at": None}) == 1
+
+
+# Finding 9: per-user upload quotas
+
+
+@pytest.fixture
+def quota_client(gateway_settings):
+    settings = gateway_settings.model_copy(
+        update={"max_uploads_per_user": 2, "max_stored_bytes_per_user": 3 * len(png_bytes())}
+    )
+    app = create_app(settings, run_relay=False)
+    yield app.test_client()
+    app.extensions["jaryo"].close()
+
+
+def test_a_person_past_the_upload_count_gets_a_429_naming_that_quota(
+    quota_client, make_user, db, store, settings
+):
+    user = make_user()
+    kept = [_upload(quota_client, user) for _ in range(2)]
+    assert [r.status_code for r in kept] == [202, 202]
+
+    refused = _upload(quota_client, user)
+    body = _problem(refused, 429)
+    assert body["limit"] == "uploads_per_user"
+    assert body["allowed"] == 2 and body["used"] == 2
+    assert db.uploads.count_documents({"user_id": user.user_id}) == 2
+    assert len(list(store.keys(settings.bucket_staging, prefix=f"{user.user_id}/"))) == 2
+
+    # Deleted uploads do not count; other people have their own quota.
+    gone = kept[0].get_json()["upload_id"]
+    assert quota_client.delete(f"/v1/uploads/{gone}", headers=user.auth).status_code == 204
+    assert _upload(quota_client, user).status_code == 202
+    assert _upload(quota_client, make_user()).status_code == 202
+
+
+def test_a_person_past_the_stored_bytes_gets_a_413_naming_that_quota(quota_client, make_user, db):
+    user = make_user()
+    small = png_bytes()
+    assert _upload(quota_client, user, small).status_code == 202
+    big = png_bytes(width=400, height=300, color="red") + b"\0" * (3 * len(small))
+    body = _problem(_upload(quota_client, user, big), 413)
+    assert body["limit"] == "stored_bytes_per_user"
+    assert body["used"] == len(small)
+    assert db.uploads.count_documents({"user_id": user.user_id}) == 1
+
+
+def test_concurrent_uploads_of_one_person_never_pass_the_quota(quota_client, make_user, db):
+    user = make_user()
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def send() -> None:
+        response = _upload(quota_client.application.test_client(), user)
+        with lock:
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(statuses) == 8
+    assert statuses.count(202) == 2, statuses
+    assert set(statuses) <= {202, 429}
+    assert db.uploads.count_documents({"user_id": user.user_id, "deleted_at": None}) == 2

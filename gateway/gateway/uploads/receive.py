@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 
 from gateway.bootstrap import Dependencies
 from gateway.problems import Problem
-from gateway.uploads import filenames
+from gateway.uploads import filenames, quota
 from gateway.uploads.sniff import NotAnImage, Sniffed, TooManyPixels, sniff
 from jaryo_shared import events, outbox
 from jaryo_shared.keys import image_key, upload_prefix
@@ -120,6 +120,8 @@ def create_upload(
     upload_id: str | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The new Upload document and its Image documents."""
+    size = sum(a.size for a in accepted)
+    quota.check(deps, user_id, size)  # before storing anything; checked again when recording
     now = deps.clock.now()
     upload_id = upload_id or uuid.uuid4().hex
     names = filenames.unique_names(
@@ -144,10 +146,16 @@ def create_upload(
         "status": "processing",
         "image_type": image_type,
         "image_count": len(images),
+        "bytes": size,  # what counts against the person's storage quota
         "deleted_at": None,
         **outbox.pending(envelope, now=now),
     }
-    _record(deps, upload, images)
+    try:
+        with quota.admitted(deps, user_id, upload_id, size):
+            _record(deps, upload, images)
+    except quota.REFUSALS:
+        _remove_objects(deps, [image["staging_key"] for image in images])
+        raise
     log.info("received upload %s: %d images (%s)", upload_id, len(images), image_type)
     try:
         outbox.flush(deps.db.uploads, upload_id, deps.publisher, upload["outbox"])

@@ -12,7 +12,7 @@ from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.problems import Problem
 from gateway.progress import TooManyWaiters
-from gateway.uploads import idempotency, receive, sse, views
+from gateway.uploads import idempotency, quota, receive, sse, views
 from gateway.waiting import open_waiter, until_finished, wait_seconds
 from jaryo_shared import upload_deletions
 from jaryo_shared.completion import ocr_results
@@ -186,6 +186,7 @@ def delete_upload(upload_id: str) -> tuple[str, int]:
     # The record first, then the upload (upload_deletions says why).
     deleted_at = upload_deletions.record(deps.db, upload_id, g.user_id, deps.clock.now())
     upload_deletions.mark(deps.db, upload_id, deleted_at)
+    quota.released(deps, g.user_id, upload_id)
     return "", 204
 
 
