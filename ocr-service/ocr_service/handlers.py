@@ -4,6 +4,9 @@ document per image, `_id` = the image's; the storage service writes the image do
 publish `ocr.completed`, and settle the upload once storage and OCR have both finished every
 image.
 
+A file that cannot be decoded is that image's failure, at once and with the reason
+(jaryo_shared.images); the rest of the upload is read.
+
 Redelivery is safe: a finished image is not read again, and the events it owes are published from
 its outbox until confirmed. Each read of an image is counted before the engine starts, so an image
 that kills its worker (an engine crash) is failed after `ocr_max_attempts` instead of forever; the

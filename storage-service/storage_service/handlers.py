@@ -1,5 +1,6 @@
 """What the storage service does with an `upload.received` event: for each image, decode and
-normalise it, keep it and its thumbnail in the durable bucket, and record the outcome.
+normalise it, keep it and its thumbnail in the durable bucket, and record the outcome. A file
+that cannot be used is rejected at once with the reason; the upload's other images go on.
 
 Redelivery is safe: an image already stored or rejected is not processed again, and the events
 it owes are published from its outbox until they are confirmed.
