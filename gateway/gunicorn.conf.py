@@ -22,13 +22,23 @@ if not os.environ.get("_JARYO_GUNICORN_METRICS"):
 
 bind = os.environ.get("JARYO_GATEWAY_BIND", "127.0.0.1:8080")
 workers = int(os.environ.get("JARYO_GATEWAY_WORKERS", "2"))
-worker_class = "gthread"
+# gthread, with gunicorn's own error answers as problem+json and no Server header (serving.py).
+worker_class = "gateway.serving.Worker"
 # Requests waiting on an upload (?wait=N, /events) hold a thread each; the app caps them at
 # JARYO_PROGRESS_MAX_WAITERS (56) per process so the rest keep serving everyone else.
 threads = int(os.environ.get("JARYO_GATEWAY_THREADS", "64"))
 timeout = 120
 graceful_timeout = 30
 accesslog = "-"
+
+
+def when_ready(_server):
+    # /metrics is served by this master process, on JARYO_METRICS_PORT (0: none), adding up every
+    # worker's samples; the public port never serves it.
+    from gateway.settings import GatewaySettings
+    from jaryo_shared import metrics
+
+    metrics.serve(GatewaySettings().metrics_port)
 
 
 def child_exit(_server, worker):

@@ -1,17 +1,15 @@
 """The gateway's Prometheus metrics: every request counted and timed, by route template (not by
-path, so ids do not explode the label space), and `GET /metrics` to scrape them.
+path, so ids do not explode the label space).
 
-Under gunicorn each worker process writes its samples to PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py
-prepares it) and /metrics adds up every worker's."""
+Under gunicorn each worker process writes its samples to PROMETHEUS_MULTIPROC_DIR and the master
+serves them, added up, on JARYO_METRICS_PORT (gunicorn.conf.py): never on the public port."""
 
 from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Flask, Response, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram
-
-from jaryo_shared import metrics
+from flask import Flask, Response, g, request
+from prometheus_client import Counter, Gauge, Histogram
 
 REQUESTS = Counter(
     "jaryo_http_requests_total", "HTTP requests answered", ["method", "route", "status"]
@@ -29,17 +27,8 @@ WAITING_REQUESTS = Gauge(
     multiprocess_mode="livesum",
 )
 
-blueprint = Blueprint("metrics", __name__)
-
-
-@blueprint.get("/metrics")
-def scrape() -> Response:
-    return Response(metrics.exposition(), mimetype=CONTENT_TYPE_LATEST)
-
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(blueprint)
-
     @app.before_request
     def start_clock() -> None:
         g.request_started = time.perf_counter()

@@ -266,3 +266,24 @@ def test_concurrent_uploads_of_one_person_never_pass_the_quota(quota_client, mak
     assert statuses.count(202) == 2, statuses
     assert set(statuses) <= {202, 429}
     assert db.uploads.count_documents({"user_id": user.user_id, "deleted_at": None}) == 2
+
+
+# Finding 13: what is echoed of a file's name
+
+
+def test_a_file_name_is_echoed_without_control_or_bidi_characters(client, make_user, db):
+    user = make_user()
+    hostile = "invoice\u202egnp.exe\u2066\x1b[2J\u2028.png"
+    response = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(png_bytes()), hostile, "image/png")},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 202, response.get_json()
+    upload_id = response.get_json()["upload_id"]
+    (image,) = client.get(f"/v1/uploads/{upload_id}", headers=user.auth).get_json()["images"]
+    assert image["original_filename"] == "invoicegnp.exe[2J.png"
+    assert image["filename"] == "invoicegnp.exe_2J.png"
+    stored = db.images.find_one({"_id": image["image_id"]})
+    assert stored["filename"] == "invoicegnp.exe[2J.png"

@@ -74,6 +74,7 @@ def run(settings, tmp_path_factory) -> Run:
     logs_dir = tmp_path_factory.mktemp("logs")
     consumer_queue = f"example-team-{uuid.uuid4().hex[:8]}"
     ports = {service: free_port() for service in WORKER_MODULES}
+    gateway_metrics_port = free_port()
     http = urllib3.PoolManager()
     with messaging.connect(settings) as connection, connection.channel() as channel:
         for queue in Topology(settings).all_queues():
@@ -97,7 +98,12 @@ def run(settings, tmp_path_factory) -> Run:
     try:
         wait_until(lambda: _consumer_queue_exists(settings, consumer_queue), timeout=30)
         with (
-            gateway(settings, workers=2, log=log_files["gw"]) as url,
+            gateway(
+                settings,
+                workers=2,
+                log=log_files["gw"],
+                env={"JARYO_METRICS_PORT": str(gateway_metrics_port)},
+            ) as url,
             worker_service(
                 "storage_service",
                 settings,
@@ -168,7 +174,11 @@ def run(settings, tmp_path_factory) -> Run:
                 ),
                 timeout=60,
             )
-            gateway_metrics = http.request("GET", url + "/metrics").data.decode()
+            # The gateway's metrics are on their own port, never on the public one.
+            assert http.request("GET", url + "/metrics").status == 404
+            gateway_metrics = http.request(
+                "GET", f"http://127.0.0.1:{gateway_metrics_port}/metrics"
+            ).data.decode()
             worker_metrics = {
                 service: http.request("GET", f"http://127.0.0.1:{port}/metrics").data.decode()
                 for service, port in ports.items()

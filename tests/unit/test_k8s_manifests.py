@@ -260,7 +260,10 @@ def test_every_deployment_has_probes_a_disruption_budget_and_time_to_stop(built,
 def test_gateway_probes_health_and_readiness_on_the_port_gunicorn_binds(built, overlay):
     docs = built[overlay]
     (container,) = of_kind(docs, "Deployment")["gateway"]["spec"]["template"]["spec"]["containers"]
-    assert container["ports"] == [{"name": "http", "containerPort": 8080}]
+    assert container["ports"] == [
+        {"name": "http", "containerPort": 8080},
+        {"name": "metrics", "containerPort": 9100},
+    ]
     assert config_value(container, docs, "JARYO_GATEWAY_BIND") == "0.0.0.0:8080"
     assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
     assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
@@ -270,20 +273,33 @@ def test_gateway_probes_health_and_readiness_on_the_port_gunicorn_binds(built, o
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_workers_serve_metrics_where_probes_and_prometheus_look(built, overlay):
+def test_every_service_serves_metrics_where_probes_and_prometheus_look(built, overlay):
     docs = built[overlay]
-    workers = {n: d for n, d in of_kind(docs, "Deployment").items() if n != "gateway"}
-    assert set(workers) >= {"storage-service", "ocr-service", "deck-service"}
-    for name, deployment in workers.items():
+    deployments = of_kind(docs, "Deployment")
+    assert set(deployments) >= {"gateway", "storage-service", "ocr-service", "deck-service"}
+    services = of_kind(docs, "Service")
+    for name, deployment in deployments.items():
         template = deployment["spec"]["template"]
         (container,) = template["spec"]["containers"]
         port = config_value(container, docs, "JARYO_METRICS_PORT")
         assert {"name": "metrics", "containerPort": int(port or 0)} in container["ports"], name
-        for probe in ("livenessProbe", "readinessProbe"):
-            assert container[probe]["httpGet"] == {"path": "/metrics", "port": "metrics"}, name
+        if name != "gateway":  # the gateway's probes are its HTTP routes, checked above
+            for probe in ("livenessProbe", "readinessProbe"):
+                assert container[probe]["httpGet"] == {"path": "/metrics", "port": "metrics"}
         annotations = template["metadata"]["annotations"]
         assert annotations["prometheus.io/scrape"] == "true", name
         assert annotations["prometheus.io/port"] == port, name
+        assert annotations.get("prometheus.io/path", "/metrics") == "/metrics", name
+        metrics_service = services[f"{name}-metrics"]["spec"]
+        assert metrics_service["ports"] == [
+            {"name": "metrics", "port": 9100, "targetPort": "metrics"}
+        ]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_public_gateway_service_does_not_expose_the_metrics_port(built, overlay):
+    service = of_kind(built[overlay], "Service")["gateway"]
+    assert [port["targetPort"] for port in service["spec"]["ports"]] == ["http"]
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -363,7 +379,7 @@ def test_prometheus_in_the_monitoring_namespace_may_scrape_every_pod(built, over
         for rule in p["spec"].get("ingress", [])
         if monitoring in rule.get("from", [])
     ]
-    assert {9100, 8080} in scrape_ports
+    assert scrape_ports == [{9100}]  # every metrics port; the public 8080 serves none
 
 
 # --- autoscaling -----------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Safe storage names from untrusted file names: no path parts, no control characters,
-length-capped, the extension of what is really stored, and unique within one upload."""
+length-capped, the extension of what is really stored, and unique within one upload. And the
+name as given, made safe to show: without the characters that rewrite how text around it
+reads (controls, bidi overrides such as U+202E, line separators)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import re
 import unicodedata
 
 MAX_STEM = 80
+MAX_ORIGINAL = 255
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
 
@@ -17,6 +20,16 @@ def safe_stem(filename: str | None) -> str:
     stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
     stem = _UNSAFE.sub("_", stem).strip(" ._")
     return stem[:MAX_STEM] or "image"
+
+
+def displayable(filename: str | None) -> str:
+    """The client's file name as it may be echoed back: every character of the Unicode
+    categories C* (controls, format characters including the bidi embeddings, overrides and
+    isolates, surrogates, unassigned) and Zl/Zp removed, capped at MAX_ORIGINAL."""
+    name = unicodedata.normalize("NFC", filename or "")
+    return "".join(
+        ch for ch in name if unicodedata.category(ch)[0] != "C" and ch not in "\u2028\u2029"
+    )[:MAX_ORIGINAL]
 
 
 def unique_names(stems_and_extensions: list[tuple[str, str]]) -> list[str]:

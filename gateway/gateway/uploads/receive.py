@@ -91,7 +91,7 @@ def check_files(deps: Dependencies, files: list[FileStorage]) -> list[AcceptedFi
 
 def _check_file(deps: Dependencies, file: FileStorage) -> AcceptedFile:
     settings = deps.settings
-    name = file.filename or "(unnamed)"
+    name = filenames.displayable(file.filename) or "(unnamed)"
     file.stream.seek(0, 2)
     size = file.stream.tell()
     file.stream.seek(0)
@@ -184,7 +184,7 @@ def _image_document(
         "user_id": user_id,
         "index": index,
         "image_name": name,
-        "filename": (accepted.file.filename or "")[:255],
+        "filename": filenames.displayable(accepted.file.filename),
         "image_path": key,
         "staging_key": key,
         "image_type": image_type,

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import current_app, url_for
 
+from gateway.uploads.filenames import displayable
+
 
 def expires_at(created_at: datetime) -> str | None:
     """When the janitor purges it (JARYO_RETENTION_DAYS after creation), or None if never."""
@@ -72,7 +74,8 @@ def image_detail(image: dict[str, Any], ocr: dict[str, Any] | None) -> dict[str,
     detail: dict[str, Any] = {
         "image_id": image["_id"],
         "filename": image["image_name"],
-        "original_filename": image.get("filename"),
+        # Cleaned again: documents stored before names were cleaned on receipt.
+        "original_filename": displayable(image.get("filename")),
         "index": image["index"],
         "status": image_status(image, ocr),
         "image_type": image["image_type"],
