@@ -573,7 +573,8 @@ def document() -> dict[str, Any]:
                         {
                             "name": "Idempotency-Key",
                             "in": "header",
-                            "description": "a retry with the same key gets the first upload back",
+                            "description": "a retry with the same key gets the first upload "
+                            "back; once that upload is deleted, the key makes a new one",
                             "schema": {"type": "string", "minLength": 1, "maxLength": 255},
                         }
                     ],
@@ -603,8 +604,15 @@ def document() -> dict[str, Any]:
                     "responses": {
                         "202": _json(UPLOAD, "accepted; Location names the upload", LOCATION),
                         "409": _problem("a request with this Idempotency-Key is in progress"),
-                        "413": _problem("a file or the request is too large"),
+                        "413": _problem(
+                            "a file or the request is too large, or the images would pass the "
+                            "caller's stored bytes (`limit`: stored_bytes_per_user)"
+                        ),
                         "415": _problem("not an accepted image type"),
+                        "429": _problem(
+                            "the caller keeps as many uploads as one person may (`limit`: "
+                            "uploads_per_user), or another of their uploads is being recorded"
+                        ),
                         "422": _problem("invalid upload"),
                         "503": _problem("the images could not be stored; try again"),
                     },
