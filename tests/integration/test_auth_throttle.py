@@ -180,6 +180,23 @@ def test_right_passwords_do_not_use_up_the_address_limit(limited):
         assert _sign_in(app, office, username).status_code == 200
 
 
+def test_a_window_ending_does_not_hand_the_guesser_a_fresh_allowance(limited):
+    """Guesses used up just before a window ends lock the pair for a whole window from then."""
+    app, clock, limits = limited
+    address, username = _address(), _username()
+    clock.advance(timedelta(seconds=limits.login_lockout_seconds - 10))  # 9 s left in the window
+    for _ in range(limits.login_failures_allowed):
+        assert _sign_in(app, address, username, "wrong guess").status_code == 401
+    locked = _sign_in(app, address, username, "wrong guess")
+    assert locked.status_code == 429
+    assert int(locked.headers["Retry-After"]) == limits.login_lockout_seconds
+
+    clock.advance(timedelta(seconds=30))  # a new window
+    assert _sign_in(app, address, username, "wrong guess").status_code == 429
+    clock.advance(timedelta(seconds=limits.login_lockout_seconds - 30))
+    assert _sign_in(app, address, username, "wrong guess").status_code == 401
+
+
 def test_sign_in_failures_expire_and_are_purged(limited, settings, db):
     app, clock, limits = limited
     address, username = _address(), _username()

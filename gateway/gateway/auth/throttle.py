@@ -1,4 +1,4 @@
-"""Rate limits that hold under concurrency on FerretDB: N attempts per fixed window, each attempt
+"""Rate limits that hold under concurrency on FerretDB: N attempts per window, each attempt
 claiming one of N numbered slots with a unique `_id` insert.
 
 A read-then-write counter (or even `$inc`, which FerretDB applies by rewriting the document) lets
@@ -6,7 +6,8 @@ A read-then-write counter (or even `$inc`, which FerretDB applies by rewriting t
 attempt claims its slot before it is checked, and at most N are checked per window. Windows are
 fixed (the slot ids name theirs), so nothing is ever reset or reused: a record simply stops
 mattering when its window ends, and the janitor purges it (policies/expired_auth_records.py).
-The price of fixed windows: across a window boundary 2N attempts can come close together.
+The attempt that finds every slot taken locks the scope for a whole window from then, so a
+window boundary does not hand out N more at once: at most N per window, on average.
 
 Records hold no username or address, only a digest of the scope."""
 
@@ -14,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -66,45 +68,55 @@ def client_address(remote_addr: str | None) -> str:
 
 def claim(db: Database, limit: Limit, scope: tuple[str, ...], now: datetime) -> Slot:
     """A slot of this window for one more attempt, or LimitReached with the seconds to wait."""
-    prefix, window_end = _window(limit, scope, now)
+    prefix, lock_id = _ids(limit, scope, now)
     collection = db[COLLECTION]
-    if collection.find_one({"_id": prefix + "full"}, {"_id": 1}) is None:
-        for number in range(limit.allowed):
-            slot_id = f"{prefix}{number}"
-            try:
-                collection.insert_one({"_id": slot_id, "expires_at": window_end})
-            except DuplicateKeyError:
-                continue
-            return Slot(slot_id)
-        # Remembered, so the next attempts in this window are refused with one read.
-        _insert_once(db, prefix + "full", window_end)
-    raise LimitReached(limit, max(1, int((window_end - now).total_seconds()) + 1))
+    lock = collection.find_one({"_id": lock_id})
+    if lock is not None and lock["expires_at"] > now:
+        raise LimitReached(limit, _seconds_until(lock["expires_at"], now))
+    window_end = _window_end(limit, now)
+    for number in range(limit.allowed):
+        slot_id = f"{prefix}{number}"
+        try:
+            collection.insert_one({"_id": slot_id, "expires_at": window_end})
+        except DuplicateKeyError:
+            continue
+        return Slot(slot_id)
+    until = now + timedelta(seconds=limit.window_seconds)
+    _lock(db, lock_id, until)
+    raise LimitReached(limit, _seconds_until(until, now))
 
 
 def release(db: Database, slot: Slot) -> None:
-    """Give back an attempt that should not count (e.g. the password was right). The window's
-    "full" mark goes too: there is a free slot again."""
+    """Give back an attempt that should not count (e.g. the password was right)."""
     db[COLLECTION].delete_one({"_id": slot.id})
-    db[COLLECTION].delete_one({"_id": slot.id.rsplit(":", 1)[0] + ":full"})
 
 
 def clear(db: Database, limit: Limit, scope: tuple[str, ...], now: datetime) -> None:
-    """Forget this window's attempts of one scope (one delete per slot: `_id` lookups only)."""
-    prefix, _ = _window(limit, scope, now)
-    for suffix in [*map(str, range(limit.allowed)), "full"]:
-        db[COLLECTION].delete_one({"_id": prefix + suffix})
+    """Forget this window's attempts of one scope, and its lock (`_id` deletes only)."""
+    prefix, lock_id = _ids(limit, scope, now)
+    for record_id in [*(f"{prefix}{n}" for n in range(limit.allowed)), lock_id]:
+        db[COLLECTION].delete_one({"_id": record_id})
 
 
-def _window(limit: Limit, scope: tuple[str, ...], now: datetime) -> tuple[str, datetime]:
-    """The slot-id prefix of this scope's current window, and when the window ends."""
-    window = int(now.timestamp()) // limit.window_seconds
+def _ids(limit: Limit, scope: tuple[str, ...], now: datetime) -> tuple[str, str]:
+    """The slot-id prefix of this scope's current window, and the id of the scope's lock."""
     digest = hashlib.sha256("\0".join(scope).encode()).hexdigest()[:32]
-    window_end = datetime.fromtimestamp((window + 1) * limit.window_seconds, UTC)
-    return f"{limit.name}:{digest}:{window}:", window_end
+    window = int(now.timestamp()) // limit.window_seconds
+    return f"{limit.name}:{digest}:{window}:", f"{limit.name}:{digest}:lock"
 
 
-def _insert_once(db: Database, record_id: str, expires_at: datetime) -> None:
+def _window_end(limit: Limit, now: datetime) -> datetime:
+    window = int(now.timestamp()) // limit.window_seconds
+    return datetime.fromtimestamp((window + 1) * limit.window_seconds, UTC)
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, math.ceil((moment - now).total_seconds()))
+
+
+def _lock(db: Database, lock_id: str, until: datetime) -> None:
+    """Concurrent lockers write nearly the same time: losing one of their writes is harmless."""
     try:
-        db[COLLECTION].insert_one({"_id": record_id, "expires_at": expires_at})
+        db[COLLECTION].replace_one({"_id": lock_id}, {"expires_at": until}, upsert=True)
     except DuplicateKeyError:
-        pass  # a concurrent attempt wrote it first: the same fact
+        pass  # a concurrent upsert inserted it first
