@@ -146,7 +146,7 @@ def _build_on(
     except Unreachable:
         raise
     except UnsafePackage as exc:
-        raise DeckFailure(f"{exc}; remove them from the template") from None
+        raise DeckFailure(f"your template cannot be used: {exc}") from None
     except Exception as exc:
         # A bug, or a template python-pptx cannot handle: either way the same spec on the same
         # template fails the same way again, so say so now instead of retrying.

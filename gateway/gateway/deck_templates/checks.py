@@ -83,11 +83,13 @@ def _verdict(finished: subprocess.CompletedProcess[bytes]) -> dict:
             return verdict
         except ValueError:
             pass
-    # Killed at its memory limit (or worse): the file is what made it fail, so it is refused,
-    # and what the child said goes to the log for whoever looks into it.
-    log.warning(
-        "template check exited %s: %s",
-        finished.returncode,
-        finished.stderr.decode(errors="replace")[-2000:],
-    )
-    return {"ok": False, "reason": "the presentation needs more memory to open than a template may"}
+    said = finished.stderr.decode(errors="replace").strip()
+    if finished.returncode < 0:
+        # Killed by a signal (the kernel, at its memory limit): the file made it so.
+        log.warning("template check killed by signal %s: %s", -finished.returncode, said[-2000:])
+        return {"ok": False, "reason": "the presentation needs more memory than a template may"}
+    # A traceback: a file our check does not know how to judge, or a bug in it. The file is
+    # refused either way, and the traceback logged for whoever looks into it.
+    log.error("template check failed (exit %s): %s", finished.returncode, said[-4000:])
+    last = said.splitlines()[-1] if said else "no output"
+    return {"ok": False, "reason": f"the presentation could not be checked: {last[:300]}"}
