@@ -93,6 +93,17 @@ def slideshow_with_dummy_override() -> bytes:
     )
 
 
+def macro_main_with_dummy_override() -> bytes:
+    """A .pptm without its VBA part, whose [Content_Types].xml also names the pptx main type for
+    a part that does not exist: a substring test for that type passes it."""
+    return rezip(
+        _both(
+            _in(CONTENT_TYPES, MAIN, MACRO_MAIN),
+            _content_type(b'<Override PartName="/ppt/dummy.xml" ContentType="' + MAIN + b'"/>'),
+        )
+    )
+
+
 def vba_renamed_as_media() -> bytes:
     """A VBA project under an innocent name, typed by extension as plain bytes; only its
     relationship says what it is."""

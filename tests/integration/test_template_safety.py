@@ -42,6 +42,7 @@ def _post_template(client, user, data: bytes):
     ("make", "says"),
     [
         (packages.macro_enabled_main, "macros"),
+        (packages.macro_main_with_dummy_override, "macroEnabled"),
         (packages.slideshow_with_dummy_override, "not a plain PowerPoint presentation"),
         (packages.vba_renamed_as_media, "vbaProject"),
         (packages.activex_control, "ActiveX"),
