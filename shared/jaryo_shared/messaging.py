@@ -2,8 +2,11 @@
 
 A handler that raises `PermanentError` has its message dead-lettered at once, with the reason in
 its `x-jaryo-reason` header; any other exception is treated as transient: the message is requeued
-and retried until the queue's delivery limit dead-letters it. A message is acked only after its
-handler returned, so its work is durable.
+and retried until the queue's delivery limit dead-letters it. A server the handler needs being out
+of reach (database, object store, broker) is not the message's fault: the worker keeps the message
+and calls the handler again as the outage lasts, so a restart of a server does not spend the
+deliveries of every message in flight. A message is acked only after its handler returned, so its
+work is durable.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ import threading
 import time
 from collections.abc import Callable
 
+import urllib3
+from amqp.exceptions import AMQPError
 from kombu import Connection, Consumer, Producer, Queue
+from kombu.exceptions import OperationalError
 from kombu.mixins import ConsumerMixin
 from kombu.transport.base import Message
+from pymongo.errors import ConnectionFailure
 
 from jaryo_shared import events, metrics
 from jaryo_shared.logs import correlation
@@ -25,6 +32,21 @@ from jaryo_shared.topology import Topology
 log = logging.getLogger(__name__)
 
 Handler = Callable[[events.Envelope, events.Payload], None]
+
+# What a handler raises when a server it needs cannot be reached: a refused or dropped connection
+# to the broker (kombu), the database (pymongo) or the object store (urllib3, under minio).
+UNREACHABLE: tuple[type[BaseException], ...] = (
+    ConnectionError,
+    TimeoutError,
+    OperationalError,
+    ConnectionFailure,
+    urllib3.exceptions.MaxRetryError,
+    urllib3.exceptions.ProtocolError,
+    urllib3.exceptions.NewConnectionError,
+)
+OUTAGE_PATIENCE_SECONDS = 300.0  # then the message is requeued and counts a delivery, as before
+OUTAGE_MAX_PAUSE_SECONDS = 10.0
+HEARTBEAT_EVERY_SECONDS = 10.0  # well inside the broker's 2 x 30 s heartbeat timeout
 
 
 class PermanentError(Exception):
@@ -107,12 +129,14 @@ class Worker(ConsumerMixin):
         *,
         prefetch: int = 1,
         retry_delay_seconds: float = 1.0,
+        outage_patience_seconds: float = OUTAGE_PATIENCE_SECONDS,
     ) -> None:
         self.connection = connection
         self.queue = queue
         self.handlers = handlers
         self.prefetch = prefetch
         self.retry_delay_seconds = retry_delay_seconds
+        self.outage_patience_seconds = outage_patience_seconds
         self.handled = 0
 
     def get_consumers(self, consumer_cls: type[Consumer], channel: object) -> list[Consumer]:
@@ -155,8 +179,7 @@ class Worker(ConsumerMixin):
     ) -> None:
         deliveries = int((message.headers or {}).get("x-delivery-count", 0)) + 1
         try:
-            with metrics.PROCESSING_SECONDS.labels(*labels).time():  # not the retry pause
-                handler(envelope, payload)
+            self._call_through_outages(handler, envelope, payload, message, labels)
         except PermanentError as exc:
             log.error("%s %s failed for good: %s", envelope.type, envelope.id, exc)
             metrics.MESSAGES_FAILED.labels(*labels).inc()
@@ -177,6 +200,53 @@ class Worker(ConsumerMixin):
             message.ack()
             self.handled += 1
             metrics.MESSAGES_HANDLED.labels(*labels).inc()
+
+    def _call_through_outages(
+        self,
+        handler: Handler,
+        envelope: events.Envelope,
+        payload: events.Payload,
+        message: Message,
+        labels: tuple[str, str],
+    ) -> None:
+        """Call the handler; while a server it needs is out of reach, call it again (handlers are
+        idempotent), pausing longer each time, with the message in hand. Requeueing instead
+        would spend a delivery a second: five deliveries did not outlast a restart of SeaweedFS,
+        and every message in flight was dead-lettered."""
+        give_up = time.monotonic() + self.outage_patience_seconds
+        pause = max(self.retry_delay_seconds, 0.1)
+        while True:
+            try:
+                with metrics.PROCESSING_SECONDS.labels(*labels).time():  # not the pauses
+                    handler(envelope, payload)
+                return
+            except UNREACHABLE as exc:
+                if self.should_stop or time.monotonic() + pause > give_up:
+                    raise
+                log.warning(
+                    "%s %s: a server it needs is out of reach (%s: %s); trying again in %.1f s",
+                    envelope.type,
+                    envelope.id,
+                    type(exc).__name__,
+                    exc,
+                    pause,
+                )
+                self._pause(pause, message)
+                pause = min(pause * 2, OUTAGE_MAX_PAUSE_SECONDS)
+
+    def _pause(self, seconds: float, message: Message) -> None:
+        """Sleep, keeping the broker connection alive: the consume loop, which would send its
+        heartbeats, is blocked in this handler."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0 and not self.should_stop:
+            time.sleep(min(left, HEARTBEAT_EVERY_SECONDS))
+            connection = getattr(message.channel, "connection", None)
+            if connection is None:
+                continue  # the channel is closed: the message will be redelivered anyway
+            try:
+                connection.send_heartbeat()
+            except (OSError, AMQPError):  # the broker is gone too; the ack will say so
+                log.debug("no heartbeat sent while waiting", exc_info=True)
 
     def _dead_letter(self, message: Message, reason: str) -> None:
         """Move the message to the queue's dead-letter queue with the reason in a header, where

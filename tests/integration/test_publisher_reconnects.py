@@ -8,8 +8,6 @@ stopped, others' tests run on it."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import suppress
@@ -21,62 +19,9 @@ from kombu import Connection, Queue, binding
 from jaryo_shared import events, messaging
 from jaryo_shared.topology import Topology
 from tests.helpers import wait_until
+from tests.proxy import Proxy
 
 pytestmark = pytest.mark.integration
-
-
-class Proxy:
-    """Forwards 127.0.0.1:<port> to the broker; `cut()` drops every connection and refuses new
-    ones (as a broker that died would), `restore()` listens on the same port again."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.port = 0
-        self._listener: socket.socket | None = None
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self.restore()
-
-    def restore(self) -> None:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen()
-        self.port = listener.getsockname()[1]
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-
-    def cut(self) -> None:
-        with self._lock:
-            assert self._listener is not None
-            with suppress(OSError):  # wakes the accept() blocked on it (close alone does not)
-                self._listener.shutdown(socket.SHUT_RDWR)
-            self._listener.close()
-            for s in self._sockets:
-                with suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-                s.close()
-            self._sockets.clear()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return  # cut
-            upstream = socket.create_connection(self.target)
-            with self._lock:
-                self._sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        with suppress(OSError):
-            while data := source.recv(65536):
-                sink.sendall(data)
-        with suppress(OSError):
-            sink.shutdown(socket.SHUT_WR)
 
 
 @pytest.fixture
