@@ -83,8 +83,10 @@ def until_finished(
 def hung_up(environ: Mapping[str, Any]) -> Callable[[], bool]:
     """Whether the client of this request has closed its connection. gunicorn hands the socket
     over in the environ; a peek that reads end-of-file means the client is gone (one that sent
-    more, a pipelined request, is still there). Without a plain socket (another server, TLS in
-    gunicorn itself) it cannot tell and says no: an event stream's next write will."""
+    more, a pipelined request, is still there). A client that only shuts its sending side while
+    it still reads looks gone too; HTTP clients and proxies do not do that mid-response. Without
+    a plain socket (another server, TLS in gunicorn itself) it cannot tell and says no: an event
+    stream's next write will."""
     connection = environ.get("gunicorn.socket")
     if not isinstance(connection, socket.socket) or isinstance(connection, ssl.SSLSocket):
         return lambda: False
