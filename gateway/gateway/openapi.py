@@ -169,13 +169,19 @@ UNAUTHORIZED = _problem(
     {"WWW-Authenticate": _header('`Bearer realm="jaryo"`')},
 )
 TOO_LARGE = _problem("the request is larger than the gateway accepts")
+# Refused by the HTTP server before any route sees the request, whatever the route.
+MALFORMED = {
+    "400": _problem("not a well-formed HTTP request"),
+    "414": _problem("the request line (path and query) is too long"),
+    "431": _problem("a header, or all of them, too large"),
+}
 METHODS = ("get", "put", "post", "delete", "patch")
 
 
 def _with_common_answers(paths: dict[str, Any]) -> dict[str, Any]:
     """What routes answer alike, added in one place so that no operation can leave it out: 401
     wherever a token is needed, 413 wherever a body is read (a request over the gateway's size
-    limit is refused before it is read)."""
+    limit is refused before it is read), and the refusals of malformed HTTP everywhere."""
     paths = copy.deepcopy(paths)  # the constants above are shared between operations
     for item in paths.values():
         for method in METHODS:
@@ -187,6 +193,8 @@ def _with_common_answers(paths: dict[str, Any]) -> dict[str, Any]:
                 responses.setdefault("401", UNAUTHORIZED)
             if "requestBody" in operation:
                 responses.setdefault("413", TOO_LARGE)
+            for status, response in MALFORMED.items():
+                responses.setdefault(status, response)
     return paths
 
 
