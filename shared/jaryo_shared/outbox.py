@@ -15,7 +15,7 @@ from pymongo import ReturnDocument
 from pymongo.collection import Collection
 
 from jaryo_shared import events
-from jaryo_shared.clock import Clock
+from jaryo_shared.clock import Clock, SystemClock
 from jaryo_shared.messaging import Publisher
 
 log = logging.getLogger(__name__)
@@ -38,11 +38,21 @@ def entries(*envelopes: events.Envelope) -> list[dict[str, Any]]:
     return [{"id": e.id, "envelope": e.model_dump(mode="json")} for e in envelopes]
 
 
-def push(*envelopes: events.Envelope, owed: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """An update that adds events (or prepared `owed` entries) to a document's outbox."""
+def push(
+    *envelopes: events.Envelope,
+    owed: list[dict[str, Any]] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """An update that adds events (or prepared `owed` entries) to a document's outbox. Like
+    `pending`, it claims the document for the writer, who flushes right after: unclaimed, a
+    relay pass in between published the same entry too (a team saw a deck.completed twice)."""
+    now = now or SystemClock().now()
     return {
         "$push": {"outbox": {"$each": owed if owed is not None else entries(*envelopes)}},
-        "$set": {"outbox_pending": True},
+        "$set": {
+            "outbox_pending": True,
+            "outbox_claimed_until": now + timedelta(seconds=CLAIM_SECONDS),
+        },
     }
 
 
