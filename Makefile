@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test install infra status lock ocr-eval asyncapi
+.PHONY: help up down test faults install infra status lock ocr-eval asyncapi
 
 help:
 	@echo "make up      install what is missing, start everything, print the gateway URL"
 	@echo "make test    install what is missing, start the servers, run lint, types and tests"
 	@echo "make down    stop what 'make up' started"
+	@echo "make faults  the full fault suite: kill each server and service under load (docs/reliability.md)"
 	@echo "make status  which local servers are up"
 	@echo "make ocr-eval  score the OCR path on ../shared/samples/ocr beside raw Tesseract"
 	@echo "make asyncapi  regenerate docs/asyncapi.yaml (the event contract) from the models"
@@ -20,6 +21,11 @@ down:
 
 test:
 	@bash scripts/test.sh $(PYTEST_ARGS)
+
+# The fault suite on servers of its own (never the ones 'make up' started); `make test` runs its
+# short form with the rest of the suite.
+faults: install
+	@source scripts/lib.sh && JARYO_FAULTS=full "$$UV_PROJECT_ENVIRONMENT/bin/pytest" tests/faults $(PYTEST_ARGS)
 
 install:
 	@bash scripts/install.sh
