@@ -61,6 +61,8 @@ def _from_problem(exc: Problem) -> Response:
 
 def _from_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
+    if status == 500:  # an explicit 500 is a bug too: logged like an unexpected error
+        log.error("internal error answering %s %s", request.method, request.path, exc_info=exc)
     slug = (exc.name or "error").lower().replace(" ", "-")
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     return problem_response(status, slug, exc.name or "Error", exc.description, headers)

@@ -3,6 +3,7 @@ beside it, and an event probe that sees every event the exchange routes."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 import uuid
@@ -12,6 +13,7 @@ from functools import partial
 from typing import Any
 
 import pytest
+from flask import g, request
 from kombu import Connection, Queue, binding
 
 from deck_service.bootstrap import bootstrap as deck_bootstrap
@@ -20,6 +22,7 @@ from deck_service.settings import DeckSettings
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from jaryo_shared import events
+from jaryo_shared.logs import current_correlation_id
 from jaryo_shared.topology import Topology
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
 from ocr_service.handlers import handle_upload_received as read_upload
@@ -49,11 +52,39 @@ def gateway_settings(settings) -> GatewaySettings:
     )
 
 
+class _ErrorsLogged(logging.Handler):
+    """The correlation ids of the gateway's log records that carry a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.correlation_ids: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.correlation_ids.add(current_correlation_id() or "")
+
+
 @pytest.fixture
 def app(gateway_settings):
+    """The gateway in this process. Every 500 it answers must have been logged with its
+    traceback under the correlation id the body names: a test that causes an unlogged 500 fails
+    in its teardown."""
     app = create_app(gateway_settings, run_relay=False)
+    logged = _ErrorsLogged()
+    logging.getLogger("gateway").addHandler(logged)
+    answered_500: list[tuple[str, str]] = []
+
+    @app.after_request
+    def note_500(response):
+        if response.status_code >= 500 and response.status_code not in (502, 503, 504):
+            answered_500.append((request.path, g.get("correlation_id", "")))
+        return response
+
     yield app
+    logging.getLogger("gateway").removeHandler(logged)
     app.extensions["jaryo"].close()
+    unlogged = [(path, cid) for path, cid in answered_500 if cid not in logged.correlation_ids]
+    assert not unlogged, f"500s answered without a logged traceback: {unlogged}"
 
 
 @pytest.fixture
