@@ -38,7 +38,8 @@ def when_ready(_server):
     from gateway.settings import GatewaySettings
     from jaryo_shared import metrics
 
-    metrics.serve(GatewaySettings().metrics_port)
+    settings = GatewaySettings()
+    metrics.serve(settings.metrics_port, settings.metrics_address)
 
 
 def child_exit(_server, worker):

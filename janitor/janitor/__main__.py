@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     janitor_metrics.start_at_zero(POLICY_NAMES)
-    metrics.serve(settings.metrics_port)
+    metrics.serve(settings.metrics_port, settings.metrics_address)
     log.info("janitor running every %.0f s", settings.interval_seconds)
     while not stop.is_set():
         try:

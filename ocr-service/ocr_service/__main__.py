@@ -18,7 +18,7 @@ def main() -> None:
             "a crashing image's message before the service can mark it failed"
         )
     with metrics.multiprocess_dir():  # before the workers start: they inherit it
-        metrics.serve(settings.metrics_port)
+        metrics.serve(settings.metrics_port, settings.metrics_address)
         supervise(settings.ocr_workers, work, on_exit=metrics.process_exited)
 
 

@@ -91,10 +91,10 @@ def exposition() -> bytes:
     return generate_latest(registry())
 
 
-def serve(port: int) -> None:
-    """Serve /metrics on `port` in a background thread; 0 turns it off."""
+def serve(port: int, address: str) -> None:
+    """Serve /metrics on `address`:`port` in a background thread; port 0 turns it off."""
     if port:
-        start_http_server(port, addr="0.0.0.0", registry=registry())  # noqa: S104 - in-cluster
+        start_http_server(port, addr=address, registry=registry())
 
 
 def process_exited(pid: int) -> None:

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 def run_worker(settings: Settings, service: str, handlers: dict[str, messaging.Handler]) -> None:
     """Consume the service's queue until SIGTERM/SIGINT; the message in hand is finished first."""
     configure_logging(settings.service_name, settings.log_level)
-    metrics.serve(settings.metrics_port)
+    metrics.serve(settings.metrics_port, settings.metrics_address)
     topology = Topology(settings)
     with messaging.connect(settings) as connection:
         worker = messaging.Worker(

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     bucket_decks: str = "jaryo-decks"
 
     metrics_port: int = Field(default=0, ge=0, le=65535, description="0 turns metrics off")
+    metrics_address: str = Field(
+        default="0.0.0.0",  # noqa: S104 - in a cluster the scraper is another pod
+        description="the address /metrics binds; 127.0.0.1 on a developer's machine",
+    )
 
     retention_days: float = Field(
         default=30, ge=0, description="uploads and decks are purged after this; 0 keeps them"
