@@ -254,6 +254,12 @@ schema = schemathesis.openapi.from_dict(
         }
     ),
 )
+OPERATIONS = [
+    f"{method.upper()} {path}"
+    for path, item in openapi.document()["paths"].items()
+    for method in item
+    if method in openapi.METHODS
+]
 _running: list[Api] = []  # the module's Api, for the hooks below
 # Schemathesis makes its coverage cases while collecting, before anyone has signed in: they carry
 # this stand-in, swapped for the token as each is sent.
@@ -351,19 +357,19 @@ def test_a_real_image_or_template_is_answered_as_documented(api: Api, path, body
     api.answered[case.operation.label].add(response.status_code)
 
 
-def test_every_operation_was_answered_with_success(api: Api):
+def test_every_operation_was_answered_with_success(api: Api, request):
     """The fuzzing above reached every operation's success answer, not only its refusals."""
-    document = requests.get(api.url + "/openapi.json", timeout=30).json()
-    operations = {
-        f"{method.upper()} {path}"
-        for path, item in document["paths"].items()
-        for method in item
-        if method in {"get", "post", "put", "patch", "delete"}
-    }
-    assert api.answered, "the contract test did not run first"
+    fuzzed = [
+        item
+        for item in request.session.items
+        if getattr(item, "originalname", None)
+        == test_every_answer_agrees_with_the_openapi_document.__name__
+    ]
+    if len(fuzzed) < len(OPERATIONS):
+        pytest.skip("only some operations were selected: run the whole module")
     missing = {
         label: sorted(api.answered.get(label, ()))
-        for label in operations
+        for label in OPERATIONS
         if not any(200 <= status < 300 for status in api.answered.get(label, ()))
     }
     assert not missing, missing
