@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kombu import Exchange, Queue, binding
 
@@ -19,6 +19,16 @@ from tests.helpers import wait_until
 log = logging.getLogger(__name__)
 
 OUTSIDE_QUEUE = "outside-team.jaryo-events"
+# Where events wait to be published (gateway/outbox_relay.py relays from each).
+OUTBOX_COLLECTIONS = (
+    "uploads",
+    "images",
+    "ocr_results",
+    "upload_completions",
+    "decks",
+    "deck_builds",
+)
+OUTBOX_DRAIN_SECONDS = 90  # a dead writer's claim (30 s) and the relay's interval, with room
 OUTSIDE_KEYS = ("upload.completed.v1", "deck.completed.v1", "deck.failed.v1")
 WARM_UP = "none (warm-up)"
 FAULTS = ("rabbitmq", "ferretdb", "seaweedfs", "storage", "ocr", "deck", "gateway")
@@ -65,7 +75,7 @@ class Outcome:
     missing_objects: list[str]
     gave_up: int
     seconds: float
-    started: str = field(default_factory=lambda: time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+    started: str
 
     def lost(self, kind: str) -> list[str]:
         return [
@@ -111,6 +121,7 @@ def dead_letters(settings) -> dict[str, int]:
 
 def run(cluster: Cluster, form: Form) -> Outcome:
     began = time.monotonic()
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     settings = cluster.settings
     declare_outside_queue(settings)
     for name in ("storage", "ocr", "deck", "gateway"):
@@ -128,6 +139,9 @@ def run(cluster: Cluster, form: Form) -> Outcome:
     ]
     load.finish(timeout=POST_PATIENCE + WAIT_PATIENCE)
     final = _final_statuses(tracker.items)
+    # An event whose writer was killed before publishing it waits in its outbox until the
+    # writer's claim runs out and the gateway's relay sends it: read the queue after that.
+    wait_until(lambda: _outboxes_empty(settings), timeout=OUTBOX_DRAIN_SECONDS, interval=1)
     seen = read_outside_queue(settings)
     completed, decks, stray = _tally_events(seen, tracker.items)
     event_ids: dict[str, list[str]] = {}
@@ -151,6 +165,7 @@ def run(cluster: Cluster, form: Form) -> Outcome:
         missing_objects=missing,
         gave_up=tracker.gave_up,
         seconds=time.monotonic() - began,
+        started=started,
     )
 
 
@@ -203,6 +218,15 @@ def _final_statuses(items: list[Accepted]) -> dict[str, str | None]:
                 time.sleep(0.5)  # unreadable just now: the gateway is still coming back
         final[item.id] = status
     return final
+
+
+def _outboxes_empty(settings) -> bool:
+    client = database.connect(settings)
+    try:
+        db = database.database(client, settings)
+        return not any(db[name].find_one({"outbox_pending": True}) for name in OUTBOX_COLLECTIONS)
+    finally:
+        client.close()
 
 
 def _deck_reasons(items: list[Accepted], final: dict[str, str | None]) -> dict[str, str | None]:
