@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import itertools
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -74,12 +76,17 @@ def claim(db: Database, limit: Limit, scope: tuple[str, ...], now: datetime) -> 
     if lock is not None and lock["expires_at"] > now:
         raise LimitReached(limit, _seconds_until(lock["expires_at"], now))
     window_end = _window_end(limit, now)
-    for number in range(limit.allowed):
+    hint_id = f"{prefix}next"
+    hint = collection.find_one({"_id": hint_id}) or {}
+    start = min(int(hint.get("number", 0)), limit.allowed)
+    # From the hint on, then the numbers before it (slots given back leave holes there).
+    for number in itertools.chain(range(start, limit.allowed), range(start)):
         slot_id = f"{prefix}{number}"
         try:
             collection.insert_one({"_id": slot_id, "expires_at": window_end})
         except DuplicateKeyError:
             continue
+        _hint_next(collection, hint_id, number + 1, window_end)
         return Slot(slot_id)
     until = now + timedelta(seconds=limit.window_seconds)
     _lock(db, lock_id, until)
@@ -94,7 +101,7 @@ def release(db: Database, slot: Slot) -> None:
 def clear(db: Database, limit: Limit, scope: tuple[str, ...], now: datetime) -> None:
     """Forget this window's attempts of one scope, and its lock (`_id` deletes only)."""
     prefix, lock_id = _ids(limit, scope, now)
-    for record_id in [*(f"{prefix}{n}" for n in range(limit.allowed)), lock_id]:
+    for record_id in [*(f"{prefix}{n}" for n in range(limit.allowed)), f"{prefix}next", lock_id]:
         db[COLLECTION].delete_one({"_id": record_id})
 
 
@@ -112,6 +119,18 @@ def _window_end(limit: Limit, now: datetime) -> datetime:
 
 def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, math.ceil((moment - now).total_seconds()))
+
+
+def _hint_next(collection: Collection, hint_id: str, number: int, window_end: datetime) -> None:
+    """Where the next claim starts looking, so a claim costs one insert, not one per slot taken
+    before it. Only a hint: concurrent writers may overwrite each other, and the inserts still
+    decide who gets a slot."""
+    try:
+        collection.replace_one(
+            {"_id": hint_id}, {"number": number, "expires_at": window_end}, upsert=True
+        )
+    except DuplicateKeyError:
+        pass  # a concurrent upsert inserted it first
 
 
 def _lock(db: Database, lock_id: str, until: datetime) -> None:
