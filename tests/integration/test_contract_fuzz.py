@@ -7,7 +7,6 @@ input refused, and no route that answers without a token."""
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 import uuid
 from collections import defaultdict
@@ -287,23 +286,7 @@ def filter_case(context, case) -> bool:
         return True
     # A form field of None is not sent at all: such a case, "invalid" by that field alone, is a
     # valid request on the wire.
-    if any(value is None for value in body.values()):
-        return False
-    # KNOWN, not yet fixed (uploads/receive.py, for its owner): POST /v1/uploads ignores a
-    # plain form field named image<n> or images (a part without a filename, e.g. curl's
-    # `-F image1=<page.png`) and stores the other images, so that image is silently dropped;
-    # it should be a 422. Remove this exclusion once it is.
-    return not (case.operation.label == "POST /v1/uploads" and _non_file_image_field(body))
-
-
-def _non_file_image_field(body: dict[str, Any]) -> bool:
-    for name, value in body.items():
-        values = value if name == "images" and isinstance(value, list) else [value]
-        if (name == "images" or re.fullmatch(r"image[0-9]+", name)) and not all(
-            isinstance(item, Binary) for item in values
-        ):
-            return True
-    return False
+    return all(value is not None for value in body.values())
 
 
 def test_the_fuzzed_document_is_the_served_one(api: Api):

@@ -244,6 +244,21 @@ def test_unknown_image_type_is_refused_with_422(client, make_user, db, store, se
     _assert_nothing_left_behind(db, store, settings, probe, user.user_id)
 
 
+@pytest.mark.parametrize("field", ["image1", "images"])
+def test_image_sent_as_plain_text_field_is_refused_not_silently_dropped(
+    client, make_user, db, store, settings, probe, field
+):
+    """curl's `-F image1=<page.png` sends the bytes without a filename: a text field, not a
+    file. Storing the other image would lose this one without a word."""
+    user = make_user()
+    files = {"image0": _file(png_bytes(), "good.png")}
+    response = _post(client, user.auth, files, **{field: "0.0"})
+    body = _assert_problem(response, 422)
+    assert body["pointer"] == f"/{field}"
+    assert "not a file" in body["detail"]
+    _assert_nothing_left_behind(db, store, settings, probe, user.user_id)
+
+
 @pytest.mark.parametrize(
     "credentials",
     [_no_token, _expired, _other_key, _alg_none],

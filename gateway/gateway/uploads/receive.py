@@ -27,6 +27,7 @@ SOURCE = "jaryo/gateway"
 DEFAULT_IMAGE_TYPE = "mixed-printed"
 IMAGE_TYPES = set(events.ImageType.__args__)  # type: ignore[attr-defined]
 _NUMBERED_FIELD = re.compile(r"image(\d{1,3})")
+_IMAGE_FIELD = re.compile(r"image\d+")
 
 
 class InvalidUpload(Problem):
@@ -52,8 +53,19 @@ class AcceptedFile:
     sniffed: Sniffed
 
 
-def collect_files(files: MultiDict[str, FileStorage]) -> list[FileStorage]:
-    """`image0`, `image1`, ... in number order (the mobile app's form), then repeated `images`."""
+def collect_files(
+    files: MultiDict[str, FileStorage], form: MultiDict[str, str]
+) -> list[FileStorage]:
+    """`image0`, `image1`, ... in number order (the mobile app's form), then repeated `images`.
+    An image field sent as plain text (a part without a filename, as curl's `-F image1=<f`
+    sends) is refused: storing the other images would silently drop that one."""
+    for field in form:
+        if field == "images" or _IMAGE_FIELD.fullmatch(field):
+            raise InvalidUpload(
+                f"the field {field!r} is not a file; send each image as a file part "
+                f"(with a filename, e.g. curl -F {field}=@page.jpg)",
+                pointer=f"/{field}",
+            )
     numbered: list[tuple[int, FileStorage]] = []
     listed: list[FileStorage] = []
     for field, storage in files.items(multi=True):

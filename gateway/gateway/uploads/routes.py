@@ -62,7 +62,7 @@ def _ocr_results(images: list[dict[str, Any]], **projection: int) -> dict[str, d
 def create_upload() -> tuple[Response, int, dict[str, str]]:
     deps = _deps()
     image_type = receive.validate_image_type(request.form.get("image_type"))
-    accepted = receive.check_files(deps, receive.collect_files(request.files))
+    accepted = receive.check_files(deps, receive.collect_files(request.files, request.form))
     key = request.headers.get("Idempotency-Key")
     if key is None:
         upload, images = receive.create_upload(deps, g.user_id, image_type, accepted)
