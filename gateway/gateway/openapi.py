@@ -175,6 +175,8 @@ MALFORMED = {
     "414": _problem("the request line (path and query) is too long"),
     "431": _problem("a header, or all of them, too large"),
 }
+# A server the gateway needs (database, broker, object store) is out of reach, whatever the route.
+UNAVAILABLE = _retry_later("a server Jaryo needs is out of reach; see Retry-After")
 METHODS = ("get", "put", "post", "delete", "patch")
 
 
@@ -195,6 +197,7 @@ def _with_common_answers(paths: dict[str, Any]) -> dict[str, Any]:
                 responses.setdefault("413", TOO_LARGE)
             for status, response in MALFORMED.items():
                 responses.setdefault(status, response)
+            responses.setdefault("503", UNAVAILABLE)
     return paths
 
 

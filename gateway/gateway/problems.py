@@ -10,11 +10,13 @@ from flask import Flask, Response, g, json, request
 from werkzeug.exceptions import HTTPException
 
 from jaryo_shared.logs import current_correlation_id
+from jaryo_shared.messaging import UNREACHABLE
 
 log = logging.getLogger(__name__)
 
 PROBLEM_TYPE_BASE = "https://jaryo.dev/problems/"
 MEDIA_TYPE = "application/problem+json"
+OUTAGE_RETRY_AFTER_SECONDS = 5
 
 
 class Problem(Exception):
@@ -82,7 +84,25 @@ def _from_unexpected(exc: Exception) -> Response:
     )
 
 
+def _from_outage(exc: Exception) -> Response:
+    """The database, the broker or the object store could not be reached: nothing the client
+    did wrong, and worth a retry. Logged with its traceback, for the operator."""
+    log.error(
+        "a server was unreachable answering %s %s", request.method, request.path, exc_info=exc
+    )
+    return problem_response(
+        503,
+        "unavailable",
+        "Service unavailable",
+        "a server Jaryo needs is out of reach; try again shortly",
+        {"Retry-After": str(OUTAGE_RETRY_AFTER_SECONDS)},
+        correlation_id=current_correlation_id() or g.get("correlation_id"),
+    )
+
+
 def init_app(app: Flask) -> None:
+    for unreachable in UNREACHABLE:
+        app.register_error_handler(unreachable, _from_outage)
     app.register_error_handler(Problem, _from_problem)
     app.register_error_handler(HTTPException, _from_http_exception)
     app.register_error_handler(Exception, _from_unexpected)

@@ -35,7 +35,7 @@ Handler = Callable[[events.Envelope, events.Payload], None]
 
 # What a handler raises when a server it needs cannot be reached: a refused or dropped connection
 # to the broker (kombu), the database (pymongo) or the object store (urllib3, under minio).
-UNREACHABLE: tuple[type[BaseException], ...] = (
+UNREACHABLE: tuple[type[Exception], ...] = (
     ConnectionError,
     TimeoutError,
     OperationalError,
