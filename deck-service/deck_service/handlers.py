@@ -33,6 +33,7 @@ from deck_service.slugs import slug
 from jaryo_shared import database, deck_outcomes, events, outbox, upload_deletions
 from jaryo_shared.deck_spec import DeckSpec
 from jaryo_shared.keys import deck_key, deck_preview_key
+from jaryo_shared.messaging import UNREACHABLE
 from jaryo_shared.templates import BUILTIN
 from jaryo_shared.templates.package import UnsafePackage
 
@@ -48,8 +49,9 @@ class DeckFailure(Exception):
     """The deck cannot be built as asked; the message tells the person what to change."""
 
 
-class Unreachable(Exception):
-    """A server the build reads from did not answer; the message is retried."""
+class Unreachable(ConnectionError):
+    """A server the build reads from did not answer: the worker waits the outage out with the
+    message in hand (a ConnectionError, like the ones it wraps), then retries."""
 
 
 def handle_deck_requested(
@@ -131,7 +133,7 @@ def _build_on(
     def image_bytes(image_id: str) -> bytes:
         try:
             found = _image(deps, deck["user_id"], image_id)
-        except Exception as exc:
+        except UNREACHABLE as exc:
             raise Unreachable(f"could not read image {image_id}") from exc
         if found is None:
             raise MissingImage(image_id)
