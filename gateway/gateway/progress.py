@@ -195,6 +195,7 @@ class Progress:
             auto_delete=True,
             durable=False,
         )
+        failures_in_a_row = 0
         while not self._stopped.is_set():
             try:
                 with messaging.connect(self._settings) as connection:
@@ -205,13 +206,21 @@ class Progress:
                         no_ack=True,
                     ):
                         self._notify(None)  # anything may have happened while disconnected
+                        failures_in_a_row = 0
                         while not self._stopped.is_set():
                             try:
                                 connection.drain_events(timeout=1)
                             except TimeoutError:
                                 connection.heartbeat_check()
+            except messaging.UNREACHABLE as exc:
+                # The traceback once per outage, not every 2 s while the broker is down.
+                failures_in_a_row += 1
+                if failures_in_a_row == 1:
+                    log.warning("progress listener lost the broker; reconnecting", exc_info=exc)
+                self._notify(None)
+                time.sleep(2)
             except Exception:
-                log.exception("upload progress listener lost the broker; reconnecting")
+                log.exception("progress listener failed; reconnecting")
                 self._notify(None)
                 time.sleep(2)
 
