@@ -63,6 +63,9 @@ def gateway(
         "JARYO_JWT_SECRET": JWT_SECRET,
         "JARYO_GATEWAY_BIND": f"127.0.0.1:{port}",
         "JARYO_GATEWAY_WORKERS": str(workers),
+        # Every test signs up from 127.0.0.1, as the in-process app's settings allow (conftest).
+        "JARYO_REGISTRATIONS_PER_ADDRESS": "1000000",
+        "JARYO_LOGIN_ADDRESS_FAILURES_ALLOWED": "1000000",
         **(env or {}),
     }
     server = subprocess.Popen(

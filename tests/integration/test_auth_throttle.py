@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from gateway.app import create_app
+from gateway.auth import throttle
 from gateway.bootstrap import bootstrap
 from gateway.settings import GatewaySettings
 from janitor.bootstrap import bootstrap as janitor_bootstrap
@@ -241,3 +242,19 @@ def test_registrations_from_one_address_are_limited(limited):
 
     clock.advance(timedelta(seconds=int(refused.headers["Retry-After"])))
     assert _register(app, address, _username()).status_code == 201
+
+
+def test_a_limit_reached_under_a_lower_setting_does_not_lock_a_gateway_allowing_more(db):
+    """Two gateways with different limits on one database (a settings change rolling out): the
+    lock one writes when its limit is reached names that limit, so it binds only gateways that
+    enforce the same limit."""
+    scope, now = (f"198.51.100.{random.randint(1, 254)}-{uuid.uuid4().hex[:6]}",), datetime.now(UTC)
+    strict = throttle.Limit("registrations-per-address", 2, 3600, "too many")
+    generous = throttle.Limit("registrations-per-address", 1000, 3600, "too many")
+    throttle.claim(db, strict, scope, now)
+    throttle.claim(db, strict, scope, now)
+    with pytest.raises(throttle.LimitReached):
+        throttle.claim(db, strict, scope, now)
+    throttle.claim(db, generous, scope, now)  # counted with the others, but not locked
+    with pytest.raises(throttle.LimitReached):
+        throttle.claim(db, strict, scope, now)  # the strict one still is

@@ -109,7 +109,9 @@ def _ids(limit: Limit, scope: tuple[str, ...], now: datetime) -> tuple[str, str]
     """The slot-id prefix of this scope's current window, and the id of the scope's lock."""
     digest = hashlib.sha256("\0".join(scope).encode()).hexdigest()[:32]
     window = int(now.timestamp()) // limit.window_seconds
-    return f"{limit.name}:{digest}:{window}:", f"{limit.name}:{digest}:lock"
+    # The lock names the limit it was reached under: a gateway configured with another limit
+    # (after a change of settings, or beside one with another) does not inherit it.
+    return f"{limit.name}:{digest}:{window}:", f"{limit.name}:{limit.allowed}:{digest}:lock"
 
 
 def _window_end(limit: Limit, now: datetime) -> datetime:
