@@ -72,10 +72,12 @@ local_jwt_secret() {
     ln "$fresh" "$JWT_SECRET_FILE" 2>/dev/null || true
     rm -f "$fresh"
   fi
+  [ -s "$JWT_SECRET_FILE" ] || die "$JWT_SECRET_FILE is empty; delete it and a new key is made"
   cat "$JWT_SECRET_FILE"
 }
 if [ -z "${JARYO_JWT_SECRET:-}" ]; then
-  JARYO_JWT_SECRET=$(local_jwt_secret) && export JARYO_JWT_SECRET
+  JARYO_JWT_SECRET=$(local_jwt_secret) || exit 1
+  export JARYO_JWT_SECRET
 fi
 
 # rabbitmq-server and rabbitmqctl for our own node, its data and config under .data/.
