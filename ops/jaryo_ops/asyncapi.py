@@ -1,7 +1,7 @@
 """The AsyncAPI 3.0 document of Jaryo's events, generated from the pydantic models in
 `jaryo_shared.events` so the published contract cannot drift from what the services send.
 
-    python -m jaryo_shared.asyncapi > docs/asyncapi.yaml     (`make asyncapi` does this)
+    python -m jaryo_ops.asyncapi > docs/asyncapi.yaml     (`make asyncapi` does this)
 
 Each event type is one channel (its routing key on the topic exchange), one message and one
 JSON Schema: the CloudEvents envelope with `type` and `source` pinned and `data` the payload.
