@@ -238,17 +238,13 @@ def _finish(
     payload: events.Payload,
     fields: dict[str, Any],
 ) -> None:
+    """The outcome and its event in one write to the deck's build, then the event published;
+    only if this service, not the janitor, claimed the deck's outcome. The handler checked the
+    build is unfinished."""
     published = events.wrap(
         payload, source=SOURCE, subject=deck["_id"], correlation_id=envelope.correlationid
     )
-    owed = outbox.entries(published)
-    update = outbox.push(owed=owed)
-    update["$set"].update(fields)
-    builds = deps.db.deck_builds
     if not deck_outcomes.claim(deps.db, deck["_id"], SOURCE, deps.clock.now()):
         log.info("deck %s was finished by the janitor meanwhile; outcome dropped", deck["_id"])
         return
-    # By `_id` alone (see database.by_id); the handler checked it is unfinished.
-    written = builds.update_one({"_id": deck["_id"]}, update)
-    if written.modified_count:
-        outbox.flush(builds, deck["_id"], deps.publisher, owed)
+    outbox.record_and_flush(deps.db.deck_builds, deck["_id"], deps.publisher, published, fields)

@@ -155,14 +155,9 @@ def _finish(
     fields: dict[str, Any],
 ) -> None:
     """Record the outcome and the event it owes in one write (the image's outbox), then publish
-    that event. The OCR service writes to the same outbox: only our own entry is flushed."""
+    that event. The OCR service writes to the same outbox: only our own entry is flushed.
+    store_image checked the image is unfinished."""
     published = events.wrap(
         payload, source=SOURCE, subject=doc["upload_id"], correlation_id=envelope.correlationid
     )
-    owed = outbox.entries(published)
-    update = outbox.push(owed=owed)
-    update["$set"].update(fields)
-    # By `_id` alone (see database.by_id); store_image checked it is unfinished.
-    written = deps.db.images.update_one({"_id": doc["_id"]}, update)
-    if written.modified_count:
-        outbox.flush(deps.db.images, doc["_id"], deps.publisher, owed)
+    outbox.record_and_flush(deps.db.images, doc["_id"], deps.publisher, published, fields)
