@@ -21,8 +21,9 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -33,7 +34,7 @@ from deck_service.slugs import slug
 from jaryo_shared import database, deck_outcomes, events, outbox, upload_deletions
 from jaryo_shared.deck_spec import DeckSpec
 from jaryo_shared.keys import deck_key, deck_preview_key
-from jaryo_shared.messaging import UNREACHABLE
+from jaryo_shared.messaging import UNREACHABLE, Handler
 from jaryo_shared.templates import BUILTIN
 from jaryo_shared.templates.package import UnsafePackage
 
@@ -52,6 +53,13 @@ class DeckFailure(Exception):
 class Unreachable(ConnectionError):
     """A server the build reads from did not answer: the worker waits the outage out with the
     message in hand (a ConnectionError, like the ones it wraps), then retries."""
+
+
+def handlers(deps: Dependencies) -> dict[str, Handler]:
+    """The events this service consumes and what handles each, bound to its collaborators: the
+    one map `__main__` and the tests run the worker with. (The worker dispatches by type, so
+    each handler is given its own payload type: hence the cast.)"""
+    return {events.DeckRequested.event_type: cast(Handler, partial(handle_deck_requested, deps))}
 
 
 def handle_deck_requested(

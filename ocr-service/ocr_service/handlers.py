@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from jaryo_shared import database, events, outbox
 from jaryo_shared.completion import OCR_FINISHED, settle_upload
 from jaryo_shared.images import UnusableImage
-from jaryo_shared.messaging import PermanentError
+from jaryo_shared.messaging import Handler, PermanentError
 from jaryo_shared.ocr_result import OcrResult
 from ocr_service import metrics
 from ocr_service.bootstrap import Dependencies
@@ -31,6 +32,13 @@ from ocr_service.engines.base import EngineTimeout
 log = logging.getLogger(__name__)
 
 SOURCE = "jaryo/ocr-service"
+
+
+def handlers(deps: Dependencies) -> dict[str, Handler]:
+    """The events this service consumes and what handles each, bound to its collaborators: the
+    one map `__main__` and the tests run the worker with. (The worker dispatches by type, so
+    each handler is given its own payload type: hence the cast.)"""
+    return {events.UploadReceived.event_type: cast(Handler, partial(handle_upload_received, deps))}
 
 
 def handle_upload_received(

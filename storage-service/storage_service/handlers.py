@@ -9,19 +9,28 @@ it owes are published from its outbox until they are confirmed.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from jaryo_shared import database, events, outbox
 from jaryo_shared.completion import STORAGE_FINISHED as FINISHED
 from jaryo_shared.completion import settle_upload
 from jaryo_shared.images import UnusableImage
 from jaryo_shared.keys import thumbnail_key
+from jaryo_shared.messaging import Handler
 from storage_service.bootstrap import Dependencies
 from storage_service.normalise import NormalisedImage, normalise
 
 log = logging.getLogger(__name__)
 
 SOURCE = "jaryo/storage-service"
+
+
+def handlers(deps: Dependencies) -> dict[str, Handler]:
+    """The events this service consumes and what handles each, bound to its collaborators: the
+    one map `__main__` and the tests run the worker with. (The worker dispatches by type, so
+    each handler is given its own payload type: hence the cast.)"""
+    return {events.UploadReceived.event_type: cast(Handler, partial(handle_upload_received, deps))}
 
 
 def handle_upload_received(
