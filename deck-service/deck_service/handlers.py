@@ -56,9 +56,7 @@ class Unreachable(ConnectionError):
 
 
 def handlers(deps: Dependencies) -> dict[str, Handler]:
-    """The events this service consumes and what handles each, bound to its collaborators: the
-    one map `__main__` and the tests run the worker with. (The worker dispatches by type, so
-    each handler is given its own payload type: hence the cast.)"""
+    """The map `__main__` and the tests run the worker with; the worker dispatches by type."""
     return {events.DeckRequested.event_type: cast(Handler, partial(handle_deck_requested, deps))}
 
 

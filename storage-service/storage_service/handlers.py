@@ -27,9 +27,7 @@ SOURCE = "jaryo/storage-service"
 
 
 def handlers(deps: Dependencies) -> dict[str, Handler]:
-    """The events this service consumes and what handles each, bound to its collaborators: the
-    one map `__main__` and the tests run the worker with. (The worker dispatches by type, so
-    each handler is given its own payload type: hence the cast.)"""
+    """What `__main__` and the tests run the worker with (cast: dispatched by event type)."""
     return {events.UploadReceived.event_type: cast(Handler, partial(handle_upload_received, deps))}
 
 
