@@ -3,10 +3,10 @@
 `FakeDatabase` hands out `FakeCollection`s by attribute or key, like pymongo's `Database`. A
 collection keeps copies of its documents, so a caller's later change to a dict it passed or got
 back does not reach the store, as with a real server. The filters and updates understood are
-the ones Jaryo's code sends (FerretDB 1.x's subset): field equality (None also matches a missing
-field), `$lt`/`$lte`/`$gt`/`$gte`/`$ne`/`$in` on a field, `$or`; `$set`, `$unset`, `$inc`,
-`$push` (with `$each`) and `$pullAll`. Anything else raises, so a test never passes on a query
-the fake silently misread.
+the ones Jaryo's code sends (FerretDB 1.x's subset): field equality, by dotted path too (None
+also matches a missing field), `$lt`/`$lte`/`$gt`/`$gte`/`$ne`/`$in` on a field, `$or`; `$set`,
+`$unset`, `$inc`, `$push` (with `$each`) and `$pullAll` on top-level fields. Any other operator
+raises, so a test never passes on a query the fake silently misread.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from jaryo_shared import events
-
-_MISSING = object()
 
 
 def _compare(value: Any, op: str, operand: Any) -> bool:
@@ -42,6 +40,14 @@ def _compare(value: Any, op: str, operand: Any) -> bool:
     raise NotImplementedError(f"the fake does not know the operator {op}")
 
 
+def _get(document: dict[str, Any], path: str) -> Any:
+    """A field by its dotted path (`storage.status`); None if any step is missing."""
+    value: Any = document
+    for step in path.split("."):
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
+
+
 def matches(document: dict[str, Any], query: dict[str, Any] | None) -> bool:
     for key, condition in (query or {}).items():
         if key == "$or":
@@ -50,7 +56,7 @@ def matches(document: dict[str, Any], query: dict[str, Any] | None) -> bool:
             continue
         if key.startswith("$"):
             raise NotImplementedError(f"the fake does not know the operator {key}")
-        value = document.get(key)
+        value = _get(document, key)
         if isinstance(condition, dict) and condition and next(iter(condition)).startswith("$"):
             if not all(_compare(value, op, operand) for op, operand in condition.items()):
                 return False
@@ -63,9 +69,10 @@ def _project(document: dict[str, Any], projection: dict[str, Any] | None) -> dic
     found = copy.deepcopy(document)
     if not projection:
         return found
-    wanted = {key for key, on in projection.items() if on and key != "_id"}
-    if wanted:
-        keep = wanted | ({"_id"} if projection.get("_id", 1) else set())
+    if any(projection.values()):  # inclusion: the fields named, and `_id` unless it is 0
+        keep = {key for key, on in projection.items() if on}
+        if projection.get("_id", 1):
+            keep.add("_id")
         return {key: value for key, value in found.items() if key in keep}
     return {key: value for key, value in found.items() if key not in projection}
 
