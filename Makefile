@@ -44,4 +44,4 @@ lock:
 	@source scripts/lib.sh && "$$UV" lock
 
 asyncapi: install
-	@source scripts/lib.sh && "$$UV" run --frozen python -m jaryo_shared.asyncapi > docs/asyncapi.yaml
+	@source scripts/lib.sh && "$$UV" run --frozen python -m jaryo_ops.asyncapi > docs/asyncapi.yaml

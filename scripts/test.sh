@@ -13,6 +13,9 @@ say "ruff"
 "$bin/ruff" format --check .
 say "mypy"
 "$bin/mypy"
+say "import contracts"
+# .importlinter: no service imports another, the shared library imports none, views no pymongo.
+"$bin/lint-imports" --no-logo .importlinter
 say "pytest"
 # tests/faults runs in its short form here (each fault once); `make faults` runs the full one.
 export JARYO_FAULTS=${JARYO_FAULTS:-short}

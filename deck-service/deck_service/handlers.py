@@ -21,8 +21,9 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -33,7 +34,7 @@ from deck_service.slugs import slug
 from jaryo_shared import database, deck_outcomes, events, outbox, upload_deletions
 from jaryo_shared.deck_spec import DeckSpec
 from jaryo_shared.keys import deck_key, deck_preview_key
-from jaryo_shared.messaging import UNREACHABLE
+from jaryo_shared.messaging import UNREACHABLE, Handler
 from jaryo_shared.templates import BUILTIN
 from jaryo_shared.templates.package import UnsafePackage
 
@@ -52,6 +53,11 @@ class DeckFailure(Exception):
 class Unreachable(ConnectionError):
     """A server the build reads from did not answer: the worker waits the outage out with the
     message in hand (a ConnectionError, like the ones it wraps), then retries."""
+
+
+def handlers(deps: Dependencies) -> dict[str, Handler]:
+    """The map `__main__` and the tests run the worker with; the worker dispatches by type."""
+    return {events.DeckRequested.event_type: cast(Handler, partial(handle_deck_requested, deps))}
 
 
 def handle_deck_requested(
@@ -238,17 +244,13 @@ def _finish(
     payload: events.Payload,
     fields: dict[str, Any],
 ) -> None:
+    """The outcome and its event in one write to the deck's build, then the event published;
+    only if this service, not the janitor, claimed the deck's outcome. The handler checked the
+    build is unfinished."""
     published = events.wrap(
         payload, source=SOURCE, subject=deck["_id"], correlation_id=envelope.correlationid
     )
-    owed = outbox.entries(published)
-    update = outbox.push(owed=owed)
-    update["$set"].update(fields)
-    builds = deps.db.deck_builds
     if not deck_outcomes.claim(deps.db, deck["_id"], SOURCE, deps.clock.now()):
         log.info("deck %s was finished by the janitor meanwhile; outcome dropped", deck["_id"])
         return
-    # By `_id` alone (see database.by_id); the handler checked it is unfinished.
-    written = builds.update_one({"_id": deck["_id"]}, update)
-    if written.modified_count:
-        outbox.flush(builds, deck["_id"], deps.publisher, owed)
+    outbox.record_and_flush(deps.db.deck_builds, deck["_id"], deps.publisher, published, fields)

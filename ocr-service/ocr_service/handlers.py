@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
-
-from pymongo.errors import DuplicateKeyError
+from functools import partial
+from typing import Any, cast
 
 from jaryo_shared import database, events, outbox
 from jaryo_shared.completion import OCR_FINISHED, settle_upload
 from jaryo_shared.images import UnusableImage
-from jaryo_shared.messaging import PermanentError
+from jaryo_shared.messaging import Handler, PermanentError
 from jaryo_shared.ocr_result import OcrResult
 from ocr_service import metrics
 from ocr_service.bootstrap import Dependencies
@@ -33,6 +32,11 @@ from ocr_service.engines.base import EngineTimeout
 log = logging.getLogger(__name__)
 
 SOURCE = "jaryo/ocr-service"
+
+
+def handlers(deps: Dependencies) -> dict[str, Handler]:
+    """The worker's map, for `worker.py` and the tests (cast: each gets its own payload type)."""
+    return {events.UploadReceived.event_type: cast(Handler, partial(handle_upload_received, deps))}
 
 
 def handle_upload_received(
@@ -199,18 +203,12 @@ def _finish(
     fields: dict[str, Any],
 ) -> None:
     """The outcome and its event in one write, only if no other delivery finished it first;
-    then that event is published."""
+    then that event is published. read_image checked the image is unfinished."""
     published = events.wrap(
         payload, source=SOURCE, subject=doc["upload_id"], correlation_id=envelope.correlationid
     )
-    owed = outbox.entries(published)
-    update = outbox.push(owed=owed)
-    update["$set"].update({"upload_id": doc["upload_id"], "user_id": doc["user_id"], **fields})
-    results = deps.db.ocr_results
-    try:
-        # By `_id` alone (see database.by_id); read_image checked it is unfinished.
-        written = results.update_one({"_id": doc["_id"]}, update, upsert=True)
-    except DuplicateKeyError:  # another delivery finished it meanwhile
-        return
-    if written.modified_count or written.upserted_id is not None:
-        outbox.flush(results, doc["_id"], deps.publisher, owed)
+    fields = {"upload_id": doc["upload_id"], "user_id": doc["user_id"], **fields}
+    # Upserted: an image gone from storage fails before any attempt is counted (no document yet).
+    outbox.record_and_flush(
+        deps.db.ocr_results, doc["_id"], deps.publisher, published, fields, upsert=True
+    )

@@ -10,7 +10,8 @@ redelivered the message after a crash, repeats that idempotent step from the rec
 publishes the event only after that mark, so whoever the event wakes reads the outcome.
 
 Each service writes its own outcome first and reads both collections after, so at least one of
-them sees both outcomes of the last image.
+them sees both outcomes of the last image. The janitor settles an upload stuck for too long as
+failed through the same `settle`, so its event too is owed exactly once.
 """
 
 from __future__ import annotations
@@ -69,24 +70,42 @@ def settle_upload(
     source: str,
     correlation_id: str | None,
 ) -> None:
-    """`image_ids` are the upload's images, as its upload.received event lists them."""
+    """Settle the upload if every one of its images is finished; `image_ids` are the upload's
+    images, as its upload.received event lists them."""
     found = (by_id(db.images, image_id, upload_id=upload_id) for image_id in image_ids)
     images = sorted((i for i in found if i is not None), key=lambda i: i["index"])
     results = ocr_results(db, [image["_id"] for image in images], text=0, blocks=0)
     if not images or not all(image_finished(i, results.get(i["_id"])) for i in images):
         return
-    failures = [
-        {"image_id": image["_id"], "reason": reason}
-        for image in images
-        if (reason := image_failure(image, results.get(image["_id"]))) is not None
-    ]
-    ok = len(images) - len(failures)
-    status: Literal["completed", "partial", "failed"] = (
-        "completed" if not failures else "partial" if ok else "failed"
-    )
-    stored = sum(1 for image in images if image["storage"]["status"] == "stored")
-    read = sum(1 for image in images if results[image["_id"]]["status"] == "done")
-    completed = events.UploadCompleted(
+    completed = outcome(upload_id, user_id, images, results)
+    settle(db, publisher, clock, completed, source=source, correlation_id=correlation_id)
+
+
+def outcome(
+    upload_id: str,
+    user_id: str,
+    images: list[dict[str, Any]],
+    results: dict[str, dict[str, Any]],
+    *,
+    unfinished: str | None = None,
+) -> events.UploadCompleted:
+    """What happened to the upload's `images` (in order) with their OCR `results`. Given an
+    `unfinished` reason (the janitor's, for an upload that took too long), each image not yet
+    finished fails with it and the upload has failed, whatever its finished images say."""
+    failures = []
+    for image in images:
+        result = results.get(image["_id"])
+        why = image_failure(image, result) if image_finished(image, result) else unfinished
+        if why is not None:
+            failures.append(events.ImageFailure(image_id=image["_id"], reason=why))
+    status: Literal["completed", "partial", "failed"] = "completed"
+    if unfinished is not None or (failures and len(failures) == len(images)):
+        status = "failed"
+    elif failures:
+        status = "partial"
+    stored = sum(1 for i in images if i.get("storage", {}).get("status") == "stored")
+    read = sum(1 for i in images if results.get(i["_id"], {}).get("status") == "done")
+    return events.UploadCompleted(
         upload_id=upload_id,
         user_id=user_id,
         status=status,
@@ -95,17 +114,33 @@ def settle_upload(
         rejected_count=len(images) - stored,
         read_count=read,
         unread_count=len(images) - read,
-        failures=[events.ImageFailure(**failure) for failure in failures],
+        failures=failures,
     )
+
+
+def settle(
+    db: Database,
+    publisher: Publisher,
+    clock: Clock,
+    completed: events.UploadCompleted,
+    *,
+    source: str,
+    correlation_id: str | None = None,
+) -> None:
+    """The one settle, for the services and the janitor alike: claim the upload's completion
+    record, mark the upload with the record's outcome (the winner's, if another settle claimed
+    it first), and publish `upload.completed` if this call won. Losing the claim still marks the
+    upload, so a settle that died between its claim and its mark is finished by the next."""
+    upload_id = completed.upload_id
     published = events.wrap(
         completed, source=source, subject=upload_id, correlation_id=correlation_id
     )
     now = clock.now()
     record = {
         "_id": upload_id,
-        "user_id": user_id,
-        "status": status,
-        "failures": failures,
+        "user_id": completed.user_id,
+        "status": completed.status,
+        "failures": [failure.model_dump() for failure in completed.failures],
         "completed_at": now,
         **outbox.pending(published, now=now),
     }

@@ -13,6 +13,7 @@ from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
 
 from jaryo_shared import events
 from jaryo_shared.clock import Clock, SystemClock
@@ -54,6 +55,36 @@ def push(
             "outbox_claimed_until": now + timedelta(seconds=CLAIM_SECONDS),
         },
     }
+
+
+def record_and_flush(
+    collection: Collection,
+    document_id: Any,
+    publisher: Publisher,
+    envelope: events.Envelope,
+    fields: dict[str, Any],
+    *,
+    upsert: bool = False,
+    now: datetime | None = None,
+) -> bool:
+    """A writer's outcome: `fields` and the event they owe in one write to the document (by `_id`
+    alone, see database.by_id: the caller checked it is unfinished), then that event published
+    and cleared. Only this entry is flushed: another service may write to the same outbox.
+    Returns whether the write took; if not, nothing is published. With `upsert`, losing the
+    insert to another delivery (DuplicateKeyError) is "not written": that one publishes."""
+    owed = entries(envelope)
+    update = push(owed=owed, now=now)
+    update["$set"].update(fields)
+    try:
+        written = collection.update_one({"_id": document_id}, update, upsert=upsert)
+    except DuplicateKeyError:
+        if not upsert:
+            raise
+        return False
+    if not (written.modified_count or written.upserted_id is not None):
+        return False
+    flush(collection, document_id, publisher, owed)
+    return True
 
 
 def flush(

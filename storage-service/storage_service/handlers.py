@@ -9,19 +9,26 @@ it owes are published from its outbox until they are confirmed.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from jaryo_shared import database, events, outbox
 from jaryo_shared.completion import STORAGE_FINISHED as FINISHED
 from jaryo_shared.completion import settle_upload
 from jaryo_shared.images import UnusableImage
 from jaryo_shared.keys import thumbnail_key
+from jaryo_shared.messaging import Handler
 from storage_service.bootstrap import Dependencies
 from storage_service.normalise import NormalisedImage, normalise
 
 log = logging.getLogger(__name__)
 
 SOURCE = "jaryo/storage-service"
+
+
+def handlers(deps: Dependencies) -> dict[str, Handler]:
+    """What `__main__` and the tests run the worker with (cast: dispatched by event type)."""
+    return {events.UploadReceived.event_type: cast(Handler, partial(handle_upload_received, deps))}
 
 
 def handle_upload_received(
@@ -155,14 +162,9 @@ def _finish(
     fields: dict[str, Any],
 ) -> None:
     """Record the outcome and the event it owes in one write (the image's outbox), then publish
-    that event. The OCR service writes to the same outbox: only our own entry is flushed."""
+    that event. The OCR service writes to the same outbox: only our own entry is flushed.
+    store_image checked the image is unfinished."""
     published = events.wrap(
         payload, source=SOURCE, subject=doc["upload_id"], correlation_id=envelope.correlationid
     )
-    owed = outbox.entries(published)
-    update = outbox.push(owed=owed)
-    update["$set"].update(fields)
-    # By `_id` alone (see database.by_id); store_image checked it is unfinished.
-    written = deps.db.images.update_one({"_id": doc["_id"]}, update)
-    if written.modified_count:
-        outbox.flush(deps.db.images, doc["_id"], deps.publisher, owed)
+    outbox.record_and_flush(deps.db.images, doc["_id"], deps.publisher, published, fields)

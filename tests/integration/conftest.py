@@ -9,7 +9,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from flask import g, request
 from kombu import Connection, Queue, binding
 
 from deck_service.bootstrap import bootstrap as deck_bootstrap
-from deck_service.handlers import handle_deck_requested
+from deck_service.handlers import handlers as deck_handlers
 from deck_service.settings import DeckSettings
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
@@ -25,10 +24,10 @@ from jaryo_shared import events
 from jaryo_shared.logs import current_correlation_id
 from jaryo_shared.topology import Topology
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
-from ocr_service.handlers import handle_upload_received as read_upload
+from ocr_service.handlers import handlers as ocr_handlers
 from ocr_service.settings import OcrSettings
 from storage_service.bootstrap import bootstrap as storage_bootstrap
-from storage_service.handlers import handle_upload_received
+from storage_service.handlers import handlers as storage_handlers
 from storage_service.settings import StorageSettings
 from tests.event_contract import assert_matches_contract
 from tests.helpers import wait_until
@@ -96,9 +95,7 @@ def client(app):
 def storage_worker(settings, run_worker, purge_queues):
     purge_queues()
     deps = storage_bootstrap(StorageSettings(**settings.model_dump()))
-    return run_worker(
-        "storage", {events.UploadReceived.event_type: partial(handle_upload_received, deps)}
-    )
+    return run_worker("storage", storage_handlers(deps))
 
 
 @pytest.fixture(scope="session")
@@ -110,7 +107,7 @@ def ocr_settings(settings) -> OcrSettings:
 def ocr_worker(ocr_settings, run_worker, purge_queues):
     purge_queues()
     deps = ocr_bootstrap(ocr_settings)
-    return run_worker("ocr", {events.UploadReceived.event_type: partial(read_upload, deps)})
+    return run_worker("ocr", ocr_handlers(deps))
 
 
 @pytest.fixture
@@ -122,9 +119,7 @@ def workers(storage_worker, ocr_worker):
 @pytest.fixture
 def deck_worker(settings, run_worker):
     deps = deck_bootstrap(DeckSettings(**settings.model_dump()))
-    return run_worker(
-        "deck", {events.DeckRequested.event_type: partial(handle_deck_requested, deps)}
-    )
+    return run_worker("deck", deck_handlers(deps))
 
 
 @dataclass

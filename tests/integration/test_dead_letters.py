@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from jaryo_shared import dead_letters, events, messaging
+from jaryo_ops import dead_letters
+from jaryo_shared import events, messaging
 from jaryo_shared.topology import Topology
 from tests.helpers import wait_until
 from tests.integration.processes import service_env
@@ -59,7 +60,7 @@ def test_a_dead_letter_is_listed_with_its_reason_then_replayed_to_its_service_on
 
     broken = False  # the operator fixed the cause
     cli = subprocess.run(
-        [sys.executable, "-m", "jaryo_shared.dead_letters", "replay", "deck", "--limit", "1"],
+        [sys.executable, "-m", "jaryo_ops.dead_letters", "replay", "deck", "--limit", "1"],
         env=service_env(settings),
         capture_output=True,
         text=True,

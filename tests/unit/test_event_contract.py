@@ -10,7 +10,8 @@ from pathlib import Path
 import yaml
 from jsonschema import validators
 
-from jaryo_shared import asyncapi, events
+from jaryo_ops import asyncapi
+from jaryo_shared import events
 from tests.event_contract import violations
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,6 @@ see its slide previews, delete it. Every read is scoped to the caller."""
 
 from __future__ import annotations
 
-import logging
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -13,18 +12,15 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, stream_
 from gateway import paging
 from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
-from gateway.decks import drafts, views
+from gateway.decks import drafts, service, views
 from gateway.problems import Problem
 from gateway.validation import json_body, validate
 from gateway.waiting import until_finished, wait_seconds
-from jaryo_shared import events, outbox, upload_deletions
-from jaryo_shared.completion import ocr_results
-from jaryo_shared.database import by_id
+from jaryo_shared import events
 from jaryo_shared.deck_spec import DeckFromUpload, DeckSpec
 from jaryo_shared.keys import deck_preview_key
 from jaryo_shared.templates import BUILTIN
 
-log = logging.getLogger(__name__)
 blueprint = Blueprint("decks", __name__, url_prefix="/v1/decks")
 
 SOURCE = "jaryo/gateway"
@@ -76,38 +72,24 @@ def _refuse_oversized_spec() -> None:
 
 def _draft(request_: DeckFromUpload) -> DeckSpec:
     db = _deps().db
-    upload = by_id(db.uploads, request_.from_upload, user_id=g.user_id, deleted_at=None)
-    if upload is None or upload_deletions.deleted_among(db, [upload["_id"]]):
+    upload = service.live_upload(db, g.user_id, request_.from_upload)
+    if upload is None:
         raise NotFound("no such upload", pointer="/from_upload")
     if upload["status"] == "processing":
         raise NotReady("the upload is still being read; wait for it to finish")
-    images = sorted(
-        db.images.find({"upload_id": upload["_id"], "user_id": g.user_id}),
-        key=lambda image: image["index"],
-    )
-    results = ocr_results(db, [image["_id"] for image in images])
+    images, results = service.read_images(db, g.user_id, upload["_id"])
     return drafts.draft_spec(request_, images, results)
 
 
 def _check_references(spec: DeckSpec) -> None:
     """Unknown templates and images (or another user's) are 404, before anything is written."""
-    if spec.template_id not in BUILTIN and not by_id(
-        _deps().db.templates, spec.template_id, user_id=g.user_id
+    if spec.template_id not in BUILTIN and not service.has_template(
+        _deps().db, g.user_id, spec.template_id
     ):
         raise NotFound(f"no template {spec.template_id!r}", pointer="/template_id")
     wanted = spec.image_ids()
     if wanted:
-        db = _deps().db
-        stored = list(
-            db.images.find(
-                {"_id": {"$in": sorted(wanted)}, "user_id": g.user_id, "storage.status": "stored"},
-                {"upload_id": 1},
-            )
-        )
-        # An image of a deleted upload is gone like the upload (404, as every other route
-        # answers for it), not copied into a new deck.
-        gone = upload_deletions.deleted_among(db, sorted({i["upload_id"] for i in stored}))
-        found = {image["_id"] for image in stored if image["upload_id"] not in gone}
+        found = service.stored_images(_deps().db, g.user_id, wanted)
         for slide_number, slide in enumerate(spec.slides):
             for element_number, element in enumerate(slide.elements):
                 if getattr(element, "image_id", None) in wanted - found:
@@ -143,16 +125,8 @@ def _record(spec: DeckSpec) -> dict[str, Any]:
         "status": "queued",
         "created_at": now,
         "deleted_at": None,
-        **outbox.pending(envelope, now=now),
     }
-    deps.db.decks.insert_one(deck)
-    log.info("deck %s requested: %d slides on %s", deck_id, len(spec.slides), spec.template_id)
-    try:
-        outbox.flush(deps.db.decks, deck_id, deps.publisher, deck["outbox"])
-    except Exception:
-        log.warning(
-            "broker unavailable; deck %s's event left to the outbox relay", deck_id, exc_info=True
-        )
+    service.record_deck(deps.db, deps.publisher, deck, envelope, now)
     return deck
 
 
@@ -160,35 +134,18 @@ def _record(spec: DeckSpec) -> dict[str, Any]:
 @require_user
 def list_decks() -> Response:
     page_request = paging.page_request(request.args)
-    query: dict[str, Any] = {"user_id": g.user_id, "deleted_at": None, **page_request.filter()}
-    found = list(
-        _deps()
-        .db.decks.find(query, {"spec": 0, "outbox": 0})
-        .sort(paging.NEWEST_FIRST)
-        .limit(page_request.limit + 1)
-    )
+    found = service.newest_first(_deps().db, g.user_id, page_request)
     page, next_cursor = paging.page_of(found, page_request)
-    items = [views.deck_view(deck) for deck in _with_builds(page)]
+    items = [views.deck_view(deck) for deck in service.with_builds(_deps().db, page)]
     return jsonify({"items": items, "next_cursor": next_cursor})
 
 
-BUILD_FIELDS = {"outbox": 0, "outbox_pending": 0, "outbox_claimed_until": 0, "user_id": 0}
-
-
 def _own_deck(deck_id: str, **projection: int) -> dict[str, Any]:
-    """The caller's deck with how its build went: the gateway's document, merged with the
-    deck service's `deck_builds` one (each service writes only its own)."""
-    deck = by_id(_deps().db.decks, deck_id, projection or None, user_id=g.user_id, deleted_at=None)
+    """The caller's deck with how its build went, or 404."""
+    deck = service.own_deck(_deps().db, g.user_id, deck_id, projection or None)
     if deck is None:
         raise NotFound("no such deck")
-    build = _deps().db.deck_builds.find_one({"_id": deck_id}, BUILD_FIELDS) or {}
-    return {**deck, **build}
-
-
-def _with_builds(decks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    ids = [deck["_id"] for deck in decks]
-    builds = {b["_id"]: b for b in _deps().db.deck_builds.find({"_id": {"$in": ids}}, BUILD_FIELDS)}
-    return [{**deck, **builds.get(deck["_id"], {})} for deck in decks]
+    return deck
 
 
 @blueprint.get("/<deck_id>")
@@ -264,10 +221,6 @@ def get_preview(deck_id: str, number: int) -> Response:
 @require_user
 def delete_deck(deck_id: str) -> tuple[str, int]:
     deps = _deps()
-    result = deps.db.decks.update_one(
-        {"_id": deck_id, "user_id": g.user_id, "deleted_at": None},
-        {"$set": {"deleted_at": deps.clock.now()}},
-    )
-    if result.matched_count == 0:
+    if not service.delete_deck(deps.db, deps.clock, g.user_id, deck_id):
         raise NotFound("no such deck")
     return "", 204

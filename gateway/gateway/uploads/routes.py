@@ -12,11 +12,8 @@ from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.problems import Problem
 from gateway.progress import TooManyWaiters
-from gateway.uploads import idempotency, quota, receive, sse, views
+from gateway.uploads import idempotency, quota, receive, service, sse, views
 from gateway.waiting import open_waiter, until_finished, wait_seconds
-from jaryo_shared import upload_deletions
-from jaryo_shared.completion import ocr_results
-from jaryo_shared.database import by_id
 
 blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")
 
@@ -40,21 +37,18 @@ def _deps() -> Dependencies:
 
 def _own_upload(upload_id: str) -> dict[str, Any]:
     """The caller's live upload, or 404 (also for another user's: existence is not leaked)."""
-    upload = by_id(_deps().db.uploads, upload_id, user_id=g.user_id, deleted_at=None)
+    upload = service.own_upload(_deps().db, g.user_id, upload_id)
     if upload is None:
         raise NotFound("no such upload")
     return upload
 
 
 def _images(upload_id: str) -> list[dict[str, Any]]:
-    images = _deps().db.images.find({"upload_id": upload_id, "user_id": g.user_id})
-    return sorted(images, key=lambda image: image["index"])
+    return service.images(_deps().db, g.user_id, upload_id)
 
 
 def _ocr_results(images: list[dict[str, Any]], **projection: int) -> dict[str, dict[str, Any]]:
-    """The OCR results of the caller's images, by image id (none yet for unread images)."""
-    results = ocr_results(_deps().db, [image["_id"] for image in images], **projection)
-    return {key: result for key, result in results.items() if result["user_id"] == g.user_id}
+    return service.results(_deps().db, g.user_id, images, **projection)
 
 
 @blueprint.post("")
@@ -86,10 +80,7 @@ def create_upload() -> tuple[Response, int, dict[str, str]]:
 @require_user
 def list_uploads() -> Response:
     page_request = paging.page_request(request.args)
-    query: dict[str, Any] = {"user_id": g.user_id, "deleted_at": None, **page_request.filter()}
-    found = list(
-        _deps().db.uploads.find(query).sort(paging.NEWEST_FIRST).limit(page_request.limit + 1)
-    )
+    found = service.newest_first(_deps().db, g.user_id, page_request)
     page, next_cursor = paging.page_of(found, page_request)
     return jsonify({"items": [views.upload_summary(u) for u in page], "next_cursor": next_cursor})
 
@@ -154,7 +145,7 @@ def upload_events(upload_id: str) -> Response:
 
 
 def _progress_snapshot(upload_id: str) -> dict[str, Any] | None:
-    upload = by_id(_deps().db.uploads, upload_id, user_id=g.user_id, deleted_at=None)
+    upload = service.own_upload(_deps().db, g.user_id, upload_id)
     if upload is None:
         return None
     images = _images(upload_id)
@@ -181,11 +172,8 @@ def _settled_upload(upload_id: str, wait: int) -> dict[str, Any]:
 @require_user
 def delete_upload(upload_id: str) -> tuple[str, int]:
     deps = _deps()
-    if by_id(deps.db.uploads, upload_id, user_id=g.user_id, deleted_at=None) is None:
+    if not service.delete_upload(deps.db, deps.clock, g.user_id, upload_id):
         raise NotFound("no such upload")
-    # The record first, then the upload (upload_deletions says why).
-    deleted_at = upload_deletions.record(deps.db, upload_id, g.user_id, deps.clock.now())
-    upload_deletions.mark(deps.db, upload_id, deleted_at)
     quota.released(deps, g.user_id, upload_id)
     return "", 204
 
@@ -206,7 +194,7 @@ def get_thumbnail(upload_id: str, image_id: str) -> Response:
 
 def _stored_image(upload_id: str, image_id: str) -> dict[str, Any]:
     _own_upload(upload_id)
-    image = by_id(_deps().db.images, image_id, upload_id=upload_id, user_id=g.user_id)
+    image = service.own_image(_deps().db, g.user_id, upload_id, image_id)
     if image is None:
         raise NotFound("no such image")
     storage = image.get("storage", {}).get("status", "queued")

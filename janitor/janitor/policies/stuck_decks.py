@@ -54,10 +54,7 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     envelope = events.wrap(
         failed, source=SOURCE, subject=deck["_id"], event_id=f"stuck-{deck['_id']}"
     )
-    owed = outbox.entries(envelope)
-    update = outbox.push(owed=owed)
-    update["$set"].update(
-        {"user_id": deck["user_id"], "status": "failed", "reason": reason, "completed_at": now}
+    fields = {"user_id": deck["user_id"], "status": "failed", "reason": reason, "completed_at": now}
+    outbox.record_and_flush(
+        deps.db.deck_builds, deck["_id"], deps.publisher, envelope, fields, upsert=True
     )
-    deps.db.deck_builds.update_one({"_id": deck["_id"]}, update, upsert=True)
-    outbox.flush(deps.db.deck_builds, deck["_id"], deps.publisher, owed)

@@ -1,7 +1,7 @@
 """Reading and replaying a service's dead letters: the operator's tool once the cause is fixed.
 
-    python -m jaryo_shared.dead_letters list ocr            what is there, and why
-    python -m jaryo_shared.dead_letters replay ocr [--limit N]
+    python -m jaryo_ops.dead_letters list ocr            what is there, and why
+    python -m jaryo_ops.dead_letters replay ocr [--limit N]
 
 A replayed message goes back to that service's queue only (the other services already handled
 the event), through the default exchange, with the reason headers removed. It leaves the
@@ -116,9 +116,7 @@ def replay(settings: Settings, service: str, limit: int | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m jaryo_shared.dead_letters", description=__doc__
-    )
+    parser = argparse.ArgumentParser(prog="python -m jaryo_ops.dead_letters", description=__doc__)
     parser.add_argument("command", choices=["list", "replay"])
     parser.add_argument("service", choices=[s for s in SERVICE_QUEUES if s != "janitor"])
     parser.add_argument("--limit", type=int, default=None, help="at most this many")

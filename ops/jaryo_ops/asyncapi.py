@@ -1,7 +1,7 @@
 """The AsyncAPI 3.0 document of Jaryo's events, generated from the pydantic models in
 `jaryo_shared.events` so the published contract cannot drift from what the services send.
 
-    python -m jaryo_shared.asyncapi > docs/asyncapi.yaml     (`make asyncapi` does this)
+    python -m jaryo_ops.asyncapi > docs/asyncapi.yaml     (`make asyncapi` does this)
 
 Each event type is one channel (its routing key on the topic exchange), one message and one
 JSON Schema: the CloudEvents envelope with `type` and `source` pinned and `data` the payload.
@@ -58,40 +58,39 @@ def event_schema(model: type[events.Payload]) -> dict[str, Any]:
     }
 
 
-def document() -> dict[str, Any]:
-    models: list[type[BaseModel]] = [events.Envelope, *events.EVENT_TYPES.values()]
-    _, definitions = models_json_schema(
-        [(model, "serialization") for model in models], ref_template=REF
-    )
-    schemas: dict[str, Any] = dict(sorted(definitions["$defs"].items()))
-    channels: dict[str, Any] = {}
-    operations: dict[str, Any] = {}
-    messages: dict[str, Any] = {}
-    for event_type, model in events.EVENT_TYPES.items():
-        name = _name(event_type)
-        schemas[f"{name}Event"] = event_schema(model)
-        messages[name] = {
-            "name": event_type,
-            "title": event_type,
-            "summary": _text(model),
-            "contentType": events.CONTENT_TYPE,
-            "payload": {"$ref": REF.format(model=f"{name}Event")},
-            "x-emitted-by": list(model.emitted_by),
-        }
-        channels[name] = {
-            "address": model.routing_key(),
-            "description": f"Routing key of `{event_type}` on the `jaryo.events` topic exchange.",
-            "messages": {name: {"$ref": f"#/components/messages/{name}"}},
-            "bindings": {
-                "amqp": {"is": "routingKey", "exchange": {**EXCHANGE}, "bindingVersion": "0.3.0"}
-            },
-        }
-        operations[f"publish{name}"] = {
-            "action": "send",
-            "channel": {"$ref": f"#/channels/{name}"},
-            "summary": f"Published by {', '.join(model.emitted_by)}.",
-            "messages": [{"$ref": f"#/channels/{name}/messages/{name}"}],
-        }
+def _message(event_type: str, model: type[events.Payload], name: str) -> dict[str, Any]:
+    return {
+        "name": event_type,
+        "title": event_type,
+        "summary": _text(model),
+        "contentType": events.CONTENT_TYPE,
+        "payload": {"$ref": REF.format(model=f"{name}Event")},
+        "x-emitted-by": list(model.emitted_by),
+    }
+
+
+def _channel(event_type: str, model: type[events.Payload], name: str) -> dict[str, Any]:
+    return {
+        "address": model.routing_key(),
+        "description": f"Routing key of `{event_type}` on the `jaryo.events` topic exchange.",
+        "messages": {name: {"$ref": f"#/components/messages/{name}"}},
+        "bindings": {
+            "amqp": {"is": "routingKey", "exchange": {**EXCHANGE}, "bindingVersion": "0.3.0"}
+        },
+    }
+
+
+def _operation(model: type[events.Payload], name: str) -> dict[str, Any]:
+    return {
+        "action": "send",
+        "channel": {"$ref": f"#/channels/{name}"},
+        "summary": f"Published by {', '.join(model.emitted_by)}.",
+        "messages": [{"$ref": f"#/channels/{name}/messages/{name}"}],
+    }
+
+
+def _header() -> dict[str, Any]:
+    """What the document says of itself: info, content type, servers."""
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -115,6 +114,26 @@ def document() -> dict[str, Any]:
                 "description": "`make up`; in a cluster, the RabbitMQ the operators run.",
             }
         },
+    }
+
+
+def document() -> dict[str, Any]:
+    models: list[type[BaseModel]] = [events.Envelope, *events.EVENT_TYPES.values()]
+    _, definitions = models_json_schema(
+        [(model, "serialization") for model in models], ref_template=REF
+    )
+    schemas: dict[str, Any] = dict(sorted(definitions["$defs"].items()))
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
+    for event_type, model in events.EVENT_TYPES.items():
+        name = _name(event_type)
+        schemas[f"{name}Event"] = event_schema(model)
+        messages[name] = _message(event_type, model, name)
+        channels[name] = _channel(event_type, model, name)
+        operations[f"publish{name}"] = _operation(model, name)
+    return {
+        **_header(),
         "channels": channels,
         "operations": operations,
         "components": {"schemas": schemas, "messages": messages},

@@ -1,0 +1,199 @@
+"""In-memory stand-ins for the database and the publisher, only as large as the unit tests need.
+
+`FakeDatabase` hands out `FakeCollection`s by attribute or key, like pymongo's `Database`. A
+collection keeps copies of its documents, so a caller's later change to a dict it passed or got
+back does not reach the store, as with a real server. The filters and updates understood are
+the ones Jaryo's code sends (FerretDB 1.x's subset): field equality, by dotted path too (None
+also matches a missing field), `$lt`/`$lte`/`$gt`/`$gte`/`$ne`/`$in` on a field, `$or`; `$set`,
+`$unset`, `$inc`, `$push` (with `$each`) and `$pullAll` on top-level fields. Any other operator
+raises, so a test never passes on a query the fake silently misread.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from jaryo_shared import events
+
+
+def _compare(value: Any, op: str, operand: Any) -> bool:
+    if op == "$ne":
+        return value != operand
+    if op == "$in":
+        return value in operand
+    if value is None:
+        return False  # MongoDB: a missing field is not less or greater than anything
+    if op == "$lt":
+        return bool(value < operand)
+    if op == "$lte":
+        return bool(value <= operand)
+    if op == "$gt":
+        return bool(value > operand)
+    if op == "$gte":
+        return bool(value >= operand)
+    raise NotImplementedError(f"the fake does not know the operator {op}")
+
+
+def _get(document: dict[str, Any], path: str) -> Any:
+    """A field by its dotted path (`storage.status`); None if any step is missing."""
+    value: Any = document
+    for step in path.split("."):
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
+
+
+def matches(document: dict[str, Any], query: dict[str, Any] | None) -> bool:
+    for key, condition in (query or {}).items():
+        if key == "$or":
+            if not any(matches(document, branch) for branch in condition):
+                return False
+            continue
+        if key.startswith("$"):
+            raise NotImplementedError(f"the fake does not know the operator {key}")
+        value = _get(document, key)
+        if isinstance(condition, dict) and condition and next(iter(condition)).startswith("$"):
+            if not all(_compare(value, op, operand) for op, operand in condition.items()):
+                return False
+        elif value != condition:
+            return False
+    return True
+
+
+def _project(document: dict[str, Any], projection: dict[str, Any] | None) -> dict[str, Any]:
+    found = copy.deepcopy(document)
+    if not projection:
+        return found
+    if any(projection.values()):  # inclusion: the fields named, and `_id` unless it is 0
+        keep = {key for key, on in projection.items() if on}
+        if projection.get("_id", 1):
+            keep.add("_id")
+        return {key: value for key, value in found.items() if key in keep}
+    return {key: value for key, value in found.items() if key not in projection}
+
+
+def _apply(document: dict[str, Any], update: dict[str, Any]) -> None:
+    for op, fields in update.items():
+        for key, operand in fields.items():
+            if op == "$set":
+                document[key] = copy.deepcopy(operand)
+            elif op == "$unset":
+                document.pop(key, None)
+            elif op == "$inc":
+                document[key] = document.get(key, 0) + operand
+            elif op == "$push":
+                each = operand["$each"] if isinstance(operand, dict) else [operand]
+                document.setdefault(key, []).extend(copy.deepcopy(each))
+            elif op == "$pullAll":
+                document[key] = [item for item in document.get(key, []) if item not in operand]
+            else:
+                raise NotImplementedError(f"the fake does not know the update {op}")
+
+
+@dataclass
+class UpdateResult:
+    matched_count: int
+    modified_count: int
+
+
+@dataclass
+class DeleteResult:
+    deleted_count: int
+
+
+class FakeCollection:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.documents: dict[Any, dict[str, Any]] = {}
+
+    def insert_one(self, document: dict[str, Any]) -> None:
+        if document["_id"] in self.documents:  # the one atomic claim FerretDB offers
+            raise DuplicateKeyError(f"E11000 duplicate key in {self.name}: {document['_id']}")
+        self.documents[document["_id"]] = copy.deepcopy(document)
+
+    def _matching(self, query: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
+        return (d for d in list(self.documents.values()) if matches(d, query))
+
+    def find(
+        self, query: dict[str, Any] | None = None, projection: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        return [_project(d, projection) for d in self._matching(query)]
+
+    def find_one(
+        self, query: dict[str, Any] | None = None, projection: dict[str, Any] | None = None
+    ) -> dict[str, Any] | None:
+        return next((_project(d, projection) for d in self._matching(query)), None)
+
+    def count_documents(self, query: dict[str, Any]) -> int:
+        return sum(1 for _ in self._matching(query))
+
+    def update_one(self, query: dict[str, Any], update: dict[str, Any]) -> UpdateResult:
+        document = next(self._matching(query), None)
+        if document is None:
+            return UpdateResult(0, 0)
+        _apply(document, update)
+        return UpdateResult(1, 1)
+
+    def replace_one(self, query: dict[str, Any], replacement: dict[str, Any]) -> UpdateResult:
+        document = next(self._matching(query), None)
+        if document is None:
+            return UpdateResult(0, 0)
+        self.documents[document["_id"]] = {"_id": document["_id"], **copy.deepcopy(replacement)}
+        return UpdateResult(1, 1)
+
+    def find_one_and_update(
+        self,
+        query: dict[str, Any],
+        update: dict[str, Any],
+        return_document: ReturnDocument = ReturnDocument.BEFORE,
+    ) -> dict[str, Any] | None:
+        document = next(self._matching(query), None)
+        if document is None:
+            return None
+        before = copy.deepcopy(document)
+        _apply(document, update)
+        return copy.deepcopy(document) if return_document == ReturnDocument.AFTER else before
+
+    def delete_one(self, query: dict[str, Any]) -> DeleteResult:
+        document = next(self._matching(query), None)
+        if document is None:
+            return DeleteResult(0)
+        del self.documents[document["_id"]]
+        return DeleteResult(1)
+
+
+class FakeDatabase:
+    """`db.images` and `db["images"]` are the same collection, made on first use."""
+
+    def __init__(self) -> None:
+        self.collections: dict[str, FakeCollection] = {}
+
+    def __getitem__(self, name: str) -> FakeCollection:
+        return self.collections.setdefault(name, FakeCollection(name))
+
+    def __getattr__(self, name: str) -> FakeCollection:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+
+@dataclass
+class FakePublisher:
+    """Records what it publishes. Set `fail_with` to make every publish raise it (a broker
+    out of reach); publishes that raised are not recorded."""
+
+    published: list[events.Envelope] = field(default_factory=list)
+    fail_with: Exception | None = None
+
+    def publish(self, envelope: events.Envelope) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.published.append(envelope)
+
+    def types(self) -> list[str]:
+        return [envelope.type for envelope in self.published]
