@@ -18,6 +18,7 @@ class Proxy:
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._stalled = threading.Event()
         self.restore()
 
     def restore(self) -> None:
@@ -41,6 +42,10 @@ class Proxy:
                 s.close()
             self._sockets.clear()
 
+    def stall(self) -> None:
+        """Keep every connection open but pass nothing on: a server that hangs mid-request."""
+        self._stalled.set()
+
     def _accept(self, listener: socket.socket) -> None:
         while True:
             try:
@@ -53,10 +58,10 @@ class Proxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         with suppress(OSError):
             while data := source.recv(65536):
-                sink.sendall(data)
+                if not self._stalled.is_set():
+                    sink.sendall(data)
         with suppress(OSError):
             sink.shutdown(socket.SHUT_WR)

@@ -65,6 +65,8 @@ def connect(settings: Settings) -> MongoClient:
         settings.mongo_url,
         serverSelectionTimeoutMS=settings.mongo_timeout_ms,
         connectTimeoutMS=settings.mongo_timeout_ms,
+        # A server that stops answering mid-request would otherwise hold the caller for good.
+        socketTimeoutMS=settings.mongo_socket_timeout_ms,
         tz_aware=True,
         appname=settings.service_name,
     )

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     mongo_url: str = "mongodb://127.0.0.1:27017/"
     mongo_db: str = "jaryo"
     mongo_timeout_ms: int = 3000
+    mongo_socket_timeout_ms: int = Field(
+        default=30_000, gt=0, description="a reply the database never sends fails after this"
+    )
 
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672//"
     exchange: str = "jaryo.events"
