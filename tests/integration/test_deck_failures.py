@@ -8,14 +8,12 @@ import os
 import signal
 import subprocess
 import sys
-from functools import partial
 
 import pytest
 
 from deck_service.bootstrap import bootstrap as deck_bootstrap
-from deck_service.handlers import handle_deck_requested
+from deck_service.handlers import handlers as deck_handlers
 from deck_service.settings import DeckSettings
-from jaryo_shared import events
 from tests.helpers import png_bytes, wait_until
 from tests.integration import pptx_packages as packages
 from tests.integration.processes import service_env
@@ -121,7 +119,7 @@ def test_deck_whose_image_is_gone_fails_with_a_reason_the_person_can_act_on(
     db.images.delete_one({"_id": image_id})  # purged before the deck service got to it
 
     deps = deck_bootstrap(DeckSettings(**settings.model_dump()))
-    run_worker("deck", {events.DeckRequested.event_type: partial(handle_deck_requested, deps)})
+    run_worker("deck", deck_handlers(deps))
     deck = client.get(f"{location}?wait=60", headers=user.auth).get_json()
 
     assert deck["status"] == "failed"

@@ -10,19 +10,17 @@ import sys
 import threading
 import time
 from datetime import timedelta
-from functools import partial
 
 import pytest
 from prometheus_client import REGISTRY
 
 from deck_service.bootstrap import bootstrap as deck_bootstrap
-from deck_service.handlers import handle_deck_requested
+from deck_service.handlers import handlers as deck_handlers
 from deck_service.settings import DeckSettings
 from janitor.bootstrap import bootstrap
 from janitor.lease import Lease
 from janitor.run import run_once
 from janitor.settings import JanitorSettings
-from jaryo_shared import events
 from jaryo_shared.clock import FixedClock
 from jaryo_shared.keys import upload_prefix
 from tests.helpers import png_bytes, wait_until
@@ -458,9 +456,7 @@ def test_deck_not_built_in_time_is_failed_once_and_a_late_build_changes_nothing(
 
     # The deck service gets to the message at last: the janitor finished the deck, so it stays.
     deps = deck_bootstrap(DeckSettings(**settings.model_dump()))
-    worker = run_worker(
-        "deck", {events.DeckRequested.event_type: partial(handle_deck_requested, deps)}
-    )
+    worker = run_worker("deck", deck_handlers(deps))
     wait_until(lambda: worker.handled >= 1, timeout=30)
     assert client.get(location, headers=user.auth).get_json()["status"] == "failed"
     seen = probe.until("jaryo.deck.failed.v1")

@@ -8,14 +8,13 @@ import os
 import signal
 import subprocess
 import sys
-from functools import partial
 
 import pytest
 
 from jaryo_shared import events, messaging
 from jaryo_shared.topology import Topology
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
-from ocr_service.handlers import handle_upload_received as read_upload
+from ocr_service.handlers import handlers as ocr_handlers
 from ocr_service.settings import OcrSettings
 from tests.helpers import dense_text_png, png_bytes, wait_until
 from tests.integration.processes import service_env
@@ -92,7 +91,7 @@ def test_image_that_stalls_the_engine_fails_with_a_reason_and_the_rest_completes
     client, make_user, settings, db, storage_worker, run_worker, probe
 ):
     ocr = ocr_bootstrap(OcrSettings(**{**settings.model_dump(), "ocr_timeout_seconds": 3}))
-    run_worker("ocr", {events.UploadReceived.event_type: partial(read_upload, ocr)})
+    run_worker("ocr", ocr_handlers(ocr))
     user = make_user()
     upload_id = _upload(
         client,

@@ -7,14 +7,12 @@ import io
 import signal
 import subprocess
 import sys
-from functools import partial
 
 import pytest
 from PIL import Image
 
-from jaryo_shared import events
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
-from ocr_service.handlers import handle_upload_received as read_upload
+from ocr_service.handlers import handlers as ocr_handlers
 from ocr_service.settings import OcrSettings
 from tests.helpers import wait_until
 from tests.integration.processes import service_env
@@ -44,7 +42,7 @@ def test_killed_storage_worker_resumes_and_stores_every_image_once(
     # OCR runs beside storage as in production; on pure noise it would take ~20 s an image, so
     # it gives up after a second here (those images end failed: storage is what is under test).
     ocr = ocr_bootstrap(OcrSettings(**{**settings.model_dump(), "ocr_timeout_seconds": 1}))
-    run_worker("ocr", {events.UploadReceived.event_type: partial(read_upload, ocr)})
+    run_worker("ocr", ocr_handlers(ocr))
     user = make_user()
     files = {f"image{n}": (io.BytesIO(_noisy_png(n)), f"page{n}.png") for n in range(6)}
     response = client.post(

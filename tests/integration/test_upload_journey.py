@@ -5,7 +5,6 @@ sees any of it."""
 from __future__ import annotations
 
 import io
-from functools import partial
 
 import pillow_heif
 import pytest
@@ -15,9 +14,11 @@ from jaryo_shared import events, upload_deletions
 from jaryo_shared.clock import SystemClock
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
 from ocr_service.handlers import handle_upload_received as read_upload
+from ocr_service.handlers import handlers as ocr_handlers
 from ocr_service.settings import OcrSettings
 from storage_service.bootstrap import bootstrap
 from storage_service.handlers import handle_upload_received
+from storage_service.handlers import handlers as storage_handlers
 from storage_service.settings import StorageSettings
 from tests.helpers import png_bytes, wait_until
 
@@ -149,8 +150,8 @@ def test_a_deletion_lost_to_a_racing_write_comes_back_when_the_upload_settles(
     assert db.uploads.find_one({"_id": upload_id})["deleted_at"] is None  # the lost write
 
     storage = bootstrap(StorageSettings(**settings.model_dump()))
-    run_worker("storage", {UPLOAD_RECEIVED: partial(handle_upload_received, storage)})
-    run_worker("ocr", {UPLOAD_RECEIVED: partial(read_upload, ocr_bootstrap(ocr_settings))})
+    run_worker("storage", storage_handlers(storage))
+    run_worker("ocr", ocr_handlers(ocr_bootstrap(ocr_settings)))
     settled = wait_until(  # the settle writes the upload, then restores the deletion
         lambda: (u := db.uploads.find_one({"_id": upload_id}))["deleted_at"] and u, timeout=60
     )

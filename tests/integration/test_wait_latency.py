@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from functools import partial
 
 import pytest
 import urllib3
@@ -16,15 +15,15 @@ from kombu import Connection, Consumer, Queue, binding
 from kombu.transport.base import Message
 
 from deck_service.bootstrap import bootstrap as deck_bootstrap
-from deck_service.handlers import handle_deck_requested
+from deck_service.handlers import handlers as deck_handlers
 from deck_service.settings import DeckSettings
 from jaryo_shared import events
 from jaryo_shared.topology import Topology
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
-from ocr_service.handlers import handle_upload_received as read_upload
+from ocr_service.handlers import handlers as ocr_handlers
 from ocr_service.settings import OcrSettings
 from storage_service.bootstrap import bootstrap as storage_bootstrap
-from storage_service.handlers import handle_upload_received as store_upload
+from storage_service.handlers import handlers as storage_handlers
 from storage_service.settings import StorageSettings
 from tests.helpers import png_bytes, wait_until
 from tests.integration.waiting_gateway import Served, served_gateway, waiting_requests
@@ -160,9 +159,9 @@ def test_waiting_clients_hear_of_a_finished_upload_within_half_a_second(
     wait_until(lambda: waiting_requests(http, served) == len(paths))  # all three are parked
 
     storage = storage_bootstrap(StorageSettings(**settings.model_dump()))
-    run_worker("storage", {events.UploadReceived.event_type: partial(store_upload, storage)})
+    run_worker("storage", storage_handlers(storage))
     ocr = ocr_bootstrap(OcrSettings(**settings.model_dump()))
-    run_worker("ocr", {events.UploadReceived.event_type: partial(read_upload, ocr)})
+    run_worker("ocr", ocr_handlers(ocr))
 
     published = event_clock.when(events.UploadCompleted, upload.rsplit("/", 1)[-1])
     wait_until(lambda: len(answered) == len(paths), timeout=60)
@@ -187,7 +186,7 @@ def test_a_waiting_client_hears_of_a_finished_deck_within_half_a_second(
     wait_until(lambda: waiting_requests(http, served) == 1)
 
     builder = deck_bootstrap(DeckSettings(**settings.model_dump()))
-    run_worker("deck", {events.DeckRequested.event_type: partial(handle_deck_requested, builder)})
+    run_worker("deck", deck_handlers(builder))
 
     published = event_clock.when(events.DeckCompleted, deck.rsplit("/", 1)[-1])
     wait_until(lambda: answered, timeout=60)

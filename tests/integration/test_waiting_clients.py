@@ -10,18 +10,16 @@ import socket
 import threading
 import time
 import uuid
-from functools import partial
 from urllib.parse import quote, urlsplit
 
 import pytest
 import urllib3
 
-from jaryo_shared import events
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
-from ocr_service.handlers import handle_upload_received as read_upload
+from ocr_service.handlers import handlers as ocr_handlers
 from ocr_service.settings import OcrSettings
 from storage_service.bootstrap import bootstrap as storage_bootstrap
-from storage_service.handlers import handle_upload_received as store_upload
+from storage_service.handlers import handlers as storage_handlers
 from storage_service.settings import StorageSettings
 from tests.helpers import png_bytes, wait_until
 from tests.integration.waiting_gateway import Served, served_gateway, waiting_requests
@@ -92,9 +90,9 @@ def test_fifty_waiting_clients_do_not_stop_the_gateway_and_all_see_the_result(
     assert http.request("GET", gateway_url + "/v1/uploads", headers=auth, timeout=5).status == 200
 
     storage = storage_bootstrap(StorageSettings(**settings.model_dump()))
-    run_worker("storage", {events.UploadReceived.event_type: partial(store_upload, storage)})
+    run_worker("storage", storage_handlers(storage))
     ocr = ocr_bootstrap(OcrSettings(**settings.model_dump()))
-    run_worker("ocr", {events.UploadReceived.event_type: partial(read_upload, ocr)})
+    run_worker("ocr", ocr_handlers(ocr))
     for client in clients:
         client.join(timeout=60)
 

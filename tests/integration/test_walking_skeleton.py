@@ -5,7 +5,6 @@ dead-lettered; readiness names what is down."""
 from __future__ import annotations
 
 import uuid
-from functools import partial
 
 import pytest
 
@@ -19,7 +18,7 @@ from jaryo_shared.keys import image_key
 from jaryo_shared.messaging import PermanentError
 from jaryo_shared.topology import Topology
 from storage_service.bootstrap import bootstrap as storage_bootstrap
-from storage_service.handlers import handle_upload_received
+from storage_service.handlers import handlers as storage_handlers
 from storage_service.settings import StorageSettings
 from tests.helpers import png_bytes, wait_until
 
@@ -75,9 +74,7 @@ def test_event_published_by_gateway_is_written_to_database_by_storage_worker(
 ):
     gateway = gateway_bootstrap(GatewaySettings(**settings.model_dump()))
     storage = storage_bootstrap(StorageSettings(**settings.model_dump()))
-    run_worker(
-        "storage", {events.UploadReceived.event_type: partial(handle_upload_received, storage)}
-    )
+    run_worker("storage", storage_handlers(storage))
     upload_id, image_id, _ = _received_upload(db, store, settings)
 
     assert relay_pass(gateway) >= 1
