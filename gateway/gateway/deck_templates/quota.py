@@ -7,14 +7,12 @@ blocks that person's next template for a minute, not forever."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
 
+from gateway import user_locks
 from gateway.problems import Problem
 from jaryo_shared.clock import Clock
 
@@ -52,31 +50,11 @@ def check_quota(db: Database, user_id: str, size: int, max_count: int, max_bytes
 
 @contextmanager
 def one_add_at_a_time(db: Database, user_id: str, clock: Clock) -> Iterator[None]:
-    lock_id, holder = f"add-template:{user_id}", uuid.uuid4().hex
-    if not _take(db, lock_id, holder, clock):
-        problem = AddingTemplate("another template of yours is being added; try again shortly")
-        problem.headers["Retry-After"] = "2"
-        raise problem
-    try:
+    with user_locks.held(
+        db, f"add-template:{user_id}", clock, lifetime_seconds=LOCK_SECONDS
+    ) as taken:
+        if not taken:
+            problem = AddingTemplate("another template of yours is being added; try again shortly")
+            problem.headers["Retry-After"] = "2"
+            raise problem
         yield
-    finally:
-        db.user_locks.delete_one({"_id": lock_id, "holder": holder})
-
-
-def _take(db: Database, lock_id: str, holder: str, clock: Clock) -> bool:
-    now = clock.now()
-    lock = {"_id": lock_id, "holder": holder, "expires_at": now + timedelta(seconds=LOCK_SECONDS)}
-    try:
-        db.user_locks.insert_one(lock)
-        return True
-    except DuplicateKeyError:
-        current = db.user_locks.find_one({"_id": lock_id})
-        if current is not None and current["expires_at"] > now:
-            return False
-    if current is not None:  # expired: remove exactly that one, then compete for it again
-        db.user_locks.delete_one({"_id": lock_id, "holder": current["holder"]})
-    try:
-        db.user_locks.insert_one(lock)
-        return True
-    except DuplicateKeyError:
-        return False

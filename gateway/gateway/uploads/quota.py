@@ -16,14 +16,10 @@ never refuse anyone: before a refusal, the usage is counted again from the uploa
 from __future__ import annotations
 
 import logging
-import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import timedelta
+from contextlib import AbstractContextManager, contextmanager
 
-from pymongo.errors import DuplicateKeyError
-
+from gateway import user_locks
 from gateway.bootstrap import Dependencies
 from gateway.problems import Problem
 
@@ -139,30 +135,14 @@ def _save(deps: Dependencies, user_id: str, usage: Usage) -> None:
     )
 
 
-@contextmanager
-def _locked(deps: Dependencies, user_id: str) -> Iterator[bool]:
+def _locked(deps: Dependencies, user_id: str) -> AbstractContextManager[bool]:
     """Hold this person's usage lock inside the block (True), or False if it stayed taken for
     WAIT_SECONDS."""
-    lock_id, holder = f"upload-usage:{user_id}", uuid.uuid4().hex
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not (held := _take(deps, lock_id, holder)) and time.monotonic() < deadline:
-        time.sleep(_POLL_SECONDS)
-    try:
-        yield held
-    finally:
-        if held:
-            deps.db.user_locks.delete_one({"_id": lock_id, "holder": holder})
-
-
-def _take(deps: Dependencies, lock_id: str, holder: str) -> bool:
-    now = deps.clock.now()
-    lock = {"_id": lock_id, "holder": holder, "expires_at": now + timedelta(seconds=LOCK_SECONDS)}
-    try:
-        deps.db.user_locks.insert_one(lock)
-        return True
-    except DuplicateKeyError:
-        current = deps.db.user_locks.find_one({"_id": lock_id})
-    if current is not None and current["expires_at"] <= now:
-        # Its holder died: remove exactly that lock; the next try competes for it.
-        deps.db.user_locks.delete_one({"_id": lock_id, "holder": current["holder"]})
-    return False
+    return user_locks.held(
+        deps.db,
+        f"upload-usage:{user_id}",
+        deps.clock,
+        lifetime_seconds=LOCK_SECONDS,
+        wait_seconds=WAIT_SECONDS,
+        poll_seconds=_POLL_SECONDS,
+    )
