@@ -1,4 +1,5 @@
-"""In-memory stand-ins for the database and the publisher, only as large as the unit tests need.
+"""In-memory stand-ins for the database, the publisher and the object store, only as large as
+the unit tests need (the ports they stand in for: `jaryo_shared.ports`).
 
 `FakeDatabase` hands out `FakeCollection`s by attribute or key, like pymongo's `Database`. A
 collection keeps copies of its documents, so a caller's later change to a dict it passed or got
@@ -12,14 +13,17 @@ raises, so a test never passes on a query the fake silently misread.
 from __future__ import annotations
 
 import copy
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, BinaryIO
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from jaryo_shared import events
+from jaryo_shared.objectstore import StoredObject
 
 
 def _compare(value: Any, op: str, operand: Any) -> bool:
@@ -197,3 +201,82 @@ class FakePublisher:
 
     def types(self) -> list[str]:
         return [envelope.type for envelope in self.published]
+
+
+class MissingObject(KeyError):
+    """What `FakeObjectStore.get_bytes` raises for a key it does not hold (the real store raises
+    minio's S3Error NoSuchKey)."""
+
+
+@dataclass
+class FakeObjectStore:
+    """Buckets of bytes. Set `fail_with` to make every call raise it (S3 out of reach)."""
+
+    objects: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    content_types: dict[tuple[str, str], str] = field(default_factory=dict)
+    fail_with: Exception | None = None
+
+    def _check(self) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
+
+    def put_stream(
+        self,
+        bucket: str,
+        key: str,
+        stream: BinaryIO,
+        *,
+        length: int = -1,
+        content_type: str = "application/octet-stream",
+    ) -> None:
+        self.put_bytes(bucket, key, stream.read(), content_type)
+
+    def put_bytes(
+        self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> None:
+        self._check()
+        self.objects[(bucket, key)] = bytes(data)
+        self.content_types[(bucket, key)] = content_type
+
+    def get_bytes(self, bucket: str, key: str) -> bytes:
+        self._check()
+        if (bucket, key) not in self.objects:
+            raise MissingObject(f"{bucket}/{key}")
+        return self.objects[(bucket, key)]
+
+    def get_bytes_if_present(self, bucket: str, key: str) -> bytes | None:
+        self._check()
+        return self.objects.get((bucket, key))
+
+    def stream(self, bucket: str, key: str, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
+        data = io.BytesIO(self.get_bytes(bucket, key))
+        while chunk := data.read(chunk_size):
+            yield chunk
+
+    def size(self, bucket: str, key: str) -> int | None:
+        found = self.get_bytes_if_present(bucket, key)
+        return None if found is None else len(found)
+
+    def keys(self, bucket: str, prefix: str = "") -> Iterator[str]:
+        self._check()
+        return iter(sorted(k for b, k in self.objects if b == bucket and k.startswith(prefix)))
+
+    def listing(self, bucket: str, prefix: str = "") -> Iterator[StoredObject]:
+        now = datetime.now(UTC)
+        for key in list(self.keys(bucket, prefix)):
+            yield StoredObject(key, len(self.objects[(bucket, key)]), now)
+
+    def delete(self, bucket: str, key: str) -> None:
+        self._check()
+        self.objects.pop((bucket, key), None)
+        self.content_types.pop((bucket, key), None)
+
+    def delete_prefix(self, bucket: str, prefix: str) -> int:
+        found = list(self.keys(bucket, prefix))
+        for key in found:
+            self.delete(bucket, key)
+        return len(found)
+
+    def presigned_get(self, bucket: str, key: str, expires: timedelta) -> str:
+        self._check()
+        return f"http://fake-s3/{bucket}/{key}?expires={int(expires.total_seconds())}"
