@@ -22,7 +22,7 @@ from deck_service.handlers import handlers
 from deck_service.settings import DeckSettings
 from jaryo_shared import events
 from jaryo_shared.clock import FixedClock
-from jaryo_shared.keys import deck_key, deck_prefix, deck_preview_key, image_key, template_key
+from jaryo_shared.keys import deck_key, deck_prefix, deck_preview_key, template_key
 from jaryo_shared.templates import BUILTIN
 from tests.helpers import png_bytes
 from tests.unit.fakes import FakePublisher
@@ -35,6 +35,7 @@ from tests.unit.handler_builders import (
     WorkerDatabase,
     deliver,
     published,
+    seed_upload,
 )
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -100,21 +101,13 @@ class Decks:
         )
 
     def stored_image(self, raw: bytes) -> str:
-        """An image the storage service has stored, in an upload of the person's."""
-        upload_id, image_id = uuid.uuid4().hex, uuid.uuid4().hex
-        key = image_key(USER, upload_id, "photo.png")
-        self.db.uploads.insert_one({"_id": upload_id, "user_id": USER, "deleted_at": None})
-        self.db.images.insert_one(
-            {
-                "_id": image_id,
-                "upload_id": upload_id,
-                "user_id": USER,
-                "index": 0,
-                "image_path": key,
-                "storage": {"status": "stored"},
-            }
-        )
-        self.store.put_bytes(self.settings.bucket_images, key, raw, "image/png")
+        """An image of the person's upload (as the gateway wrote it) that the storage service
+        has stored (as it records it)."""
+        [image_id] = seed_upload(self.db, self.store, self.settings, [raw]).image_ids
+        [image] = self.db.images.find({"_id": image_id})
+        self.store.put_bytes(self.settings.bucket_images, image["image_path"], raw, "image/png")
+        stored = {"status": "stored", "size": len(raw), "media_type": "image/png"}
+        self.db.images.update_one({"_id": image_id}, {"$set": {"storage": stored}})
         return image_id
 
     def own_template(self, data: bytes) -> str:
@@ -289,6 +282,19 @@ def test_a_redelivery_of_a_finished_deck_builds_and_publishes_nothing_again(deck
     assert decks.publisher.published == sent
     build = decks.build(_deck_id(envelope))
     assert (build["attempts"], build["completed_at"]) == (1, NOW)
+
+
+def test_a_build_cut_short_by_a_crash_is_built_again_and_announced_once(decks):
+    envelope = decks.request([_text("again")])
+    decks.db.deck_builds.insert_one(  # the worker died mid-build: the message comes back
+        {"_id": _deck_id(envelope), "user_id": USER, "status": "building", "attempts": 1}
+    )
+
+    assert decks.deliver(envelope) == Decision("ack")
+
+    build = decks.build(_deck_id(envelope))
+    assert (build["status"], build["attempts"]) == ("completed", 2)
+    assert decks.publisher.types() == [events.DeckCompleted.event_type]
 
 
 def test_with_the_broker_down_after_the_write_the_event_stays_owed_and_goes_out_once(decks):

@@ -171,6 +171,17 @@ def test_an_undecodable_image_fails_with_its_reason_and_the_others_are_read(ocr)
     assert outcomes == {broken_id: "failed", good_id: "done"}
 
 
+def test_an_image_whose_document_is_gone_is_skipped_and_the_others_are_read(ocr):
+    upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes(), png_bytes()])
+    gone_id, kept_id = upload.image_ids
+    ocr.db.images.delete_one({"_id": gone_id})
+
+    assert ocr.deliver(upload.envelope) == Decision("ack")
+
+    assert ocr.db.ocr_results.find_one({"_id": gone_id}) is None
+    assert [e["image_id"] for e in published(ocr.publisher, events.OcrCompleted)] == [kept_id]
+
+
 def test_an_image_whose_read_times_out_fails_with_the_time_limit_in_its_reason(ocr):
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes()])
     ocr.engine.fail_with = EngineTimeout()
