@@ -2,14 +2,12 @@
 documents and events as the gateway makes them, and a delivery that reports what the worker
 would decide (ack, dead-letter, requeue).
 
-Extended here, not in fakes.py: `update_one` takes `upsert` (and says what it upserted) and
-`$set` writes dotted paths (`storage.status`) into the nested document, as MongoDB does; the
-object store counts its writes, so a test can tell that a redelivery stored nothing again.
+The object store here counts its writes, so a test can tell that a redelivery stored nothing
+again.
 """
 
 from __future__ import annotations
 
-import copy
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,54 +17,11 @@ from jaryo_shared import events
 from jaryo_shared.keys import image_key, upload_prefix
 from jaryo_shared.messaging import Handler, PermanentError
 from jaryo_shared.settings import Settings
-from tests.unit.fakes import FakeCollection, FakeDatabase, FakeObjectStore
+from tests.unit.fakes import FakeDatabase, FakeObjectStore
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 USER = "alice"
 CORRELATION = "corr-1"
-
-
-@dataclass
-class Written:
-    """pymongo's UpdateResult, as far as the outbox reads it."""
-
-    matched_count: int
-    modified_count: int
-    upserted_id: Any = None
-
-
-def _set_path(document: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    for step in parents:
-        document = document.setdefault(step, {})
-    document[last] = copy.deepcopy(value)
-
-
-class WorkerCollection(FakeCollection):
-    """The shared fake plus `upsert` and dotted `$set` paths (the workers' writes use both)."""
-
-    def update_one(  # type: ignore[override]
-        self, query: dict[str, Any], update: dict[str, Any], upsert: bool = False
-    ) -> Written:
-        found = next(self._matching(query), None)
-        upserted_id = None
-        if found is None:
-            if not upsert:
-                return Written(0, 0)
-            upserted_id = query["_id"]  # the workers upsert by `_id` alone
-            self.insert_one({"_id": upserted_id})
-        document_id = upserted_id if found is None else found["_id"]
-        document = self.documents[document_id]
-        plain = {op: dict(fields) for op, fields in update.items()}
-        for path in [p for p in plain.get("$set", {}) if "." in p]:
-            _set_path(document, path, plain["$set"].pop(path))
-        super().update_one({"_id": document_id}, plain)
-        return Written(1, 0 if upserted_id else 1, upserted_id)
-
-
-class WorkerDatabase(FakeDatabase):
-    def __getitem__(self, name: str) -> FakeCollection:
-        return self.collections.setdefault(name, WorkerCollection(name))
 
 
 @dataclass

@@ -25,14 +25,13 @@ from jaryo_shared.clock import FixedClock
 from jaryo_shared.keys import deck_key, deck_prefix, deck_preview_key, template_key
 from jaryo_shared.templates import BUILTIN
 from tests.helpers import png_bytes
-from tests.unit.fakes import FakePublisher
+from tests.unit.fakes import FakeDatabase, FakePublisher
 from tests.unit.handler_builders import (
     CORRELATION,
     NOW,
     USER,
     CountingObjectStore,
     Decision,
-    WorkerDatabase,
     deliver,
     published,
     seed_upload,
@@ -56,7 +55,7 @@ class Decks:
 
     def __init__(self, **settings: object) -> None:
         self.settings = DeckSettings(**{"previews": False, **settings})  # type: ignore[arg-type]
-        self.db, self.store = WorkerDatabase(), CountingObjectStore()
+        self.db, self.store = FakeDatabase(), CountingObjectStore()
         self.publisher, self.clock = FakePublisher(), FixedClock(NOW)
         self.deps = Dependencies(
             settings=self.settings,

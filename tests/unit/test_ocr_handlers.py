@@ -20,12 +20,11 @@ from ocr_service.handlers import handlers
 from ocr_service.reader import Reader
 from ocr_service.settings import OcrSettings
 from tests.helpers import png_bytes
-from tests.unit.fakes import FakeObjectStore, FakePublisher
+from tests.unit.fakes import FakeDatabase, FakeObjectStore, FakePublisher
 from tests.unit.handler_builders import (
     CORRELATION,
     NOW,
     Decision,
-    WorkerDatabase,
     deliver,
     published,
     seed_upload,
@@ -58,7 +57,7 @@ class Ocr:
 
     def __init__(self, **settings: object) -> None:
         self.settings = OcrSettings(ocr_timeout_seconds=5, **settings)  # type: ignore[arg-type]
-        self.db, self.store = WorkerDatabase(), FakeObjectStore()
+        self.db, self.store = FakeDatabase(), FakeObjectStore()
         self.publisher, self.clock, self.engine = FakePublisher(), FixedClock(NOW), FakeEngine()
         reader = Reader(
             [],

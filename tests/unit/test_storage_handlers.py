@@ -19,14 +19,13 @@ from storage_service.bootstrap import Dependencies
 from storage_service.handlers import handlers
 from storage_service.settings import StorageSettings
 from tests.helpers import png_bytes
-from tests.unit.fakes import FakePublisher
+from tests.unit.fakes import FakeDatabase, FakePublisher
 from tests.unit.handler_builders import (
     CORRELATION,
     NOW,
     USER,
     CountingObjectStore,
     Decision,
-    WorkerDatabase,
     deliver,
     published,
     seed_upload,
@@ -38,7 +37,7 @@ class Storage:
 
     def __init__(self, **settings: object) -> None:
         self.settings = StorageSettings(**settings)  # type: ignore[arg-type]
-        self.db, self.store = WorkerDatabase(), CountingObjectStore()
+        self.db, self.store = FakeDatabase(), CountingObjectStore()
         self.publisher, self.clock = FakePublisher(), FixedClock(NOW)
         self.deps = Dependencies(
             settings=self.settings,
