@@ -1,4 +1,4 @@
-"""`python -m deck_service`: build decks from deck.requested until SIGTERM."""
+"""`python -m deck_service`: build decks from deck.requested, relay its outbox, until SIGTERM."""
 
 from __future__ import annotations
 

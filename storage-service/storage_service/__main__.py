@@ -1,4 +1,4 @@
-"""`python -m storage_service`: consume upload.received until SIGTERM."""
+"""`python -m storage_service`: consume upload.received and relay its outboxes until SIGTERM."""
 
 from __future__ import annotations
 
