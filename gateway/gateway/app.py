@@ -54,8 +54,8 @@ def create_app(
     app.register_blueprint(uploads_blueprint)
     app.register_blueprint(templates_blueprint)
     app.register_blueprint(decks_blueprint)
-    if run_relay:
-        start_relay(deps)
+    if run_relay:  # a daemon thread: it ends with the process; stop() ends it sooner
+        app.extensions["outbox_relay"] = start_relay(deps)
     return app
 
 

@@ -39,7 +39,6 @@ def check_jwt_key(value: str, name: str = "JARYO_JWT_SECRET") -> str:
 
 class GatewaySettings(Settings):
     service_name: str = "gateway"
-    outbox_relay_interval_seconds: float = Field(default=5.0, gt=0)
 
     jwt_secret: SecretStr = Field(
         default=SecretStr(""),
