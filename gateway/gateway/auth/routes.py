@@ -10,8 +10,11 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import accounts, throttle
+from gateway.auth.schemas import TokenPair, User
 from gateway.auth.tokens import InvalidToken
 from gateway.bootstrap import Dependencies
+from gateway.openapi.common import INVALID_INPUT
+from gateway.openapi.operations import documented, json, problem
 from gateway.problems import Problem
 from gateway.validation import parse_json
 
@@ -74,6 +77,18 @@ def require_user(view: F) -> F:
 
 
 @blueprint.post("/auth/register")
+@documented(
+    {
+        201: json(User, "created"),
+        409: problem("name taken"),
+        422: INVALID_INPUT,
+        429: problem(
+            "too many registrations from this address (`limit`); see Retry-After", "Retry-After"
+        ),
+    },
+    body=Credentials,
+    public=True,
+)
 def register() -> tuple[Response, int]:
     body = parse_json(Credentials)
     deps = _deps()
@@ -84,6 +99,20 @@ def register() -> tuple[Response, int]:
 
 
 @blueprint.post("/auth/token")
+@documented(
+    {
+        200: json(TokenPair, "signed in"),
+        401: problem("unknown user or wrong password"),
+        422: INVALID_INPUT,
+        429: problem(
+            "too many failed sign-ins for this username from this address, or from this "
+            "address; `limit` says which; see Retry-After",
+            "Retry-After",
+        ),
+    },
+    body=SignIn,
+    public=True,
+)
 def token() -> Response:
     body = parse_json(SignIn)
     deps = _deps()
@@ -97,6 +126,18 @@ def token() -> Response:
 
 
 @blueprint.post("/auth/refresh")
+@documented(
+    {
+        200: json(TokenPair, "a new pair; the old refresh token is spent"),
+        401: problem(
+            "invalid, expired or spent; a spent one presented again ends its sign-in (every "
+            "refresh token descending from it is refused)"
+        ),
+        422: INVALID_INPUT,
+    },
+    body=Refresh,
+    public=True,
+)
 def refresh() -> Response:
     body = parse_json(Refresh)
     deps = _deps()
@@ -116,6 +157,7 @@ def refresh() -> Response:
 
 
 @blueprint.get("/me")
+@documented({200: json(User, "the caller")})
 @require_user
 def me() -> Response:
     user = _deps().db.users.find_one({"_id": g.user_id})

@@ -14,6 +14,10 @@ from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.deck_templates import quota
 from gateway.deck_templates.checks import CheckedTemplate, InvalidTemplate, Limits, check_template
+from gateway.deck_templates.schemas import Template as TemplateAnswer
+from gateway.deck_templates.schemas import TemplateForm, TemplateList
+from gateway.openapi.common import NOT_FOUND
+from gateway.openapi.operations import content, documented, empty, json, problem
 from gateway.problems import Problem
 from gateway.settings import GatewaySettings
 from jaryo_shared.database import by_id
@@ -70,6 +74,7 @@ def private_view(template: dict[str, Any]) -> dict[str, Any]:
 
 
 @blueprint.get("")
+@documented({200: json(TemplateList, "built-in templates, then the caller's own")})
 @require_user
 def list_templates() -> Response:
     own = _deps().db.templates.find({"user_id": g.user_id}).sort("created_at", 1)
@@ -78,6 +83,7 @@ def list_templates() -> Response:
 
 
 @blueprint.get("/<template_id>/preview")
+@documented({200: content("image/png", "its first slide"), 404: NOT_FOUND})
 @require_user
 def get_preview(template_id: str) -> Response:
     template = BUILTIN.get(template_id)
@@ -87,6 +93,24 @@ def get_preview(template_id: str) -> Response:
 
 
 @blueprint.post("")
+@documented(
+    {
+        201: json(TemplateAnswer, "a private template of the caller", "Location"),
+        413: problem(
+            "over the size limit, or past the caller's template storage (`limit`: "
+            "template_bytes_per_user)"
+        ),
+        422: problem(
+            "not a plain .pptx; macros, ActiveX or OLE objects; external links; unpacks to more "
+            "than a template may; a broken zip"
+        ),
+        429: problem(
+            "the caller keeps as many templates as allowed (`limit`: templates_per_user), or is "
+            "adding another one (see Retry-After)"
+        ),
+    },
+    form=TemplateForm,
+)
 @require_user
 def add_template() -> tuple[Response, int, dict[str, str]]:
     """One .pptx in the `template` field, with optional `name` and `description`."""
@@ -168,6 +192,7 @@ def _keep(
 
 
 @blueprint.delete("/<template_id>")
+@documented({204: empty("deleted"), 403: problem("a built-in template"), 404: NOT_FOUND})
 @require_user
 def delete_template(template_id: str) -> tuple[str, int]:
     if template_id in BUILTIN:

@@ -13,7 +13,11 @@ from gateway import paging
 from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
 from gateway.decks import drafts, service, views
+from gateway.decks.schemas import AcceptedDeck, Deck, DeckPage, PreviewPath
+from gateway.openapi.common import BAD_PAGE, BAD_WAIT, NOT_FOUND, TOO_MANY_WAITS
+from gateway.openapi.operations import content, documented, empty, json, problem
 from gateway.problems import Problem
+from gateway.schemas import PageQuery, WaitQuery
 from gateway.validation import json_body, validate
 from gateway.waiting import until_finished, wait_seconds
 from jaryo_shared import events
@@ -27,6 +31,7 @@ SOURCE = "jaryo/gateway"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 ELEMENT_TYPES = frozenset({"text", "image"})
 FINISHED = ("completed", "failed")
+NOT_BUILT = problem("not built (yet)")
 
 
 class NotFound(Problem):
@@ -47,6 +52,15 @@ def _deps() -> Dependencies:
 
 
 @blueprint.post("")
+@documented(
+    {
+        202: json(AcceptedDeck, "accepted; Location names the deck", "Location"),
+        404: problem("unknown template, image or upload; `pointer` names it"),
+        409: problem("the upload is still being read"),
+        422: problem("malformed; `pointer` names the field"),
+    },
+    body=(DeckSpec, DeckFromUpload),
+)
 @require_user
 def create_deck() -> tuple[Response, int, dict[str, str]]:
     _refuse_oversized_spec()
@@ -131,6 +145,7 @@ def _record(spec: DeckSpec) -> dict[str, Any]:
 
 
 @blueprint.get("")
+@documented({200: json(DeckPage, "newest first"), 422: BAD_PAGE}, query=PageQuery)
 @require_user
 def list_decks() -> Response:
     page_request = paging.page_request(request.args)
@@ -149,6 +164,15 @@ def _own_deck(deck_id: str, **projection: int) -> dict[str, Any]:
 
 
 @blueprint.get("/<deck_id>")
+@documented(
+    {
+        200: json(Deck, "the deck (finished, or the wait ran out)"),
+        404: NOT_FOUND,
+        422: BAD_WAIT,
+        429: TOO_MANY_WAITS,
+    },
+    query=WaitQuery,
+)
 @require_user
 def get_deck(deck_id: str) -> Response:
     """`?wait=N` (seconds, at most 60) answers as soon as the deck is built or failed."""
@@ -163,6 +187,7 @@ def get_deck(deck_id: str) -> Response:
 
 
 @blueprint.get("/<deck_id>/spec")
+@documented({200: json(DeckSpec, "edit, post back"), 404: NOT_FOUND})
 @require_user
 def get_spec(deck_id: str) -> Response:
     """The deck's spec, ready to edit and post back as a new deck."""
@@ -171,6 +196,7 @@ def get_spec(deck_id: str) -> Response:
 
 
 @blueprint.get("/<deck_id>/file")
+@documented({200: content(PPTX, "the .pptx"), 404: NOT_FOUND, 409: NOT_BUILT})
 @require_user
 def get_file(deck_id: str) -> Response:
     deck = _own_deck(deck_id, spec=0, outbox=0)
@@ -198,6 +224,14 @@ def content_disposition(filename: str) -> str:
 
 
 @blueprint.get("/<deck_id>/previews/<int:number>")
+@documented(
+    {
+        200: content("image/png", "that slide as PNG"),
+        404: problem("no such slide, or previews unavailable"),
+        409: NOT_BUILT,
+    },
+    path=PreviewPath,
+)
 @require_user
 def get_preview(deck_id: str, number: int) -> Response:
     deck = _own_deck(deck_id, spec=0, outbox=0)
@@ -218,6 +252,7 @@ def get_preview(deck_id: str, number: int) -> Response:
 
 
 @blueprint.delete("/<deck_id>")
+@documented({204: empty("deleted"), 404: NOT_FOUND})
 @require_user
 def delete_deck(deck_id: str) -> tuple[str, int]:
     deps = _deps()

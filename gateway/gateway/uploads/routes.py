@@ -10,9 +10,21 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, stream_
 from gateway import paging
 from gateway.auth.routes import require_user
 from gateway.bootstrap import Dependencies
+from gateway.openapi.common import BAD_PAGE, BAD_WAIT, NOT_FOUND, TOO_MANY_WAITS
+from gateway.openapi.operations import content, documented, empty, json, problem
 from gateway.problems import Problem
 from gateway.progress import TooManyWaiters
+from gateway.schemas import PageQuery, WaitQuery
 from gateway.uploads import idempotency, quota, receive, service, sse, views
+from gateway.uploads.schemas import (
+    AcceptedUpload,
+    IdempotencyHeader,
+    Upload,
+    UploadEvent,
+    UploadForm,
+    UploadPage,
+    UploadText,
+)
 from gateway.waiting import open_waiter, until_finished, wait_seconds
 
 blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")
@@ -28,6 +40,14 @@ class NotReady(Problem):
 
 class Busy(Problem):
     status, slug, title = 503, "busy", "Busy"
+
+
+# The original and the thumbnail answer alike.
+IMAGE_ANSWERS = {
+    200: content("image/*", "the image"),
+    404: NOT_FOUND,
+    409: problem("not stored (yet)"),
+}
 
 
 def _deps() -> Dependencies:
@@ -52,6 +72,25 @@ def _ocr_results(images: list[dict[str, Any]], **projection: int) -> dict[str, d
 
 
 @blueprint.post("")
+@documented(
+    {
+        202: json(AcceptedUpload, "accepted; Location names the upload", "Location"),
+        409: problem("a request with this Idempotency-Key is in progress"),
+        413: problem(
+            "a file or the request is too large, or the images would pass the caller's stored "
+            "bytes (`limit`: stored_bytes_per_user)"
+        ),
+        415: problem("not an accepted image type"),
+        422: problem("invalid upload"),
+        429: problem(
+            "the caller keeps as many uploads as one person may (`limit`: uploads_per_user), or "
+            "another of their uploads is being recorded"
+        ),
+        503: problem("the images could not be stored; try again"),
+    },
+    form=UploadForm,
+    headers=IdempotencyHeader,
+)
 @require_user
 def create_upload() -> tuple[Response, int, dict[str, str]]:
     deps = _deps()
@@ -77,6 +116,7 @@ def create_upload() -> tuple[Response, int, dict[str, str]]:
 
 
 @blueprint.get("")
+@documented({200: json(UploadPage, "newest first"), 422: BAD_PAGE}, query=PageQuery)
 @require_user
 def list_uploads() -> Response:
     page_request = paging.page_request(request.args)
@@ -86,6 +126,15 @@ def list_uploads() -> Response:
 
 
 @blueprint.get("/<upload_id>")
+@documented(
+    {
+        200: json(Upload, "the upload (finished, or the wait ran out)"),
+        404: NOT_FOUND,
+        422: BAD_WAIT,
+        429: TOO_MANY_WAITS,
+    },
+    query=WaitQuery,
+)
 @require_user
 def get_upload(upload_id: str) -> Response:
     """`?wait=N` (seconds, at most 60) answers as soon as the upload is finished."""
@@ -95,6 +144,16 @@ def get_upload(upload_id: str) -> Response:
 
 
 @blueprint.get("/<upload_id>/text")
+@documented(
+    {
+        200: content("text/plain; charset=utf-8", "the text", UploadText),
+        404: NOT_FOUND,
+        409: problem("still being read"),
+        422: BAD_WAIT,
+        429: TOO_MANY_WAITS,
+    },
+    query=WaitQuery,
+)
 @require_user
 def get_upload_text(upload_id: str) -> Response:
     """The plain text of every read image, in upload order; `?wait=N` as for the upload."""
@@ -117,6 +176,14 @@ def get_upload_text(upload_id: str) -> Response:
 
 
 @blueprint.get("/<upload_id>/events")
+@documented(
+    {
+        200: content("text/event-stream", "the event stream", UploadEvent),
+        404: NOT_FOUND,
+        429: TOO_MANY_WAITS,
+        503: problem("too many clients waiting; see Retry-After", "Retry-After"),
+    }
+)
 @require_user
 def upload_events(upload_id: str) -> Response:
     """Server-Sent Events: `progress` with the upload's state whenever it changes, then
@@ -169,6 +236,7 @@ def _settled_upload(upload_id: str, wait: int) -> dict[str, Any]:
 
 
 @blueprint.delete("/<upload_id>")
+@documented({204: empty("deleted"), 404: NOT_FOUND})
 @require_user
 def delete_upload(upload_id: str) -> tuple[str, int]:
     deps = _deps()
@@ -179,6 +247,7 @@ def delete_upload(upload_id: str) -> tuple[str, int]:
 
 
 @blueprint.get("/<upload_id>/images/<image_id>/original")
+@documented(IMAGE_ANSWERS)
 @require_user
 def get_original(upload_id: str, image_id: str) -> Response:
     image = _stored_image(upload_id, image_id)
@@ -186,6 +255,7 @@ def get_original(upload_id: str, image_id: str) -> Response:
 
 
 @blueprint.get("/<upload_id>/images/<image_id>/thumbnail")
+@documented(IMAGE_ANSWERS)
 @require_user
 def get_thumbnail(upload_id: str, image_id: str) -> Response:
     image = _stored_image(upload_id, image_id)
