@@ -1,6 +1,6 @@
 """A janitor over the in-memory fakes: its `Dependencies` built as `janitor.bootstrap` builds the
-real ones, plus the few fake behaviours the policies need that `tests/unit/fakes.py` lacks (an
-upsert, objects of a given age, an S3 that fails part-way, lifecycle rules)."""
+real ones, plus the few fake behaviours the policies need that `tests/unit/fakes.py` lacks
+(objects of a given age, an S3 that fails part-way, lifecycle rules)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from janitor.settings import JanitorSettings
 from jaryo_shared.clock import FixedClock
 from jaryo_shared.keys import deck_prefix, upload_prefix
 from jaryo_shared.objectstore import StoredObject
-from tests.unit.fakes import FakeCollection, FakeDatabase, FakeObjectStore, FakePublisher
+from tests.unit.fakes import FakeDatabase, FakeObjectStore, FakePublisher
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 USER = "alice"
@@ -27,35 +27,6 @@ class BrokerDown(ConnectionError):
 
 class S3Down(ConnectionError):
     """SeaweedFS out of reach."""
-
-
-@dataclass
-class WriteResult:
-    matched_count: int
-    modified_count: int
-    upserted_id: Any = None
-
-
-class UpsertingCollection(FakeCollection):
-    """`update_one(..., upsert=True)` as pymongo has it: with no match, a document made of the
-    query's `_id` and the update is inserted (DuplicateKeyError if another writer got there)."""
-
-    def update_one(  # type: ignore[override]
-        self, query: dict[str, Any], update: dict[str, Any], upsert: bool = False
-    ) -> WriteResult:
-        found = super().update_one(query, update)
-        if found.matched_count or not upsert:
-            return WriteResult(found.matched_count, found.modified_count)
-        self.insert_one({"_id": query["_id"]})
-        super().update_one({"_id": query["_id"]}, update)
-        return WriteResult(0, 0, query["_id"])
-
-
-class JanitorDatabase(FakeDatabase):
-    def __getitem__(self, name: str) -> FakeCollection:
-        if name not in self.collections:
-            self.collections[name] = UpsertingCollection(name)
-        return self.collections[name]
 
 
 @dataclass
@@ -94,7 +65,7 @@ class AgedObjectStore(FakeObjectStore):
 class World:
     """What the janitor acts on, and a way to build a janitor at any time over it."""
 
-    db: JanitorDatabase = field(default_factory=JanitorDatabase)
+    db: FakeDatabase = field(default_factory=FakeDatabase)
     store: AgedObjectStore = field(default_factory=AgedObjectStore)
     publisher: FakePublisher = field(default_factory=FakePublisher)
     settings: JanitorSettings = field(default_factory=lambda: JanitorSettings(lease_wait_seconds=0))

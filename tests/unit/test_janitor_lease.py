@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 
 from janitor.lease import LEASE_ID, Lease
 from jaryo_shared.clock import FixedClock
-from tests.unit.janitor_world import START, JanitorDatabase
+from tests.unit.fakes import FakeDatabase
+from tests.unit.janitor_world import START
 
 SECONDS = 120
 
 
-def _two_janitors() -> tuple[JanitorDatabase, FixedClock, Lease, Lease]:
-    db, clock = JanitorDatabase(), FixedClock(START)
+def _two_janitors() -> tuple[FakeDatabase, FixedClock, Lease, Lease]:
+    db, clock = FakeDatabase(), FixedClock(START)
     return db, clock, Lease(db, clock, SECONDS), Lease(db, clock, SECONDS)  # type: ignore[arg-type]
 
 
@@ -59,7 +60,7 @@ class MinuteEachLook(FixedClock):
 
 
 def test_waiting_janitor_takes_the_lease_once_the_holders_runs_out() -> None:
-    db, clock = JanitorDatabase(), MinuteEachLook(START)
+    db, clock = FakeDatabase(), MinuteEachLook(START)
     first, second = Lease(db, clock, SECONDS), Lease(db, clock, SECONDS)  # type: ignore[arg-type]
     first.acquire()  # until START + 3 min; each try below moves the clock on a minute
     assert second.wait_for(5, poll_seconds=0.01)
