@@ -4,7 +4,7 @@ owed in the build's outbox for the relay."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -82,8 +82,7 @@ def test_broker_down_leaves_deck_failed_owed_in_the_outbox_not_lost() -> None:
     assert build["status"] == "failed" and build["outbox_pending"] is True
 
     world.publisher.fail_with = None  # the relay, once the writer's claim has run out
-    # (the claim is stamped from the wall clock: record_and_flush is given no `now`)
-    relay_clock = FixedClock(datetime.now(UTC) + timedelta(seconds=outbox.CLAIM_SECONDS + 1))
+    relay_clock = FixedClock(LATE + timedelta(seconds=outbox.CLAIM_SECONDS + 1))
     assert outbox.relay_once(world.db.deck_builds, world.publisher, relay_clock) == 1  # type: ignore[arg-type]
     assert [e["deck_id"] for e in world.events(FAILED)] == ["stuck"]
     assert world.publisher.published[0].id == "stuck-stuck"

@@ -46,5 +46,5 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     )
     fields = {"user_id": deck["user_id"], "status": "failed", "reason": reason, "completed_at": now}
     outbox.record_and_flush(
-        deps.db.deck_builds, deck["_id"], deps.publisher, envelope, fields, upsert=True
+        deps.db.deck_builds, deck["_id"], deps.publisher, envelope, fields, upsert=True, now=now
     )
