@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 
-from gateway.problems import problem_response
+from gateway.bootstrap import current_deps
+from gateway.problems import ServersUnreachable
 from jaryo_shared.health import run_checks
 
 blueprint = Blueprint("health", __name__)
@@ -17,14 +18,8 @@ def healthz() -> Response:
 
 @blueprint.get("/readyz")
 def readyz() -> Response:
-    checks = run_checks(current_app.extensions["jaryo"].readiness_checks())
+    checks = run_checks(current_deps().readiness_checks())
     down = sorted(name for name, state in checks.items() if state != "ok")
     if down:
-        return problem_response(
-            503,
-            "not-ready",
-            "Not ready",
-            f"unreachable: {', '.join(down)}",
-            checks=checks,
-        )
+        raise ServersUnreachable(f"unreachable: {', '.join(down)}", checks=checks)
     return jsonify(status="ready", checks=checks)

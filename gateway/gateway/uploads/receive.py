@@ -14,7 +14,7 @@ from typing import Any
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from gateway.bootstrap import Dependencies
-from gateway.problems import Problem
+from gateway.problems import FileTooLarge, InvalidUpload, StorageUnavailable, UnsupportedImage
 from gateway.uploads import filenames, quota
 from gateway.uploads.sniff import NotAnImage, Sniffed, TooManyPixels, sniff
 from jaryo_shared import events, outbox
@@ -28,22 +28,6 @@ DEFAULT_IMAGE_TYPE = "mixed-printed"
 IMAGE_TYPES = set(events.ImageType.__args__)  # type: ignore[attr-defined]
 _NUMBERED_FIELD = re.compile(r"image(\d{1,3})")
 _IMAGE_FIELD = re.compile(r"image\d+")
-
-
-class InvalidUpload(Problem):
-    status, slug, title = 422, "invalid-upload", "Invalid upload"
-
-
-class FileTooLarge(Problem):
-    status, slug, title = 413, "file-too-large", "File too large"
-
-
-class UnsupportedImage(Problem):
-    status, slug, title = 415, "unsupported-image", "Unsupported image type"
-
-
-class StorageUnavailable(Problem):
-    status, slug, title = 503, "storage-unavailable", "Storage unavailable"
 
 
 @dataclass(frozen=True)
