@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import health, http_headers, metrics, openapi, problems
 from gateway.auth.routes import blueprint as auth_blueprint
-from gateway.bootstrap import Dependencies, bootstrap
+from gateway.bootstrap import EXTENSION, Dependencies, bootstrap
 from gateway.deck_templates.routes import blueprint as templates_blueprint
 from gateway.decks.routes import blueprint as decks_blueprint
 from gateway.outbox_relay import start_relay
@@ -40,7 +40,7 @@ def create_app(
     if settings.trusted_proxy_hops:
         # request.remote_addr becomes the client as that many proxies saw it (rate limits).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)  # type: ignore[method-assign]
-    app.extensions["jaryo"] = deps
+    app.extensions[EXTENSION] = deps
     problems.init_app(app)
     metrics.init_app(app)
     http_headers.init_app(app)

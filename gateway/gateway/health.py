@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 
+from gateway.bootstrap import current_deps
 from gateway.openapi.operations import documented, json, problem
-from gateway.problems import problem_response
+from gateway.problems import ServersUnreachable
 from gateway.schemas import Alive, Ready
 from jaryo_shared.health import run_checks
 
@@ -27,14 +28,8 @@ def healthz() -> Response:
     public=True,
 )
 def readyz() -> Response:
-    checks = run_checks(current_app.extensions["jaryo"].readiness_checks())
+    checks = run_checks(current_deps().readiness_checks())
     down = sorted(name for name, state in checks.items() if state != "ok")
     if down:
-        return problem_response(
-            503,
-            "not-ready",
-            "Not ready",
-            f"unreachable: {', '.join(down)}",
-            checks=checks,
-        )
+        raise ServersUnreachable(f"unreachable: {', '.join(down)}", checks=checks)
     return jsonify(status="ready", checks=checks)

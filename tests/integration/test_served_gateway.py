@@ -112,6 +112,7 @@ def test_requests_gunicorn_refuses_itself_are_answered_with_problems(
     problem = json.loads(raw.body)
     assert problem["status"] == status
     assert problem["type"].startswith("https://jaryo.dev/problems/")
+    assert problem["code"] == problem["type"].rsplit("/", 1)[-1]
     _assert_secured(raw.headers)
 
 

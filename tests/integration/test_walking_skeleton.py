@@ -156,6 +156,8 @@ def test_readyz_is_503_naming_the_object_store_when_it_is_unreachable(settings):
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
     body = response.get_json()
+    assert body["type"] == "https://jaryo.dev/problems/not-ready"
+    assert body["code"] == "servers-unreachable"  # not a resource of the caller's not ready
     assert "s3" in body["detail"]
     assert body["checks"]["s3"].startswith("down")
     assert body["checks"]["mongodb"] == "ok"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
+from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 
 from gateway import paging
 from gateway.auth.routes import require_user
-from gateway.bootstrap import Dependencies
+from gateway.bootstrap import current_deps
 from gateway.openapi.common import BAD_PAGE, BAD_WAIT, NOT_FOUND, TOO_MANY_WAITS
 from gateway.openapi.operations import content, documented, empty, json, problem
-from gateway.problems import Problem
+from gateway.problems import Busy, NotFound, NotReady
 from gateway.progress import TooManyWaiters
 from gateway.schemas import PageQuery, WaitQuery
 from gateway.uploads import idempotency, quota, receive, service, sse, views
@@ -30,18 +30,6 @@ from gateway.waiting import open_waiter, until_finished, wait_seconds
 blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")
 
 
-class NotFound(Problem):
-    status, slug, title = 404, "not-found", "Not found"
-
-
-class NotReady(Problem):
-    status, slug, title = 409, "not-ready", "Not ready"
-
-
-class Busy(Problem):
-    status, slug, title = 503, "busy", "Busy"
-
-
 # The original and the thumbnail answer alike.
 IMAGE_ANSWERS = {
     200: content("image/*", "the image"),
@@ -50,25 +38,20 @@ IMAGE_ANSWERS = {
 }
 
 
-def _deps() -> Dependencies:
-    deps: Dependencies = current_app.extensions["jaryo"]
-    return deps
-
-
 def _own_upload(upload_id: str) -> dict[str, Any]:
     """The caller's live upload, or 404 (also for another user's: existence is not leaked)."""
-    upload = service.own_upload(_deps().db, g.user_id, upload_id)
+    upload = service.own_upload(current_deps().db, g.user_id, upload_id)
     if upload is None:
         raise NotFound("no such upload")
     return upload
 
 
 def _images(upload_id: str) -> list[dict[str, Any]]:
-    return service.images(_deps().db, g.user_id, upload_id)
+    return service.images(current_deps().db, g.user_id, upload_id)
 
 
 def _ocr_results(images: list[dict[str, Any]], **projection: int) -> dict[str, dict[str, Any]]:
-    return service.results(_deps().db, g.user_id, images, **projection)
+    return service.results(current_deps().db, g.user_id, images, **projection)
 
 
 @blueprint.post("")
@@ -93,7 +76,7 @@ def _ocr_results(images: list[dict[str, Any]], **projection: int) -> dict[str, d
 )
 @require_user
 def create_upload() -> tuple[Response, int, dict[str, str]]:
-    deps = _deps()
+    deps = current_deps()
     image_type = receive.validate_image_type(request.form.get("image_type"))
     accepted = receive.check_files(deps, receive.collect_files(request.files, request.form))
     key = request.headers.get("Idempotency-Key")
@@ -120,7 +103,7 @@ def create_upload() -> tuple[Response, int, dict[str, str]]:
 @require_user
 def list_uploads() -> Response:
     page_request = paging.page_request(request.args)
-    found = service.newest_first(_deps().db, g.user_id, page_request)
+    found = service.newest_first(current_deps().db, g.user_id, page_request)
     page, next_cursor = paging.page_of(found, page_request)
     return jsonify({"items": [views.upload_summary(u) for u in page], "next_cursor": next_cursor})
 
@@ -189,13 +172,13 @@ def upload_events(upload_id: str) -> Response:
     """Server-Sent Events: `progress` with the upload's state whenever it changes, then
     `completed` once it is finished, and the stream ends."""
     _own_upload(upload_id)
-    deps = _deps()
+    deps = current_deps()
     try:
         waiter = open_waiter(upload_id)  # over the caller's own cap: a 429
     except TooManyWaiters:
-        busy = Busy("too many clients are waiting on uploads; retry shortly")
-        busy.headers["Retry-After"] = "5"
-        raise busy from None
+        raise Busy(
+            "too many clients are waiting on uploads; retry shortly", retry_after=5
+        ) from None
     stream = sse.upload_stream(
         lambda: _progress_snapshot(upload_id),
         waiter,
@@ -212,7 +195,7 @@ def upload_events(upload_id: str) -> Response:
 
 
 def _progress_snapshot(upload_id: str) -> dict[str, Any] | None:
-    upload = service.own_upload(_deps().db, g.user_id, upload_id)
+    upload = service.own_upload(current_deps().db, g.user_id, upload_id)
     if upload is None:
         return None
     images = _images(upload_id)
@@ -221,7 +204,7 @@ def _progress_snapshot(upload_id: str) -> dict[str, Any] | None:
 
 
 def _wait_seconds(raw: str | None) -> int:
-    return wait_seconds(raw, _deps().settings.wait_max_seconds)
+    return wait_seconds(raw, current_deps().settings.wait_max_seconds)
 
 
 def _settled_upload(upload_id: str, wait: int) -> dict[str, Any]:
@@ -239,7 +222,7 @@ def _settled_upload(upload_id: str, wait: int) -> dict[str, Any]:
 @documented({204: empty("deleted"), 404: NOT_FOUND})
 @require_user
 def delete_upload(upload_id: str) -> tuple[str, int]:
-    deps = _deps()
+    deps = current_deps()
     if not service.delete_upload(deps.db, deps.clock, g.user_id, upload_id):
         raise NotFound("no such upload")
     quota.released(deps, g.user_id, upload_id)
@@ -264,7 +247,7 @@ def get_thumbnail(upload_id: str, image_id: str) -> Response:
 
 def _stored_image(upload_id: str, image_id: str) -> dict[str, Any]:
     _own_upload(upload_id)
-    image = service.own_image(_deps().db, g.user_id, upload_id, image_id)
+    image = service.own_image(current_deps().db, g.user_id, upload_id, image_id)
     if image is None:
         raise NotFound("no such image")
     storage = image.get("storage", {}).get("status", "queued")
@@ -274,7 +257,7 @@ def _stored_image(upload_id: str, image_id: str) -> dict[str, Any]:
 
 
 def _object_response(key: str, media_type: str) -> Response:
-    deps = _deps()
+    deps = current_deps()
     chunks = deps.store.stream(deps.settings.bucket_images, key)
     return Response(
         stream_with_context(chunks),
