@@ -1,0 +1,59 @@
+/** The username-and-password form that sign-in and sign-up share: labelled fields, a busy
+ * button, and the API's refusal shown in an alert region. */
+import { useState } from "preact/hooks";
+import { t } from "../i18n";
+
+export interface CredentialsFormProps {
+  submitLabel: string;
+  newPassword: boolean;
+  /** Sends the credentials; resolves to an error line to show, or null when done. */
+  submit: (username: string, password: string) => Promise<string | null>;
+}
+
+export function CredentialsForm(props: CredentialsFormProps) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const refusal = await props.submit(username, password);
+    setBusy(false);
+    setError(refusal);
+  };
+
+  return (
+    <form onSubmit={onSubmit}>
+      <label>
+        {t("username")}
+        <input
+          name="username"
+          autocomplete="username"
+          required
+          value={username}
+          onInput={(event) => setUsername(event.currentTarget.value)}
+        />
+      </label>
+      <label>
+        {t("password")}
+        <input
+          name="password"
+          type="password"
+          autocomplete={props.newPassword ? "new-password" : "current-password"}
+          required
+          value={password}
+          onInput={(event) => setPassword(event.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" disabled={busy}>
+        {busy ? t("working") : props.submitLabel}
+      </button>
+      <p role="alert" class="error">
+        {error}
+      </p>
+    </form>
+  );
+}
