@@ -14,6 +14,8 @@ export function usePath(): string {
   useEffect(() => {
     const update = () => setPath(location.pathname);
     addEventListener("popstate", update);
+    // A child may have navigated before this listener existed (children's effects run first).
+    update();
     return () => removeEventListener("popstate", update);
   }, []);
   return path;

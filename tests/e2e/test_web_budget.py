@@ -1,0 +1,41 @@
+"""Issue 14's measures of the first page: the JavaScript it ships (at most 250 kB gzipped, fonts
+excluded) and how soon the sign-in form answers on loopback (under a second)."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+FIRST_PAGE_JS_BUDGET = 250_000
+INTERACTIVE_BUDGET_MS = 1000
+
+
+def first_page_scripts(dist: Path) -> list[Path]:
+    """The scripts index.html loads or preloads: what a first visit must fetch."""
+    html = (dist / "index.html").read_text()
+    names = re.findall(r'(?:src|href)="/(assets/[^"]+\.js)"', html)
+    return [dist / name for name in names]
+
+
+def test_the_first_page_ships_at_most_250_kb_of_gzipped_javascript(web_dist):
+    scripts = first_page_scripts(web_dist)
+    assert scripts, "index.html loads no script: is the bundle built?"
+    gzipped = sum(len(gzip.compress(path.read_bytes(), 9)) for path in scripts)
+    print(f"first-page JavaScript: {gzipped} bytes gzipped in {len(scripts)} file(s)")
+    assert gzipped <= FIRST_PAGE_JS_BUDGET
+
+
+@pytest.mark.integration
+def test_the_sign_in_page_is_interactive_within_a_second_on_loopback(browser, served):
+    page = browser.new_page(locale="en-US")
+    page.goto(served + "/sign-in")
+    expect(page.get_by_role("button", name="Sign in")).to_be_enabled()
+    # Milliseconds since the navigation started, read once the form can be used.
+    interactive_ms = page.evaluate("performance.now()")
+    print(f"sign-in page interactive after {interactive_ms:.0f} ms")
+    page.close()
+    assert interactive_ms < INTERACTIVE_BUDGET_MS
