@@ -25,6 +25,9 @@ def _credentials() -> tuple[str, str]:
 
 def test_a_new_person_signs_up_signs_in_and_uploads_an_image(browser, served, workers, tmp_path):
     page = browser.new_page(locale="en-US")
+    # Console errors include anything the page's Content-Security-Policy blocked.
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     username, password = _credentials()
 
     page.goto(served + "/sign-up")
@@ -57,6 +60,7 @@ def test_a_new_person_signs_up_signs_in_and_uploads_an_image(browser, served, wo
     expect(page.get_by_role("link", name="Sign up")).to_be_visible()
     _shot(page, tmp_path, "4-signed-out")
     page.close()
+    assert console_errors == []
 
 
 def test_a_refused_sign_in_shows_the_apis_reason(browser, served, tmp_path):

@@ -12,6 +12,17 @@ from playwright.sync_api import expect
 
 FIRST_PAGE_JS_BUDGET = 250_000
 INTERACTIVE_BUDGET_MS = 1000
+# Runs before the page's own scripts: notes the moment the form's button can first be pressed,
+# so the measure is the page's, not the test's polling.
+NOTE_FORM_READY = """
+new MutationObserver((_, observer) => {
+  const button = document.querySelector("main button[type=submit]");
+  if (button && !button.disabled) {
+    window.formReadyAt = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, { childList: true, subtree: true, attributes: true });
+"""
 
 
 def first_page_scripts(dist: Path) -> list[Path]:
@@ -32,10 +43,11 @@ def test_the_first_page_ships_at_most_250_kb_of_gzipped_javascript(web_dist):
 @pytest.mark.integration
 def test_the_sign_in_page_is_interactive_within_a_second_on_loopback(browser, served):
     page = browser.new_page(locale="en-US")
+    page.add_init_script(NOTE_FORM_READY)
     page.goto(served + "/sign-in")
     expect(page.get_by_role("button", name="Sign in")).to_be_enabled()
-    # Milliseconds since the navigation started, read once the form can be used.
-    interactive_ms = page.evaluate("performance.now()")
+    # Milliseconds from the start of the navigation to a usable form.
+    interactive_ms = page.evaluate("window.formReadyAt")
     print(f"sign-in page interactive after {interactive_ms:.0f} ms")
     page.close()
     assert interactive_ms < INTERACTIVE_BUDGET_MS
