@@ -3,10 +3,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { loadConfig, type AppConfig } from "../api/config";
 import { problemMessage } from "../api/problems";
-import { setSession } from "../api/session";
 import { postUpload, waitForUpload } from "../api/uploads";
 import { t, type MessageKey } from "../i18n";
-import { navigate } from "../router";
 import { attempt } from "./attempt";
 import { limitLines, refusals } from "./uploadLimits";
 
@@ -27,11 +25,6 @@ function Limits(props: { config: AppConfig }) {
 
 async function send(files: File[], imageType: string, report: (line: string) => void) {
   const { data, error, response } = await postUpload(files, imageType);
-  if (response.status === 401) {
-    setSession(null);
-    navigate("/sign-in");
-    return null;
-  }
   if (error !== undefined) return problemMessage(error, response.status, t);
   const uploadId = data.upload_id ?? "";
   report(t("uploadAccepted", { count: files.length, id: uploadId }));
