@@ -10,6 +10,29 @@ export interface CredentialsFormProps {
   submit: (username: string, password: string) => Promise<string | null>;
 }
 
+interface FieldProps {
+  label: string;
+  name: string;
+  type?: string;
+  autocomplete: string;
+  onInput: (value: string) => void;
+}
+
+function Field(props: FieldProps) {
+  return (
+    <label>
+      {props.label}
+      <input
+        name={props.name}
+        type={props.type ?? "text"}
+        autocomplete={props.autocomplete}
+        required
+        onInput={(event) => props.onInput(event.currentTarget.value)}
+      />
+    </label>
+  );
+}
+
 export function CredentialsForm(props: CredentialsFormProps) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
@@ -27,27 +50,14 @@ export function CredentialsForm(props: CredentialsFormProps) {
 
   return (
     <form onSubmit={onSubmit}>
-      <label>
-        {t("username")}
-        <input
-          name="username"
-          autocomplete="username"
-          required
-          value={username}
-          onInput={(event) => setUsername(event.currentTarget.value)}
-        />
-      </label>
-      <label>
-        {t("password")}
-        <input
-          name="password"
-          type="password"
-          autocomplete={props.newPassword ? "new-password" : "current-password"}
-          required
-          value={password}
-          onInput={(event) => setPassword(event.currentTarget.value)}
-        />
-      </label>
+      <Field label={t("username")} name="username" autocomplete="username" onInput={setUsername} />
+      <Field
+        label={t("password")}
+        name="password"
+        type="password"
+        autocomplete={props.newPassword ? "new-password" : "current-password"}
+        onInput={setPassword}
+      />
       <button type="submit" disabled={busy}>
         {busy ? t("working") : props.submitLabel}
       </button>

@@ -33,14 +33,43 @@ async function send(files: File[], imageType: string, report: (line: string) => 
   return null;
 }
 
+function ImageTypeField(props: { types: string[]; value: string; onChange: (t: string) => void }) {
+  return (
+    <label>
+      {t("imageType")}
+      <select
+        name="image_type"
+        value={props.value}
+        onChange={(event) => props.onChange(event.currentTarget.value)}
+      >
+        {props.types.map((type) => (
+          <option key={type} value={type}>
+            {t(`imageType.${type}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Lines in a region that screen readers announce when it changes (alert or status). */
+function Announced(props: { role: "alert" | "status"; lines: (string | null)[] }) {
+  return (
+    <div role={props.role} class={props.role === "alert" ? "error" : "notice"}>
+      {props.lines.filter(Boolean).map((line) => (
+        <p key={line}>{line}</p>
+      ))}
+    </div>
+  );
+}
+
 function UploadForm(props: { config: AppConfig }) {
-  const { config } = props;
   const [files, setFiles] = useState<File[]>([]);
   const [imageType, setImageType] = useState("mixed-printed");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState<string[]>([]);
-  const refused = refusals(files, config, t);
+  const refused = refusals(files, props.config, t);
 
   const onSubmit = async (event: Event) => {
     event.preventDefault();
@@ -54,20 +83,7 @@ function UploadForm(props: { config: AppConfig }) {
 
   return (
     <form onSubmit={onSubmit}>
-      <label>
-        {t("imageType")}
-        <select
-          name="image_type"
-          value={imageType}
-          onChange={(event) => setImageType(event.currentTarget.value)}
-        >
-          {config.image_types.map((type) => (
-            <option key={type} value={type}>
-              {t(`imageType.${type}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ImageTypeField types={props.config.image_types} value={imageType} onChange={setImageType} />
       <label>
         {t("chooseImages")}
         <input
@@ -82,16 +98,8 @@ function UploadForm(props: { config: AppConfig }) {
       <button type="submit" disabled={busy || refused.length > 0}>
         {busy ? t("working") : t("uploadSubmit")}
       </button>
-      <div role="alert" class="error">
-        {[...refused, error].filter(Boolean).map((line) => (
-          <p key={line}>{line}</p>
-        ))}
-      </div>
-      <div role="status" class="notice">
-        {progress.map((line) => (
-          <p key={line}>{line}</p>
-        ))}
-      </div>
+      <Announced role="alert" lines={[...refused, error]} />
+      <Announced role="status" lines={progress} />
     </form>
   );
 }
