@@ -7,7 +7,7 @@ import re
 from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import health, http_headers, metrics, openapi, problems
+from gateway import health, http_headers, metrics, openapi, problems, web
 from gateway.auth.routes import blueprint as auth_blueprint
 from gateway.bootstrap import EXTENSION, Dependencies, bootstrap
 from gateway.deck_templates.routes import blueprint as templates_blueprint
@@ -43,6 +43,7 @@ def create_app(
     app.extensions[EXTENSION] = deps
     problems.init_app(app)
     metrics.init_app(app)
+    web.init_app(app, settings)  # before http_headers: the page's policy replaces the API's
     http_headers.init_app(app)
     _bind_correlation_id(app)
     # Bigger requests are refused with 413 before their body is read.
