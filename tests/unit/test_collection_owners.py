@@ -1,0 +1,103 @@
+"""Each collection is written only by the services docs/architecture.md's table names for it
+(its owner and the writers allowed by design), and the table names no writer the code does not
+have: the docs and the code cannot drift. The code is read, not run (collection_writes.py)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from tests.unit import collection_writes
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLE = ROOT / "docs" / "architecture.md"
+SERVICES = {
+    "gateway": "gateway/gateway",
+    "storage": "storage-service/storage_service",
+    "ocr": "ocr-service/ocr_service",
+    "deck": "deck-service/deck_service",
+    "janitor": "janitor/janitor",
+    "ops": "ops/jaryo_ops",
+}
+SHARED = "shared/jaryo_shared"
+# Keys computed at run time, each bounded by a constant of its module: the janitor's purge of
+# an expired auth record (the planned subject names the collection) and its orphan check (which
+# owner document an object's key names; a read).
+DYNAMIC = {
+    ("janitor.policies.expired_auth_records", "purge"): "COLLECTIONS",
+    ("janitor.policies.orphans", "plan"): "OWNERS",
+}
+
+
+@cache
+def allowed_writers() -> dict[str, frozenset[str]]:
+    """collection → the services in bold in its row of the table."""
+    text = TABLE.read_text().split("## Collections", 1)[1].split("\n\n", 2)[1]
+    allowed = {}
+    for row in text.splitlines()[2:]:
+        cells = [cell.strip() for cell in row.strip("|").split(" | ")]
+        collection = cells[0].strip("`")
+        writers = {name.lower() for name in re.findall(r"\*\*([^*]+)\*\*", " ".join(cells[1:3]))}
+        unknown = writers - set(SERVICES)
+        assert not unknown, f"{collection}: {unknown} in bold are not services ({set(SERVICES)})"
+        allowed[collection] = frozenset(writers)
+    return allowed
+
+
+@cache
+def scanned() -> collection_writes.Scan:
+    packages = [ROOT / path for path in [*SERVICES.values(), SHARED]]
+    return collection_writes.scan(packages, DYNAMIC)
+
+
+@cache
+def writes() -> dict[str, dict[str, set[str]]]:
+    """service → collection → where its code (or shared code it reaches) writes it."""
+    functions = scanned().functions
+    found: dict[str, dict[str, set[str]]] = {}
+    for service, path in SERVICES.items():
+        package = Path(path).name
+        roots = {name for name in functions if name.partition(".")[0] == package}
+        found[service] = {}
+        for name in collection_writes.reachable(functions, roots):
+            for collection, places in functions[name].writes.items():
+                found[service].setdefault(collection, set()).update(places)
+    return found
+
+
+def test_the_table_lists_each_collection_once_with_an_owner():
+    assert len(allowed_writers()) >= 18
+    assert all(allowed_writers().values())
+
+
+def test_every_collection_access_in_the_code_is_resolved():
+    assert scanned().unresolved == []
+    assert scanned().dynamic_used == set(DYNAMIC), "a DYNAMIC entry no longer matches the code"
+
+
+def test_every_collection_the_code_writes_is_in_the_table():
+    written = {collection for found in writes().values() for collection in found}
+    assert written - set(allowed_writers()) == set()
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_a_service_writes_only_the_collections_the_table_allows_it(service):
+    wrong = {
+        collection: sorted(places)
+        for collection, places in writes()[service].items()
+        if service not in allowed_writers().get(collection, ())
+    }
+    assert wrong == {}, f"{service} writes collections docs/architecture.md does not allow it"
+
+
+def test_every_writer_the_table_names_does_write():
+    stale = sorted(
+        f"{collection}: {service}"
+        for collection, services in allowed_writers().items()
+        for service in services
+        if collection not in writes()[service]
+    )
+    assert stale == [], "the table allows writers the code no longer has; update the table"
