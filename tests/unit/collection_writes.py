@@ -7,7 +7,8 @@ annotated `Database`; a string is a literal, a module constant (imported ones to
 variable over a constant. A collection may be bound to a variable, to `self.<attr>`, or passed
 to a parameter annotated `Collection`: a function that writes through such a parameter writes
 whatever its callers pass. Shared code counts for each service whose code reaches it by name.
-Whatever cannot be resolved is reported, so nothing escapes the check.
+Whatever cannot be resolved is reported, so nothing escapes the check; the test declares the
+few computed keys with the constant that bounds them.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class Scan:
     functions: dict[str, Function]
     unresolved: list[str]
     dynamic_used: set[tuple[str, str]]
+    modules: list[Module]
 
 
 def modules(package_dirs: list[Path]) -> list[Module]:
@@ -163,7 +165,7 @@ def scan(package_dirs: list[Path], dynamic: dict[tuple[str, str], str]) -> Scan:
     for function in functions.values():
         _Analyser(function, context).run()
     _propagate(functions, context.unresolved)
-    return Scan(functions, context.unresolved, context.dynamic_used)
+    return Scan(functions, context.unresolved, context.dynamic_used, found)
 
 
 def _classes(module: Module) -> Iterator[ast.ClassDef]:
@@ -341,13 +343,17 @@ class _Analyser:
         return None
 
     def _dynamic(self) -> set[str]:
-        """A computed key, in a function the test declares with the constant it comes from."""
+        """A computed key, in a function the test declares with the constant it comes from: a
+        constant of the function's module, or else of each service that reaches the function
+        (say, the collections it relays), written `<CONSTANT>` for the caller to expand."""
         short = self.function.name.removeprefix(f"{self.module.name}.")
         constant = self.context.dynamic.get((self.module.name, short))
         if constant is None:
             return set()
         self.context.dynamic_used.add((self.module.name, short))
-        return {s for row in self.module.strings.get(constant, []) for s in row if s}
+        if constant not in self.module.strings:
+            return {f"<{constant}>"}
+        return {s for row in self.module.strings[constant] for s in row if s}
 
     def strings_of(self, node: ast.expr) -> set[str] | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -360,7 +366,10 @@ class _Analyser:
         return None
 
     def rows(self, node: ast.expr) -> list[Row] | None:
-        """The rows of a module constant this expression names (`X.items()`: X's keys)."""
+        """The rows of a literal, or of a module constant this expression names (`X.items()`:
+        X's keys)."""
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            return _literal_rows(node)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr in ("items", "keys") and not node.args:
                 return self.rows(node.func.value)

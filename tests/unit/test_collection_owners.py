@@ -23,9 +23,10 @@ SERVICES = {
     "ops": "ops/jaryo_ops",
 }
 SHARED = "shared/jaryo_shared"
-# Keys computed at run time, each bounded by a constant of its module: the janitor's purge of
-# an expired auth record (the planned subject names the collection) and its orphan check (which
-# owner document an object's key names; a read).
+# Keys computed at run time, each bounded by a constant: the janitor's purge of an expired auth
+# record (the planned subject names the collection) and its orphan check (which owner document
+# an object's key names; a read). A constant that is not in the function's module is looked up
+# in each service that reaches the function (e.g. the collections a shared relay is given).
 DYNAMIC = {
     ("janitor.policies.expired_auth_records", "purge"): "COLLECTIONS",
     ("janitor.policies.orphans", "plan"): "OWNERS",
@@ -64,8 +65,23 @@ def writes() -> dict[str, dict[str, set[str]]]:
         found[service] = {}
         for name in collection_writes.reachable(functions, roots):
             for collection, places in functions[name].writes.items():
-                found[service].setdefault(collection, set()).update(places)
+                for written in _own_constant(package, collection):
+                    found[service].setdefault(written, set()).update(places)
     return found
+
+
+def _own_constant(package: str, collection: str) -> set[str]:
+    """A collection, or a `<CONSTANT>` of the service's own (DYNAMIC) as the names it holds."""
+    if not collection.startswith("<"):
+        return {collection}
+    constant = collection.strip("<>")
+    rows = [
+        row
+        for module in scanned().modules
+        if module.name.partition(".")[0] == package
+        for row in module.strings.get(constant, [])
+    ]
+    return {name for row in rows for name in row if name} or {collection}
 
 
 def test_the_table_lists_each_collection_once_with_an_owner():
