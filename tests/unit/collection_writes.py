@@ -47,7 +47,15 @@ class Param:
     name: str
 
 
-Target = frozenset[str] | Param
+@dataclass(frozen=True)
+class Key:
+    """A collection the caller names, by a string given as the function's parameter `name`."""
+
+    name: str
+
+
+Target = frozenset[str] | Param | Key
+KeyArgument = frozenset[str] | Key | None  # None: a string argument that cannot be resolved
 Row = tuple[str | None, ...]  # one item of a constant: its strings by position
 
 
@@ -61,6 +69,9 @@ class Function:
     writes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # coll → where
     writes_params: set[str] = field(default_factory=set)
     calls: list[tuple[str, ast.Call, dict[str, Target]]] = field(default_factory=list)
+    key_params: set[str] = field(default_factory=set)  # used as `db[param]`
+    writes_keys: set[str] = field(default_factory=set)
+    key_calls: list[tuple[str, ast.Call, dict[str, KeyArgument]]] = field(default_factory=list)
     refers_to: set[str] = field(default_factory=set)
     nodes: list[ast.AST] = field(default_factory=list)  # the body's, walked once
 
@@ -165,6 +176,7 @@ def scan(package_dirs: list[Path], dynamic: dict[tuple[str, str], str]) -> Scan:
     for function in functions.values():
         _Analyser(function, context).run()
     _propagate(functions, context.unresolved)
+    _propagate_keys(context)
     return Scan(functions, context.unresolved, context.dynamic_used, found)
 
 
@@ -241,6 +253,52 @@ def _propagate(functions: dict[str, Function], unresolved: list[str]) -> None:
                                 changed = True
 
 
+def _propagate_keys(context: _Context) -> None:
+    """Writes through a collection-name parameter become the caller's writes, until nothing new;
+    a name the caller computes must be declared (dynamic) or it is reported."""
+    changed = True
+    while changed:
+        changed = False
+        for caller in context.functions.values():
+            for callee_name, call, arguments in caller.key_calls:
+                callee = context.functions[callee_name]
+                for param, argument in arguments.items():
+                    if param in callee.key_params:
+                        writes = param in callee.writes_keys
+                        changed |= _pass_key(context, caller, call, argument, writes, callee_name)
+
+
+def _pass_key(
+    context: _Context,
+    caller: Function,
+    call: ast.Call,
+    argument: KeyArgument,
+    writes: bool,
+    callee_name: str,
+) -> bool:
+    """Records what the caller writes by naming a collection to the callee; True if new."""
+    if isinstance(argument, Key):
+        new = argument.name not in caller.key_params or (
+            writes and argument.name not in caller.writes_keys
+        )
+        caller.key_params.add(argument.name)
+        if writes:
+            caller.writes_keys.add(argument.name)
+        return new
+    names = argument or frozenset(_declared(context, caller))
+    where = f"{caller.module.path}:{call.lineno}"
+    if not names:
+        message = f"{where}: a collection whose name is not known, passed to {callee_name}"
+        if message not in context.unresolved:
+            context.unresolved.append(message)
+        return False
+    new = False
+    for collection in names if writes else ():
+        new |= f"{where} via {callee_name}" not in caller.writes[collection]
+        caller.writes[collection].add(f"{where} via {callee_name}")
+    return new
+
+
 def reachable(functions: dict[str, Function], roots: set[str]) -> set[str]:
     seen: set[str] = set()
     todo = [name for name in roots if name in functions]
@@ -281,7 +339,10 @@ class _Analyser:
             if isinstance(node, ast.Call):
                 self._call(node)
             elif isinstance(node, ast.Subscript) and self._is_db(node.value):
-                if not self.collection(node):
+                collection = self.collection(node)
+                if isinstance(collection, Key):
+                    self.function.key_params.add(collection.name)
+                elif not collection:
                     self._unresolved(node, "a collection whose name is not known")
             if isinstance(node, ast.Name | ast.Attribute):
                 self._refer(node)
@@ -335,6 +396,8 @@ class _Analyser:
         if isinstance(node, ast.Attribute) and self._is_db(node.value):
             return None if node.attr in DATABASE_ATTRIBUTES else frozenset({node.attr})
         if isinstance(node, ast.Subscript) and self._is_db(node.value):
+            if self._is_key_param(node.slice):
+                return Key(node.slice.id)  # type: ignore[attr-defined]
             return frozenset(self.strings_of(node.slice) or self._dynamic())
         if isinstance(node, ast.Name):
             return self.bound.get(node.id)
@@ -342,18 +405,15 @@ class _Analyser:
             return self.module.self_collections.get(self.function.cls, {}).get(node.attr)
         return None
 
+    def _is_key_param(self, node: ast.expr) -> bool:
+        return (
+            isinstance(node, ast.Name)
+            and node.id in self.function.params
+            and node.id not in self.strings
+        )
+
     def _dynamic(self) -> set[str]:
-        """A computed key, in a function the test declares with the constant it comes from: a
-        constant of the function's module, or else of each service that reaches the function
-        (say, the collections it relays), written `<CONSTANT>` for the caller to expand."""
-        short = self.function.name.removeprefix(f"{self.module.name}.")
-        constant = self.context.dynamic.get((self.module.name, short))
-        if constant is None:
-            return set()
-        self.context.dynamic_used.add((self.module.name, short))
-        if constant not in self.module.strings:
-            return {f"<{constant}>"}
-        return {s for row in self.module.strings[constant] for s in row if s}
+        return _declared(self.context, self.function)
 
     def strings_of(self, node: ast.expr) -> set[str] | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -412,6 +472,8 @@ class _Analyser:
                 self._unresolved(node, f"{func.attr} on something not known to be a collection")
             elif isinstance(receiver, Param):
                 self.function.writes_params.add(receiver.name)
+            elif isinstance(receiver, Key):
+                self.function.writes_keys.add(receiver.name)
             else:
                 for collection in receiver:
                     self.function.writes[collection].add(f"{self.module.path}:{node.lineno}")
@@ -433,7 +495,39 @@ class _Analyser:
                 passed[keyword.arg] = target
         if passed:
             self.function.calls.append((callee, node, passed))
+        if params:
+            self._key_arguments(callee, node, params)
+
+    def _key_arguments(self, callee: str, node: ast.Call, params: list[str]) -> None:
+        """What each argument names, if the callee turns out to use it as a collection's name."""
+        named = [(params[i], arg) for i, arg in enumerate(node.args) if i < len(params)]
+        named += [(k.arg, k.value) for k in node.keywords if k.arg]
+        passed: dict[str, KeyArgument] = {}
+        for param, argument in named:
+            strings = self.strings_of(argument)
+            if strings:
+                passed[param] = frozenset(strings)
+            elif self._is_key_param(argument):
+                passed[param] = Key(argument.id)  # type: ignore[attr-defined]
+            else:
+                passed[param] = None
+        self.function.key_calls.append((callee, node, passed))
 
     def _unresolved(self, node: ast.AST, what: str) -> None:
         where = f"{self.module.path}:{getattr(node, 'lineno', '?')}"
         self.context.unresolved.append(f"{where}: {what}: {ast.unparse(node)[:80]}")
+
+
+def _declared(context: _Context, function: Function) -> set[str]:
+    """A computed name, in a function the test declares with the constant it comes from: a
+    constant of the function's module, or else of each service that reaches the function (say,
+    the collections it relays), written `<CONSTANT>` for the caller to expand."""
+    module = function.module
+    short = function.name.removeprefix(f"{module.name}.")
+    constant = context.dynamic.get((module.name, short))
+    if constant is None:
+        return set()
+    context.dynamic_used.add((module.name, short))
+    if constant not in module.strings:
+        return {f"<{constant}>"}
+    return {s for row in module.strings[constant] for s in row if s}

@@ -54,8 +54,19 @@ SERVICE = """
         box.peek(db.only_read)
         Relay(db, OUTBOXES).relay_pass()
 
+    def delete_record(db, collection: str, record_id):
+        db[collection].delete_one({"_id": record_id})
+
     def purge(db, subject):
-        db[subject].delete_one({"_id": 1})
+        collection, _, record_id = subject.partition("/")
+        delete_record(db, collection, record_id)
+
+    def purge_one(db):
+        delete_record(db, "named", 1)
+        delete_kind(db, "named_twice_removed")
+
+    def delete_kind(db, kind: str):
+        delete_record(db, kind, 1)
 """
 
 
@@ -85,7 +96,7 @@ def test_writes_through_a_repository_a_constant_a_loop_and_a_shared_helper_are_f
     scan = _scan(tmp_path, DECLARED)
 
     assert scan.unresolved == []
-    assert {"owned", "things", "loop_a", "loop_b"} <= _written(scan)
+    assert {"owned", "things", "loop_a", "loop_b", "named", "named_twice_removed"} <= _written(scan)
     assert "only_read" not in _written(scan)  # passed to a helper that only reads it
 
 
@@ -99,7 +110,10 @@ def test_a_computed_key_is_reported_unless_declared_with_the_constant_that_bound
         },
     )
 
-    assert any("records.py" in where and "db[subject]" in where for where in undeclared.unresolved)
+    assert any(
+        "records.py" in where and "passed to svc_pkg.records.delete_record" in where
+        for where in undeclared.unresolved
+    )
     assert any("relay.py" in where and "self.db[name]" in where for where in undeclared.unresolved)
     assert declared.unresolved == []
     # KINDS is the purging module's own; OUTBOXES is each calling service's, named for the test
