@@ -47,6 +47,10 @@ class Analyser:
                     self.function.key_params.add(collection.name)
                 elif not collection:
                     self._unresolved(node, "a collection whose name is not known")
+                else:
+                    self.function.touches.update(collection)
+            elif isinstance(node, ast.Attribute) and self._is_db(node.value):
+                self.function.touches.update(self.collection(node) or ())
             if isinstance(node, ast.Name | ast.Attribute):
                 self._refer(node)
 

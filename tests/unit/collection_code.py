@@ -62,6 +62,7 @@ class Function:
     writes_keys: set[str] = field(default_factory=set)
     key_calls: list[tuple[str, ast.Call, dict[str, KeyArgument]]] = field(default_factory=list)
     refers_to: set[str] = field(default_factory=set)
+    touches: set[str] = field(default_factory=set)  # collections it names itself, read or write
     nodes: list[ast.AST] = field(default_factory=list)  # the body's, walked once
 
     def __post_init__(self) -> None:

@@ -1,6 +1,8 @@
 """Each collection is written only by the services docs/architecture.md's table names for it
 (its owner and the writers allowed by design), and the table names no writer the code does not
-have: the docs and the code cannot drift. The code is read, not run (collection_writes.py)."""
+have; a service reads others' collections through the shared read models, unless the table
+says it reads them raw. The docs and the code cannot drift. The code is read, not run
+(collection_writes.py)."""
 
 from __future__ import annotations
 
@@ -34,18 +36,39 @@ DYNAMIC = {
 
 
 @cache
-def allowed_writers() -> dict[str, frozenset[str]]:
-    """collection → the services in bold in its row of the table."""
+def rows() -> dict[str, list[str]]:
+    """collection → the cells of its row in the table."""
     text = TABLE.read_text().split("## Collections", 1)[1].split("\n\n", 2)[1]
+    cells = (
+        [cell.strip() for cell in row.strip("|").split(" | ")] for row in text.splitlines()[2:]
+    )
+    return {row[0].strip("`"): row for row in cells}
+
+
+@cache
+def allowed_writers() -> dict[str, frozenset[str]]:
+    """collection → the services in bold in its owner and writers cells."""
     allowed = {}
-    for row in text.splitlines()[2:]:
-        cells = [cell.strip() for cell in row.strip("|").split(" | ")]
-        collection = cells[0].strip("`")
+    for collection, cells in rows().items():
         writers = {name.lower() for name in re.findall(r"\*\*([^*]+)\*\*", " ".join(cells[1:3]))}
         unknown = writers - set(SERVICES)
         assert not unknown, f"{collection}: {unknown} in bold are not services ({set(SERVICES)})"
         allowed[collection] = frozenset(writers)
     return allowed
+
+
+@cache
+def raw_readers() -> dict[str, frozenset[str]]:
+    """collection → the services its readers cell lists as reading it "(raw)", not through a
+    read model (e.g. "the settle, janitor (raw)")."""
+    found = {}
+    for collection, cells in rows().items():
+        parts = (part.strip() for part in cells[3].split(";"))
+        names = (part.rpartition("(")[0] for part in parts if part.endswith("(raw)"))
+        found[collection] = frozenset(
+            name.strip().lower() for part in names for name in part.split(",")
+        )
+    return found
 
 
 @cache
@@ -117,3 +140,18 @@ def test_every_writer_the_table_names_does_write():
         if collection not in writes()[service]
     )
     assert stale == [], "the table allows writers the code no longer has; update the table"
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_a_service_reads_others_collections_through_the_read_models(service):
+    """Its own code names only the collections it writes or reads raw by the table; any other
+    it reads through jaryo_shared (the read models, the settle, the claims)."""
+    package = Path(SERVICES[service]).name
+    raw = {
+        f"{collection} in {name}"
+        for name, function in scanned().functions.items()
+        if name.partition(".")[0] == package
+        for collection in function.touches
+        if service not in allowed_writers()[collection] | raw_readers()[collection]
+    }
+    assert raw == set(), f"{service} reads these itself; add a read model, or say why in the table"
