@@ -32,6 +32,7 @@ SHARED = "shared/jaryo_shared"
 DYNAMIC = {
     ("janitor.policies.expired_auth_records", "purge"): "COLLECTIONS",
     ("janitor.policies.orphans", "plan"): "OWNERS",
+    ("jaryo_shared.outbox_relay", "OutboxRelay.relay_pass"): "OUTBOX_COLLECTIONS",
 }
 
 
