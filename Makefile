@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test faults install infra status lock ocr-eval asyncapi
+.PHONY: help up down test faults install infra status lock ocr-eval asyncapi web
 
 help:
 	@echo "make up      install what is missing, start everything, print the gateway URL"
@@ -12,6 +12,7 @@ help:
 	@echo "make status  which local servers are up"
 	@echo "make ocr-eval  score the OCR path on ../shared/samples/ocr beside raw Tesseract"
 	@echo "make asyncapi  regenerate docs/asyncapi.yaml (the event contract) from the models"
+	@echo "make web     build the browser app into web/dist if its sources changed (make up does)"
 
 up:
 	@bash scripts/up.sh
@@ -45,3 +46,6 @@ lock:
 
 asyncapi: install
 	@source scripts/lib.sh && "$$UV" run --frozen python -m jaryo_ops.asyncapi > docs/asyncapi.yaml
+
+web: install
+	@bash scripts/web-build.sh

@@ -1,11 +1,11 @@
 """Building a 50-slide deck through the service vs a bare python-pptx script making the same
 deck in-process, in one run; and the same deck with slide previews on, for information.
 
-    source scripts/lib.sh && .venv/bin/python bench/deck.py [--rounds 5] [--preview-rounds N]
+    source scripts/lib.sh && .venv/bin/python -m bench.deck [--rounds 5] [--preview-rounds N]
 
-Starts its own gunicorn gateway (one worker) on a free port and `python -m deck_service`, in a
-namespace of its own (database, exchange, queues, buckets named jaryo-bench-*) that it removes
-afterwards. Needs the local servers (`make infra`). Through the service, the time runs from
+Starts a gunicorn gateway (one worker) and `python -m deck_service` as the integration tests do
+(bench/cluster.py), in a namespace of its own that it removes afterwards. Needs the local
+servers (`make infra`). Through the service, the time runs from
 `POST /v1/decks` until `GET /v1/decks/{id}?wait=60` answers completed; the deck service's own
 step (started_at to completed_at on the deck document: template, build, S3 put, previews) is
 shown beside it. Previews off is the like-for-like comparison with the bare script; previews on
@@ -17,36 +17,17 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import urllib3
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
-from gateway.serving import gunicorn_command
+from bench import cluster
 from jaryo_shared import database
-from jaryo_shared.provision import deprovision, provision
 from jaryo_shared.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[1]
-RUN = uuid.uuid4().hex[:6]
-NAMESPACE = {
-    "JARYO_MONGO_DB": f"jaryo_bench_{RUN}",
-    "JARYO_EXCHANGE": f"jaryo-bench-{RUN}.events",
-    "JARYO_DEAD_LETTER_EXCHANGE": f"jaryo-bench-{RUN}.dead",
-    "JARYO_QUEUE_PREFIX": f"jaryo-bench-{RUN}",
-    "JARYO_BUCKET_STAGING": f"jaryo-bench-{RUN}-staging",
-    "JARYO_BUCKET_IMAGES": f"jaryo-bench-{RUN}-images",
-    "JARYO_BUCKET_DECKS": f"jaryo-bench-{RUN}-decks",
-}
 
 SLIDES = 50
 WIDTH, HEIGHT = 12_192_000, 6_858_000  # 16:9, as the built-in templates
@@ -78,7 +59,7 @@ def deck_spec(slides: int = SLIDES) -> dict:
 
     return {
         "template_id": "clean",
-        "title": f"Bench deck {RUN}",
+        "title": f"Bench deck {cluster.RUN}",
         "slides": [
             {"layout": "blank", "elements": [text(TITLE, title_text(n)), text(BODY, body_text(n))]}
             for n in range(1, slides + 1)
@@ -115,60 +96,6 @@ def bare_python_pptx() -> float:
     elapsed = time.perf_counter() - start
     assert len(out.getvalue()) > 10_000
     return elapsed
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def service_env(**extra: str) -> dict[str, str]:
-    return {**os.environ, **NAMESPACE, "JARYO_LOG_LEVEL": "WARNING", **extra}
-
-
-def start_gateway(port: int) -> subprocess.Popen:
-    env = service_env(JARYO_GATEWAY_BIND=f"127.0.0.1:{port}", JARYO_GATEWAY_WORKERS="1")
-    gateway = subprocess.Popen(
-        gunicorn_command(access_log="/dev/null"),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    http = urllib3.PoolManager()
-    for _ in range(100):
-        try:
-            if http.request("GET", f"http://127.0.0.1:{port}/healthz").status == 200:
-                return gateway
-        except urllib3.exceptions.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("the gateway did not start")
-
-
-def start_deck_service(previews: bool) -> subprocess.Popen:
-    env = service_env(JARYO_PREVIEWS=str(previews).lower(), JARYO_METRICS_PORT="0")
-    return subprocess.Popen(
-        [sys.executable, "-m", "deck_service"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def stop(process: subprocess.Popen | None) -> None:
-    if process is not None and process.poll() is None:
-        process.terminate()
-        process.wait(timeout=60)
-
-
-def sign_in(http: urllib3.PoolManager, base: str) -> dict[str, str]:
-    credentials = {"username": f"bench-{RUN}", "password": "benchmark-password"}
-    http.request("POST", f"{base}/v1/auth/register", json=credentials)
-    token = json.loads(http.request("POST", f"{base}/v1/auth/token", json=credentials).data)
-    return {"Authorization": f"Bearer {token['access_token']}"}
 
 
 def through_service(http, base, auth, spec: dict) -> tuple[float, str]:
@@ -241,34 +168,28 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--preview-rounds", type=int, help="previews on; default --rounds, 0 skips")
     args = parser.parse_args()
-    os.environ.update(NAMESPACE)
-    settings = Settings()
-    provision(settings)
-    client = database.connect(settings)
-    db = database.database(client, settings)
-    port = free_port()
-    gateway = start_gateway(port)
-    deck_service = None
-    base, http = f"http://127.0.0.1:{port}", urllib3.PoolManager(timeout=120)
+    preview_rounds = args.rounds if args.preview_rounds is None else args.preview_rounds
+    settings = cluster.bench_settings(Settings)
     began = time.perf_counter()
-    try:
-        auth = sign_in(http, base)
-        bare_python_pptx()  # python-pptx imported and warm in this process too
-        deck_service = start_deck_service(previews=False)
-        off = measure(http, base, auth, db, args.rounds, with_bare=True)
-        stop(deck_service)
-        on = None
-        preview_rounds = args.rounds if args.preview_rounds is None else args.preview_rounds
-        if preview_rounds:
-            deck_service = start_deck_service(previews=True)
-            on = measure(http, base, auth, db, preview_rounds, with_bare=False)
-            stop(deck_service)
-    finally:
-        stop(deck_service)
-        stop(gateway)
-        client.close()
-        deprovision(settings)
+    with cluster.namespace(settings), cluster.gateway(settings) as (_, base):
+        client = database.connect(settings)
+        try:
+            db = database.database(client, settings)
+            http = urllib3.PoolManager(timeout=120)
+            auth = cluster.sign_in(http, base)
+            bare_python_pptx()  # python-pptx imported and warm in this process too
+            with cluster.worker("deck_service", settings, JARYO_PREVIEWS="false"):
+                off = measure(http, base, auth, db, args.rounds, with_bare=True)
+            on = None
+            if preview_rounds:
+                with cluster.worker("deck_service", settings, JARYO_PREVIEWS="true"):
+                    on = measure(http, base, auth, db, preview_rounds, with_bare=False)
+        finally:
+            client.close()
+    report(off, on, began)
 
+
+def report(off: dict[str, list[float]], on: dict[str, list[float]] | None, began: float) -> None:
     bare = statistics.median(off["bare"])
 
     def row(what: str, samples: list[float], ratio: bool = True) -> str:

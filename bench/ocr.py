@@ -1,7 +1,7 @@
 """OCR throughput through the service vs the OCR engine called directly on the same images, in
 one run, with 1 and 2 OCR worker processes.
 
-    source scripts/lib.sh && .venv/bin/python bench/ocr.py [--rounds 3] [--images 16]
+    source scripts/lib.sh && .venv/bin/python -m bench.ocr [--rounds 3] [--images 16]
 
 Through the service: N single-image uploads are posted to the gateway at once and timed from the
 first POST to the last `upload.completed` (seen by a private queue on the events exchange), so the
@@ -11,11 +11,11 @@ and in 2 spawned processes, each with its own reader, for 2. Rounds alternate se
 so both see the same machine load; the first round of each is a discarded warm-up. Prints median
 images/s and the ratio service / direct, which is what to compare across machines (target: 0.9).
 
-Starts its own gateway (gunicorn, one worker), storage worker and OCR service
-(`JARYO_OCR_WORKERS=1`, then 2) as operators do, in a namespace of its own (database, exchange,
-queues, buckets named jaryo-bench-*) that it removes afterwards; their logs go to a temporary
-folder printed at the start. Needs the local servers (`make infra`). The images are English pages
-rendered here, or `--samples DIR` of image files (`--image-type` to match them).
+Starts a gateway (gunicorn, one worker), a storage worker and the OCR service
+(`JARYO_OCR_WORKERS=1`, then 2) as the integration tests do (bench/cluster.py), in a namespace of
+its own that it removes afterwards; their logs go to a temporary folder printed at the start.
+Needs the local servers (`make infra`). The images are English pages rendered here, or
+`--samples DIR` of image files (`--image-type` to match them).
 """
 
 from __future__ import annotations
@@ -24,44 +24,31 @@ import argparse
 import io
 import json
 import multiprocessing
-import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import textwrap
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import urllib3
 from kombu import Connection, Consumer, Queue, binding
 from PIL import Image, ImageDraw, ImageFont
 
-from gateway.serving import gunicorn_command
+from bench import cluster
 from jaryo_shared import database, events, messaging
-from jaryo_shared.provision import deprovision, provision
 from jaryo_shared.topology import Topology
 from ocr_service.bootstrap import build_reader
 from ocr_service.reader import Reader
 from ocr_service.settings import OcrSettings
+from tests.helpers import wait_until
 
-ROOT = Path(__file__).resolve().parents[1]
-RUN = uuid.uuid4().hex[:6]
-NAMESPACE = {
-    "JARYO_MONGO_DB": f"jaryo_bench_{RUN}",
-    "JARYO_EXCHANGE": f"jaryo-bench-{RUN}.events",
-    "JARYO_DEAD_LETTER_EXCHANGE": f"jaryo-bench-{RUN}.dead",
-    "JARYO_QUEUE_PREFIX": f"jaryo-bench-{RUN}",
-    "JARYO_BUCKET_STAGING": f"jaryo-bench-{RUN}-staging",
-    "JARYO_BUCKET_IMAGES": f"jaryo-bench-{RUN}-images",
-    "JARYO_BUCKET_DECKS": f"jaryo-bench-{RUN}-decks",
-}
 PAGES = 8
 SENTENCES = [
     "Quarterly revenue grew by twelve percent compared with the same period last year.",
@@ -109,69 +96,16 @@ def images(count: int, samples: Path | None) -> list[bytes]:
     return [distinct[n % len(distinct)] for n in range(count)]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start(name: str, command: list[str], logs: Path, **env: str) -> subprocess.Popen:
-    log = (logs / f"{name}.log").open("ab")
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **NAMESPACE, "JARYO_LOG_LEVEL": "WARNING", **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def start_gateway(port: int, logs: Path) -> subprocess.Popen:
-    gateway = start(
-        "gateway",
-        gunicorn_command(access_log="/dev/null"),
-        logs,
-        JARYO_GATEWAY_BIND=f"127.0.0.1:{port}",
-        JARYO_GATEWAY_WORKERS="1",
-    )
-    http = urllib3.PoolManager()
-    for _ in range(150):
-        try:
-            if http.request("GET", f"http://127.0.0.1:{port}/healthz").status == 200:
-                return gateway
-        except urllib3.exceptions.HTTPError:
-            pass
-        if gateway.poll() is not None:
-            break
-        time.sleep(0.2)
-    stop(gateway)
-    raise RuntimeError(f"the gateway did not start; see {logs / 'gateway.log'}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM, so workers finish the message in hand; SIGKILL only if that takes a minute."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def wait_for_consumers(settings: OcrSettings, service: str, count: int, timeout: float) -> None:
     """Until `count` processes consume the service's queue (the OCR ones after loading
     Tesseract), so no round starts with a worker still booting."""
     name = Topology(settings).queue_name(service)
-    deadline = time.monotonic() + timeout
     with messaging.connect(settings) as connection, connection.channel() as channel:
-        while True:
-            consumers = channel.queue_declare(name, passive=True).consumer_count
-            if consumers >= count:
-                return
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{consumers} of {count} {service} workers consuming {name}")
-            time.sleep(0.2)
+        wait_until(
+            lambda: channel.queue_declare(name, passive=True).consumer_count >= count,
+            timeout=timeout,
+            interval=0.2,
+        )
 
 
 @dataclass
@@ -248,13 +182,6 @@ class Probe:
         self._connection.release()
 
 
-def sign_in(http: urllib3.PoolManager, base: str) -> dict[str, str]:
-    credentials = {"username": f"bench-{RUN}", "password": "benchmark-password"}
-    http.request("POST", f"{base}/v1/auth/register", json=credentials)
-    token = json.loads(http.request("POST", f"{base}/v1/auth/token", json=credentials).data)
-    return {"Authorization": f"Bearer {token['access_token']}"}
-
-
 @dataclass
 class Round:
     seconds: float
@@ -325,84 +252,98 @@ def direct_parallel(pool: Any, files: list[bytes], image_type: str) -> Round:
 
 
 def main() -> None:
+    args = arguments()
+    files = images(args.images, args.samples)
+    began = time.perf_counter()
+    settings = cluster.bench_settings(OcrSettings)
+    logs = Path(tempfile.mkdtemp(prefix=f"jaryo-bench-ocr-{cluster.RUN}-"))
+    print(f"{len(files)} images a round, {args.rounds} rounds (+1 warm-up); logs in {logs}")
+    reader = build_reader(settings)
+    with ExitStack() as stack:
+        stack.enter_context(cluster.namespace(settings))
+        _, base = stack.enter_context(cluster.gateway(settings, log=_log(stack, logs, "gateway")))
+        storage_log = _log(stack, logs, "storage")
+        stack.enter_context(cluster.worker("storage_service", settings, log=storage_log))
+        wait_for_consumers(settings, "storage", 1, timeout=60)
+        http = urllib3.PoolManager(timeout=120)
+        auth = cluster.sign_in(http, base)
+        probe = Probe(settings)
+        stack.callback(probe.close)
+        service = partial(through_service, http, base, auth, probe, files, args.image_type)
+        rows = [
+            measure(settings, int(workers), logs, service, reader, files, args)
+            for workers in args.workers.split(",")
+        ]
+    print_tables(rows, len(files))
+    print(f"bench took {time.perf_counter() - began:.0f} s")
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="measured rounds per worker count")
     parser.add_argument("--images", type=int, default=16, help="images (uploads) per round")
     parser.add_argument("--samples", type=Path, help="read these image files instead")
     parser.add_argument("--image-type", default="eng-printed")
     parser.add_argument("--workers", default="1,2", help="OCR worker counts, comma-separated")
-    args = parser.parse_args()
-    counts = [int(n) for n in args.workers.split(",")]
-    files = images(args.images, args.samples)
-    began = time.perf_counter()
+    return parser.parse_args()
 
-    os.environ.update(NAMESPACE)
-    settings = OcrSettings()
-    provision(settings)
-    logs = Path(tempfile.mkdtemp(prefix=f"jaryo-bench-ocr-{RUN}-"))
-    print(f"{len(files)} images a round, {args.rounds} rounds (+1 warm-up); logs in {logs}")
-    reader = build_reader(settings)
-    port = free_port()
-    base, http = f"http://127.0.0.1:{port}", urllib3.PoolManager(timeout=120)
-    started: list[subprocess.Popen] = []
-    probe = None
-    rows = []
+
+def _log(stack: ExitStack, logs: Path, name: str) -> IO[bytes]:
+    return stack.enter_context((logs / f"{name}.log").open("ab"))
+
+
+Row = tuple[int, list[Round], list[Round]]
+
+
+def measure(
+    settings: OcrSettings,
+    workers: int,
+    logs: Path,
+    service: Callable[[], Round],
+    reader: Reader,
+    files: list[bytes],
+    args: argparse.Namespace,
+) -> Row:
+    """The rounds with `workers` OCR processes: service and direct interleaved, and alternately
+    first, so both see the same machine load; the first of each is a warm-up, dropped."""
+    with ExitStack() as stack:
+        log = _log(stack, logs, f"ocr-{workers}")
+        stack.enter_context(
+            cluster.worker("ocr_service", settings, log=log, JARYO_OCR_WORKERS=str(workers))
+        )
+        wait_for_consumers(settings, "ocr", workers, timeout=120)
+        direct_round = stack.enter_context(baseline(workers, reader, files, args.image_type))
+        rounds: dict[str, list[Round]] = {"service": [], "direct": []}
+        for n in range(args.rounds + 1):
+            for which in ("service", "direct") if n % 2 == 0 else ("direct", "service"):
+                rounds[which].append(service() if which == "service" else direct_round())
+    return workers, rounds["direct"][1:], rounds["service"][1:]
+
+
+@contextmanager
+def baseline(
+    workers: int, reader: Reader, files: list[bytes], image_type: str
+) -> Iterator[Callable[[], Round]]:
+    """The engine called directly: in this process for one worker, else in a pool of spawned
+    processes, each with its own reader."""
+    if workers == 1:
+        yield partial(direct, reader, files, image_type)
+        return
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_load_reader)
     try:
-        started.append(start_gateway(port, logs))
-        started.append(start("storage", [sys.executable, "-m", "storage_service"], logs))
-        wait_for_consumers(settings, "storage", 1, timeout=60)
-        auth = sign_in(http, base)
-        probe = Probe(settings)
-        for workers in counts:
-            ocr = start(
-                f"ocr-{workers}",
-                [sys.executable, "-m", "ocr_service"],
-                logs,
-                JARYO_OCR_WORKERS=str(workers),
-            )
-            started.append(ocr)
-            pool = None
-            try:
-                wait_for_consumers(settings, "ocr", workers, timeout=120)
-                if workers == 1:
-                    baseline = partial(direct, reader, files, args.image_type)
-                else:
-                    context = multiprocessing.get_context("spawn")
-                    pool = context.Pool(workers, initializer=_load_reader)
-                    baseline = partial(direct_parallel, pool, files, args.image_type)
-                service: list[Round] = []
-                baselines: list[Round] = []
-                for n in range(args.rounds + 1):
-                    # Interleaved, and alternately first, so both see the same machine load.
-                    order = ["service", "direct"] if n % 2 == 0 else ["direct", "service"]
-                    for which in order:
-                        if which == "service":
-                            result = through_service(
-                                http, base, auth, probe, files, args.image_type
-                            )
-                            service.append(result)
-                        else:
-                            baselines.append(baseline())
-                rows.append((workers, baselines[1:], service[1:]))
-            finally:
-                if pool is not None:
-                    pool.terminate()
-                    pool.join()
-                stop(ocr)
-                started.remove(ocr)
+        yield partial(direct_parallel, pool, files, image_type)
     finally:
-        if probe is not None:
-            probe.close()
-        for process in reversed(started):
-            stop(process)
-        deprovision(settings)
+        pool.terminate()
+        pool.join()
 
+
+def print_tables(rows: list[Row], count: int) -> None:
     print()
     print("| workers | direct img/s | service img/s | ratio |")
     print("|---:|---:|---:|---:|")
     for workers, baselines, service in rows:
-        d = statistics.median(len(files) / r.seconds for r in baselines)
-        s = statistics.median(len(files) / r.seconds for r in service)
+        d = statistics.median(count / r.seconds for r in baselines)
+        s = statistics.median(count / r.seconds for r in service)
         print(f"| {workers} | {d:.2f} | {s:.2f} | {s / d:.2f} |")
     print()
     print("Where the time goes (medians over the measured rounds):")
@@ -428,7 +369,6 @@ def main() -> None:
             f"| {posted:.2f} | {first:.2f} | {read:.2f} | {last:.2f} |"
         )
     print()
-    print(f"bench took {time.perf_counter() - began:.0f} s")
 
 
 if __name__ == "__main__":

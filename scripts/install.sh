@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs whatever is missing: Debian packages, uv, FerretDB, SeaweedFS and kustomize binaries
 # (built from the Go module proxy and cached outside the repo, keyed by version), Tesseract's
-# best_int language data and the AsyncAPI 3.0 JSON Schema (from npm, cached the same way), and
-# the Python environment.
+# best_int language data and the AsyncAPI 3.0 JSON Schema (from npm, cached the same way), the
+# Python environment, and the web app's npm packages (web/package-lock.json).
 # Idempotent: a warm machine passes through in seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # LibreOffice renders deck previews and checks decks convert; Noto CJK gives it Hangul glyphs.
+# Chromium is the browser the end-to-end tests drive (tests/e2e; no browser can be downloaded).
 APT_PACKAGES=(rabbitmq-server tesseract-ocr tesseract-ocr-kor tesseract-ocr-eng
-  libreoffice-impress fonts-noto-cjk poppler-utils)
+  libreoffice-impress fonts-noto-cjk poppler-utils chromium)
 
 install_debian_packages() {
   local missing=()
@@ -126,6 +127,17 @@ install_python_env() {
   (cd "$JARYO_ROOT" && "$UV" sync --frozen --all-packages --quiet)
 }
 
+install_web_packages() {
+  # npm ci wipes and refills node_modules: only when it is missing or the lock file changed.
+  local lock_digest stamp="$JARYO_ROOT/web/node_modules/.jaryo-lock-digest"
+  lock_digest=$(sha256sum "$JARYO_ROOT/web/package-lock.json" | cut -d' ' -f1)
+  [ "$(cat "$stamp" 2>/dev/null)" = "$lock_digest" ] && return
+  command -v npm >/dev/null || die "npm is required to build the web app"
+  say "installing the web app's npm packages (web/package-lock.json)"
+  (cd "$JARYO_ROOT/web" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_digest" >"$stamp"
+}
+
 command -v go >/dev/null || die "Go is required to build FerretDB, SeaweedFS and kustomize"
 install_debian_packages
 install_uv
@@ -135,4 +147,5 @@ install_kustomize
 install_tessdata
 install_asyncapi_schema
 install_python_env
+install_web_packages
 say "everything is installed"

@@ -16,6 +16,8 @@ say "mypy"
 say "import contracts"
 # .importlinter: no service imports another, the shared library imports none, views no pymongo.
 "$bin/lint-imports" --no-logo .importlinter
+say "web unit tests (vitest)"
+(cd web && npm test --silent)
 say "pytest"
 # tests/faults runs in its short form here (each fault once); `make faults` runs the full one.
 export JARYO_FAULTS=${JARYO_FAULTS:-short}

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from pymongo.database import Database
+from dataclasses import dataclass
 
 from deck_service.settings import DeckSettings
-from jaryo_shared import database, messaging, objectstore
-from jaryo_shared.clock import Clock, SystemClock
-from jaryo_shared.topology import Topology
+from jaryo_shared.wiring import WorkerDependencies, clients
+
+# The collections whose outboxes the deck service writes events into, and so relays.
+OUTBOX_COLLECTIONS = ("deck_builds",)
 
 
 @dataclass
-class Dependencies:
-    settings: DeckSettings
-    db: Database
-    store: objectstore.ObjectStore
-    publisher: messaging.Publisher
-    clock: Clock = field(default_factory=SystemClock)
+class Dependencies(WorkerDependencies[DeckSettings]):
+    """The database, object store, publisher and clock the deck handlers use."""
 
 
 def bootstrap(settings: DeckSettings) -> Dependencies:
-    return Dependencies(
-        settings=settings,
-        db=database.database(database.connect(settings), settings),
-        store=objectstore.ObjectStore(objectstore.client(settings)),
-        publisher=messaging.Publisher(messaging.connect(settings), Topology(settings)),
-    )
+    return Dependencies(settings=settings, **clients(settings))

@@ -23,25 +23,27 @@ import tempfile
 import time
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from pydantic import ValidationError
 
 from deck_service import metrics, render
 from deck_service.bootstrap import Dependencies
 from deck_service.build import MissingImage, build_pptx
+from deck_service.records import BuiltDeck, DeckBuilds
 from deck_service.slugs import slug
-from jaryo_shared import database, deck_outcomes, events, outbox, upload_deletions
+from jaryo_shared import deck_outcomes, events
 from jaryo_shared.deck_spec import DeckSpec
 from jaryo_shared.keys import deck_key, deck_preview_key
 from jaryo_shared.messaging import UNREACHABLE, Handler
+from jaryo_shared.read_models import decks, images, templates, uploads
+from jaryo_shared.read_models.decks import Deck
 from jaryo_shared.templates import BUILTIN
 from jaryo_shared.templates.package import UnsafePackage
 
 log = logging.getLogger(__name__)
 
 SOURCE = "jaryo/deck-service"
-FINISHED = ("completed", "failed")
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PRIVATE_TEMPLATE_FONT = "Noto Sans CJK KR"  # covers Hangul; an element's own font wins
 
@@ -63,30 +65,18 @@ def handlers(deps: Dependencies) -> dict[str, Handler]:
 def handle_deck_requested(
     deps: Dependencies, envelope: events.Envelope, event: events.DeckRequested
 ) -> None:
-    deck = database.by_id(deps.db.decks, event.deck_id, user_id=event.user_id)
-    if deck is None or deck.get("deleted_at") is not None:
+    deck = decks.of_user(deps.db, event.user_id, event.deck_id)
+    if deck is None or deck.deleted_at is not None:
         log.info("deck %s is gone; nothing to build", event.deck_id)
         return
-    builds = deps.db.deck_builds
-    build = builds.find_one({"_id": deck["_id"]}, {"status": 1}) or {}
-    if build.get("status") in FINISHED:
-        outbox.flush(builds, deck["_id"], deps.publisher)  # what a crash left unsent
+    builds = DeckBuilds(deps.db, deps.publisher)
+    if builds.finished(deck.id):
+        builds.publish_owed(deck.id)  # what a crash left unsent
         return
-    if deck_outcomes.finisher(deps.db, deck["_id"]) not in (None, SOURCE):
-        log.info("deck %s was already finished by another (the janitor)", deck["_id"])
+    if deck_outcomes.finisher(deps.db, deck.id) not in (None, SOURCE):
+        log.info("deck %s was already finished by another (the janitor)", deck.id)
         return
-    builds.update_one(
-        {"_id": deck["_id"]},
-        {
-            "$set": {
-                "user_id": deck["user_id"],
-                "status": "building",
-                "started_at": deps.clock.now(),
-            },
-            "$inc": {"attempts": 1},
-        },
-        upsert=True,
-    )
+    builds.start_attempt(deck.id, deck.user_id, deps.clock.now())
     started = time.monotonic()
     try:
         built = _build(deps, deck)
@@ -95,15 +85,15 @@ def handle_deck_requested(
         _fail(deps, envelope, deck, str(exc))
         return
     metrics.BUILD_SECONDS.labels("built").observe(time.monotonic() - started)
-    key = deck_key(deck["user_id"], deck["_id"], slug(deck["title"]))
+    key = deck_key(deck.user_id, deck.id, slug(deck.title))
     deps.store.put_bytes(deps.settings.bucket_decks, key, built, PPTX)
     previews = _previews(deps, deck, built)
     _complete(deps, envelope, deck, key, built, previews)
 
 
-def _build(deps: Dependencies, deck: dict[str, Any]) -> bytes:
+def _build(deps: Dependencies, deck: Deck) -> bytes:
     try:
-        spec = DeckSpec.model_validate(deck["spec"])
+        spec = DeckSpec.model_validate(deck.spec)
     except ValidationError as exc:  # stored before today's rules (e.g. characters XML forbids)
         where = ".".join(str(part) for part in exc.errors()[0]["loc"])
         raise DeckFailure(
@@ -115,17 +105,15 @@ def _build(deps: Dependencies, deck: dict[str, Any]) -> bytes:
         return _build_on(deps, deck, spec, template, font)
 
 
-def _template(
-    deps: Dependencies, deck: dict[str, Any], template_id: str, work: Path
-) -> tuple[Path, str]:
+def _template(deps: Dependencies, deck: Deck, template_id: str, work: Path) -> tuple[Path, str]:
     """The template file and its default font: built in, or the person's own from the bucket."""
     builtin = BUILTIN.get(template_id)
     if builtin is not None:
         return builtin.pptx_path, builtin.font
-    own = database.by_id(deps.db.templates, template_id, user_id=deck["user_id"])
+    own = templates.of_user(deps.db, deck.user_id, template_id)
     if own is None:
         raise DeckFailure(f"the template {template_id!r} no longer exists; pick another")
-    data = deps.store.get_bytes_if_present(deps.settings.bucket_decks, own["file_path"])
+    data = deps.store.get_bytes_if_present(deps.settings.bucket_decks, own.file_path)
     if data is None:
         raise DeckFailure(f"the template {template_id!r} no longer exists; pick another")
     path = work / "template.pptx"
@@ -133,12 +121,10 @@ def _template(
     return path, PRIVATE_TEMPLATE_FONT
 
 
-def _build_on(
-    deps: Dependencies, deck: dict[str, Any], spec: DeckSpec, template: Path, font: str
-) -> bytes:
+def _build_on(deps: Dependencies, deck: Deck, spec: DeckSpec, template: Path, font: str) -> bytes:
     def image_bytes(image_id: str) -> bytes:
         try:
-            found = _image(deps, deck["user_id"], image_id)
+            found = _image(deps, deck.user_id, image_id)
         except UNREACHABLE as exc:
             raise Unreachable(f"could not read image {image_id}") from exc
         if found is None:
@@ -158,18 +144,18 @@ def _build_on(
     except Exception as exc:
         # A bug, or a template python-pptx cannot handle: either way the same spec on the same
         # template fails the same way again, so say so now instead of retrying.
-        log.exception("deck %s could not be built on template %s", deck["_id"], spec.template_id)
+        log.exception("deck %s could not be built on template %s", deck.id, spec.template_id)
         raise DeckFailure(_explain(spec.template_id, exc)) from None
 
 
 def _image(deps: Dependencies, user_id: str, image_id: str) -> bytes | None:
     """The stored image's bytes; None if it is gone (deleted with its upload, or purged)."""
-    image = database.by_id(deps.db.images, image_id, user_id=user_id)
-    if image is None or image.get("storage", {}).get("status") != "stored":
+    image = images.of_user(deps.db, user_id, image_id)
+    if image is None or not image.stored:
         return None
-    if upload_deletions.deleted_among(deps.db, [image["upload_id"]]):
+    if uploads.deleted_among(deps.db, [image.upload_id]):
         return None
-    return deps.store.get_bytes_if_present(deps.settings.bucket_images, image["image_path"])
+    return deps.store.get_bytes_if_present(deps.settings.bucket_images, image.image_path)
 
 
 def _explain(template_id: str, exc: Exception) -> str:
@@ -182,7 +168,7 @@ def _explain(template_id: str, exc: Exception) -> str:
     )
 
 
-def _previews(deps: Dependencies, deck: dict[str, Any], built: bytes) -> int | None:
+def _previews(deps: Dependencies, deck: Deck, built: bytes) -> int | None:
     """PNG pictures of the slides, or None when they cannot be made here."""
     if not deps.settings.previews or not render.available():
         return None
@@ -193,10 +179,10 @@ def _previews(deps: Dependencies, deck: dict[str, Any], built: bytes) -> int | N
             with metrics.PREVIEW_SECONDS.time():
                 pngs = render.to_pngs(pptx, Path(work), dpi=deps.settings.preview_dpi)
         except Exception:  # previews are a nicety: the deck itself is done
-            log.exception("could not render previews of deck %s", deck["_id"])
+            log.exception("could not render previews of deck %s", deck.id)
             return None
         for number, png in enumerate(pngs, 1):
-            key = deck_preview_key(deck["user_id"], deck["_id"], number)
+            key = deck_preview_key(deck.user_id, deck.id, number)
             deps.store.put_bytes(deps.settings.bucket_decks, key, png.read_bytes(), "image/png")
         return len(pngs)
 
@@ -204,53 +190,47 @@ def _previews(deps: Dependencies, deck: dict[str, Any], built: bytes) -> int | N
 def _complete(
     deps: Dependencies,
     envelope: events.Envelope,
-    deck: dict[str, Any],
+    deck: Deck,
     key: str,
     built: bytes,
     previews: int | None,
 ) -> None:
-    slide_count = len(deck["spec"]["slides"])
+    slide_count = len(deck.spec["slides"])
     payload = events.DeckCompleted(
-        deck_id=deck["_id"],
-        user_id=deck["user_id"],
+        deck_id=deck.id,
+        user_id=deck.user_id,
         file_path=key,
         size=len(built),
         slide_count=slide_count,
         preview_count=previews or 0,
     )
-    fields = {
-        "status": "completed",
-        "file_path": key,
-        "file_size": len(built),
-        "slide_count": slide_count,
-        "preview_count": previews,
-        "completed_at": deps.clock.now(),
-    }
-    _finish(deps, envelope, deck, payload, fields)
-    log.info("built deck %s: %d slides, %d bytes", deck["_id"], slide_count, len(built))
+    outcome = BuiltDeck(key, len(built), slide_count, previews)
+    if _claimed(deps, deck):
+        builds = DeckBuilds(deps.db, deps.publisher)
+        builds.mark_completed(deck.id, outcome, deps.clock.now(), _wrap(envelope, payload))
+    log.info("built deck %s: %d slides, %d bytes", deck.id, slide_count, len(built))
 
 
-def _fail(deps: Dependencies, envelope: events.Envelope, deck: dict[str, Any], reason: str) -> None:
-    log.warning("deck %s failed: %s", deck["_id"], reason)
-    payload = events.DeckFailed(deck_id=deck["_id"], user_id=deck["user_id"], reason=reason)
-    fields = {"status": "failed", "reason": reason, "completed_at": deps.clock.now()}
-    _finish(deps, envelope, deck, payload, fields)
+def _fail(deps: Dependencies, envelope: events.Envelope, deck: Deck, reason: str) -> None:
+    log.warning("deck %s failed: %s", deck.id, reason)
+    payload = events.DeckFailed(deck_id=deck.id, user_id=deck.user_id, reason=reason)
+    if _claimed(deps, deck):
+        builds = DeckBuilds(deps.db, deps.publisher)
+        builds.mark_failed(deck.id, reason, deps.clock.now(), _wrap(envelope, payload))
 
 
-def _finish(
-    deps: Dependencies,
-    envelope: events.Envelope,
-    deck: dict[str, Any],
-    payload: events.Payload,
-    fields: dict[str, Any],
-) -> None:
-    """The outcome and its event in one write to the deck's build, then the event published;
-    only if this service, not the janitor, claimed the deck's outcome. The handler checked the
-    build is unfinished."""
-    published = events.wrap(
-        payload, source=SOURCE, subject=deck["_id"], correlation_id=envelope.correlationid
+def _claimed(deps: Dependencies, deck: Deck) -> bool:
+    """Whether this service, not the janitor, finishes the deck (the handler checked the build
+    is unfinished)."""
+    if deck_outcomes.claim(deps.db, deck.id, SOURCE, deps.clock.now()):
+        return True
+    log.info("deck %s was finished by the janitor meanwhile; outcome dropped", deck.id)
+    return False
+
+
+def _wrap(
+    requested: events.Envelope, payload: events.DeckCompleted | events.DeckFailed
+) -> events.Envelope:
+    return events.wrap(
+        payload, source=SOURCE, subject=payload.deck_id, correlation_id=requested.correlationid
     )
-    if not deck_outcomes.claim(deps.db, deck["_id"], SOURCE, deps.clock.now()):
-        log.info("deck %s was finished by the janitor meanwhile; outcome dropped", deck["_id"])
-        return
-    outbox.record_and_flush(deps.db.deck_builds, deck["_id"], deps.publisher, published, fields)

@@ -7,9 +7,9 @@ import re
 from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import health, http_headers, metrics, openapi, problems
+from gateway import health, http_headers, metrics, openapi, problems, web
 from gateway.auth.routes import blueprint as auth_blueprint
-from gateway.bootstrap import Dependencies, bootstrap
+from gateway.bootstrap import EXTENSION, Dependencies, bootstrap
 from gateway.deck_templates.routes import blueprint as templates_blueprint
 from gateway.decks.routes import blueprint as decks_blueprint
 from gateway.outbox_relay import start_relay
@@ -40,9 +40,10 @@ def create_app(
     if settings.trusted_proxy_hops:
         # request.remote_addr becomes the client as that many proxies saw it (rate limits).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)  # type: ignore[method-assign]
-    app.extensions["jaryo"] = deps
+    app.extensions[EXTENSION] = deps
     problems.init_app(app)
     metrics.init_app(app)
+    web.init_app(app, settings)  # before http_headers: the page's policy replaces the API's
     http_headers.init_app(app)
     _bind_correlation_id(app)
     # Bigger requests are refused with 413 before their body is read.
@@ -54,8 +55,8 @@ def create_app(
     app.register_blueprint(uploads_blueprint)
     app.register_blueprint(templates_blueprint)
     app.register_blueprint(decks_blueprint)
-    if run_relay:
-        start_relay(deps)
+    if run_relay:  # a daemon thread: it ends with the process; stop() ends it sooner
+        app.extensions["outbox_relay"] = start_relay(deps)
     return app
 
 

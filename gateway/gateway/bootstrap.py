@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import current_app
 from kombu import Connection
 from pymongo import MongoClient
 from pymongo.database import Database
@@ -14,6 +15,8 @@ from gateway.settings import GatewaySettings
 from jaryo_shared import database, health, messaging, objectstore
 from jaryo_shared.clock import Clock, SystemClock
 from jaryo_shared.topology import Topology
+
+EXTENSION = "jaryo"  # the key of the app's Dependencies in app.extensions
 
 
 @dataclass
@@ -66,3 +69,9 @@ def bootstrap(settings: GatewaySettings) -> Dependencies:
             fallback_seconds=settings.progress_fallback_seconds,
         ),
     )
+
+
+def current_deps() -> Dependencies:
+    """The Dependencies of the app serving this request (create_app put them there)."""
+    deps: Dependencies = current_app.extensions[EXTENSION]
+    return deps

@@ -1,47 +1,25 @@
-"""A background thread that publishes events their writers could not (the broker was down).
-
-Each gateway process runs one; claims keep them from publishing the same document at once.
-"""
+"""The gateway's outbox relay: each gateway process publishes what its own requests could not
+(`upload.received`, `deck.requested` while the broker was away). The workers relay theirs."""
 
 from __future__ import annotations
 
-import logging
-import threading
-
 from gateway.bootstrap import Dependencies
-from jaryo_shared import outbox
+from jaryo_shared.outbox_relay import OutboxRelay
 
-log = logging.getLogger(__name__)
+# The collections whose outboxes the gateway writes events into (docs/architecture.md).
+OUTBOX_COLLECTIONS = ("uploads", "decks")
 
-OUTBOX_COLLECTIONS = (
-    "uploads",
-    "images",
-    "ocr_results",
-    "upload_completions",
-    "decks",
-    "deck_builds",
-)
+
+def relay(deps: Dependencies) -> OutboxRelay:
+    return OutboxRelay(
+        deps, OUTBOX_COLLECTIONS, interval_seconds=deps.settings.outbox_relay_interval_seconds
+    )
 
 
 def relay_pass(deps: Dependencies) -> int:
-    published = 0
-    for name in OUTBOX_COLLECTIONS:
-        published += outbox.relay_once(deps.db[name], deps.publisher, deps.clock)
-    return published
+    """One pass over the gateway's outboxes (the tests' way to run the relay at a known time)."""
+    return relay(deps).relay_pass()
 
 
-def start_relay(deps: Dependencies) -> threading.Thread:
-    interval = deps.settings.outbox_relay_interval_seconds
-
-    def loop() -> None:
-        while True:
-            try:
-                if published := relay_pass(deps):
-                    log.info("outbox relay published %d pending events", published)
-            except Exception:
-                log.warning("outbox relay pass failed; retrying in %ss", interval, exc_info=True)
-            threading.Event().wait(interval)
-
-    thread = threading.Thread(target=loop, name="outbox-relay", daemon=True)
-    thread.start()
-    return thread
+def start_relay(deps: Dependencies) -> OutboxRelay:
+    return relay(deps).start()

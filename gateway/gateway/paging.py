@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from gateway.validation import InvalidInput
+from gateway.problems import InvalidInput
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

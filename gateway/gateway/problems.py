@@ -1,5 +1,5 @@
-"""RFC 9457 problem details: the one JSON shape of every error, and the one table that maps
-exceptions to status codes."""
+"""RFC 9457 problem details: the one JSON shape of every error, and the one table of the problems
+the gateway answers with (status, `type` slug, title, `code`); docs/api.md lists it for clients."""
 
 from __future__ import annotations
 
@@ -20,17 +20,140 @@ OUTAGE_RETRY_AFTER_SECONDS = 5
 
 
 class Problem(Exception):
-    """An error the client can act on. `slug` names the problem type."""
+    """An error the client can act on. `slug` ends the `type` URI; `code` is the stable,
+    machine-readable name of the problem (the slug, unless two problems share a type)."""
 
     status = 400
     slug = "bad-request"
     title = "Bad request"
+    code = ""
 
-    def __init__(self, detail: str, **extensions: Any) -> None:
+    def __init__(self, detail: str, *, retry_after: int | None = None, **extensions: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extensions = extensions
         self.headers: dict[str, str] = {}
+        if retry_after is not None:
+            self.headers["Retry-After"] = str(retry_after)
+
+
+# The table. Clients match on `type` and `code`: never change one, add a class instead.
+
+
+class InvalidInput(Problem):
+    status, slug, title = 422, "invalid-input", "Invalid input"
+
+
+class InvalidUpload(Problem):
+    status, slug, title = 422, "invalid-upload", "Invalid upload"
+
+
+class UnacceptableTemplate(Problem):
+    status, slug, title = 422, "invalid-template", "Invalid template"
+
+
+class Unauthorized(Problem):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers["WWW-Authenticate"] = 'Bearer realm="jaryo"'
+
+
+class BadCredentials(Problem):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+    code = "bad-credentials"  # a sign-in refused, not a token missing or expired
+
+
+class Forbidden(Problem):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class NotFound(Problem):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class NotReady(Problem):
+    status, slug, title = 409, "not-ready", "Not ready"
+
+
+class UsernameTaken(Problem):
+    status, slug, title = 409, "username-taken", "Username taken"
+
+
+class IdempotencyConflict(Problem):
+    status, slug, title = 409, "request-in-progress", "Request in progress"
+
+
+class TooLarge(Problem):
+    status, slug, title = 413, "too-large", "Too large"
+
+
+class FileTooLarge(Problem):
+    status, slug, title = 413, "file-too-large", "File too large"
+
+
+class UploadStorageFull(Problem):
+    status, slug, title = 413, "upload-storage-quota", "Upload storage quota reached"
+
+
+class TemplateStorageFull(Problem):
+    status, slug, title = 413, "template-storage-quota", "Template storage quota reached"
+
+
+class UnsupportedImage(Problem):
+    status, slug, title = 415, "unsupported-image", "Unsupported image type"
+
+
+class LimitReached(Problem):
+    status, slug, title = 429, "too-many-attempts", "Too many attempts"
+
+
+class TooManyUploads(Problem):
+    status, slug, title = 429, "upload-quota", "Upload quota reached"
+
+
+class RecordingUpload(Problem):
+    status, slug, title = 429, "upload-in-progress", "Another upload is being recorded"
+
+
+class TooManyTemplates(Problem):
+    status, slug, title = 429, "template-quota", "Template quota reached"
+
+
+class AddingTemplate(Problem):
+    status, slug, title = 429, "template-add-in-progress", "Another template is being added"
+
+
+class TooManyWaits(Problem):
+    status, slug, title = 429, "too-many-waits", "Too many waiting requests"
+
+
+class InternalError(Problem):
+    status, slug, title = 500, "internal-error", "Internal server error"
+
+
+class Busy(Problem):
+    status, slug, title = 503, "busy", "Busy"
+
+
+class StorageUnavailable(Problem):
+    status, slug, title = 503, "storage-unavailable", "Storage unavailable"
+
+
+class Unavailable(Problem):
+    status, slug, title = 503, "unavailable", "Service unavailable"
+
+
+class ServersUnreachable(Problem):
+    status, slug, title = 503, "not-ready", "Not ready"
+    code = "servers-unreachable"  # /readyz: the gateway's servers, not a resource of the caller
+
+
+def slug_of(reason: str) -> str:
+    """The type slug (and code) of an HTTP error Jaryo did not name itself: its reason phrase,
+    e.g. "Method Not Allowed" is method-not-allowed."""
+    return reason.lower().replace(" ", "-")
 
 
 def problem_response(
@@ -39,10 +162,13 @@ def problem_response(
     title: str,
     detail: str | None = None,
     headers: dict[str, str] | None = None,
+    *,
+    code: str = "",
     **extensions: Any,
 ) -> Response:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + slug,
+        "code": code or slug,
         "title": title,
         "status": status,
         "instance": request.path,
@@ -57,7 +183,7 @@ def problem_response(
 
 def _from_problem(exc: Problem) -> Response:
     return problem_response(
-        exc.status, exc.slug, exc.title, exc.detail, exc.headers, **exc.extensions
+        exc.status, exc.slug, exc.title, exc.detail, exc.headers, code=exc.code, **exc.extensions
     )
 
 
@@ -65,22 +191,24 @@ def _from_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     if status == 500:  # an explicit 500 is a bug too: logged like an unexpected error
         log.error("internal error answering %s %s", request.method, request.path, exc_info=exc)
-    slug = (exc.name or "error").lower().replace(" ", "-")
+    slug = slug_of(exc.name or "error")
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     return problem_response(status, slug, exc.name or "Error", exc.description, headers)
+
+
+def _correlation_id() -> str | None:
+    return current_correlation_id() or g.get("correlation_id")
 
 
 def _from_unexpected(exc: Exception) -> Response:
     """A bug or an outage nobody turned into a Problem: logged with its traceback (the log line
     carries the correlation id), and the id is in the body so a report can be matched to it."""
     log.error("unexpected error answering %s %s", request.method, request.path, exc_info=exc)
-    correlation_id = current_correlation_id() or g.get("correlation_id")
-    return problem_response(
-        500,
-        "internal-error",
-        "Internal server error",
-        "an unexpected error; it is logged under this correlation_id",
-        correlation_id=correlation_id,
+    return _from_problem(
+        InternalError(
+            "an unexpected error; it is logged under this correlation_id",
+            correlation_id=_correlation_id(),
+        )
     )
 
 
@@ -90,13 +218,12 @@ def _from_outage(exc: Exception) -> Response:
     log.error(
         "a server was unreachable answering %s %s", request.method, request.path, exc_info=exc
     )
-    return problem_response(
-        503,
-        "unavailable",
-        "Service unavailable",
-        "a server Jaryo needs is out of reach; try again shortly",
-        {"Retry-After": str(OUTAGE_RETRY_AFTER_SECONDS)},
-        correlation_id=current_correlation_id() or g.get("correlation_id"),
+    return _from_problem(
+        Unavailable(
+            "a server Jaryo needs is out of reach; try again shortly",
+            retry_after=OUTAGE_RETRY_AFTER_SECONDS,
+            correlation_id=_correlation_id(),
+        )
     )
 
 

@@ -39,6 +39,7 @@ PROGRESS_EVENTS = (
 # How often a waiter looks whether its client is still there (one non-blocking peek at the
 # socket): a slot comes back within this much of the client going away.
 HANGUP_CHECK_SECONDS = 0.5
+RECONNECT_SECONDS = 2.0  # between the listener's attempts while the broker is away
 
 
 class TooManyWaiters(Exception):
@@ -218,11 +219,11 @@ class Progress:
                 if failures_in_a_row == 1:
                     log.warning("progress listener lost the broker; reconnecting", exc_info=exc)
                 self._notify(None)
-                time.sleep(2)
+                self._stopped.wait(RECONNECT_SECONDS)  # stop() need not wait it out
             except Exception:
                 log.exception("progress listener failed; reconnecting")
                 self._notify(None)
-                time.sleep(2)
+                self._stopped.wait(RECONNECT_SECONDS)  # stop() need not wait it out
 
     def _on_message(self, message: Message) -> None:
         try:

@@ -17,7 +17,7 @@ from gunicorn.http import wsgi
 from gunicorn.workers.gthread import ThreadWorker
 
 from gateway.http_headers import SECURITY_HEADERS
-from gateway.problems import MEDIA_TYPE, PROBLEM_TYPE_BASE
+from gateway.problems import MEDIA_TYPE, PROBLEM_TYPE_BASE, slug_of
 
 WORKER_CLASS = "gateway.serving.Worker"
 _MAX_DETAIL = 200  # gunicorn's message quotes the offending request line or header
@@ -50,8 +50,8 @@ class Worker(ThreadWorker):
 
 def problem_bytes(status: int, reason: str, detail: str) -> bytes:
     """A whole HTTP/1.1 response carrying an RFC 9457 problem, for gunicorn to write."""
-    slug = "internal-error" if status == 500 else reason.lower().replace(" ", "-")
-    problem = {"type": PROBLEM_TYPE_BASE + slug, "title": reason, "status": status}
+    slug = "internal-error" if status == 500 else slug_of(reason)
+    problem = {"type": PROBLEM_TYPE_BASE + slug, "code": slug, "title": reason, "status": status}
     if detail:
         problem["detail"] = detail[:_MAX_DETAIL]
     body = json.dumps(problem).encode()

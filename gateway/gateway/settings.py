@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 
@@ -39,7 +40,6 @@ def check_jwt_key(value: str, name: str = "JARYO_JWT_SECRET") -> str:
 
 class GatewaySettings(Settings):
     service_name: str = "gateway"
-    outbox_relay_interval_seconds: float = Field(default=5.0, gt=0)
 
     jwt_secret: SecretStr = Field(
         default=SecretStr(""),
@@ -89,6 +89,8 @@ class GatewaySettings(Settings):
     max_template_bytes_per_user: int = Field(default=100 * 1000 * 1000, ge=0)
     # A deck spec is stored whole in one document (MongoDB caps those at 16 MB).
     max_deck_spec_bytes: int = Field(default=4 * 1000 * 1000, ge=1)
+    # The browser app's built bundle (npm run build in web/), served at / (gateway/web.py).
+    web_dist: Path = Path(__file__).resolve().parents[2] / "web" / "dist"
 
     # Requests waiting for an upload (?wait=N, /events) each hold a server thread: keep this
     # below gunicorn's threads per process (JARYO_GATEWAY_THREADS, 64) so others get served.

@@ -7,13 +7,9 @@ from typing import Any, TypeVar
 from flask import request
 from pydantic import BaseModel, ValidationError
 
-from gateway.problems import Problem
+from gateway.problems import InvalidInput
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class InvalidInput(Problem):
-    status, slug, title = 422, "invalid-input", "Invalid input"
 
 
 def json_pointer(location: tuple[int | str, ...]) -> str:

@@ -12,15 +12,10 @@ from typing import Any
 
 from flask import current_app, g, request
 
-from gateway.problems import Problem
+from gateway.problems import InvalidInput, TooManyWaits
 from gateway.progress import ClientGone, Progress, TooManyWaiters, TooManyWaitersOfUser, Waiter
-from gateway.validation import InvalidInput
 
 RETRY_AFTER_SECONDS = "5"
-
-
-class TooManyWaits(Problem):
-    status, slug, title = 429, "too-many-waits", "Too many waiting requests"
 
 
 def wait_seconds(raw: str | None, limit: int) -> int:

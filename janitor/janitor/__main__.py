@@ -1,4 +1,5 @@
-"""`python -m janitor`: run on an interval until SIGTERM (the long-lived service);
+"""`python -m janitor`: run on an interval until SIGTERM (the long-lived service, which relays its
+own outboxes too);
 `python -m janitor run-once [--dry-run]`: one run, for a Kubernetes CronJob or by hand.
 `--dry-run` prints what would be purged and changes nothing."""
 
@@ -10,12 +11,13 @@ import signal
 import threading
 
 from janitor import metrics as janitor_metrics
-from janitor.bootstrap import bootstrap
+from janitor.bootstrap import OUTBOX_COLLECTIONS, Dependencies, bootstrap
 from janitor.lifecycle import install_staging_expiry
 from janitor.run import POLICY_NAMES, run_once
 from janitor.settings import JanitorSettings
 from jaryo_shared import metrics
 from jaryo_shared.logs import configure_logging
+from jaryo_shared.outbox_relay import OutboxRelay
 
 log = logging.getLogger("janitor")
 
@@ -33,6 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run-once":
         run_once(deps, dry_run=args.dry_run)
         return 0
+    serve(deps, dry_run=args.dry_run)
+    return 0
+
+
+def serve(deps: Dependencies, *, dry_run: bool) -> None:
+    """Run every interval until SIGTERM/SIGINT, relaying the janitor's outboxes meanwhile."""
+    settings = deps.settings
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -43,15 +52,21 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     janitor_metrics.start_at_zero(POLICY_NAMES)
     metrics.serve(settings.metrics_port, settings.metrics_address)
+    relay = OutboxRelay(
+        # A dry run changes nothing, and so relays no collection.
+        deps,
+        () if dry_run else OUTBOX_COLLECTIONS,
+        interval_seconds=settings.outbox_relay_interval_seconds,
+    ).start()
     log.info("janitor running every %.0f s", settings.interval_seconds)
     while not stop.is_set():
         try:
-            run_once(deps, dry_run=args.dry_run)
+            run_once(deps, dry_run=dry_run)
         except Exception:
             log.exception("janitor run failed; trying again next interval")
         stop.wait(settings.interval_seconds)
+    relay.stop()
     log.info("janitor stopped")
-    return 0
 
 
 if __name__ == "__main__":

@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 
 from pymongo.database import Database
 
-from jaryo_shared import database, messaging, objectstore
+from jaryo_shared import messaging, objectstore
 from jaryo_shared.clock import Clock, SystemClock
-from jaryo_shared.topology import Topology
+from jaryo_shared.wiring import clients
 from ocr_service.engines.tesseract import TesseractEngine
 from ocr_service.reader import Reader, Route
 from ocr_service.settings import OcrSettings
 
 log = logging.getLogger(__name__)
+
+# The collections whose outboxes OCR writes events into, and so relays (docs/architecture.md).
+OUTBOX_COLLECTIONS = ("ocr_results", "upload_completions")
 
 
 @dataclass
@@ -48,10 +51,4 @@ def build_reader(settings: OcrSettings) -> Reader:
 
 
 def bootstrap(settings: OcrSettings) -> Dependencies:
-    return Dependencies(
-        settings=settings,
-        db=database.database(database.connect(settings), settings),
-        store=objectstore.ObjectStore(objectstore.client(settings)),
-        publisher=messaging.Publisher(messaging.connect(settings), Topology(settings)),
-        reader=build_reader(settings),
-    )
+    return Dependencies(settings=settings, **clients(settings), reader=build_reader(settings))

@@ -18,16 +18,19 @@ from __future__ import annotations
 import logging
 import time
 from functools import partial
-from typing import Any, cast
+from typing import cast
 
-from jaryo_shared import database, events, outbox
-from jaryo_shared.completion import OCR_FINISHED, settle_upload
+from jaryo_shared import events
+from jaryo_shared.completion import settle_upload
 from jaryo_shared.images import UnusableImage
 from jaryo_shared.messaging import Handler, PermanentError
 from jaryo_shared.ocr_result import OcrResult
+from jaryo_shared.read_models import images
+from jaryo_shared.read_models.images import Image
 from ocr_service import metrics
 from ocr_service.bootstrap import Dependencies
 from ocr_service.engines.base import EngineTimeout
+from ocr_service.records import OcrResults
 
 log = logging.getLogger(__name__)
 
@@ -65,76 +68,62 @@ def read_image(
     deps: Dependencies,
     envelope: events.Envelope,
     event: events.UploadReceived,
-    image: events.ReceivedImage,
+    received: events.ReceivedImage,
 ) -> str | None:
     """Read one image unless it is finished. Returns the reason if it was given up on after
     repeated crashes (its message then belongs in the dead-letter queue)."""
-    doc = database.by_id(deps.db.images, image.image_id, upload_id=event.upload_id)
-    if doc is None:
-        log.warning("image %s of upload %s has no document", image.image_id, event.upload_id)
+    image = images.of_upload(deps.db, event.upload_id, received.image_id)
+    if image is None:
+        log.warning("image %s of upload %s has no document", received.image_id, event.upload_id)
         return None
-    ocr = deps.db.ocr_results.find_one({"_id": image.image_id}, {"blocks": 0}) or {}
-    gave_up = None
-    if ocr.get("status") in OCR_FINISHED:
-        # Redelivered: publish what an earlier run recorded but may not have sent.
-        outbox.flush(deps.db.ocr_results, image.image_id, deps.publisher)
-    else:
-        attempts = int(ocr.get("attempts", 0))
-        if attempts >= deps.settings.ocr_max_attempts:
-            gave_up = (
-                f"reading stopped {attempts} times without finishing "
-                "(the OCR engine crashed or its worker was killed)"
-            )
-            _fail(deps, envelope, doc, gave_up, engine=None, language=None)
-        else:
-            _read(deps, envelope, doc)
-    return gave_up
+    results = OcrResults(deps.db, deps.publisher)
+    attempts = results.attempts_if_unfinished(image.id)
+    if attempts is None:
+        results.publish_owed(image.id)  # redelivered: what an earlier run may not have sent
+        return None
+    if attempts >= deps.settings.ocr_max_attempts:
+        gave_up = (
+            f"reading stopped {attempts} times without finishing "
+            "(the OCR engine crashed or its worker was killed)"
+        )
+        _fail(deps, envelope, image, gave_up, engine=None, language=None)
+        return gave_up
+    _read(deps, envelope, image)
+    return None
 
 
-def _read(deps: Dependencies, envelope: events.Envelope, doc: dict[str, Any]) -> None:
-    raw = _fetch(deps, doc)
+def _read(deps: Dependencies, envelope: events.Envelope, image: Image) -> None:
+    raw = _fetch(deps, image)
     if raw is None:
-        _fail(deps, envelope, doc, "the image is gone from storage", engine=None, language=None)
+        _fail(deps, envelope, image, "the image is gone from storage", engine=None, language=None)
         return
-    engine = deps.reader.engine_for(doc["image_type"])
+    engine = deps.reader.engine_for(image.image_type)
     # Counted before the engine runs: if it takes the process down, the next delivery knows.
-    deps.db.ocr_results.update_one(
-        {"_id": doc["_id"]},
-        {
-            "$set": {
-                "upload_id": doc["upload_id"],
-                "user_id": doc["user_id"],
-                "status": "processing",
-                "started_at": deps.clock.now(),
-            },
-            "$inc": {"attempts": 1},
-        },
-        upsert=True,
-    )
+    OcrResults(deps.db, deps.publisher).start_attempt(image, deps.clock.now())
     started = time.monotonic()
     try:
-        result = deps.reader.read(raw, doc["image_type"])
+        result = deps.reader.read(raw, image.image_type)
     except UnusableImage as exc:  # the file's fault, not the engine's: failed now, for good
         metrics.IMAGE_SECONDS.labels(engine.name, "unreadable").observe(time.monotonic() - started)
-        log.info("image %s is unusable: %s (%s)", doc["_id"], exc.reason, exc.detail)
-        _fail(deps, envelope, doc, exc.reason, engine=None, language=None)
+        log.info("image %s is unusable: %s (%s)", image.id, exc.reason, exc.detail)
+        _fail(deps, envelope, image, exc.reason, engine=None, language=None)
         return
     except EngineTimeout:
         metrics.IMAGE_SECONDS.labels(engine.name, "timeout").observe(time.monotonic() - started)
         limit = deps.settings.ocr_timeout_seconds
         reason = f"reading the text took longer than the {limit:g} s allowed per image"
-        _fail(deps, envelope, doc, reason, engine=engine.name, language=None)
+        _fail(deps, envelope, image, reason, engine=engine.name, language=None)
         return
     metrics.IMAGE_SECONDS.labels(result.engine, "done").observe(time.monotonic() - started)
-    _record(deps, envelope, doc, result)
+    _record(deps, envelope, image, result)
 
 
-def _fetch(deps: Dependencies, doc: dict[str, Any]) -> bytes | None:
+def _fetch(deps: Dependencies, image: Image) -> bytes | None:
     """The staged original, or the stored (already upright) image if staging is gone."""
     settings = deps.settings
     for bucket, key in (
-        (settings.bucket_staging, doc["staging_key"]),
-        (settings.bucket_images, doc["image_path"]),
+        (settings.bucket_staging, image.staging_key),
+        (settings.bucket_images, image.image_path),
     ):
         raw = deps.store.get_bytes_if_present(bucket, key)
         if raw is not None:
@@ -142,73 +131,55 @@ def _fetch(deps: Dependencies, doc: dict[str, Any]) -> bytes | None:
     return None
 
 
-def _record(
-    deps: Dependencies, envelope: events.Envelope, doc: dict[str, Any], result: OcrResult
-) -> None:
+def _record(deps: Dependencies, envelope: events.Envelope, image: Image, result: OcrResult) -> None:
     log.info(
         "read image %s: %d characters in %d ms (%s, %s)",
-        doc["_id"],
+        image.id,
         len(result.text),
         result.duration_ms,
         result.engine,
         result.language,
     )
     payload = events.OcrCompleted(
-        upload_id=doc["upload_id"],
-        user_id=doc["user_id"],
-        image_id=doc["_id"],
+        upload_id=image.upload_id,
+        user_id=image.user_id,
+        image_id=image.id,
         status="done",
         engine=result.engine,
         language=result.language,
         duration_ms=result.duration_ms,
         text=result.text,
     )
-    fields = result.model_dump(mode="json")
-    _finish(deps, envelope, doc, payload, {**fields, "finished_at": deps.clock.now()})
+    results = OcrResults(deps.db, deps.publisher)
+    results.record_read(image, result, deps.clock.now(), _wrap(envelope, payload))
 
 
 def _fail(
     deps: Dependencies,
     envelope: events.Envelope,
-    doc: dict[str, Any],
+    image: Image,
     reason: str,
     *,
     engine: str | None,
     language: str | None,
 ) -> None:
-    log.warning("could not read image %s: %s", doc["_id"], reason)
+    log.warning("could not read image %s: %s", image.id, reason)
     payload = events.OcrCompleted(
-        upload_id=doc["upload_id"],
-        user_id=doc["user_id"],
-        image_id=doc["_id"],
+        upload_id=image.upload_id,
+        user_id=image.user_id,
+        image_id=image.id,
         status="failed",
         engine=engine,
         language=language,
         reason=reason,
     )
-    fields = {
-        "status": "failed",
-        "reason": reason,
-        "engine": engine,
-        "finished_at": deps.clock.now(),
-    }
-    _finish(deps, envelope, doc, payload, fields)
+    results = OcrResults(deps.db, deps.publisher)
+    results.record_failure(image, reason, engine, deps.clock.now(), _wrap(envelope, payload))
 
 
-def _finish(
-    deps: Dependencies,
-    envelope: events.Envelope,
-    doc: dict[str, Any],
-    payload: events.OcrCompleted,
-    fields: dict[str, Any],
-) -> None:
-    """The outcome and its event in one write, only if no other delivery finished it first;
-    then that event is published. read_image checked the image is unfinished."""
-    published = events.wrap(
-        payload, source=SOURCE, subject=doc["upload_id"], correlation_id=envelope.correlationid
-    )
-    fields = {"upload_id": doc["upload_id"], "user_id": doc["user_id"], **fields}
-    # Upserted: an image gone from storage fails before any attempt is counted (no document yet).
-    outbox.record_and_flush(
-        deps.db.ocr_results, doc["_id"], deps.publisher, published, fields, upsert=True
+def _wrap(received: events.Envelope, payload: events.OcrCompleted) -> events.Envelope:
+    """The outcome's event, in the upload's conversation (read_image checked the image is
+    unfinished; the repository records it only if no other delivery finished it first)."""
+    return events.wrap(
+        payload, source=SOURCE, subject=payload.upload_id, correlation_id=received.correlationid
     )

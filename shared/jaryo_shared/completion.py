@@ -16,6 +16,7 @@ failed through the same `settle`, so its event too is owed exactly once.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pymongo.database import Database
@@ -24,7 +25,7 @@ from pymongo.errors import DuplicateKeyError
 from jaryo_shared import events, outbox, upload_deletions
 from jaryo_shared.clock import Clock
 from jaryo_shared.database import by_id
-from jaryo_shared.messaging import Publisher
+from jaryo_shared.ports import EventPublisher
 
 STORAGE_FINISHED = ("stored", "rejected")
 OCR_FINISHED = ("done", "failed")
@@ -61,7 +62,7 @@ def ocr_results(db: Database, image_ids: list[str], **projection: int) -> dict[s
 
 def settle_upload(
     db: Database,
-    publisher: Publisher,
+    publisher: EventPublisher,
     clock: Clock,
     *,
     upload_id: str,
@@ -120,7 +121,7 @@ def outcome(
 
 def settle(
     db: Database,
-    publisher: Publisher,
+    publisher: EventPublisher,
     clock: Clock,
     completed: events.UploadCompleted,
     *,
@@ -135,23 +136,41 @@ def settle(
     published = events.wrap(
         completed, source=source, subject=upload_id, correlation_id=correlation_id
     )
-    now = clock.now()
-    record = {
-        "_id": upload_id,
+    record, won = _claim(db, _record(completed, published, clock.now()))
+    _mark(db, upload_id, record)
+    # Published only now that the upload shows its outcome: a client woken by the event reads
+    # it at once (the gateway's ?wait and event stream). A crash before this leaves the event
+    # in the record's outbox for the relay.
+    if won:
+        outbox.flush(db.upload_completions, upload_id, publisher, record["outbox"])
+
+
+def _record(
+    completed: events.UploadCompleted, published: events.Envelope, now: datetime
+) -> dict[str, Any]:
+    """The upload's completion record, owing `published` in its outbox."""
+    return {
+        "_id": completed.upload_id,
         "user_id": completed.user_id,
         "status": completed.status,
         "failures": [failure.model_dump() for failure in completed.failures],
         "completed_at": now,
         **outbox.pending(published, now=now),
     }
+
+
+def _claim(db: Database, record: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Insert the record (the claim); on losing it, the winner's record. Whether this won."""
     try:
         db.upload_completions.insert_one(record)
     except DuplicateKeyError:
-        won = False
-        record = db.upload_completions.find_one({"_id": upload_id}) or record
-    else:
-        won = True
-    db.uploads.update_one(  # by _id alone (database.by_id says why); the same values each time
+        return db.upload_completions.find_one({"_id": record["_id"]}) or record, False
+    return record, True
+
+
+def _mark(db: Database, upload_id: str, record: dict[str, Any]) -> None:
+    """The upload shows the record's outcome: the same values each time, so a repeat is safe."""
+    db.uploads.update_one(  # by _id alone (database.by_id says why)
         {"_id": upload_id},
         {
             "$set": {
@@ -162,8 +181,3 @@ def settle(
         },
     )
     upload_deletions.restore(db, upload_id)  # a DELETE racing this write is not lost
-    # Published only now that the upload shows its outcome: a client woken by the event reads
-    # it at once (the gateway's ?wait and event stream). A crash before this leaves the event
-    # in the record's outbox for the relay.
-    if won:
-        outbox.flush(db.upload_completions, upload_id, publisher, record["outbox"])

@@ -13,6 +13,7 @@ restored (upload_deletions.py).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
@@ -82,3 +83,15 @@ def ensure_indexes(db: Database) -> None:
     for collection, indexes in INDEXES.items():
         for index in indexes:
             db[collection].create_indexes([index])
+
+
+def start_attempt(
+    collection: Collection, document_id: str, status: str, now: datetime, **fields: Any
+) -> None:
+    """Count one more attempt at a document's work before the work starts (upserted: the first
+    attempt creates it), so the next delivery knows if this one took its process down."""
+    collection.update_one(
+        {"_id": document_id},
+        {"$set": {**fields, "status": status, "started_at": now}, "$inc": {"attempts": 1}},
+        upsert=True,
+    )

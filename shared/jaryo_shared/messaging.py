@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import urllib3
 from amqp.exceptions import AMQPError
@@ -118,6 +119,17 @@ class Publisher:
             self._connection.release()
 
 
+@dataclass(frozen=True)
+class _Delivery:
+    """One message in hand: the handler for it, what it carries, and its metrics' labels."""
+
+    handler: Handler
+    envelope: events.Envelope
+    payload: events.Payload
+    message: Message
+    labels: tuple[str, str]
+
+
 class Worker(ConsumerMixin):
     """Consumes one queue, dispatching each event to the handler for its type."""
 
@@ -167,19 +179,14 @@ class Worker(ConsumerMixin):
                 metrics.MESSAGES_DEAD_LETTERED.labels(self.queue.name, envelope.type).inc()
                 message.reject(requeue=False)
                 return
-            self._dispatch(handler, envelope, payload, message, (self.queue.name, envelope.type))
+            labels = (self.queue.name, envelope.type)
+            self._dispatch(_Delivery(handler, envelope, payload, message, labels))
 
-    def _dispatch(
-        self,
-        handler: Handler,
-        envelope: events.Envelope,
-        payload: events.Payload,
-        message: Message,
-        labels: tuple[str, str],
-    ) -> None:
+    def _dispatch(self, delivery: _Delivery) -> None:
+        envelope, message, labels = delivery.envelope, delivery.message, delivery.labels
         deliveries = int((message.headers or {}).get("x-delivery-count", 0)) + 1
         try:
-            self._call_through_outages(handler, envelope, payload, message, labels)
+            self._call_through_outages(delivery)
         except PermanentError as exc:
             log.error("%s %s failed for good: %s", envelope.type, envelope.id, exc)
             metrics.MESSAGES_FAILED.labels(*labels).inc()
@@ -201,24 +208,18 @@ class Worker(ConsumerMixin):
             self.handled += 1
             metrics.MESSAGES_HANDLED.labels(*labels).inc()
 
-    def _call_through_outages(
-        self,
-        handler: Handler,
-        envelope: events.Envelope,
-        payload: events.Payload,
-        message: Message,
-        labels: tuple[str, str],
-    ) -> None:
+    def _call_through_outages(self, delivery: _Delivery) -> None:
         """Call the handler; while a server it needs is out of reach, call it again (handlers are
         idempotent), pausing longer each time, with the message in hand. Requeueing instead
         would spend a delivery a second: five deliveries did not outlast a restart of SeaweedFS,
         and every message in flight was dead-lettered."""
+        envelope = delivery.envelope
         give_up = time.monotonic() + self.outage_patience_seconds
         pause = max(self.retry_delay_seconds, 0.1)
         while True:
             try:
-                with metrics.PROCESSING_SECONDS.labels(*labels).time():  # not the pauses
-                    handler(envelope, payload)
+                with metrics.PROCESSING_SECONDS.labels(*delivery.labels).time():  # not the pauses
+                    delivery.handler(envelope, delivery.payload)
                 return
             except UNREACHABLE as exc:
                 if self.should_stop or time.monotonic() + pause > give_up:
@@ -231,7 +232,7 @@ class Worker(ConsumerMixin):
                     exc,
                     pause,
                 )
-                self._pause(pause, message)
+                self._pause(pause, delivery.message)
                 pause = min(pause * 2, OUTAGE_MAX_PAUSE_SECONDS)
 
     def _pause(self, seconds: float, message: Message) -> None:

@@ -1,8 +1,9 @@
 """The shape of an image's OCR result: text with its geometry.
 
-Written by ocr-service with the image document, served as the image's `ocr` field and read by
-deck-service. Every bbox is [x0, y0, x1, y1] as fractions (0..1) of the upright image, the frame
-the deck API uses for positions.
+What an engine returns and ocr-service keeps in `ocr_results` (one document per image); others
+read it through read_models.ocr_results, and the API serves it as the image's `ocr`. Every bbox
+is [x0, y0, x1, y1] as fractions (0..1) of the upright image, the frame the deck API uses for
+positions.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pymongo.errors import DuplicateKeyError
 
 from jaryo_shared import events
 from jaryo_shared.clock import Clock, SystemClock
-from jaryo_shared.messaging import Publisher
+from jaryo_shared.ports import EventPublisher
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def push(
 def record_and_flush(
     collection: Collection,
     document_id: Any,
-    publisher: Publisher,
+    publisher: EventPublisher,
     envelope: events.Envelope,
     fields: dict[str, Any],
     *,
@@ -90,7 +90,7 @@ def record_and_flush(
 def flush(
     collection: Collection,
     document_id: Any,
-    publisher: Publisher,
+    publisher: EventPublisher,
     entries: list[dict[str, Any]] | None = None,
 ) -> int:
     """Publish what one document owes and clear it from its outbox; returns how many.
@@ -121,7 +121,7 @@ def _clear_flag_if_empty(collection: Collection, document_id: Any) -> None:
         )
 
 
-def relay_once(collection: Collection, publisher: Publisher, clock: Clock) -> int:
+def relay_once(collection: Collection, publisher: EventPublisher, clock: Clock) -> int:
     """Publish every pending outbox in the collection, claiming each document so that relays in
     other processes skip it meanwhile. A failed publish leaves the events for the next pass."""
     published = 0

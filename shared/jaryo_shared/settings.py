@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     delivery_limit: int = Field(default=5, ge=1, description="deliveries before dead-lettering")
     prefetch: int = Field(default=1, ge=1)
     retry_delay_seconds: float = Field(default=1.0, ge=0)
+    outbox_relay_interval_seconds: float = Field(
+        default=5.0, gt=0, description="how often each service publishes the events it left owed"
+    )
 
     s3_endpoint: str = "127.0.0.1:8333"
     s3_access_key: SecretStr = SecretStr("")

@@ -32,55 +32,76 @@ def supervise(
     """Run `target(index)` in `count` fresh processes until told to stop. `target` must be a
     module-level function (children are spawned, not forked: no inherited sockets or locks).
     `on_exit(pid)` is called for each child that has exited."""
-    context = multiprocessing.get_context("spawn")
-    stopping = False
+    _Supervisor(target, restart_delay, on_exit).run(count)
 
-    started_at: dict[int, float] = {}
-    delays: dict[int, float] = {}
 
-    def start(index: int) -> BaseProcess:
-        process = context.Process(target=target, args=(index,), name=f"worker-{index}")
+class _Supervisor:
+    """The children of one `supervise` call, by index, and when each last started."""
+
+    def __init__(
+        self, target: Callable[[int], None], restart_delay: float, on_exit: Callable[[int], None]
+    ) -> None:
+        self._context = multiprocessing.get_context("spawn")
+        self._target = target
+        self._restart_delay = restart_delay
+        self._on_exit = on_exit
+        self._stopping = False
+        self._children: dict[int, BaseProcess] = {}
+        self._started_at: dict[int, float] = {}
+        self._delays: dict[int, float] = {}
+
+    def run(self, count: int) -> None:
+        self._children = {index: self._start(index) for index in range(count)}
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        while self._children:
+            wait([process.sentinel for process in self._children.values()], timeout=1.0)
+            for index, process in list(self._children.items()):
+                if not process.is_alive():
+                    self._reap(index, process)
+        log.info("all workers stopped")
+
+    def _start(self, index: int) -> BaseProcess:
+        process = self._context.Process(target=self._target, args=(index,), name=f"worker-{index}")
         process.start()
-        started_at[index] = time.monotonic()
+        self._started_at[index] = time.monotonic()
         log.info("started worker %d (pid %s)", index, process.pid)
         return process
 
-    def stop(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
+    def _stop(self, signum: int, _frame: object) -> None:
+        self._stopping = True
         log.info("received %s: stopping the workers", signal.Signals(signum).name)
-        for process in children.values():
+        for process in self._children.values():
             if process.is_alive() and process.pid:
                 process.terminate()  # SIGTERM: the child finishes its message first
 
-    children = {index: start(index) for index in range(count)}
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    while children:
-        wait([process.sentinel for process in children.values()], timeout=1.0)
-        for index, process in list(children.items()):
-            if process.is_alive():
-                continue
-            process.join()
-            del children[index]
-            if process.pid:
-                on_exit(process.pid)
-            if not stopping:
-                # A child that keeps dying at start-up (bad config, server down) backs off.
-                quick = time.monotonic() - started_at[index] < QUICK_EXIT_SECONDS
-                delay = (
-                    min(MAX_RESTART_DELAY, delays.get(index, restart_delay) * 2)
-                    if quick
-                    else restart_delay
-                )
-                delays[index] = delay
-                log.error(
-                    "worker %d (pid %s) exited with code %s; restarting it in %.0f s",
-                    index,
-                    process.pid,
-                    process.exitcode,
-                    delay,
-                )
-                time.sleep(delay)
-                children[index] = start(index)
-    log.info("all workers stopped")
+    def _reap(self, index: int, process: BaseProcess) -> None:
+        process.join()
+        del self._children[index]
+        if process.pid:
+            self._on_exit(process.pid)
+        if not self._stopping:
+            self._restart(index, process)
+
+    def _restart(self, index: int, process: BaseProcess) -> None:
+        delay = self._next_delay(index)
+        log.error(
+            "worker %d (pid %s) exited with code %s; restarting it in %.0f s",
+            index,
+            process.pid,
+            process.exitcode,
+            delay,
+        )
+        time.sleep(delay)
+        self._children[index] = self._start(index)
+
+    def _next_delay(self, index: int) -> float:
+        """A child that keeps dying at start-up (bad config, server down) backs off."""
+        quick = time.monotonic() - self._started_at[index] < QUICK_EXIT_SECONDS
+        delay = (
+            min(MAX_RESTART_DELAY, self._delays.get(index, self._restart_delay) * 2)
+            if quick
+            else self._restart_delay
+        )
+        self._delays[index] = delay
+        return delay

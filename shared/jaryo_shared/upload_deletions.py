@@ -41,18 +41,3 @@ def restore(db: Database, upload_id: str) -> None:
 def forget(db: Database, upload_id: str) -> None:
     """The upload is purged: its deletion record goes with it."""
     db.upload_deletions.delete_one({"_id": upload_id})
-
-
-def deleted_among(db: Database, upload_ids: list[str]) -> set[str]:
-    """Which of these uploads are deleted (or purged): gone for every route, e.g. a new deck may
-    not place their images. The record here counts even if the upload's own write was lost."""
-    if not upload_ids:
-        return set()
-    alive = {
-        u["_id"]
-        for u in db.uploads.find({"_id": {"$in": upload_ids}, "deleted_at": None}, {"_id": 1})
-    }
-    recorded = {
-        d["_id"] for d in db.upload_deletions.find({"_id": {"$in": upload_ids}}, {"_id": 1})
-    }
-    return (set(upload_ids) - alive) | recorded

@@ -1,16 +1,17 @@
-"""`python -m storage_service`: consume upload.received until SIGTERM."""
+"""`python -m storage_service`: consume upload.received and relay its outboxes until SIGTERM."""
 
 from __future__ import annotations
 
 from jaryo_shared.service import run_worker
-from storage_service.bootstrap import bootstrap
+from storage_service.bootstrap import OUTBOX_COLLECTIONS, bootstrap
 from storage_service.handlers import handlers
 from storage_service.settings import StorageSettings
 
 
 def main() -> None:
     settings = StorageSettings()
-    run_worker(settings, "storage", handlers(bootstrap(settings)))
+    deps = bootstrap(settings)
+    run_worker(settings, "storage", deps, handlers(deps), outboxes=OUTBOX_COLLECTIONS)
 
 
 if __name__ == "__main__":

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from pymongo.database import Database
-
-from jaryo_shared import database, messaging, objectstore
-from jaryo_shared.clock import Clock, SystemClock
-from jaryo_shared.topology import Topology
+from jaryo_shared.wiring import WorkerDependencies, clients
 from storage_service.settings import StorageSettings
+
+# The collections whose outboxes storage writes events into, and so relays (docs/architecture.md).
+OUTBOX_COLLECTIONS = ("images", "upload_completions")
 
 
 @dataclass
-class Dependencies:
-    settings: StorageSettings
-    db: Database
-    store: objectstore.ObjectStore
-    publisher: messaging.Publisher
-    clock: Clock = field(default_factory=SystemClock)
+class Dependencies(WorkerDependencies[StorageSettings]):
+    """The database, object store, publisher and clock the storage handlers use."""
 
 
 def bootstrap(settings: StorageSettings) -> Dependencies:
-    return Dependencies(
-        settings=settings,
-        db=database.database(database.connect(settings), settings),
-        store=objectstore.ObjectStore(objectstore.client(settings)),
-        publisher=messaging.Publisher(messaging.connect(settings), Topology(settings)),
-    )
+    return Dependencies(settings=settings, **clients(settings))

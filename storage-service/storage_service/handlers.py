@@ -12,14 +12,14 @@ import logging
 from functools import partial
 from typing import Any, cast
 
-from jaryo_shared import database, events, outbox
-from jaryo_shared.completion import STORAGE_FINISHED as FINISHED
+from jaryo_shared import events
 from jaryo_shared.completion import settle_upload
 from jaryo_shared.images import UnusableImage
 from jaryo_shared.keys import thumbnail_key
 from jaryo_shared.messaging import Handler
 from storage_service.bootstrap import Dependencies
 from storage_service.normalise import NormalisedImage, normalise
+from storage_service.records import ImageRecords
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +54,15 @@ def store_image(
     event: events.UploadReceived,
     image: events.ReceivedImage,
 ) -> None:
-    images = deps.db.images
-    doc = database.by_id(images, image.image_id, upload_id=event.upload_id)
+    records = ImageRecords(deps.db, deps.publisher)
+    doc = records.of_upload(event.upload_id, image.image_id)
     if doc is None:
         log.warning(
             "image %s of upload %s has no document; skipping", image.image_id, event.upload_id
         )
         return
-    if doc.get("storage", {}).get("status") in FINISHED:
-        # Redelivered: publish what an earlier run recorded but may not have sent.
-        outbox.flush(images, image.image_id, deps.publisher)
+    if records.finished(doc):
+        records.publish_owed(image.image_id)  # redelivered: what an earlier run may not have sent
     else:
         _process(deps, envelope, event, doc)
 
@@ -111,22 +110,8 @@ def _keep(
         height=result.height,
         sha256=result.sha256,
     )
-    _finish(
-        deps,
-        envelope,
-        doc,
-        stored,
-        {
-            "storage.status": "stored",
-            "storage.width": result.width,
-            "storage.height": result.height,
-            "storage.sha256": result.sha256,
-            "storage.size": len(result.data),
-            "storage.media_type": result.media_type,
-            "storage.thumbnail_path": thumb_key,
-            "storage.stored_at": deps.clock.now(),
-        },
-    )
+    records = ImageRecords(deps.db, deps.publisher)
+    records.mark_stored(doc["_id"], result, thumb_key, deps.clock.now(), _wrap(envelope, stored))
 
 
 def _reject(
@@ -141,30 +126,15 @@ def _reject(
     rejected = events.ImageRejected(
         upload_id=event.upload_id, user_id=event.user_id, image_id=doc["_id"], reason=reason
     )
-    _finish(
-        deps,
-        envelope,
-        doc,
-        rejected,
-        {
-            "storage.status": "rejected",
-            "storage.reason": reason,
-            "storage.stored_at": deps.clock.now(),
-        },
-    )
+    records = ImageRecords(deps.db, deps.publisher)
+    records.mark_rejected(doc["_id"], reason, deps.clock.now(), _wrap(envelope, rejected))
 
 
-def _finish(
-    deps: Dependencies,
-    envelope: events.Envelope,
-    doc: dict[str, Any],
-    payload: events.Payload,
-    fields: dict[str, Any],
-) -> None:
-    """Record the outcome and the event it owes in one write (the image's outbox), then publish
-    that event. The OCR service writes to the same outbox: only our own entry is flushed.
-    store_image checked the image is unfinished."""
-    published = events.wrap(
-        payload, source=SOURCE, subject=doc["upload_id"], correlation_id=envelope.correlationid
+def _wrap(
+    received: events.Envelope, payload: events.ImageStored | events.ImageRejected
+) -> events.Envelope:
+    """The outcome's event, in the upload's conversation (store_image checked the image is
+    unfinished, so it is recorded)."""
+    return events.wrap(
+        payload, source=SOURCE, subject=payload.upload_id, correlation_id=received.correlationid
     )
-    outbox.record_and_flush(deps.db.images, doc["_id"], deps.publisher, published, fields)

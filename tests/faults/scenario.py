@@ -19,7 +19,7 @@ from tests.helpers import wait_until
 log = logging.getLogger(__name__)
 
 OUTSIDE_QUEUE = "outside-team.jaryo-events"
-# Where events wait to be published (gateway/outbox_relay.py relays from each).
+# Where events wait to be published (each service relays those it writes: docs/architecture.md).
 OUTBOX_COLLECTIONS = (
     "uploads",
     "images",
@@ -140,7 +140,7 @@ def run(cluster: Cluster, form: Form) -> Outcome:
     load.finish(timeout=POST_PATIENCE + WAIT_PATIENCE)
     final = _final_statuses(tracker.items)
     # An event whose writer was killed before publishing it waits in its outbox until the
-    # writer's claim runs out and the gateway's relay sends it: read the queue after that.
+    # writer's claim runs out and that service's relay sends it: read the queue after that.
     wait_until(lambda: _outboxes_empty(settings), timeout=OUTBOX_DRAIN_SECONDS, interval=1)
     seen = read_outside_queue(settings)
     completed, decks, stray = _tally_events(seen, tracker.items)

@@ -57,6 +57,20 @@ def gateway(
 ) -> Iterator[str]:
     """gunicorn serving the gateway on a free port; yields its base URL once /healthz answers.
     `env` adds or overrides JARYO_* variables (gateway settings the tests' `settings` lacks)."""
+    with gateway_process(settings, workers=workers, log=log, env=env) as (_, url):
+        yield url
+
+
+@contextmanager
+def gateway_process(
+    settings,
+    *,
+    workers: int = 1,
+    log: IO[bytes] | int = subprocess.DEVNULL,
+    env: dict[str, str] | None = None,
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """As `gateway`, yielding the gunicorn master process too (a benchmark reads its workers'
+    memory)."""
     port = free_port()
     env = {
         **service_env(settings),
@@ -86,7 +100,7 @@ def gateway(
 
     try:
         wait_until(up, timeout=30)
-        yield url
+        yield server, url
     finally:
         stop(server)
 

@@ -133,6 +133,7 @@ def test_registering_a_taken_username_is_409_problem(client, variant):
     body = response.get_json()
     assert body["status"] == 409
     assert body["type"].endswith("/username-taken")
+    assert body["code"] == "username-taken"
 
 
 def test_password_of_seven_characters_is_refused_with_422_problem(client, db):
@@ -174,6 +175,8 @@ def test_unknown_user_and_wrong_password_get_the_same_401(client):
     assert unknown.mimetype == wrong.mimetype == PROBLEM
     assert unknown.get_json()["detail"] == wrong.get_json()["detail"]
     assert unknown.get_json()["type"] == wrong.get_json()["type"]
+    # A refused sign-in is told apart from a missing or expired token by its code.
+    assert unknown.get_json()["code"] == wrong.get_json()["code"] == "bad-credentials"
 
 
 # Throttling: test_auth_throttle.py (with a clock that moves only when told to).
@@ -260,6 +263,7 @@ def test_me_without_a_bearer_token_is_401(client, headers):
     assert response.status_code == 401
     assert response.mimetype == PROBLEM
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.get_json()["code"] == "unauthorized"
 
 
 def test_hand_built_correct_token_is_accepted(client, make_user, gateway_settings):

@@ -76,6 +76,7 @@ def _assert_limited(response, limit: str, max_wait: int) -> None:
     assert response.mimetype == PROBLEM
     body = response.get_json()
     assert body["limit"] == limit
+    assert body["code"] == "too-many-attempts"
     assert 1 <= int(response.headers["Retry-After"]) <= max_wait + 1
 
 

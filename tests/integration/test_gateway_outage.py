@@ -35,6 +35,7 @@ def test_unreachable_database_is_a_503_to_retry_and_is_logged(gateway_without_da
     assert int(response.headers["Retry-After"]) > 0
     body = response.get_json()
     assert body["type"].endswith("/unavailable")
+    assert body["code"] == "unavailable"
     assert body["correlation_id"] == response.headers["X-Correlation-ID"]
     logged = [r for r in caplog.records if r.exc_info and "unreachable" in r.getMessage()]
     assert logged, "the outage was not logged with its traceback"

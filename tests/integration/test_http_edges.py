@@ -35,6 +35,7 @@ def _problem(response, status: int) -> dict[str, Any]:
     assert response.mimetype == PROBLEM
     body = response.get_json()
     assert body["status"] == status
+    assert body["code"], body  # every problem names itself for programs, beside its prose
     return body
 
 
@@ -49,6 +50,28 @@ def _upload(client, user, data: bytes | None = None, **headers: str):
         headers={**user.auth, **headers},
         content_type="multipart/form-data",
     )
+
+
+# Problem codes: one stable, machine-readable `code` per problem, beside its `type`
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "slug", "code"),
+    [
+        ("GET", "/v1/nowhere", 404, "not-found", "not-found"),
+        ("PUT", "/v1/uploads", 405, "method-not-allowed", "method-not-allowed"),
+        ("GET", "/v1/uploads?limit=0", 422, "invalid-input", "invalid-input"),
+        ("GET", "/v1/uploads/no-such-upload", 404, "not-found", "not-found"),
+        ("DELETE", "/v1/templates/clean", 403, "forbidden", "forbidden"),
+        ("GET", "/v1/decks/no-such-deck/file", 404, "not-found", "not-found"),
+    ],
+)
+def test_each_problem_carries_its_stable_type_and_code(
+    client, make_user, method, path, status, slug, code
+):
+    user = make_user()
+    body = _problem(client.open(path, method=method, headers=user.auth), status)
+    assert (body["type"], body["code"]) == ("https://jaryo.dev/problems/" + slug, code)
 
 
 # Finding 7: query strings and bodies
@@ -132,6 +155,7 @@ def test_an_unexpected_error_is_a_500_whose_correlation_id_finds_its_logged_trac
         app.extensions["jaryo"].close()
 
     body = _problem(response, 500)
+    assert body["code"] == "internal-error"
     assert body["correlation_id"] == response.headers["X-Correlation-ID"] == "report-42"
     assert "ZeroDivisionError" not in json.dumps(body)  # the cause is logged, never shown
     records = [json.loads(line) for line in logs.getvalue().splitlines() if line.startswith("{")]

@@ -75,7 +75,8 @@ def test_every_kind_of_response_is_secured_and_names_no_server(served: Served):
         http.request("GET", served.url + "/healthz"),
         http.request("GET", served.url + "/openapi.json"),
         http.request("GET", served.url + "/v1/uploads"),  # 401, no token
-        http.request("GET", served.url + "/no/such/route"),  # 404 from Flask
+        # Under /v1: any other path is one of the web app's routes (gateway/web.py).
+        http.request("GET", served.url + "/v1/no/such/route"),  # 404 from Flask
     ]
     assert [a.status for a in answers] == [200, 200, 401, 404]
     for answer in answers:
@@ -112,6 +113,7 @@ def test_requests_gunicorn_refuses_itself_are_answered_with_problems(
     problem = json.loads(raw.body)
     assert problem["status"] == status
     assert problem["type"].startswith("https://jaryo.dev/problems/")
+    assert problem["code"] == problem["type"].rsplit("/", 1)[-1]
     _assert_secured(raw.headers)
 
 

@@ -177,6 +177,7 @@ def test_templates_past_the_quota_are_refused_saying_which_limit(quota_client, m
     assert third.status_code == 429 and third.mimetype == "application/problem+json"
     problem = third.get_json()
     assert problem["limit"] == "templates_per_user" and "delete one" in problem["detail"]
+    assert problem["code"] == "template-quota"
 
     kept = quota_client.get("/v1/templates", headers=user.auth).get_json()["items"]
     path = f"/v1/templates/{kept[-1]['template_id']}"
@@ -184,5 +185,6 @@ def test_templates_past_the_quota_are_refused_saying_which_limit(quota_client, m
     bigger = _post_template(quota_client, user, packages.big_media(30_000))  # 29 + 59 KB > 80
     assert bigger.status_code == 413 and bigger.mimetype == "application/problem+json"
     assert bigger.get_json()["limit"] == "template_bytes_per_user"
+    assert bigger.get_json()["code"] == "template-storage-quota"
     assert db.templates.count_documents({"user_id": user.user_id}) == 1
     assert _post_template(quota_client, user, small).status_code == 201  # room for this one

@@ -115,6 +115,7 @@ def _assert_problem(response, status: int, filename: str | None = None) -> dict[
     assert response.mimetype == PROBLEM
     body = response.get_json()
     assert body["status"] == status
+    assert body["code"] == body["type"].rsplit("/", 1)[-1]  # each refusal's code is its type's
     if filename is not None:
         assert body["filename"] == filename
         assert filename in body["detail"]

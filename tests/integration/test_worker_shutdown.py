@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 
 from jaryo_shared import messaging
 from jaryo_shared.topology import Topology
 from tests.helpers import wait_until
-from tests.integration.processes import service_env
+from tests.integration.processes import free_port, service_env
 
 pytestmark = pytest.mark.integration
 
@@ -52,19 +54,34 @@ def test_worker_consumes_its_queue_and_exits_cleanly_on_sigterm(
     assert '"level": "INFO"' in output and "stopped" in output
 
 
+def _last_run(metrics_port: int) -> float:
+    """The janitor's `last run` gauge: 0 until its first complete run."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=1) as r:
+            text = r.read().decode()
+    except OSError:
+        return 0.0
+    found = re.search(r"^jaryo_janitor_last_run_timestamp_seconds (\S+)$", text, re.MULTILINE)
+    return float(found.group(1)) if found else 0.0
+
+
 def test_janitor_service_runs_and_exits_cleanly_on_sigterm(settings):
+    metrics_port = free_port()
     janitor = subprocess.Popen(
         [sys.executable, "-m", "janitor"],
-        env={**service_env(settings), "JARYO_INTERVAL_SECONDS": "3600"},
+        env={
+            **service_env(settings),
+            "JARYO_INTERVAL_SECONDS": "3600",
+            "JARYO_METRICS_PORT": str(metrics_port),
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     try:
-        wait_until(lambda: janitor.poll() is None, timeout=5)
-        import time
-
-        time.sleep(3)  # it has started and finished its first run, and now waits
+        # Its first run is complete, so the signal finds it waiting for the next one.
+        wait_until(lambda: _last_run(metrics_port) > 0, timeout=30)
+        assert janitor.poll() is None
         janitor.send_signal(signal.SIGTERM)
         assert janitor.wait(timeout=15) == 0
     finally:

@@ -6,7 +6,8 @@ collection keeps copies of its documents, so a caller's later change to a dict i
 back does not reach the store, as with a real server. The filters and updates understood are
 the ones Jaryo's code sends (FerretDB 1.x's subset): field equality, by dotted path too (None
 also matches a missing field), `$lt`/`$lte`/`$gt`/`$gte`/`$ne`/`$in` on a field, `$or`; `$set`,
-`$unset`, `$inc`, `$push` (with `$each`) and `$pullAll` on top-level fields. Any other operator
+`$unset`, `$inc`, `$push` (with `$each`) and `$pullAll`, by dotted path too; `update_one`'s
+`upsert` by `_id`. Any other operator
 raises, so a test never passes on a query the fake silently misread.
 """
 
@@ -81,20 +82,29 @@ def _project(document: dict[str, Any], projection: dict[str, Any] | None) -> dic
     return {key: value for key, value in found.items() if key not in projection}
 
 
+def _parent(document: dict[str, Any], path: str) -> tuple[dict[str, Any], str]:
+    """The dict holding a dotted path's last step (made on the way, as MongoDB's `$set` does)."""
+    *steps, last = path.split(".")
+    for step in steps:
+        document = document.setdefault(step, {})
+    return document, last
+
+
 def _apply(document: dict[str, Any], update: dict[str, Any]) -> None:
     for op, fields in update.items():
-        for key, operand in fields.items():
+        for path, operand in fields.items():
+            holder, key = _parent(document, path)
             if op == "$set":
-                document[key] = copy.deepcopy(operand)
+                holder[key] = copy.deepcopy(operand)
             elif op == "$unset":
-                document.pop(key, None)
+                holder.pop(key, None)
             elif op == "$inc":
-                document[key] = document.get(key, 0) + operand
+                holder[key] = holder.get(key, 0) + operand
             elif op == "$push":
                 each = operand["$each"] if isinstance(operand, dict) else [operand]
-                document.setdefault(key, []).extend(copy.deepcopy(each))
+                holder.setdefault(key, []).extend(copy.deepcopy(each))
             elif op == "$pullAll":
-                document[key] = [item for item in document.get(key, []) if item not in operand]
+                holder[key] = [item for item in holder.get(key, []) if item not in operand]
             else:
                 raise NotImplementedError(f"the fake does not know the update {op}")
 
@@ -103,6 +113,7 @@ def _apply(document: dict[str, Any], update: dict[str, Any]) -> None:
 class UpdateResult:
     matched_count: int
     modified_count: int
+    upserted_id: Any = None
 
 
 @dataclass
@@ -136,12 +147,19 @@ class FakeCollection:
     def count_documents(self, query: dict[str, Any]) -> int:
         return sum(1 for _ in self._matching(query))
 
-    def update_one(self, query: dict[str, Any], update: dict[str, Any]) -> UpdateResult:
+    def update_one(
+        self, query: dict[str, Any], update: dict[str, Any], upsert: bool = False
+    ) -> UpdateResult:
         document = next(self._matching(query), None)
-        if document is None:
+        if document is not None:
+            _apply(document, update)
+            return UpdateResult(1, 1)
+        if not upsert:
             return UpdateResult(0, 0)
-        _apply(document, update)
-        return UpdateResult(1, 1)
+        # Jaryo upserts by `_id` alone; a racing insert of the same `_id` raises, as on a server.
+        self.insert_one({"_id": query["_id"]})
+        _apply(self.documents[query["_id"]], update)
+        return UpdateResult(0, 0, upserted_id=query["_id"])
 
     def replace_one(self, query: dict[str, Any], replacement: dict[str, Any]) -> UpdateResult:
         document = next(self._matching(query), None)

@@ -4,7 +4,6 @@ crash or an outage left owed, and a writer's claim keeps a relay pass from publi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,38 +12,27 @@ from pymongo.errors import DuplicateKeyError
 
 from jaryo_shared import events, outbox
 from jaryo_shared.clock import FixedClock
-from tests.unit.fakes import FakeCollection, FakePublisher
+from tests.unit.fakes import FakeCollection, FakePublisher, UpdateResult
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
-@dataclass
-class Written:
-    modified_count: int
-    upserted_id: Any = None
-
-
 class Images(FakeCollection):
-    """The shared fake, plus what the outbox's writers use (`upsert` and `upserted_id`), a write
-    that fails, and a hook run once right after the next write (another process in between)."""
+    """The shared fake, plus a write that fails and a hook run once right after the next write
+    (another process in between)."""
 
     def __init__(self) -> None:
         super().__init__("images")
         self.fail_next_write: Exception | None = None
         self.after_next_write: Any = None
 
-    def update_one(  # type: ignore[override]
+    def update_one(
         self, query: dict[str, Any], update: dict[str, Any], upsert: bool = False
-    ) -> Written:
+    ) -> UpdateResult:
         if self.fail_next_write is not None:
             failure, self.fail_next_write = self.fail_next_write, None
             raise failure
-        result = super().update_one(query, update)
-        written = Written(result.modified_count)
-        if not result.matched_count and upsert:
-            self.insert_one({"_id": query["_id"]})
-            super().update_one(query, update)
-            written = Written(0, query["_id"])
+        written = super().update_one(query, update, upsert)
         hook, self.after_next_write = self.after_next_write, None
         if hook is not None:
             hook()

@@ -164,6 +164,57 @@ def test_settle_whose_publish_fails_leaves_the_upload_marked_and_the_event_owed(
     assert [c["status"] for c in _completed(publisher)] == ["completed"]
 
 
+def test_settle_that_loses_the_claim_at_the_same_moment_marks_the_winners_outcome():
+    """The other service inserts its record between this settle's reads and its own insert."""
+    db, publisher, clock = FakeDatabase(), FakePublisher(), FixedClock(START)
+    ids = _upload(db, [("stored", "done")])
+    insert = db.upload_completions.insert_one
+    winners = {"_id": UPLOAD, "user_id": USER, "status": "partial", "failures": []}
+
+    def the_other_service_first(record: dict[str, Any]) -> None:
+        insert({**winners, "completed_at": START, **outbox.pending(_envelope(), now=START)})
+        insert(record)  # DuplicateKeyError: the claim is taken
+
+    db.upload_completions.insert_one = the_other_service_first  # type: ignore[method-assign]
+    _settle(db, publisher, clock, ids)
+
+    assert db.uploads.find_one({"_id": UPLOAD})["status"] == "partial"
+    assert publisher.published == []  # the winner publishes its own event
+    assert db.upload_completions.find_one({"_id": UPLOAD})["outbox_pending"] is True
+
+
+def _envelope() -> events.Envelope:
+    completed = events.UploadCompleted(
+        upload_id=UPLOAD,
+        user_id=USER,
+        status="partial",
+        image_count=1,
+        stored_count=1,
+        rejected_count=0,
+        read_count=1,
+        unread_count=0,
+        failures=[],
+    )
+    return events.wrap(completed, source="jaryo/ocr-service", subject=UPLOAD)
+
+
+def test_settle_of_a_purged_upload_claims_nothing_and_publishes_nothing() -> None:
+    """The janitor purged the upload (its images with it) before a redelivery settled it."""
+    db, publisher, clock = FakeDatabase(), FakePublisher(), FixedClock(START)
+    _settle(db, publisher, clock, ["i0", "i1"])
+    assert db.upload_completions.find_one({"_id": UPLOAD}) is None
+    assert publisher.published == []
+
+
+def test_settle_of_an_upload_whose_document_is_gone_does_not_bring_it_back() -> None:
+    db, publisher, clock = FakeDatabase(), FakePublisher(), FixedClock(START)
+    ids = _upload(db, [("stored", "done")])
+    db.uploads.delete_one({"_id": UPLOAD})
+    _settle(db, publisher, clock, ids)
+    assert db.uploads.find_one({"_id": UPLOAD}) is None
+    assert [c["status"] for c in _completed(publisher)] == ["completed"]
+
+
 # --- the janitor's stuck-upload policy ------------------------------------------------------
 
 

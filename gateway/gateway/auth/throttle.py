@@ -24,7 +24,7 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from gateway.problems import Problem
+from gateway.problems import LimitReached
 
 COLLECTION = "rate_limits"
 
@@ -37,16 +37,14 @@ class Limit:
     detail: str  # why the request was refused, for the person reading the 429
 
 
-class LimitReached(Problem):
-    status, slug, title = 429, "too-many-attempts", "Too many attempts"
-
-    def __init__(self, limit: Limit, retry_after: int) -> None:
-        super().__init__(
-            f"{limit.detail} (at most {limit.allowed} in {limit.window_seconds} s); "
-            f"try again in {retry_after} s",
-            limit=limit.name,
-        )
-        self.headers["Retry-After"] = str(retry_after)
+def limit_reached(limit: Limit, retry_after: int) -> LimitReached:
+    """The 429 for a reached limit: which one, and how many seconds until it lets one through."""
+    return LimitReached(
+        f"{limit.detail} (at most {limit.allowed} in {limit.window_seconds} s); "
+        f"try again in {retry_after} s",
+        retry_after=retry_after,
+        limit=limit.name,
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,7 @@ def claim(db: Database, limit: Limit, scope: tuple[str, ...], now: datetime) -> 
     collection = db[COLLECTION]
     lock = collection.find_one({"_id": lock_id})
     if lock is not None and lock["expires_at"] > now:
-        raise LimitReached(limit, _seconds_until(lock["expires_at"], now))
+        raise limit_reached(limit, _seconds_until(lock["expires_at"], now))
     window_end = _window_end(limit, now)
     hint_id = f"{prefix}next"
     hint = collection.find_one({"_id": hint_id}) or {}
@@ -90,7 +88,7 @@ def claim(db: Database, limit: Limit, scope: tuple[str, ...], now: datetime) -> 
         return Slot(slot_id)
     until = now + timedelta(seconds=limit.window_seconds)
     _lock(db, lock_id, until)
-    raise LimitReached(limit, _seconds_until(until, now))
+    raise limit_reached(limit, _seconds_until(until, now))
 
 
 def release(db: Database, slot: Slot) -> None:

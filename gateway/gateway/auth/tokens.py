@@ -3,7 +3,7 @@
 Tokens are signed with the current key and name it in their `kid` header (a digest of the key,
 never the key). Previous keys still verify the tokens they signed, so the key can be rotated
 without signing everyone out (docs/operations.md says how). Refresh tokens also carry `fam`,
-the sign-in they descend from, so a replayed one can end that whole sign-in (accounts.py).
+the sign-in they descend from, so a replayed one can end that whole sign-in (sessions.py).
 
 Whatever a client sends is untrusted: a token that is not a well-formed JWT with sane claims is
 InvalidToken (a 401), never an exception from deeper down."""

@@ -13,6 +13,7 @@ import resource
 import sys
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,46 +55,66 @@ def _unpack_counted(package: zipfile.ZipFile, limits: dict[str, int]) -> dict[st
     names = [info.filename for info in package.infolist()]
     if len(names) != len(set(names)):
         raise UnsafePackage("the package names a part twice; it is malformed")
-    total, markup_total, kept = 0, 0, {}
+    unpacked, kept = _Unpacked(limits), {}
     for info in package.infolist():
-        if info.is_dir():
-            continue
-        name = info.filename
-        markup = name.endswith((".xml", ".rels")) or name == CONTENT_TYPES_PART
-        cap = limits["max_xml_part_bytes"] if markup else limits["max_part_bytes"]
-        size, chunks = 0, []
-        try:
-            with package.open(info) as part:
-                while chunk := part.read(CHUNK):
-                    size += len(chunk)
-                    total += len(chunk)
-                    if size > cap:
-                        raise UnsafePackage(f"the part {name} unpacks to more than {cap} bytes")
-                    if markup:
-                        markup_total += len(chunk)
-                        if markup_total > limits["max_xml_bytes"]:
-                            raise UnsafePackage(
-                                f"the package holds more than {limits['max_xml_bytes']} bytes "
-                                "of XML"
-                            )
-                    if total > limits["max_unpacked_bytes"]:
-                        raise UnsafePackage(
-                            f"the package unpacks to more than {limits['max_unpacked_bytes']} bytes"
-                        )
-                    if name.endswith(".rels") or name == CONTENT_TYPES_PART:
-                        chunks.append(chunk)
-        except NotImplementedError:
-            raise UnsafePackage(
-                f"the part {name} uses a compression method a .pptx does not (only stored and "
-                "deflate are allowed)"
-            ) from None
-        except RuntimeError as exc:  # encrypted parts
-            raise UnsafePackage(f"the part {name} cannot be read: {exc}") from None
-        if chunks or name.endswith(".rels") or name == CONTENT_TYPES_PART:
-            kept[name] = b"".join(chunks)
+        if not info.is_dir():
+            data = _read_part(package, info, unpacked)
+            if _is_kept(info.filename):
+                kept[info.filename] = data
     if CONTENT_TYPES_PART not in kept:
         raise UnsafePackage("the file is not a .pptx: it has no [Content_Types].xml")
     return kept
+
+
+def _is_kept(name: str) -> bool:
+    return name.endswith(".rels") or name == CONTENT_TYPES_PART
+
+
+@dataclass
+class _Unpacked:
+    """What the parts read so far unpack to, held to the package-wide limits."""
+
+    limits: dict[str, int]
+    total: int = 0
+    markup: int = 0
+
+    def count(self, size: int, markup: bool) -> None:
+        if markup:
+            self.markup += size
+            if self.markup > self.limits["max_xml_bytes"]:
+                raise UnsafePackage(
+                    f"the package holds more than {self.limits['max_xml_bytes']} bytes of XML"
+                )
+        self.total += size
+        if self.total > self.limits["max_unpacked_bytes"]:
+            raise UnsafePackage(
+                f"the package unpacks to more than {self.limits['max_unpacked_bytes']} bytes"
+            )
+
+
+def _read_part(package: zipfile.ZipFile, info: zipfile.ZipInfo, unpacked: _Unpacked) -> bytes:
+    """One part, streamed and counted; its bytes if the package check reads it, else b""."""
+    name = info.filename
+    markup = name.endswith((".xml", ".rels")) or name == CONTENT_TYPES_PART
+    cap = unpacked.limits["max_xml_part_bytes"] if markup else unpacked.limits["max_part_bytes"]
+    size, chunks = 0, []
+    try:
+        with package.open(info) as part:
+            while chunk := part.read(CHUNK):
+                size += len(chunk)
+                if size > cap:
+                    raise UnsafePackage(f"the part {name} unpacks to more than {cap} bytes")
+                unpacked.count(len(chunk), markup)
+                if _is_kept(name):
+                    chunks.append(chunk)
+    except NotImplementedError:
+        raise UnsafePackage(
+            f"the part {name} uses a compression method a .pptx does not (only stored and "
+            "deflate are allowed)"
+        ) from None
+    except RuntimeError as exc:  # encrypted parts
+        raise UnsafePackage(f"the part {name} cannot be read: {exc}") from None
+    return b"".join(chunks)
 
 
 def _open(path: Path) -> dict[str, Any]:

@@ -13,22 +13,10 @@ from contextlib import contextmanager
 from pymongo.database import Database
 
 from gateway import user_locks
-from gateway.problems import Problem
+from gateway.problems import AddingTemplate, TemplateStorageFull, TooManyTemplates
 from jaryo_shared.clock import Clock
 
 LOCK_SECONDS = 60  # longer than the check's own time limit and the store
-
-
-class TooManyTemplates(Problem):
-    status, slug, title = 429, "template-quota", "Template quota reached"
-
-
-class TemplateStorageFull(Problem):
-    status, slug, title = 413, "template-storage-quota", "Template storage quota reached"
-
-
-class AddingTemplate(Problem):
-    status, slug, title = 429, "template-add-in-progress", "Another template is being added"
 
 
 def check_quota(db: Database, user_id: str, size: int, max_count: int, max_bytes: int) -> None:
@@ -54,7 +42,7 @@ def one_add_at_a_time(db: Database, user_id: str, clock: Clock) -> Iterator[None
         db, f"add-template:{user_id}", clock, lifetime_seconds=LOCK_SECONDS
     ) as taken:
         if not taken:
-            problem = AddingTemplate("another template of yours is being added; try again shortly")
-            problem.headers["Retry-After"] = "2"
-            raise problem
+            raise AddingTemplate(
+                "another template of yours is being added; try again shortly", retry_after=2
+            )
         yield

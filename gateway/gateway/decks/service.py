@@ -11,21 +11,19 @@ from typing import Any
 from pymongo.database import Database
 
 from gateway import paging
-from jaryo_shared import events, outbox, upload_deletions
+from jaryo_shared import events, outbox
 from jaryo_shared.clock import Clock
-from jaryo_shared.completion import ocr_results
 from jaryo_shared.database import by_id
 from jaryo_shared.messaging import Publisher
+from jaryo_shared.read_models import deck_builds, images, ocr_results, uploads
 
 log = logging.getLogger(__name__)
-
-BUILD_FIELDS = {"outbox": 0, "outbox_pending": 0, "outbox_claimed_until": 0, "user_id": 0}
 
 
 def live_upload(db: Database, user_id: str, upload_id: str) -> dict[str, Any] | None:
     """The caller's upload unless it is deleted (also if only its deletion record says so)."""
     upload = by_id(db.uploads, upload_id, user_id=user_id, deleted_at=None)
-    if upload is None or upload_deletions.deleted_among(db, [upload["_id"]]):
+    if upload is None or uploads.deleted_among(db, [upload["_id"]]):
         return None
     return upload
 
@@ -33,12 +31,13 @@ def live_upload(db: Database, user_id: str, upload_id: str) -> dict[str, Any] | 
 def read_images(
     db: Database, user_id: str, upload_id: str
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    """The upload's images in order, and their OCR results by image id."""
-    images = sorted(
-        db.images.find({"upload_id": upload_id, "user_id": user_id}),
-        key=lambda image: image["index"],
+    """The upload's images in order, and their OCR results by image id (read models)."""
+    found = images.in_upload(db, user_id, upload_id)
+    results = ocr_results.of_images(db, [image.id for image in found])
+    return (
+        [image.document() for image in found],
+        {image_id: result.document() for image_id, result in results.items()},
     )
-    return images, ocr_results(db, [image["_id"] for image in images])
 
 
 def has_template(db: Database, user_id: str, template_id: str) -> bool:
@@ -49,14 +48,9 @@ def stored_images(db: Database, user_id: str, wanted: set[str]) -> set[str]:
     """Which of these image ids are the caller's stored images. An image of a deleted upload
     is gone like the upload (404, as every other route answers for it), not copied into a new
     deck."""
-    stored = list(
-        db.images.find(
-            {"_id": {"$in": sorted(wanted)}, "user_id": user_id, "storage.status": "stored"},
-            {"upload_id": 1},
-        )
-    )
-    gone = upload_deletions.deleted_among(db, sorted({i["upload_id"] for i in stored}))
-    return {image["_id"] for image in stored if image["upload_id"] not in gone}
+    stored = images.stored_among(db, user_id, wanted)
+    gone = uploads.deleted_among(db, sorted({image.upload_id for image in stored}))
+    return {image.id for image in stored if image.upload_id not in gone}
 
 
 def record_deck(
@@ -104,14 +98,16 @@ def own_deck(
     deck = by_id(db.decks, deck_id, projection or None, user_id=user_id, deleted_at=None)
     if deck is None:
         return None
-    build = db.deck_builds.find_one({"_id": deck_id}, BUILD_FIELDS) or {}
-    return {**deck, **build}
+    build = deck_builds.of_deck(db, deck_id)
+    return {**deck, **(build.document() if build else {})}
 
 
 def with_builds(db: Database, decks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    ids = [deck["_id"] for deck in decks]
-    builds = {b["_id"]: b for b in db.deck_builds.find({"_id": {"$in": ids}}, BUILD_FIELDS)}
-    return [{**deck, **builds.get(deck["_id"], {})} for deck in decks]
+    builds = deck_builds.of_decks(db, [deck["_id"] for deck in decks])
+    return [
+        {**deck, **(builds[deck["_id"]].document() if deck["_id"] in builds else {})}
+        for deck in decks
+    ]
 
 
 def delete_deck(db: Database, clock: Clock, user_id: str, deck_id: str) -> bool:

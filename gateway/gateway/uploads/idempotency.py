@@ -17,8 +17,7 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from gateway.bootstrap import Dependencies
-from gateway.problems import Problem
-from gateway.uploads.receive import InvalidUpload
+from gateway.problems import IdempotencyConflict, InvalidUpload
 from jaryo_shared.database import by_id
 
 # A claim is written just before its upload, within one request; gunicorn stops any request
@@ -29,10 +28,6 @@ CLAIM_SETTLES_WITHIN = timedelta(minutes=5)
 _MAX_ATTEMPTS = 1000
 
 Created = tuple[dict[str, Any], list[dict[str, Any]]]
-
-
-class IdempotencyConflict(Problem):
-    status, slug, title = 409, "request-in-progress", "Request in progress"
 
 
 def check_key(key: str) -> None:

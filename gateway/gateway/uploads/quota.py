@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager, contextmanager
 
 from gateway import user_locks
 from gateway.bootstrap import Dependencies
-from gateway.problems import Problem
+from gateway.problems import RecordingUpload, TooManyUploads, UploadStorageFull
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +30,6 @@ WAIT_SECONDS = 5.0  # how long a request waits for another of the same person's 
 _POLL_SECONDS = 0.02
 
 Usage = dict[str, int]  # live upload id -> bytes of its images
-
-
-class TooManyUploads(Problem):
-    status, slug, title = 429, "upload-quota", "Upload quota reached"
-
-
-class UploadStorageFull(Problem):
-    status, slug, title = 413, "upload-storage-quota", "Upload storage quota reached"
-
-
-class RecordingUpload(Problem):
-    status, slug, title = 429, "upload-in-progress", "Another upload is being recorded"
 
 
 REFUSALS = (TooManyUploads, UploadStorageFull, RecordingUpload)
@@ -59,9 +47,9 @@ def admitted(deps: Dependencies, user_id: str, upload_id: str, size: int) -> Ite
     of this person is checked or counted until the block ends."""
     with _locked(deps, user_id) as held:
         if not held:
-            busy = RecordingUpload("another upload of yours is being recorded; try again")
-            busy.headers["Retry-After"] = "2"
-            raise busy
+            raise RecordingUpload(
+                "another upload of yours is being recorded; try again", retry_after=2
+            )
         usage = _check(deps, user_id, size, _stored(deps, user_id))
         _save(deps, user_id, {**usage, upload_id: size})
         try:

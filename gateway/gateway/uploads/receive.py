@@ -14,7 +14,7 @@ from typing import Any
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from gateway.bootstrap import Dependencies
-from gateway.problems import Problem
+from gateway.problems import FileTooLarge, InvalidUpload, StorageUnavailable, UnsupportedImage
 from gateway.uploads import filenames, quota
 from gateway.uploads.sniff import NotAnImage, Sniffed, TooManyPixels, sniff
 from jaryo_shared import events, outbox
@@ -28,22 +28,6 @@ DEFAULT_IMAGE_TYPE = "mixed-printed"
 IMAGE_TYPES = set(events.ImageType.__args__)  # type: ignore[attr-defined]
 _NUMBERED_FIELD = re.compile(r"image(\d{1,3})")
 _IMAGE_FIELD = re.compile(r"image\d+")
-
-
-class InvalidUpload(Problem):
-    status, slug, title = 422, "invalid-upload", "Invalid upload"
-
-
-class FileTooLarge(Problem):
-    status, slug, title = 413, "file-too-large", "File too large"
-
-
-class UnsupportedImage(Problem):
-    status, slug, title = 415, "unsupported-image", "Unsupported image type"
-
-
-class StorageUnavailable(Problem):
-    status, slug, title = 503, "storage-unavailable", "Storage unavailable"
 
 
 @dataclass(frozen=True)
@@ -136,21 +120,48 @@ def create_upload(
     quota.check(deps, user_id, size)  # before storing anything; checked again when recording
     now = deps.clock.now()
     upload_id = upload_id or uuid.uuid4().hex
+    images = _image_documents(user_id, upload_id, image_type, accepted, now)
+    _stage(deps, images, accepted)
+    upload = _upload_document(user_id, upload_id, image_type, images, size, now)
+    try:
+        with quota.admitted(deps, user_id, upload_id, size):
+            _record(deps, upload, images)
+    except quota.REFUSALS:
+        _remove_objects(deps, [image["staging_key"] for image in images])
+        raise
+    log.info("received upload %s: %d images (%s)", upload_id, len(images), image_type)
+    _publish(deps, upload)
+    return upload, images
+
+
+def _image_documents(
+    user_id: str, upload_id: str, image_type: str, accepted: list[AcceptedFile], now: datetime
+) -> list[dict[str, Any]]:
     names = filenames.unique_names(
         [(filenames.safe_stem(a.file.filename), a.sniffed.stored_extension) for a in accepted]
     )
-    images = [
+    return [
         _image_document(user_id, upload_id, index, name, image_type, a, now)
         for index, (name, a) in enumerate(zip(names, accepted, strict=True))
     ]
-    _stage(deps, images, accepted)
+
+
+def _upload_document(
+    user_id: str,
+    upload_id: str,
+    image_type: str,
+    images: list[dict[str, Any]],
+    size: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """The Upload, owing its `upload.received` event in its outbox."""
     envelope = events.wrap(
         _received_event(user_id, upload_id, image_type, images),
         source=SOURCE,
         subject=upload_id,
         correlation_id=current_correlation_id(),
     )
-    upload = {
+    return {
         "_id": upload_id,
         "user_id": user_id,
         "upload_path": upload_prefix(user_id, upload_id),
@@ -162,22 +173,18 @@ def create_upload(
         "deleted_at": None,
         **outbox.pending(envelope, now=now),
     }
+
+
+def _publish(deps: Dependencies, upload: dict[str, Any]) -> None:
+    """Send the upload's event now if the broker takes it; the relay sends it otherwise."""
     try:
-        with quota.admitted(deps, user_id, upload_id, size):
-            _record(deps, upload, images)
-    except quota.REFUSALS:
-        _remove_objects(deps, [image["staging_key"] for image in images])
-        raise
-    log.info("received upload %s: %d images (%s)", upload_id, len(images), image_type)
-    try:
-        outbox.flush(deps.db.uploads, upload_id, deps.publisher, upload["outbox"])
+        outbox.flush(deps.db.uploads, upload["_id"], deps.publisher, upload["outbox"])
     except Exception:
         log.warning(
             "broker unavailable; upload %s's event left to the outbox relay",
-            upload_id,
+            upload["_id"],
             exc_info=True,
         )
-    return upload, images
 
 
 def _image_document(

@@ -5,56 +5,78 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
+from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 
 from gateway import paging
 from gateway.auth.routes import require_user
-from gateway.bootstrap import Dependencies
-from gateway.problems import Problem
+from gateway.bootstrap import current_deps
+from gateway.openapi.common import BAD_PAGE, BAD_WAIT, NOT_FOUND, TOO_MANY_WAITS
+from gateway.openapi.operations import content, documented, empty, json, problem
+from gateway.problems import Busy, NotFound, NotReady
 from gateway.progress import TooManyWaiters
+from gateway.schemas import PageQuery, WaitQuery
 from gateway.uploads import idempotency, quota, receive, service, sse, views
+from gateway.uploads.schemas import (
+    AcceptedUpload,
+    IdempotencyHeader,
+    Upload,
+    UploadEvent,
+    UploadForm,
+    UploadPage,
+    UploadText,
+)
 from gateway.waiting import open_waiter, until_finished, wait_seconds
 
 blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")
 
 
-class NotFound(Problem):
-    status, slug, title = 404, "not-found", "Not found"
-
-
-class NotReady(Problem):
-    status, slug, title = 409, "not-ready", "Not ready"
-
-
-class Busy(Problem):
-    status, slug, title = 503, "busy", "Busy"
-
-
-def _deps() -> Dependencies:
-    deps: Dependencies = current_app.extensions["jaryo"]
-    return deps
+# The original and the thumbnail answer alike.
+IMAGE_ANSWERS = {
+    200: content("image/*", "the image"),
+    404: NOT_FOUND,
+    409: problem("not stored (yet)"),
+}
 
 
 def _own_upload(upload_id: str) -> dict[str, Any]:
     """The caller's live upload, or 404 (also for another user's: existence is not leaked)."""
-    upload = service.own_upload(_deps().db, g.user_id, upload_id)
+    upload = service.own_upload(current_deps().db, g.user_id, upload_id)
     if upload is None:
         raise NotFound("no such upload")
     return upload
 
 
 def _images(upload_id: str) -> list[dict[str, Any]]:
-    return service.images(_deps().db, g.user_id, upload_id)
+    return service.images(current_deps().db, g.user_id, upload_id)
 
 
 def _ocr_results(images: list[dict[str, Any]], **projection: int) -> dict[str, dict[str, Any]]:
-    return service.results(_deps().db, g.user_id, images, **projection)
+    return service.results(current_deps().db, g.user_id, images, **projection)
 
 
 @blueprint.post("")
+@documented(
+    {
+        202: json(AcceptedUpload, "accepted; Location names the upload", "Location"),
+        409: problem("a request with this Idempotency-Key is in progress"),
+        413: problem(
+            "a file or the request is too large, or the images would pass the caller's stored "
+            "bytes (`limit`: stored_bytes_per_user)"
+        ),
+        415: problem("not an accepted image type"),
+        422: problem("invalid upload"),
+        429: problem(
+            "the caller keeps as many uploads as one person may (`limit`: uploads_per_user), or "
+            "another of their uploads is being recorded"
+        ),
+        503: problem("the images could not be stored; try again"),
+    },
+    form=UploadForm,
+    headers=IdempotencyHeader,
+)
 @require_user
 def create_upload() -> tuple[Response, int, dict[str, str]]:
-    deps = _deps()
+    deps = current_deps()
     image_type = receive.validate_image_type(request.form.get("image_type"))
     accepted = receive.check_files(deps, receive.collect_files(request.files, request.form))
     key = request.headers.get("Idempotency-Key")
@@ -77,15 +99,25 @@ def create_upload() -> tuple[Response, int, dict[str, str]]:
 
 
 @blueprint.get("")
+@documented({200: json(UploadPage, "newest first"), 422: BAD_PAGE}, query=PageQuery)
 @require_user
 def list_uploads() -> Response:
     page_request = paging.page_request(request.args)
-    found = service.newest_first(_deps().db, g.user_id, page_request)
+    found = service.newest_first(current_deps().db, g.user_id, page_request)
     page, next_cursor = paging.page_of(found, page_request)
     return jsonify({"items": [views.upload_summary(u) for u in page], "next_cursor": next_cursor})
 
 
 @blueprint.get("/<upload_id>")
+@documented(
+    {
+        200: json(Upload, "the upload (finished, or the wait ran out)"),
+        404: NOT_FOUND,
+        422: BAD_WAIT,
+        429: TOO_MANY_WAITS,
+    },
+    query=WaitQuery,
+)
 @require_user
 def get_upload(upload_id: str) -> Response:
     """`?wait=N` (seconds, at most 60) answers as soon as the upload is finished."""
@@ -95,6 +127,16 @@ def get_upload(upload_id: str) -> Response:
 
 
 @blueprint.get("/<upload_id>/text")
+@documented(
+    {
+        200: content("text/plain; charset=utf-8", "the text", UploadText),
+        404: NOT_FOUND,
+        409: problem("still being read"),
+        422: BAD_WAIT,
+        429: TOO_MANY_WAITS,
+    },
+    query=WaitQuery,
+)
 @require_user
 def get_upload_text(upload_id: str) -> Response:
     """The plain text of every read image, in upload order; `?wait=N` as for the upload."""
@@ -117,18 +159,26 @@ def get_upload_text(upload_id: str) -> Response:
 
 
 @blueprint.get("/<upload_id>/events")
+@documented(
+    {
+        200: content("text/event-stream", "the event stream", UploadEvent),
+        404: NOT_FOUND,
+        429: TOO_MANY_WAITS,
+        503: problem("too many clients waiting; see Retry-After", "Retry-After"),
+    }
+)
 @require_user
 def upload_events(upload_id: str) -> Response:
     """Server-Sent Events: `progress` with the upload's state whenever it changes, then
     `completed` once it is finished, and the stream ends."""
     _own_upload(upload_id)
-    deps = _deps()
+    deps = current_deps()
     try:
         waiter = open_waiter(upload_id)  # over the caller's own cap: a 429
     except TooManyWaiters:
-        busy = Busy("too many clients are waiting on uploads; retry shortly")
-        busy.headers["Retry-After"] = "5"
-        raise busy from None
+        raise Busy(
+            "too many clients are waiting on uploads; retry shortly", retry_after=5
+        ) from None
     stream = sse.upload_stream(
         lambda: _progress_snapshot(upload_id),
         waiter,
@@ -145,7 +195,7 @@ def upload_events(upload_id: str) -> Response:
 
 
 def _progress_snapshot(upload_id: str) -> dict[str, Any] | None:
-    upload = service.own_upload(_deps().db, g.user_id, upload_id)
+    upload = service.own_upload(current_deps().db, g.user_id, upload_id)
     if upload is None:
         return None
     images = _images(upload_id)
@@ -154,7 +204,7 @@ def _progress_snapshot(upload_id: str) -> dict[str, Any] | None:
 
 
 def _wait_seconds(raw: str | None) -> int:
-    return wait_seconds(raw, _deps().settings.wait_max_seconds)
+    return wait_seconds(raw, current_deps().settings.wait_max_seconds)
 
 
 def _settled_upload(upload_id: str, wait: int) -> dict[str, Any]:
@@ -169,9 +219,10 @@ def _settled_upload(upload_id: str, wait: int) -> dict[str, Any]:
 
 
 @blueprint.delete("/<upload_id>")
+@documented({204: empty("deleted"), 404: NOT_FOUND})
 @require_user
 def delete_upload(upload_id: str) -> tuple[str, int]:
-    deps = _deps()
+    deps = current_deps()
     if not service.delete_upload(deps.db, deps.clock, g.user_id, upload_id):
         raise NotFound("no such upload")
     quota.released(deps, g.user_id, upload_id)
@@ -179,6 +230,7 @@ def delete_upload(upload_id: str) -> tuple[str, int]:
 
 
 @blueprint.get("/<upload_id>/images/<image_id>/original")
+@documented(IMAGE_ANSWERS)
 @require_user
 def get_original(upload_id: str, image_id: str) -> Response:
     image = _stored_image(upload_id, image_id)
@@ -186,6 +238,7 @@ def get_original(upload_id: str, image_id: str) -> Response:
 
 
 @blueprint.get("/<upload_id>/images/<image_id>/thumbnail")
+@documented(IMAGE_ANSWERS)
 @require_user
 def get_thumbnail(upload_id: str, image_id: str) -> Response:
     image = _stored_image(upload_id, image_id)
@@ -194,7 +247,7 @@ def get_thumbnail(upload_id: str, image_id: str) -> Response:
 
 def _stored_image(upload_id: str, image_id: str) -> dict[str, Any]:
     _own_upload(upload_id)
-    image = service.own_image(_deps().db, g.user_id, upload_id, image_id)
+    image = service.own_image(current_deps().db, g.user_id, upload_id, image_id)
     if image is None:
         raise NotFound("no such image")
     storage = image.get("storage", {}).get("status", "queued")
@@ -204,7 +257,7 @@ def _stored_image(upload_id: str, image_id: str) -> dict[str, Any]:
 
 
 def _object_response(key: str, media_type: str) -> Response:
-    deps = _deps()
+    deps = current_deps()
     chunks = deps.store.stream(deps.settings.bucket_images, key)
     return Response(
         stream_with_context(chunks),

@@ -11,8 +11,9 @@ from pymongo.database import Database
 from gateway import paging
 from jaryo_shared import upload_deletions
 from jaryo_shared.clock import Clock
-from jaryo_shared.completion import ocr_results
 from jaryo_shared.database import by_id
+from jaryo_shared.read_models import images as read_images
+from jaryo_shared.read_models import ocr_results
 
 
 def own_upload(db: Database, user_id: str, upload_id: str) -> dict[str, Any] | None:
@@ -21,21 +22,27 @@ def own_upload(db: Database, user_id: str, upload_id: str) -> dict[str, Any] | N
 
 
 def images(db: Database, user_id: str, upload_id: str) -> list[dict[str, Any]]:
-    """The caller's images of this upload, in upload order."""
-    found = db.images.find({"upload_id": upload_id, "user_id": user_id})
-    return sorted(found, key=lambda image: image["index"])
+    """The caller's images of this upload, in upload order (read model: images)."""
+    return [image.document() for image in read_images.in_upload(db, user_id, upload_id)]
 
 
 def own_image(db: Database, user_id: str, upload_id: str, image_id: str) -> dict[str, Any] | None:
-    return by_id(db.images, image_id, upload_id=upload_id, user_id=user_id)
+    found = read_images.own_in_upload(db, user_id, upload_id, image_id)
+    return None if found is None else found.document()
 
 
 def results(
     db: Database, user_id: str, images: list[dict[str, Any]], **projection: int
 ) -> dict[str, dict[str, Any]]:
-    """The OCR results of the caller's images, by image id (none yet for unread images)."""
-    found = ocr_results(db, [image["_id"] for image in images], **projection)
-    return {key: result for key, result in found.items() if result["user_id"] == user_id}
+    """The OCR results of the caller's images, by image id (none yet for unread images); a
+    projection of `text=0` or `blocks=0` leaves those out (read model: ocr_results)."""
+    found = ocr_results.of_images(
+        db,
+        [image["_id"] for image in images],
+        with_text=projection.get("text", 1) != 0,
+        with_blocks=projection.get("blocks", 1) != 0,
+    )
+    return {key: result.document() for key, result in found.items() if result.user_id == user_id}
 
 
 def newest_first(

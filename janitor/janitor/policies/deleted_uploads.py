@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Literal
 
+from janitor import records
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
 from jaryo_shared import events, upload_deletions
@@ -19,7 +20,7 @@ SOURCE = "jaryo/janitor"
 
 def plan(deps: Dependencies) -> list[Planned]:
     cutoff = deps.clock.now() - timedelta(minutes=deps.settings.deleted_grace_minutes)
-    uploads = deps.db.uploads.find({"deleted_at": {"$ne": None, "$lt": cutoff}})
+    uploads = records.uploads_deleted_before(deps.db, cutoff)
     return [plan_objects(deps, upload, NAME) for upload in uploads]
 
 
@@ -40,16 +41,13 @@ def plan_objects(deps: Dependencies, upload: dict[str, Any], policy: str) -> Pla
 def purge_upload(
     deps: Dependencies, planned: Planned, reason: Literal["deleted", "retention"]
 ) -> None:
-    upload = deps.db.uploads.find_one({"_id": planned.subject})
+    upload = records.upload(deps.db, planned.subject)
     if upload is None:
         return
     for bucket, key, _ in planned.objects:
         deps.store.delete(bucket, key)
-    image_ids = [image["_id"] for image in deps.db.images.find({"upload_id": upload["_id"]})]
-    for image_id in image_ids:
-        deps.db.ocr_results.delete_one({"_id": image_id})
-        deps.db.images.delete_one({"_id": image_id})
-    deps.db.upload_completions.delete_one({"_id": upload["_id"]})
+    records.delete_images_and_texts(deps.db, records.image_ids_of_upload(deps.db, upload["_id"]))
+    records.delete_completion(deps.db, upload["_id"])
     expired = events.UploadExpired(
         upload_id=upload["_id"],
         user_id=upload["user_id"],
@@ -63,5 +61,5 @@ def purge_upload(
             expired, source=SOURCE, subject=upload["_id"], event_id=f"expired-{upload['_id']}"
         )
     )
-    deps.db.uploads.delete_one({"_id": upload["_id"]})
+    records.delete_upload(deps.db, upload["_id"])
     upload_deletions.forget(deps.db, upload["_id"])

@@ -6,6 +6,7 @@ would stay a document."""
 
 from __future__ import annotations
 
+from janitor import records
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
 
@@ -16,12 +17,12 @@ COLLECTIONS = ("rate_limits", "refresh_tokens", "refresh_redemptions", "refresh_
 def plan(deps: Dependencies) -> list[Planned]:
     now = deps.clock.now()
     return [
-        Planned(NAME, f"{collection}/{record['_id']}")
+        Planned(NAME, f"{collection}/{record_id}")
         for collection in COLLECTIONS
-        for record in deps.db[collection].find({"expires_at": {"$lte": now}}, {"_id": 1})
+        for record_id in records.expired_ids(deps.db, collection, now)
     ]
 
 
 def purge(deps: Dependencies, planned: Planned) -> None:
     collection, _, record_id = planned.subject.partition("/")
-    deps.db[collection].delete_one({"_id": record_id})
+    records.delete_record(deps.db, collection, record_id)

@@ -13,9 +13,9 @@ import logging
 import re
 from datetime import timedelta
 
+from janitor import records
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
-from jaryo_shared.database import by_id
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def plan(deps: Dependencies) -> list[Planned]:
                 continue
             if owner not in known:
                 collection, owner_id = owner
-                known[owner] = by_id(deps.db[collection], owner_id, {"_id": 1}) is not None
+                known[owner] = records.exists(deps.db, collection, owner_id)
             if not known[owner]:
                 planned.append(Planned(NAME, f"{bucket}/{obj.key}", [(bucket, obj.key, obj.size)]))
     return planned + _dangling(deps)
@@ -50,7 +50,7 @@ def plan(deps: Dependencies) -> list[Planned]:
 def purge(deps: Dependencies, planned: Planned) -> None:
     if planned.policy == DANGLING:
         log.error("image %s is stored but its original is gone; marked dangling", planned.subject)
-        deps.db.images.update_one({"_id": planned.subject}, {"$set": {"dangling": True}})
+        records.mark_dangling(deps.db, planned.subject)
         return
     for bucket, key, _ in planned.objects:
         deps.store.delete(bucket, key)
@@ -67,8 +67,7 @@ def _owner(key: str) -> tuple[str, str] | None:
 def _dangling(deps: Dependencies) -> list[Planned]:
     """Stored images whose original is gone, not yet marked."""
     found = []
-    stored = deps.db.images.find({"storage.status": "stored"}, {"image_path": 1, "dangling": 1})
-    for image in stored:
+    for image in records.stored_images(deps.db):
         if image.get("dangling"):
             continue
         if deps.store.size(deps.settings.bucket_images, image["image_path"]) is None:

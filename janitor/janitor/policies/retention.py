@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from janitor import records
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
 from janitor.policies.deleted_uploads import plan_objects, purge_upload
@@ -25,7 +26,7 @@ def plan(deps: Dependencies) -> list[Planned]:
     grace = now - timedelta(minutes=deps.settings.deleted_grace_minutes)
     planned = [
         _deck_plan(deps, deck, DELETED_DECKS)
-        for deck in deps.db.decks.find({"deleted_at": {"$ne": None, "$lt": grace}}, {"spec": 0})
+        for deck in records.decks_deleted_before(deps.db, grace)
     ]
     days = deps.settings.retention_days
     if not days:
@@ -33,13 +34,10 @@ def plan(deps: Dependencies) -> list[Planned]:
     cutoff = now - timedelta(days=days)
     planned += [
         plan_objects(deps, upload, UPLOADS)
-        for upload in deps.db.uploads.find({"created_at": {"$lt": cutoff}, "deleted_at": None})
+        for upload in records.uploads_created_before(deps.db, cutoff)
     ]
     planned += [
-        _deck_plan(deps, deck, DECKS)
-        for deck in deps.db.decks.find(
-            {"created_at": {"$lt": cutoff}, "deleted_at": None}, {"spec": 0}
-        )
+        _deck_plan(deps, deck, DECKS) for deck in records.decks_created_before(deps.db, cutoff)
     ]
     return planned
 
@@ -57,12 +55,12 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     if planned.policy == UPLOADS:
         purge_upload(deps, planned, "retention")
         return
-    deck = deps.db.decks.find_one({"_id": planned.subject}, {"spec": 0, "outbox": 0})
+    deck = records.deck_to_purge(deps.db, planned.subject)
     if deck is None:
         return
     for bucket, key, _ in planned.objects:
         deps.store.delete(bucket, key)
-    deps.db.deck_builds.delete_one({"_id": deck["_id"]})
+    records.delete_build(deps.db, deck["_id"])
     deck_outcomes.forget(deps.db, deck["_id"])
     expired = events.DeckExpired(
         deck_id=deck["_id"],
@@ -74,4 +72,4 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     deps.publisher.publish(
         events.wrap(expired, source=SOURCE, subject=deck["_id"], event_id=f"expired-{deck['_id']}")
     )
-    deps.db.decks.delete_one({"_id": deck["_id"]})
+    records.delete_deck(deps.db, deck["_id"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from janitor import records
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
 from jaryo_shared import deck_outcomes, events, outbox
@@ -20,27 +21,16 @@ FINISHED = ("completed", "failed")
 
 def plan(deps: Dependencies) -> list[Planned]:
     cutoff = deps.clock.now() - timedelta(minutes=deps.settings.stuck_deck_minutes)
-    asked = [
-        deck["_id"]
-        for deck in deps.db.decks.find(
-            {"created_at": {"$lt": cutoff}, "deleted_at": None}, {"_id": 1}
-        )
-    ]
-    finished = {
-        build["_id"]
-        for build in deps.db.deck_builds.find(
-            {"_id": {"$in": asked}, "status": {"$in": list(FINISHED)}}, {"_id": 1}
-        )
-    }
+    asked = records.deck_ids_created_before(deps.db, cutoff)
+    finished = records.builds_finished_among(deps.db, asked, FINISHED)
     return [Planned(NAME, deck_id) for deck_id in asked if deck_id not in finished]
 
 
 def purge(deps: Dependencies, planned: Planned) -> None:
-    deck = deps.db.decks.find_one({"_id": planned.subject}, {"user_id": 1, "deleted_at": 1})
+    deck = records.deck_owner(deps.db, planned.subject)
     if deck is None or deck.get("deleted_at") is not None:
         return
-    build = deps.db.deck_builds.find_one({"_id": deck["_id"]}, {"status": 1}) or {}
-    if build.get("status") in FINISHED:
+    if records.build_status(deps.db, deck["_id"]) in FINISHED:
         return
     now = deps.clock.now()
     if not deck_outcomes.claim(deps.db, deck["_id"], SOURCE, now):
@@ -56,5 +46,5 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     )
     fields = {"user_id": deck["user_id"], "status": "failed", "reason": reason, "completed_at": now}
     outbox.record_and_flush(
-        deps.db.deck_builds, deck["_id"], deps.publisher, envelope, fields, upsert=True
+        deps.db.deck_builds, deck["_id"], deps.publisher, envelope, fields, upsert=True, now=now
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from janitor import records
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
 from jaryo_shared.completion import ocr_results, outcome, settle
@@ -19,18 +20,16 @@ SOURCE = "jaryo/janitor"
 
 def plan(deps: Dependencies) -> list[Planned]:
     cutoff = deps.clock.now() - timedelta(minutes=deps.settings.stuck_minutes)
-    stuck = deps.db.uploads.find(
-        {"status": "processing", "created_at": {"$lt": cutoff}, "deleted_at": None}
-    )
+    stuck = records.uploads_processing_since_before(deps.db, cutoff)
     return [Planned(NAME, upload["_id"]) for upload in stuck]
 
 
 def purge(deps: Dependencies, planned: Planned) -> None:
-    upload = deps.db.uploads.find_one({"_id": planned.subject})
+    upload = records.upload(deps.db, planned.subject)
     if upload is None or upload["status"] != "processing":
         return
     reason = f"processing did not finish within {deps.settings.stuck_minutes:g} minutes"
-    images = sorted(deps.db.images.find({"upload_id": upload["_id"]}), key=lambda i: i["index"])
+    images = records.images_of_upload_in_order(deps.db, upload["_id"])
     results = ocr_results(deps.db, [image["_id"] for image in images], text=0, blocks=0)
     completed = outcome(upload["_id"], upload["user_id"], images, results, unfinished=reason)
     settle(deps.db, deps.publisher, deps.clock, completed, source=SOURCE)

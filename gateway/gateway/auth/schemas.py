@@ -1,0 +1,19 @@
+"""What /v1/auth/* and /v1/me answer (the request bodies are beside the views, in routes.py)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class User(BaseModel):
+    user_id: str
+    username: str
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int

@@ -1,0 +1,121 @@
+"""Sign-ins as token pairs: an access token and a refresh token that rotates on every use, with
+the whole sign-in ended if a spent refresh token comes back."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from gateway.auth import accounts
+from gateway.auth.tokens import InvalidToken, TokenService, VerifiedToken
+from gateway.problems import Unauthorized
+from gateway.settings import GatewaySettings
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+        }
+
+
+def sign_in(
+    db: Database, tokens: TokenService, settings: GatewaySettings, attempt: accounts.Attempt
+) -> TokenPair:
+    """A new sign-in, if the password is right."""
+    user = accounts.authenticate(db, settings, attempt)
+    return issue_pair(db, tokens, settings, user["_id"], attempt.at)
+
+
+def refresh(
+    db: Database, tokens: TokenService, settings: GatewaySettings, refresh_token: str, now: datetime
+) -> TokenPair:
+    """The next pair of a sign-in, for its refresh token (spent by this call), or Unauthorized."""
+    try:
+        verified = tokens.verify(refresh_token, "refresh", now)
+    except InvalidToken:
+        raise Unauthorized("the refresh token is invalid or expired") from None
+    family = redeem_refresh_token(db, settings, verified, now)
+    return issue_pair(db, tokens, settings, verified.user_id, now, family=family)
+
+
+def issue_pair(
+    db: Database,
+    tokens: TokenService,
+    settings: GatewaySettings,
+    user_id: str,
+    now: datetime,
+    family: str | None = None,
+) -> TokenPair:
+    """An access and a refresh token. A sign-in starts a family; each refresh continues it."""
+    access, _ = tokens.issue(
+        user_id, "access", now, timedelta(seconds=settings.access_token_seconds)
+    )
+    refresh_lifetime = timedelta(seconds=settings.refresh_token_seconds)
+    family = family or uuid.uuid4().hex
+    refresh_token, jti = tokens.issue(user_id, "refresh", now, refresh_lifetime, family=family)
+    db.refresh_tokens.insert_one(
+        {"_id": jti, "user_id": user_id, "family": family, "expires_at": now + refresh_lifetime}
+    )
+    return TokenPair(access, refresh_token, settings.access_token_seconds)
+
+
+def redeem_refresh_token(
+    db: Database, settings: GatewaySettings, token: VerifiedToken, now: datetime
+) -> str:
+    """Spend a refresh token, once; its family, to continue. The spend is the insert of its
+    jti into refresh_redemptions: of any number of concurrent redemptions exactly one insert
+    succeeds (FerretDB's findAndModify would let two through). A token presented again means
+    two parties hold the family (the client and a thief, and which is which cannot be told), so
+    the whole family is revoked and the owner signs in again (OAuth 2.0 Security BCP, RFC 9700
+    4.14.2)."""
+    record = db.refresh_tokens.find_one({"_id": token.jti})
+    if record is None or record["user_id"] != token.user_id:
+        raise Unauthorized("the refresh token is unknown")
+    family = record.get("family", token.family)
+    if db.refresh_family_revocations.find_one({"_id": family}, {"_id": 1}) is not None:
+        raise Unauthorized("this sign-in was ended; sign in again")
+    try:
+        if record.get("used"):  # spent before redemptions were recorded: spent all the same
+            raise DuplicateKeyError("already used")
+        db.refresh_redemptions.insert_one(
+            {
+                "_id": token.jti,
+                "family": family,
+                "user_id": token.user_id,
+                "redeemed_at": now,
+                "expires_at": token.expires_at,  # later it is refused as expired anyway
+            }
+        )
+    except DuplicateKeyError:
+        _revoke_family(db, settings, family, token.user_id, now)
+        raise Unauthorized(
+            "the refresh token was already used, so this sign-in was ended; sign in again"
+        ) from None
+    return str(family)
+
+
+def _revoke_family(
+    db: Database, settings: GatewaySettings, family: str, user_id: str, now: datetime
+) -> None:
+    # Kept until every token of the family has expired (with an hour for in-flight refreshes).
+    expires_at = now + timedelta(seconds=settings.refresh_token_seconds, hours=1)
+    try:
+        db.refresh_family_revocations.insert_one(
+            {"_id": family, "user_id": user_id, "revoked_at": now, "expires_at": expires_at}
+        )
+    except DuplicateKeyError:
+        pass  # revoked already: by a concurrent replay, say

@@ -1,0 +1,139 @@
+"""What /v1/uploads reads and answers (views.py shapes the answers)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from gateway.schemas import Absent
+from jaryo_shared.events import ImageType
+from jaryo_shared.ocr_result import Block
+
+ImageStatus = Literal["queued", "processing", "done", "failed"]
+UploadStatus = Literal["processing", "completed", "partial", "failed"]
+
+
+# receive.py reads this form as it streams in (a file at a time), so it describes the form
+# rather than validates it.
+class UploadForm(BaseModel):
+    """The images in `images`, or one in each of `image0`, `image1`, …"""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "patternProperties": {"^image[0-9]+$": {"type": "string", "format": "binary"}}
+        }
+    )
+    image_type: ImageType = "mixed-printed"
+    images: list[bytes] | Absent = None
+
+
+class IdempotencyHeader(BaseModel):
+    idempotency_key: Annotated[str, Field(min_length=1, max_length=255)] | Absent = Field(
+        None,
+        alias="Idempotency-Key",
+        description="a retry with the same key gets the first upload back; once that upload "
+        "is deleted, the key makes a new one",
+    )
+
+
+class StorageState(BaseModel):
+    status: Literal["queued", "stored", "rejected"]
+
+
+class ImageOcr(BaseModel):
+    """The image's OCR result; until the image is read only `status` is there."""
+
+    status: ImageStatus
+    engine: str | Absent = None
+    language: str | Absent = None
+    duration_ms: Annotated[int, Field(ge=0)] | Absent = None
+    text: str | Absent = None
+    blocks: list[Block] | Absent = None
+    reason: str | Absent = None
+
+
+class ImageLinks(BaseModel):
+    original: str
+    thumbnail: str
+
+
+class Image(BaseModel):
+    image_id: str
+    filename: str
+    original_filename: str | None
+    index: int
+    status: ImageStatus = Field(
+        description="done once stored and read; failed says why in `reason`"
+    )
+    image_type: ImageType
+    size: int
+    type: str | None
+    width: int | None
+    height: int | None
+    sha256: str | None
+    reason: str | Absent = None
+    storage: StorageState
+    ocr: ImageOcr
+    links: ImageLinks | Absent = Field(None, description="once the image is stored")
+
+
+class Failure(BaseModel):
+    image_id: str
+    reason: str
+
+
+class UploadLinks(BaseModel):
+    self: str
+
+
+class UploadSummary(BaseModel):
+    upload_id: str
+    status: UploadStatus
+    image_type: ImageType
+    image_count: int
+    created_at: datetime
+    expires_at: datetime | None = Field(
+        description="when retention purges it; null if kept forever",
+    )
+    links: UploadLinks
+
+
+class Upload(UploadSummary):
+    images: list[Image]
+    failures: list[Failure] | Absent = None
+
+
+class UploadPage(BaseModel):
+    items: list[UploadSummary]
+    next_cursor: str | None
+
+
+class AcceptedImage(BaseModel):
+    image_id: str
+    filename: str
+    status: Literal["queued"]
+
+
+class AcceptedUpload(BaseModel):
+    upload_id: str
+    status: UploadStatus
+    image_type: ImageType
+    created_at: datetime
+    images: list[AcceptedImage]
+
+
+class UploadText(RootModel[str]):
+    """The text of every read image, in upload order, separated by a blank line."""
+
+
+class UploadEvent(BaseModel):
+    """One event of the stream (a `retry:` and `: keep-alive` lines besides)."""
+
+    event: Literal["progress", "completed", "gone"]
+    data: str = Field(
+        json_schema_extra={"contentMediaType": "application/json"},
+        description="the upload's state (as GET /v1/uploads/{upload_id} without the text), "
+        "or on `gone` a `detail`",
+    )

@@ -1,0 +1,140 @@
+"""Every query the janitor's policies make of the database, in one place.
+
+The janitor reads and deletes documents of every owner by design (retention and purges are a
+concern of their own, run on a lease with a dry run: docs/architecture.md), so these queries
+cross owners; gathering them here keeps that in one module rather than spread over the policies.
+The lease's own collection is kept by `lease.py`; the settle, the deck claim, deletion records
+and the outbox are the shared library's. Lookups and writes go by `_id` alone where they can
+(database.by_id says why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pymongo.database import Database
+
+from jaryo_shared.database import by_id
+
+Document = dict[str, Any]
+
+# --- uploads and what hangs off them ---------------------------------------------------------
+
+
+def uploads_deleted_before(db: Database, cutoff: datetime) -> Iterable[Document]:
+    return db.uploads.find({"deleted_at": {"$ne": None, "$lt": cutoff}})
+
+
+def uploads_created_before(db: Database, cutoff: datetime) -> Iterable[Document]:
+    """Uploads older than the cutoff that nobody deleted (those have their own policy)."""
+    return db.uploads.find({"created_at": {"$lt": cutoff}, "deleted_at": None})
+
+
+def uploads_processing_since_before(db: Database, cutoff: datetime) -> Iterable[Document]:
+    return db.uploads.find(
+        {"status": "processing", "created_at": {"$lt": cutoff}, "deleted_at": None}
+    )
+
+
+def upload(db: Database, upload_id: str) -> Document | None:
+    return db.uploads.find_one({"_id": upload_id})
+
+
+def image_ids_of_upload(db: Database, upload_id: str) -> list[str]:
+    return [image["_id"] for image in db.images.find({"upload_id": upload_id})]
+
+
+def images_of_upload_in_order(db: Database, upload_id: str) -> list[Document]:
+    return sorted(db.images.find({"upload_id": upload_id}), key=lambda image: image["index"])
+
+
+def delete_images_and_texts(db: Database, image_ids: list[str]) -> None:
+    for image_id in image_ids:
+        db.ocr_results.delete_one({"_id": image_id})
+        db.images.delete_one({"_id": image_id})
+
+
+def delete_completion(db: Database, upload_id: str) -> None:
+    db.upload_completions.delete_one({"_id": upload_id})
+
+
+def delete_upload(db: Database, upload_id: str) -> None:
+    db.uploads.delete_one({"_id": upload_id})
+
+
+# --- decks and their builds ------------------------------------------------------------------
+
+
+def decks_deleted_before(db: Database, cutoff: datetime) -> Iterable[Document]:
+    return db.decks.find({"deleted_at": {"$ne": None, "$lt": cutoff}}, {"spec": 0})
+
+
+def decks_created_before(db: Database, cutoff: datetime) -> Iterable[Document]:
+    """Decks older than the cutoff that nobody deleted, without their (large) spec."""
+    return db.decks.find({"created_at": {"$lt": cutoff}, "deleted_at": None}, {"spec": 0})
+
+
+def deck_ids_created_before(db: Database, cutoff: datetime) -> list[str]:
+    found = db.decks.find({"created_at": {"$lt": cutoff}, "deleted_at": None}, {"_id": 1})
+    return [deck["_id"] for deck in found]
+
+
+def builds_finished_among(db: Database, deck_ids: list[str], finished: Iterable[str]) -> set[str]:
+    """Which of these decks have a build in one of the `finished` states."""
+    found = db.deck_builds.find(
+        {"_id": {"$in": deck_ids}, "status": {"$in": list(finished)}}, {"_id": 1}
+    )
+    return {build["_id"] for build in found}
+
+
+def deck_to_purge(db: Database, deck_id: str) -> Document | None:
+    return db.decks.find_one({"_id": deck_id}, {"spec": 0, "outbox": 0})
+
+
+def deck_owner(db: Database, deck_id: str) -> Document | None:
+    """The deck's `user_id` and `deleted_at`, or None if it is gone."""
+    return db.decks.find_one({"_id": deck_id}, {"user_id": 1, "deleted_at": 1})
+
+
+def build_status(db: Database, deck_id: str) -> str | None:
+    build = db.deck_builds.find_one({"_id": deck_id}, {"status": 1}) or {}
+    return build.get("status")
+
+
+def delete_build(db: Database, deck_id: str) -> None:
+    db.deck_builds.delete_one({"_id": deck_id})
+
+
+def delete_deck(db: Database, deck_id: str) -> None:
+    db.decks.delete_one({"_id": deck_id})
+
+
+# --- orphans and dangling images -------------------------------------------------------------
+
+
+def exists(db: Database, collection: str, document_id: str) -> bool:
+    return by_id(db[collection], document_id, {"_id": 1}) is not None
+
+
+def stored_images(db: Database) -> Iterable[Document]:
+    """Stored images with their original's key and whether they are already marked dangling."""
+    return db.images.find({"storage.status": "stored"}, {"image_path": 1, "dangling": 1})
+
+
+def mark_dangling(db: Database, image_id: str) -> None:
+    db.images.update_one({"_id": image_id}, {"$set": {"dangling": True}})
+
+
+# --- records that expire ---------------------------------------------------------------------
+
+
+def expired_ids(db: Database, collection: str, now: datetime) -> list[Any]:
+    return [
+        record["_id"] for record in db[collection].find({"expires_at": {"$lte": now}}, {"_id": 1})
+    ]
+
+
+def delete_record(db: Database, collection: str, record_id: Any) -> None:
+    db[collection].delete_one({"_id": record_id})

@@ -1,0 +1,114 @@
+"""The read models (jaryo_shared.read_models): what a service that does not own a collection
+gets when it reads one, checked against the contract's fields."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from jaryo_shared.read_models import deck_builds, images, ocr_results, uploads
+from tests.unit.fakes import FakeDatabase
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+def _image(image_id: str, index: int, **fields: Any) -> dict[str, Any]:
+    return {
+        "_id": image_id,
+        "upload_id": "up-1",
+        "user_id": "user-1",
+        "index": index,
+        "image_name": f"{image_id}.png",
+        "image_type": "print",
+        "image_path": f"user-1/upload1/{image_id}.png",
+        "staging_key": f"user-1/upload1/{image_id}.png",
+        "size": 1234,
+        "storage": {"status": "queued"},
+        **fields,
+    }
+
+
+@pytest.fixture
+def db() -> FakeDatabase:
+    return FakeDatabase()
+
+
+def test_images_of_an_upload_come_in_upload_order_and_only_the_persons_own(db):
+    db.images.insert_one(_image("img-b", 1))
+    db.images.insert_one(_image("img-a", 0))
+    db.images.insert_one(_image("img-c", 2, user_id="someone-else"))
+
+    found = images.in_upload(db, "user-1", "up-1")
+
+    assert [image.id for image in found] == ["img-a", "img-b"]
+
+
+def test_a_reader_does_not_see_the_owners_outbox(db):
+    db.images.insert_one(_image("img-1", 0, outbox=[{"id": "e1"}], outbox_pending=True))
+
+    found = images.own_in_upload(db, "user-1", "up-1", "img-1")
+
+    assert found is not None
+    assert "outbox" not in found.document()
+    assert found.document()["storage"] == {"status": "queued"}  # unset figures stay absent
+
+
+def test_an_image_missing_a_field_of_the_contract_fails_to_read(db):
+    broken = _image("img-1", 0)
+    del broken["image_path"]
+    db.images.insert_one(broken)
+
+    with pytest.raises(ValidationError, match="image_path"):
+        images.of_upload(db, "up-1", "img-1")
+
+
+def test_only_stored_images_count_as_stored(db):
+    db.images.insert_one(_image("img-1", 0, storage={"status": "stored", "width": 10}))
+    db.images.insert_one(_image("img-2", 1, storage={"status": "rejected", "reason": "no"}))
+
+    stored = images.stored_among(db, "user-1", {"img-1", "img-2", "img-3"})
+
+    assert [image.id for image in stored] == ["img-1"]
+    assert stored[0].stored
+
+
+def test_ocr_results_can_be_read_without_their_bulk(db):
+    db.ocr_results.insert_one(
+        {
+            "_id": "img-1",
+            "upload_id": "up-1",
+            "user_id": "user-1",
+            "status": "done",
+            "text": "hello",
+            "blocks": [],
+        }
+    )
+
+    light = ocr_results.of_images(db, ["img-1", "img-unread"], with_text=False, with_blocks=False)
+    full = ocr_results.of_images(db, ["img-1"])
+
+    assert list(light) == ["img-1"]  # an unread image has no result yet
+    assert light["img-1"].text is None and light["img-1"].blocks is None
+    assert full["img-1"].text == "hello" and full["img-1"].blocks == []
+
+
+def test_deck_builds_are_found_by_deck(db):
+    db.deck_builds.insert_one({"_id": "deck-1", "status": "completed", "file_size": 99})
+    db.deck_builds.insert_one({"_id": "deck-3", "status": "building"})
+
+    found = deck_builds.of_decks(db, ["deck-1", "deck-2"])
+
+    assert list(found) == ["deck-1"]
+    assert deck_builds.of_deck(db, "deck-2") is None
+    assert found["deck-1"].document()["file_size"] == 99
+
+
+def test_an_upload_counts_as_deleted_by_its_deletion_record_alone(db):
+    db.uploads.insert_one({"_id": "up-1", "deleted_at": None})  # DELETE's own write was lost
+    db.uploads.insert_one({"_id": "up-2", "deleted_at": None})
+    db.upload_deletions.insert_one({"_id": "up-1", "user_id": "user-1", "deleted_at": NOW})
+
+    assert uploads.deleted_among(db, ["up-1", "up-2", "up-purged"]) == {"up-1", "up-purged"}
