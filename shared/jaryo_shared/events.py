@@ -103,7 +103,8 @@ class OcrCompleted(Payload):
     # Added with the failure codes (additive: same version). Set by every producer since;
     # absent only from events published before (jaryo_shared/failures.py).
     code: FailureCode | None = Field(
-        default=None, description="why, as a stable machine-readable code beside `reason` (when failed)"
+        default=None,
+        description="why, as a stable machine-readable code beside `reason` (when failed)",
     )
 
 

@@ -22,6 +22,7 @@ class FailureCode(StrEnum):
     # An image that is gone, or took too long.
     IMAGE_GONE = "image-gone"
     OCR_TIMED_OUT = "ocr-timed-out"
+    OCR_CRASHED = "ocr-crashed"
     PROCESSING_TIMED_OUT = "processing-timed-out"
     # A deck that could not be built.
     DECK_SPEC_OUTDATED = "deck-spec-outdated"
@@ -41,8 +42,9 @@ DESCRIPTIONS: dict[FailureCode, str] = {
     FailureCode.IMAGE_COLOUR_FORMAT: "a colour format that cannot be converted to RGB",
     FailureCode.IMAGE_NOT_STORABLE: "decoded, but could not be converted for storage",
     FailureCode.IMAGE_NOT_READABLE: "decoded, but could not be prepared for reading",
-    FailureCode.IMAGE_GONE: "the image was gone from storage when it was to be read",
+    FailureCode.IMAGE_GONE: "the image's file was gone (expired or deleted) before it was used",
     FailureCode.OCR_TIMED_OUT: "reading the text took longer than allowed per image",
+    FailureCode.OCR_CRASHED: "reading stopped too many times without finishing (engine crash)",
     FailureCode.PROCESSING_TIMED_OUT: "storing or reading did not finish in time (the janitor)",
     FailureCode.DECK_SPEC_OUTDATED: "the stored spec breaks a rule added since it was stored",
     FailureCode.TEMPLATE_GONE: "the deck's private template was deleted",
