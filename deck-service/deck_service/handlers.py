@@ -34,6 +34,7 @@ from deck_service.records import BuiltDeck, DeckBuilds
 from deck_service.slugs import slug
 from jaryo_shared import deck_outcomes, events
 from jaryo_shared.deck_spec import DeckSpec
+from jaryo_shared.failures import FailureCode
 from jaryo_shared.keys import deck_key, deck_preview_key
 from jaryo_shared.messaging import UNREACHABLE, Handler
 from jaryo_shared.read_models import decks, images, templates, uploads
@@ -49,7 +50,13 @@ PRIVATE_TEMPLATE_FONT = "Noto Sans CJK KR"  # covers Hangul; an element's own fo
 
 
 class DeckFailure(Exception):
-    """The deck cannot be built as asked; the message tells the person what to change."""
+    """The deck cannot be built as asked; the message tells the person what to change, the
+    code tells a program which kind of failure it is."""
+
+    def __init__(self, reason: str, code: FailureCode) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
 
 
 class Unreachable(ConnectionError):
@@ -82,7 +89,7 @@ def handle_deck_requested(
         built = _build(deps, deck)
     except DeckFailure as exc:
         metrics.BUILD_SECONDS.labels("failed").observe(time.monotonic() - started)
-        _fail(deps, envelope, deck, str(exc))
+        _fail(deps, envelope, deck, exc.reason, exc.code)
         return
     metrics.BUILD_SECONDS.labels("built").observe(time.monotonic() - started)
     key = deck_key(deck.user_id, deck.id, slug(deck.title))
@@ -98,7 +105,8 @@ def _build(deps: Dependencies, deck: Deck) -> bytes:
         where = ".".join(str(part) for part in exc.errors()[0]["loc"])
         raise DeckFailure(
             f"the deck's spec is no longer accepted ({where}: {exc.errors()[0]['msg']}); "
-            "fix it and ask for the deck again"
+            "fix it and ask for the deck again",
+            FailureCode.DECK_SPEC_OUTDATED,
         ) from None
     with tempfile.TemporaryDirectory() as work:
         template, font = _template(deps, deck, spec.template_id, Path(work))
@@ -110,12 +118,15 @@ def _template(deps: Dependencies, deck: Deck, template_id: str, work: Path) -> t
     builtin = BUILTIN.get(template_id)
     if builtin is not None:
         return builtin.pptx_path, builtin.font
+    gone = DeckFailure(
+        f"the template {template_id!r} no longer exists; pick another", FailureCode.TEMPLATE_GONE
+    )
     own = templates.of_user(deps.db, deck.user_id, template_id)
     if own is None:
-        raise DeckFailure(f"the template {template_id!r} no longer exists; pick another")
+        raise gone
     data = deps.store.get_bytes_if_present(deps.settings.bucket_decks, own.file_path)
     if data is None:
-        raise DeckFailure(f"the template {template_id!r} no longer exists; pick another")
+        raise gone
     path = work / "template.pptx"
     path.write_bytes(data)
     return path, PRIVATE_TEMPLATE_FONT
@@ -135,17 +146,19 @@ def _build_on(deps: Dependencies, deck: Deck, spec: DeckSpec, template: Path, fo
         return build_pptx(spec, template, font, image_bytes)
     except MissingImage as exc:
         raise DeckFailure(
-            f"the image {exc.args[0]} is no longer available; remove it from the deck"
+            f"the image {exc.args[0]} is no longer available; remove it from the deck",
+            FailureCode.DECK_IMAGE_GONE,
         ) from None
     except Unreachable:
         raise
     except UnsafePackage as exc:
-        raise DeckFailure(f"your template cannot be used: {exc}") from None
+        unusable = f"your template cannot be used: {exc}"
+        raise DeckFailure(unusable, FailureCode.TEMPLATE_UNUSABLE) from None
     except Exception as exc:
         # A bug, or a template python-pptx cannot handle: either way the same spec on the same
         # template fails the same way again, so say so now instead of retrying.
         log.exception("deck %s could not be built on template %s", deck.id, spec.template_id)
-        raise DeckFailure(_explain(spec.template_id, exc)) from None
+        raise DeckFailure(_explain(spec.template_id, exc), FailureCode.TEMPLATE_UNUSABLE) from None
 
 
 def _image(deps: Dependencies, user_id: str, image_id: str) -> bytes | None:
@@ -211,12 +224,14 @@ def _complete(
     log.info("built deck %s: %d slides, %d bytes", deck.id, slide_count, len(built))
 
 
-def _fail(deps: Dependencies, envelope: events.Envelope, deck: Deck, reason: str) -> None:
-    log.warning("deck %s failed: %s", deck.id, reason)
-    payload = events.DeckFailed(deck_id=deck.id, user_id=deck.user_id, reason=reason)
+def _fail(
+    deps: Dependencies, envelope: events.Envelope, deck: Deck, reason: str, code: FailureCode
+) -> None:
+    log.warning("deck %s failed: %s (%s)", deck.id, reason, code)
+    payload = events.DeckFailed(deck_id=deck.id, user_id=deck.user_id, reason=reason, code=code)
     if _claimed(deps, deck):
         builds = DeckBuilds(deps.db, deps.publisher)
-        builds.mark_failed(deck.id, reason, deps.clock.now(), _wrap(envelope, payload))
+        builds.mark_failed(deck.id, payload, deps.clock.now(), _wrap(envelope, payload))
 
 
 def _claimed(deps: Dependencies, deck: Deck) -> bool:

@@ -46,8 +46,15 @@ class DeckBuilds:
         fields = {"status": "completed", **asdict(built), "completed_at": now}
         return self._record(deck_id, fields, event)
 
-    def mark_failed(self, deck_id: str, reason: str, now: datetime, event: events.Envelope) -> bool:
-        fields = {"status": "failed", "reason": reason, "completed_at": now}
+    def mark_failed(
+        self, deck_id: str, failed: events.DeckFailed, now: datetime, event: events.Envelope
+    ) -> bool:
+        fields = {
+            "status": "failed",
+            "reason": failed.reason,
+            "code": failed.code and failed.code.value,
+            "completed_at": now,
+        }
         return self._record(deck_id, fields, event)
 
     def _record(self, deck_id: str, fields: dict[str, Any], event: events.Envelope) -> bool:

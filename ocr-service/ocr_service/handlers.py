@@ -22,6 +22,7 @@ from typing import cast
 
 from jaryo_shared import events
 from jaryo_shared.completion import settle_upload
+from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import UnusableImage
 from jaryo_shared.messaging import Handler, PermanentError
 from jaryo_shared.ocr_result import OcrResult
@@ -86,7 +87,7 @@ def read_image(
             f"reading stopped {attempts} times without finishing "
             "(the OCR engine crashed or its worker was killed)"
         )
-        _fail(deps, envelope, image, gave_up, engine=None, language=None)
+        _fail(deps, envelope, image, gave_up, FailureCode.OCR_CRASHED, engine=None)
         return gave_up
     _read(deps, envelope, image)
     return None
@@ -95,7 +96,8 @@ def read_image(
 def _read(deps: Dependencies, envelope: events.Envelope, image: Image) -> None:
     raw = _fetch(deps, image)
     if raw is None:
-        _fail(deps, envelope, image, "the image is gone from storage", engine=None, language=None)
+        gone = "the image is gone from storage"
+        _fail(deps, envelope, image, gone, FailureCode.IMAGE_GONE, engine=None)
         return
     engine = deps.reader.engine_for(image.image_type)
     # Counted before the engine runs: if it takes the process down, the next delivery knows.
@@ -106,13 +108,13 @@ def _read(deps: Dependencies, envelope: events.Envelope, image: Image) -> None:
     except UnusableImage as exc:  # the file's fault, not the engine's: failed now, for good
         metrics.IMAGE_SECONDS.labels(engine.name, "unreadable").observe(time.monotonic() - started)
         log.info("image %s is unusable: %s (%s)", image.id, exc.reason, exc.detail)
-        _fail(deps, envelope, image, exc.reason, engine=None, language=None)
+        _fail(deps, envelope, image, exc.reason, exc.code, engine=None)
         return
     except EngineTimeout:
         metrics.IMAGE_SECONDS.labels(engine.name, "timeout").observe(time.monotonic() - started)
         limit = deps.settings.ocr_timeout_seconds
         reason = f"reading the text took longer than the {limit:g} s allowed per image"
-        _fail(deps, envelope, image, reason, engine=engine.name, language=None)
+        _fail(deps, envelope, image, reason, FailureCode.OCR_TIMED_OUT, engine=engine.name)
         return
     metrics.IMAGE_SECONDS.labels(result.engine, "done").observe(time.monotonic() - started)
     _record(deps, envelope, image, result)
@@ -159,22 +161,22 @@ def _fail(
     envelope: events.Envelope,
     image: Image,
     reason: str,
+    code: FailureCode,
     *,
     engine: str | None,
-    language: str | None,
 ) -> None:
-    log.warning("could not read image %s: %s", image.id, reason)
+    log.warning("could not read image %s: %s (%s)", image.id, reason, code)
     payload = events.OcrCompleted(
         upload_id=image.upload_id,
         user_id=image.user_id,
         image_id=image.id,
         status="failed",
         engine=engine,
-        language=language,
         reason=reason,
+        code=code,
     )
     results = OcrResults(deps.db, deps.publisher)
-    results.record_failure(image, reason, engine, deps.clock.now(), _wrap(envelope, payload))
+    results.record_failure(image, payload, deps.clock.now(), _wrap(envelope, payload))
 
 
 def _wrap(received: events.Envelope, payload: events.OcrCompleted) -> events.Envelope:

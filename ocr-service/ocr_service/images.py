@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import decode, failing_as
 
 MIN_DPI = 70  # below this (or when unknown) Tesseract guesses; 70 is what it would assume
@@ -32,7 +33,8 @@ def load(raw: bytes, *, max_pixels: int, read_pixels: int) -> UprightImage:
     scaled down to about that many: boxes are fractions of the image, so they still fit the
     stored one, and the stated resolution is scaled with it."""
     decoded = decode(raw, max_pixels=max_pixels, reduce_to=read_pixels)
-    with failing_as("the image could not be prepared for reading; export it again as JPEG or PNG"):
+    unprepared = "the image could not be prepared for reading; export it again as JPEG or PNG"
+    with failing_as(unprepared, FailureCode.IMAGE_NOT_READABLE):
         image = _flatten(decoded.image)
     dpi = round(decoded.dpi) if decoded.dpi and decoded.dpi >= MIN_DPI else MIN_DPI
     return UprightImage(image=image, dpi=dpi)

@@ -47,9 +47,15 @@ class OcrResults:
         return self._record(image, fields, event)
 
     def record_failure(
-        self, image: Image, reason: str, engine: str | None, now: datetime, event: events.Envelope
+        self, image: Image, failed: events.OcrCompleted, now: datetime, event: events.Envelope
     ) -> bool:
-        fields = {"status": "failed", "reason": reason, "engine": engine, "finished_at": now}
+        fields = {
+            "status": "failed",
+            "reason": failed.reason,
+            "code": failed.code and failed.code.value,
+            "engine": failed.engine,
+            "finished_at": now,
+        }
         return self._record(image, fields, event)
 
     def _record(self, image: Image, fields: dict[str, Any], event: events.Envelope) -> bool:

@@ -25,6 +25,7 @@ from pymongo.errors import DuplicateKeyError
 from jaryo_shared import events, outbox, upload_deletions
 from jaryo_shared.clock import Clock
 from jaryo_shared.database import by_id
+from jaryo_shared.failures import FailureCode
 from jaryo_shared.ports import EventPublisher
 
 STORAGE_FINISHED = ("stored", "rejected")
@@ -38,14 +39,27 @@ def image_finished(image: dict[str, Any], ocr: dict[str, Any] | None) -> bool:
     )
 
 
-def image_failure(image: dict[str, Any], ocr: dict[str, Any] | None) -> str | None:
-    """Why a finished image is unusable, or None if it was stored and read."""
+def image_failure(image: dict[str, Any], ocr: dict[str, Any] | None) -> events.ImageFailure | None:
+    """Why a finished image is unusable, or None if it was stored and read. An outcome recorded
+    before failure codes existed has the code `unspecified`."""
     storage, ocr = image.get("storage", {}), ocr or {}
     if storage.get("status") == "rejected":
-        return str(storage.get("reason") or "the image was rejected")
-    if ocr.get("status") == "failed":
-        return str(ocr.get("reason") or "the text could not be read")
-    return None
+        why, fallback = storage, "the image was rejected"
+    elif ocr.get("status") == "failed":
+        why, fallback = ocr, "the text could not be read"
+    else:
+        return None
+    return events.ImageFailure(
+        image_id=image["_id"],
+        reason=str(why.get("reason") or fallback),
+        code=why.get("code") or FailureCode.UNSPECIFIED,
+    )
+
+
+def _timed_out(image: dict[str, Any], reason: str) -> events.ImageFailure:
+    return events.ImageFailure(
+        image_id=image["_id"], reason=reason, code=FailureCode.PROCESSING_TIMED_OUT
+    )
 
 
 def ocr_results(db: Database, image_ids: list[str], **projection: int) -> dict[str, dict[str, Any]]:
@@ -92,13 +106,17 @@ def outcome(
 ) -> events.UploadCompleted:
     """What happened to the upload's `images` (in order) with their OCR `results`. Given an
     `unfinished` reason (the janitor's, for an upload that took too long), each image not yet
-    finished fails with it and the upload has failed, whatever its finished images say."""
+    finished fails with it (code `processing-timed-out`) and the upload has failed, whatever
+    its finished images say."""
     failures = []
     for image in images:
         result = results.get(image["_id"])
-        why = image_failure(image, result) if image_finished(image, result) else unfinished
-        if why is not None:
-            failures.append(events.ImageFailure(image_id=image["_id"], reason=why))
+        if image_finished(image, result):
+            failure = image_failure(image, result)
+        else:
+            failure = None if unfinished is None else _timed_out(image, unfinished)
+        if failure is not None:
+            failures.append(failure)
     status: Literal["completed", "partial", "failed"] = "completed"
     if unfinished is not None or (failures and len(failures) == len(images)):
         status = "failed"
@@ -153,7 +171,7 @@ def _record(
         "_id": completed.upload_id,
         "user_id": completed.user_id,
         "status": completed.status,
-        "failures": [failure.model_dump() for failure in completed.failures],
+        "failures": [failure.model_dump(mode="json") for failure in completed.failures],
         "completed_at": now,
         **outbox.pending(published, now=now),
     }

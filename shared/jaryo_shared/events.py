@@ -12,6 +12,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from jaryo_shared.failures import FailureCode
+
 TYPE_PREFIX = "jaryo."
 CONTENT_TYPE = "application/cloudevents+json"
 
@@ -76,6 +78,11 @@ class ImageRejected(Payload):
     user_id: str
     image_id: str
     reason: str
+    # Added with the failure codes (additive: same version). Set by every producer since;
+    # absent only from events published before (jaryo_shared/failures.py).
+    code: FailureCode | None = Field(
+        default=None, description="why, as a stable machine-readable code beside `reason`"
+    )
 
 
 class OcrCompleted(Payload):
@@ -93,12 +100,23 @@ class OcrCompleted(Payload):
     duration_ms: int | None = None
     text: str = ""
     reason: str | None = None
+    # Added with the failure codes (additive: same version). Set by every producer since;
+    # absent only from events published before (jaryo_shared/failures.py).
+    code: FailureCode | None = Field(
+        default=None,
+        description="why, as a stable machine-readable code beside `reason` (when failed)",
+    )
 
 
 class ImageFailure(BaseModel):
     model_config = ConfigDict(frozen=True)
     image_id: str
     reason: str
+    # Added with the failure codes (additive: same version). Set by every producer since;
+    # absent only from events published before (jaryo_shared/failures.py).
+    code: FailureCode | None = Field(
+        default=None, description="why, as a stable machine-readable code beside `reason`"
+    )
 
 
 class UploadCompleted(Payload):
@@ -156,6 +174,11 @@ class DeckFailed(Payload):
     deck_id: str
     user_id: str
     reason: str
+    # Added with the failure codes (additive: same version). Set by every producer since;
+    # absent only from events published before (jaryo_shared/failures.py).
+    code: FailureCode | None = Field(
+        default=None, description="why, as a stable machine-readable code beside `reason`"
+    )
 
 
 class UploadExpired(Payload):

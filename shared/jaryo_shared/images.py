@@ -21,6 +21,8 @@ from typing import Any
 import pillow_heif
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from jaryo_shared.failures import FailureCode
+
 pillow_heif.register_heif_opener()
 
 log = logging.getLogger(__name__)
@@ -66,11 +68,13 @@ FOREIGN_COLOUR_SPACES = ("CMYK", "LAB", "HSV", "YCbCr")
 
 
 class UnusableImage(ValueError):
-    """This image cannot be used. `reason` is for the person; `detail` is for the log."""
+    """This image cannot be used. `reason` is for the person, `code` for programs (the app, the
+    events' consumers), `detail` for the log."""
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    def __init__(self, reason: str, detail: str = "", *, code: FailureCode) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.code = code
         self.detail = detail
 
 
@@ -84,18 +88,19 @@ class Decoded:
 
 
 @contextmanager
-def failing_as(reason: str) -> Iterator[None]:
-    """Any error inside is this image's failure with `reason`. Bad data is expected of untrusted
-    files; anything else is logged with its traceback, since it may be a defect of ours."""
+def failing_as(reason: str, code: FailureCode) -> Iterator[None]:
+    """Any error inside is this image's failure with `reason` and `code`. Bad data is expected
+    of untrusted files; anything else is logged with its traceback, since it may be a defect of
+    ours."""
     try:
         yield
     except UnusableImage:
         raise
     except BAD_DATA as exc:
-        raise UnusableImage(reason, f"{type(exc).__name__}: {exc}") from exc
+        raise UnusableImage(reason, f"{type(exc).__name__}: {exc}", code=code) from exc
     except Exception as exc:
         log.warning("unexpected error on an image, failed as %r", reason, exc_info=True)
-        raise UnusableImage(reason, f"{type(exc).__name__}: {exc}") from exc
+        raise UnusableImage(reason, f"{type(exc).__name__}: {exc}", code=code) from exc
 
 
 def decode(raw: bytes, *, max_pixels: int, reduce_to: int | None = None) -> Decoded:
@@ -104,7 +109,7 @@ def decode(raw: bytes, *, max_pixels: int, reduce_to: int | None = None) -> Deco
     image = _open(raw)
     width, height = image.size
     _check_size(width, height, max_pixels)
-    with failing_as(NOT_DECODABLE):
+    with failing_as(NOT_DECODABLE, FailureCode.IMAGE_DAMAGED):
         if reduce_to and width * height > reduce_to:
             # JPEG decodes at 1/2, 1/4 or 1/8 scale directly; other formats ignore this.
             image.draft(image.mode, _target(width, height, reduce_to))
@@ -112,12 +117,13 @@ def decode(raw: bytes, *, max_pixels: int, reduce_to: int | None = None) -> Deco
         image.load()  # decodes every byte: a truncated file fails here
     fmt, info, mode = image.format or "", dict(image.info), image.mode
     orientation = _orientation(image)
-    with failing_as(NOT_DECODABLE):
+    with failing_as(NOT_DECODABLE, FailureCode.IMAGE_DAMAGED):
         if reduce_to and image.width * image.height > reduce_to:
             image = _shrink(image, _target(image.width, image.height, reduce_to))
         if orientation in UPRIGHT:
             image = image.transpose(UPRIGHT[orientation])
-    with failing_as(f"the image's colour format ({mode}) cannot be converted; {_AGAIN}"):
+    unconvertible = f"the image's colour format ({mode}) cannot be converted; {_AGAIN}"
+    with failing_as(unconvertible, FailureCode.IMAGE_COLOUR_FORMAT):
         image = _eight_bit(image)
     scale = max(image.size) / max(width, height)
     return Decoded(
@@ -132,8 +138,9 @@ def decode(raw: bytes, *, max_pixels: int, reduce_to: int | None = None) -> Deco
 def _open(raw: bytes) -> Image.Image:
     """Reads the header only: no pixel is decoded yet."""
     if not raw:
-        raise UnusableImage("the file is empty")
-    with failing_as(f"the image could not be decoded: its header is damaged; {_AGAIN}"):
+        raise UnusableImage("the file is empty", code=FailureCode.IMAGE_EMPTY)
+    damaged = f"the image could not be decoded: its header is damaged; {_AGAIN}"
+    with failing_as(damaged, FailureCode.IMAGE_DAMAGED):
         try:
             return Image.open(io.BytesIO(raw), formats=_OPENERS)
         except UnidentifiedImageError as exc:
@@ -141,12 +148,14 @@ def _open(raw: bytes) -> Image.Image:
                 "the file is not an image in a format we accept "
                 "(JPEG, PNG, WebP, TIFF, BMP, GIF or HEIC)",
                 str(exc),
+                code=FailureCode.IMAGE_FORMAT_NOT_ACCEPTED,
             ) from exc
         except Image.DecompressionBombError as exc:
             raise UnusableImage(
                 "the image has far more pixels than we can decode safely; "
                 "scale it down and upload it again",
                 str(exc),
+                code=FailureCode.IMAGE_TOO_LARGE,
             ) from exc
 
 
@@ -155,11 +164,13 @@ def _check_size(width: int, height: int, max_pixels: int) -> None:
         raise UnusableImage(
             f"the image could not be decoded: its header gives it no size; {_AGAIN}",
             f"{width}x{height}",
+            code=FailureCode.IMAGE_DAMAGED,
         )
     if width * height > max_pixels:
         raise UnusableImage(
             f"the image is {width}x{height} pixels, more than the {max_pixels:,} pixels "
-            "allowed; scale it down and upload it again"
+            "allowed; scale it down and upload it again",
+            code=FailureCode.IMAGE_TOO_LARGE,
         )
 
 

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from jaryo_shared import events
 from jaryo_shared.completion import settle_upload
+from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import UnusableImage
 from jaryo_shared.keys import thumbnail_key
 from jaryo_shared.messaging import Handler
@@ -76,7 +77,8 @@ def _process(
     settings = deps.settings
     size = deps.store.size(settings.bucket_staging, doc["staging_key"])
     if size is None:
-        _reject(deps, envelope, event, doc, "the staged file is gone (it expired before storage)")
+        gone = "the staged file is gone (it expired before storage)"
+        _reject(deps, envelope, event, doc, gone, FailureCode.IMAGE_GONE)
         return
     raw = deps.store.get_bytes(settings.bucket_staging, doc["staging_key"])
     try:
@@ -84,7 +86,7 @@ def _process(
             raw, max_pixels=settings.max_image_pixels, thumbnail_size=settings.thumbnail_size
         )
     except UnusableImage as exc:  # the file's own fault: failed for good, now, with the reason
-        _reject(deps, envelope, event, doc, exc.reason, exc.detail)
+        _reject(deps, envelope, event, doc, exc.reason, exc.code, exc.detail)
         return
     _keep(deps, envelope, event, doc, result)
 
@@ -120,14 +122,21 @@ def _reject(
     event: events.UploadReceived,
     doc: dict[str, Any],
     reason: str,
+    code: FailureCode,
     detail: str = "",
 ) -> None:
-    log.info("rejecting image %s: %s%s", doc["_id"], reason, f" ({detail})" if detail else "")
+    log.info(
+        "rejecting image %s: %s (%s)%s", doc["_id"], reason, code, f" {detail}" if detail else ""
+    )
     rejected = events.ImageRejected(
-        upload_id=event.upload_id, user_id=event.user_id, image_id=doc["_id"], reason=reason
+        upload_id=event.upload_id,
+        user_id=event.user_id,
+        image_id=doc["_id"],
+        reason=reason,
+        code=code,
     )
     records = ImageRecords(deps.db, deps.publisher)
-    records.mark_rejected(doc["_id"], reason, deps.clock.now(), _wrap(envelope, rejected))
+    records.mark_rejected(doc["_id"], rejected, deps.clock.now(), _wrap(envelope, rejected))
 
 
 def _wrap(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import Decoded, decode, failing_as
 
 # What each decoded format is stored as: lossy sources stay JPEG, the rest become lossless PNG.
@@ -34,7 +35,7 @@ def normalise(raw: bytes, *, max_pixels: int, thumbnail_size: int) -> Normalised
     decoded = decode(raw, max_pixels=max_pixels)
     stored_format = STORED_FORMAT.get(decoded.format, DEFAULT_STORED_FORMAT)
     width, height = decoded.image.size
-    with failing_as(NOT_STORABLE):
+    with failing_as(NOT_STORABLE, FailureCode.IMAGE_NOT_STORABLE):
         data = _encode(decoded, stored_format)
         thumbnail = _thumbnail(decoded.image, thumbnail_size)
     return NormalisedImage(

@@ -54,9 +54,18 @@ class ImageRecords:
         return self._record(image_id, fields, event)
 
     def mark_rejected(
-        self, image_id: str, reason: str, now: datetime, event: events.Envelope
+        self,
+        image_id: str,
+        rejected: events.ImageRejected,
+        now: datetime,
+        event: events.Envelope,
     ) -> bool:
-        fields = {"storage.status": "rejected", "storage.reason": reason, "storage.stored_at": now}
+        fields = {
+            "storage.status": "rejected",
+            "storage.reason": rejected.reason,
+            "storage.code": rejected.code and rejected.code.value,
+            "storage.stored_at": now,
+        }
         return self._record(image_id, fields, event)
 
     def _record(self, image_id: str, fields: dict[str, Any], event: events.Envelope) -> bool:

@@ -128,6 +128,8 @@ def test_deck_whose_image_is_gone_fails_with_a_reason_the_person_can_act_on(
     assert client.get(f"{location}/file", headers=user.auth).status_code == 409
     seen = probe.until("jaryo.deck.failed.v1")
     assert [p.reason for e, p in seen if e.type == "jaryo.deck.failed.v1"] == [deck["reason"]]
+    assert deck["code"] == "deck-image-gone"
+    assert [p.code for e, p in seen if e.type == "jaryo.deck.failed.v1"] == ["deck-image-gone"]
 
 
 def test_deck_on_a_template_python_pptx_cannot_use_fails_at_once_with_a_reason(
@@ -155,6 +157,7 @@ def test_deck_on_a_template_python_pptx_cannot_use_fails_at_once_with_a_reason(
     assert deck["status"] == "failed", deck
     assert deck["reason"].startswith("your template could not be used for this deck")
     assert "pick a built-in template" in deck["reason"]
+    assert deck["code"] == "template-unusable"
     assert db.deck_builds.find_one({"_id": deck["deck_id"]})["attempts"] == 1
     seen = probe.until("jaryo.deck.failed.v1")
     failed = [p for e, p in seen if e.type == "jaryo.deck.failed.v1"]

@@ -48,6 +48,8 @@ def _check_failed(image: dict) -> None:
     assert image["status"] == "failed", image
     reason = image["reason"]
     assert reason and not any(word in reason for word in ("engine", "crash", "Tesseract"))
+    # A code that says the file is to blame, never the catch-all or the engine's.
+    assert image["code"].startswith("image-"), image
     assert "links" not in image or image["storage"]["status"] == "stored"
 
 
@@ -109,7 +111,7 @@ def test_every_damaged_image_ends_kept_or_failed_with_a_reason_and_nothing_is_st
             _check_failed(damaged)
             outcomes["failed"] += 1
             assert detail["status"] == "partial", mutant.name
-            failure = {"image_id": damaged["image_id"], "reason": damaged["reason"]}
+            failure = {key: damaged[key] for key in ("image_id", "reason", "code")}
             assert detail["failures"] == [failure], mutant.name
 
     # Each upload settled once, each image was finished once by each service.

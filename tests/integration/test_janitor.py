@@ -351,6 +351,7 @@ def test_upload_stuck_in_processing_is_failed_with_a_reason_once(
         {
             "image_id": detail["images"][0]["image_id"],
             "reason": "processing did not finish within 60 minutes",
+            "code": "processing-timed-out",
         }
     ]
     seen = probe.until("jaryo.upload.completed.v1", upload_id=upload_id)

@@ -108,8 +108,11 @@ def test_image_that_stalls_the_engine_fails_with_a_reason_and_the_rest_completes
     stalled, fine = detail["images"]
     assert stalled["status"] == "failed" and stalled["storage"]["status"] == "stored"
     assert stalled["reason"] == "reading the text took longer than the 3 s allowed per image"
+    assert stalled["code"] == stalled["ocr"]["code"] == "ocr-timed-out"
     assert fine["status"] == "done"
-    assert detail["failures"] == [{"image_id": stalled["image_id"], "reason": stalled["reason"]}]
+    assert detail["failures"] == [
+        {"image_id": stalled["image_id"], "reason": stalled["reason"], "code": "ocr-timed-out"}
+    ]
     seen = probe.until("jaryo.upload.completed.v1", upload_id=upload_id)
     completed = [p for e, p in seen if e.type == "jaryo.upload.completed.v1"]
     assert len(completed) == 1 and completed[0].status == "partial"

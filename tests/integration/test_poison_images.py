@@ -58,8 +58,9 @@ def test_malformed_exif_is_kept_unrotated_and_a_broken_image_fails_at_once_besid
     assert cut_short["reason"].startswith("the image could not be decoded: the file is damaged")
     assert cut_short["ocr"]["status"] == "failed"
     assert "engine" not in cut_short["ocr"]["reason"]  # the file is to blame, not the OCR
+    assert cut_short["code"] == "image-damaged"
     assert detail["failures"] == [
-        {"image_id": cut_short["image_id"], "reason": cut_short["reason"]}
+        {"image_id": cut_short["image_id"], "reason": cut_short["reason"], "code": "image-damaged"}
     ]
 
     # Each service finished the message on its first delivery: no failure, no retry, no dead letter.

@@ -336,7 +336,9 @@ def test_truncated_jpeg_is_rejected_by_storage_and_never_reaches_the_images_buck
     assert good["status"] == "done"
     assert bad["status"] == "failed" and bad["storage"]["status"] == "rejected"
     assert bad["reason"].startswith("the image could not be decoded")
-    assert detail["failures"] == [{"image_id": bad["image_id"], "reason": bad["reason"]}]
+    assert bad["code"] == "image-damaged"
+    failure = {"image_id": bad["image_id"], "reason": bad["reason"], "code": "image-damaged"}
+    assert detail["failures"] == [failure]
     assert "links" not in bad
 
     prefix = f"{user.user_id}/upload{upload_id}/"

@@ -12,6 +12,7 @@ import pytest
 
 from deck_service.records import BuiltDeck, DeckBuilds
 from jaryo_shared import events
+from jaryo_shared.failures import FailureCode
 from jaryo_shared.ocr_result import OcrResult
 from jaryo_shared.read_models.images import Image
 from ocr_service.records import OcrResults
@@ -114,15 +115,20 @@ def test_a_rejected_image_is_finished_with_its_reason(db, publisher):
     db.images.insert_one({"_id": "img-1", "upload_id": "up-1", "storage": {"status": "queued"}})
     records = ImageRecords(db, publisher)
     payload = events.ImageRejected(
-        upload_id="up-1", user_id="user-1", image_id="img-1", reason="not an image"
+        upload_id="up-1",
+        user_id="user-1",
+        image_id="img-1",
+        reason="not an image",
+        code=FailureCode.IMAGE_FORMAT_NOT_ACCEPTED,
     )
     event = events.wrap(payload, source="jaryo/storage-service", subject="up-1")
 
-    records.mark_rejected("img-1", "not an image", NOW, event)
+    records.mark_rejected("img-1", payload, NOW, event)
 
     image = records.of_upload("up-1", "img-1")
     assert image is not None and records.finished(image)
     assert image["storage"]["reason"] == "not an image"
+    assert image["storage"]["code"] == "image-format-not-accepted"
 
 
 def _ocr_event(status: str) -> events.Envelope:
@@ -130,6 +136,17 @@ def _ocr_event(status: str) -> events.Envelope:
         upload_id="up-1", user_id="user-1", image_id="img-1", status=status, reason="gone"
     )
     return events.wrap(payload, source="jaryo/ocr-service", subject="up-1")
+
+
+def _ocr_failure() -> events.OcrCompleted:
+    return events.OcrCompleted(
+        upload_id="up-1",
+        user_id="user-1",
+        image_id="img-1",
+        status="failed",
+        reason="gone from storage",
+        code=FailureCode.IMAGE_GONE,
+    )
 
 
 def test_each_started_reading_is_counted_until_the_image_is_finished(db, publisher):
@@ -151,14 +168,15 @@ def test_each_started_reading_is_counted_until_the_image_is_finished(db, publish
 def test_an_image_that_failed_before_any_attempt_gets_its_result_and_event(db, publisher):
     results = OcrResults(db, publisher)
 
-    assert results.record_failure(IMAGE, "gone from storage", None, NOW, _ocr_event("failed"))
+    assert results.record_failure(IMAGE, _ocr_failure(), NOW, _ocr_event("failed"))
 
     stored = db.ocr_results.find_one({"_id": "img-1"})
     assert stored is not None
-    assert (stored["status"], stored["user_id"], stored["reason"]) == (
+    assert (stored["status"], stored["user_id"], stored["reason"], stored["code"]) == (
         "failed",
         "user-1",
         "gone from storage",
+        "image-gone",
     )
     assert publisher.types() == ["jaryo.ocr.completed.v1"]
 
@@ -184,11 +202,13 @@ def test_a_completed_build_keeps_its_file_and_is_finished(db, publisher):
 def test_a_failed_builds_event_left_unsent_is_published_on_redelivery(db, publisher):
     builds = DeckBuilds(db, publisher)
     builds.start_attempt("deck-1", "user-1", NOW)
-    payload = events.DeckFailed(deck_id="deck-1", user_id="user-1", reason="no template")
+    payload = events.DeckFailed(
+        deck_id="deck-1", user_id="user-1", reason="no template", code=FailureCode.TEMPLATE_GONE
+    )
     event = events.wrap(payload, source="jaryo/deck-service", subject="deck-1")
     publisher.fail_with = ConnectionError("broker away")
     with pytest.raises(ConnectionError):
-        builds.mark_failed("deck-1", "no template", NOW, event)
+        builds.mark_failed("deck-1", payload, NOW, event)
     publisher.fail_with = None
 
     assert builds.finished("deck-1")

@@ -46,7 +46,11 @@ def _upload(db: FakeDatabase, images: list[tuple[str, str | None]], **fields: An
     for index, (storage, ocr) in enumerate(images):
         image_id = f"i{index}"
         ids.append(image_id)
-        reason = {"reason": "not an image"} if storage == "rejected" else {}
+        reason = (
+            {"reason": "not an image", "code": "image-format-not-accepted"}
+            if storage == "rejected"
+            else {}
+        )
         db.images.insert_one(
             {
                 "_id": image_id,
@@ -57,7 +61,7 @@ def _upload(db: FakeDatabase, images: list[tuple[str, str | None]], **fields: An
             }
         )
         if ocr is not None:
-            why = {"reason": "unreadable"} if ocr == "failed" else {}
+            why = {"reason": "unreadable", "code": "ocr-timed-out"} if ocr == "failed" else {}
             db.ocr_results.insert_one(
                 {"_id": image_id, "upload_id": UPLOAD, "status": ocr, "text": "t", **why}
             )
@@ -124,8 +128,8 @@ def test_settle_reports_why_each_image_failed() -> None:
     _settle(db, publisher, clock, ids)
     [completed] = _completed(publisher)
     assert completed["failures"] == [
-        {"image_id": "i0", "reason": "not an image"},
-        {"image_id": "i1", "reason": "unreadable"},
+        {"image_id": "i0", "reason": "not an image", "code": "image-format-not-accepted"},
+        {"image_id": "i1", "reason": "unreadable", "code": "ocr-timed-out"},
     ]
     assert (completed["stored_count"], completed["rejected_count"]) == (2, 1)
     assert (completed["read_count"], completed["unread_count"]) == (1, 2)
@@ -252,7 +256,10 @@ def test_stuck_upload_is_failed_with_the_reason_on_each_unfinished_image() -> No
     ]
     upload = db.uploads.find_one({"_id": UPLOAD})
     late = "processing did not finish within 60 minutes"
-    failures = [{"image_id": "i1", "reason": "not an image"}, {"image_id": "i2", "reason": late}]
+    failures = [
+        {"image_id": "i1", "reason": "not an image", "code": "image-format-not-accepted"},
+        {"image_id": "i2", "reason": late, "code": "processing-timed-out"},
+    ]
     assert (upload["status"], upload["failures"], upload["completed_at"]) == (
         "failed",
         failures,
@@ -284,7 +291,11 @@ def test_stuck_upload_whose_record_an_earlier_run_left_is_still_marked_failed() 
     assert upload["status"] == "failed"
     assert upload["completed_at"] == START + timedelta(minutes=61)  # the record's, unchanged
     assert upload["failures"] == [
-        {"image_id": "i0", "reason": "processing did not finish within 60 minutes"}
+        {
+            "image_id": "i0",
+            "reason": "processing did not finish within 60 minutes",
+            "code": "processing-timed-out",
+        }
     ]
     assert stuck_uploads.plan(_janitor(db, publisher, FixedClock(later))) == []
 
@@ -320,3 +331,14 @@ def test_stuck_upload_already_finished_is_left_alone() -> None:
     stuck_uploads.purge(deps, Planned(stuck_uploads.NAME, UPLOAD))
     assert db.upload_completions.find_one({"_id": UPLOAD}) is None
     assert publisher.published == []
+
+
+def test_an_outcome_recorded_before_failure_codes_is_reported_as_unspecified() -> None:
+    db, publisher, clock = FakeDatabase(), FakePublisher(), FixedClock(START)
+    ids = _upload(db, [("rejected", "failed"), ("stored", "done")])
+    db.images.update_one({"_id": "i0"}, {"$unset": {"storage.code": ""}})
+    _settle(db, publisher, clock, ids)
+    [completed] = _completed(publisher)
+    assert completed["failures"] == [
+        {"image_id": "i0", "reason": "not an image", "code": "unspecified"}
+    ]

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from gateway.schemas import Absent
+from jaryo_shared.failures import FailureCode
 
 DeckStatus = Literal["queued", "building", "completed", "failed"]
 
@@ -36,6 +37,9 @@ class Deck(BaseModel):
     )
     completed_at: datetime | Absent = None
     reason: str | Absent = Field(None, description="why the build failed")
+    code: FailureCode | Absent = Field(
+        None, description="why, as a stable machine-readable code beside `reason`"
+    )
     size: int | Absent = Field(None, description="of the .pptx, once built")
     previews: list[str] | Literal["unavailable"] | Absent = Field(
         None, description="each slide's PNG, once built"

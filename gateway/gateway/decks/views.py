@@ -7,6 +7,7 @@ from typing import Any
 from flask import url_for
 
 from gateway.uploads.views import expires_at
+from jaryo_shared.failures import FailureCode
 
 
 def deck_view(deck: dict[str, Any]) -> dict[str, Any]:
@@ -28,6 +29,7 @@ def deck_view(deck: dict[str, Any]) -> dict[str, Any]:
         view["completed_at"] = deck["completed_at"].isoformat()
     if deck.get("reason"):
         view["reason"] = deck["reason"]
+        view["code"] = deck.get("code") or FailureCode.UNSPECIFIED.value
     if deck["status"] == "completed":
         view["size"] = deck["file_size"]
         view["links"]["file"] = url_for("decks.get_file", **ids)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from gateway.schemas import Absent
 from jaryo_shared.events import ImageType
+from jaryo_shared.failures import FailureCode
 from jaryo_shared.ocr_result import Block
 
 ImageStatus = Literal["queued", "processing", "done", "failed"]
@@ -52,6 +53,9 @@ class ImageOcr(BaseModel):
     text: str | Absent = None
     blocks: list[Block] | Absent = None
     reason: str | Absent = None
+    code: FailureCode | Absent = Field(
+        None, description="why, as a stable machine-readable code beside `reason`"
+    )
 
 
 class ImageLinks(BaseModel):
@@ -74,6 +78,9 @@ class Image(BaseModel):
     height: int | None
     sha256: str | None
     reason: str | Absent = None
+    code: FailureCode | Absent = Field(
+        None, description="why, as a stable machine-readable code beside `reason`"
+    )
     storage: StorageState
     ocr: ImageOcr
     links: ImageLinks | Absent = Field(None, description="once the image is stored")
@@ -82,6 +89,9 @@ class Image(BaseModel):
 class Failure(BaseModel):
     image_id: str
     reason: str
+    code: FailureCode | Absent = Field(
+        None, description="why, as a stable machine-readable code beside `reason`"
+    )
 
 
 class UploadLinks(BaseModel):

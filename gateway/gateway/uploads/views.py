@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app, url_for
 
 from gateway.uploads.filenames import displayable
+from jaryo_shared.failures import FailureCode
 
 
 def expires_at(created_at: datetime) -> str | None:
@@ -40,7 +41,7 @@ def accepted_upload(upload: dict[str, Any], images: list[dict[str, Any]]) -> dic
     }
 
 
-OCR_FIELDS = ("status", "engine", "language", "duration_ms", "text", "blocks", "reason")
+OCR_FIELDS = ("status", "engine", "language", "duration_ms", "text", "blocks", "reason", "code")
 
 
 def image_status(image: dict[str, Any], ocr_result: dict[str, Any] | None) -> str:
@@ -56,9 +57,14 @@ def image_status(image: dict[str, Any], ocr_result: dict[str, Any] | None) -> st
     return "processing"
 
 
-def image_reason(image: dict[str, Any], ocr_result: dict[str, Any] | None) -> str | None:
+def image_failure(image: dict[str, Any], ocr_result: dict[str, Any] | None) -> dict[str, str]:
+    """Why the image failed (`reason`, and its `code`), or nothing while it has not. A failure
+    recorded before codes existed has the code `unspecified`."""
     storage, ocr = image.get("storage", {}), ocr_result or {}
-    return storage.get("reason") or ocr.get("reason")
+    why = storage if storage.get("reason") else ocr
+    if not why.get("reason"):
+        return {}
+    return {"reason": why["reason"], "code": why.get("code") or FailureCode.UNSPECIFIED.value}
 
 
 def ocr_view(ocr_result: dict[str, Any] | None) -> dict[str, Any]:
@@ -85,9 +91,7 @@ def image_detail(image: dict[str, Any], ocr: dict[str, Any] | None) -> dict[str,
         "height": storage.get("height"),
         "sha256": storage.get("sha256"),
     }
-    reason = image_reason(image, ocr)
-    if reason:
-        detail["reason"] = reason
+    detail.update(image_failure(image, ocr))
     detail["storage"] = {"status": storage.get("status", "queued")}
     detail["ocr"] = ocr_view(ocr)
     if storage.get("status") == "stored":
@@ -126,11 +130,7 @@ def upload_progress(
                 "status": image_status(image, ocr.get(image["_id"])),
                 "storage": {"status": image.get("storage", {}).get("status", "queued")},
                 "ocr": {"status": ocr.get(image["_id"], {}).get("status", "queued")},
-                **(
-                    {"reason": reason}
-                    if (reason := image_reason(image, ocr.get(image["_id"])))
-                    else {}
-                ),
+                **image_failure(image, ocr.get(image["_id"])),
             }
             for image in images
         ],

@@ -13,6 +13,7 @@ from janitor import records
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
 from jaryo_shared import deck_outcomes, events, outbox
+from jaryo_shared.failures import FailureCode
 
 NAME = "stuck-decks"
 SOURCE = "jaryo/janitor"
@@ -39,12 +40,21 @@ def purge(deps: Dependencies, planned: Planned) -> None:
         f"the deck was not built within {deps.settings.stuck_deck_minutes:g} minutes; "
         "ask for it again (GET its spec and POST it to /v1/decks)"
     )
-    failed = events.DeckFailed(deck_id=deck["_id"], user_id=deck["user_id"], reason=reason)
+    code = FailureCode.DECK_TIMED_OUT
+    failed = events.DeckFailed(
+        deck_id=deck["_id"], user_id=deck["user_id"], reason=reason, code=code
+    )
     # A fixed id: a janitor that dies before flushing writes the same event again next run.
     envelope = events.wrap(
         failed, source=SOURCE, subject=deck["_id"], event_id=f"stuck-{deck['_id']}"
     )
-    fields = {"user_id": deck["user_id"], "status": "failed", "reason": reason, "completed_at": now}
+    fields = {
+        "user_id": deck["user_id"],
+        "status": "failed",
+        "reason": reason,
+        "code": code.value,
+        "completed_at": now,
+    }
     outbox.record_and_flush(
         deps.db.deck_builds, deck["_id"], deps.publisher, envelope, fields, upsert=True, now=now
     )

@@ -24,6 +24,7 @@ class DeckBuild(ReadModel):
     slide_count: int | None = None
     preview_count: int | None = None
     reason: str | None = None
+    code: str | None = None  # jaryo_shared.failures.FailureCode; absent before codes existed
 
 
 def of_deck(db: Database, deck_id: str) -> DeckBuild | None:

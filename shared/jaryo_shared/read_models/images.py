@@ -22,6 +22,7 @@ class Storage(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
     status: StorageStatus = "queued"
     reason: str | None = None
+    code: str | None = None  # jaryo_shared.failures.FailureCode; absent before codes existed
     width: int | None = None
     height: int | None = None
     sha256: str | None = None

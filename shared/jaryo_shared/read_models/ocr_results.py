@@ -27,6 +27,7 @@ class OcrRecord(ReadModel):
     text: str | None = None
     blocks: list[Block] | None = None
     reason: str | None = None
+    code: str | None = None  # jaryo_shared.failures.FailureCode; absent before codes existed
 
 
 def of_images(
