@@ -21,7 +21,7 @@ from functools import partial
 from typing import cast
 
 from jaryo_shared import events
-from jaryo_shared.completion import settle_upload
+from jaryo_shared.completion import settle_received
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import UnusableImage
 from jaryo_shared.messaging import Handler, PermanentError
@@ -51,16 +51,7 @@ def handle_upload_received(
         reason = read_image(deps, envelope, event, image)
         if reason:
             gave_up.append(f"image {image.image_id}: {reason}")
-    settle_upload(
-        deps.db,
-        deps.publisher,
-        deps.clock,
-        upload_id=event.upload_id,
-        user_id=event.user_id,
-        image_ids=[image.image_id for image in event.images],
-        source=SOURCE,
-        correlation_id=envelope.correlationid,
-    )
+    settle_received(deps.db, deps.publisher, deps.clock, envelope, event, source=SOURCE)
     if gave_up:
         raise PermanentError("; ".join(gave_up))
 

@@ -96,6 +96,29 @@ def settle_upload(
     settle(db, publisher, clock, completed, source=source, correlation_id=correlation_id)
 
 
+def settle_received(
+    db: Database,
+    publisher: EventPublisher,
+    clock: Clock,
+    received: events.Envelope,
+    event: events.UploadReceived,
+    *,
+    source: str,
+) -> None:
+    """`settle_upload` for a service that has just finished its part of `event`: storage and
+    OCR call it after each upload.received they handle."""
+    settle_upload(
+        db,
+        publisher,
+        clock,
+        upload_id=event.upload_id,
+        user_id=event.user_id,
+        image_ids=[image.image_id for image in event.images],
+        source=source,
+        correlation_id=received.correlationid,
+    )
+
+
 def outcome(
     upload_id: str,
     user_id: str,

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any, cast
 
 from jaryo_shared import events
-from jaryo_shared.completion import settle_upload
+from jaryo_shared.completion import settle_received
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import UnusableImage
 from jaryo_shared.keys import thumbnail_key
@@ -37,16 +37,7 @@ def handle_upload_received(
 ) -> None:
     for image in event.images:
         store_image(deps, envelope, event, image)
-    settle_upload(
-        deps.db,
-        deps.publisher,
-        deps.clock,
-        upload_id=event.upload_id,
-        user_id=event.user_id,
-        image_ids=[image.image_id for image in event.images],
-        source=SOURCE,
-        correlation_id=envelope.correlationid,
-    )
+    settle_received(deps.db, deps.publisher, deps.clock, envelope, event, source=SOURCE)
 
 
 def store_image(
