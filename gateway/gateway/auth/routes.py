@@ -169,19 +169,13 @@ def refresh() -> Response:
     """Trade a refresh token for the next pair. Without `refresh_token` in the body (the browser
     flow) the cookie is the token, and the answer sets the next one."""
     body = parse_json(Refresh)
-    deps = current_deps()
     if body.refresh_token is not None:
-        return jsonify(
-            sessions.refresh(
-                deps.db, deps.tokens, deps.settings, body.refresh_token, deps.clock.now()
-            ).as_json()
-        )
+        return jsonify(_next_pair(body.refresh_token).as_json())
     cookies.check_csrf(request)
     try:
-        pair = sessions.refresh(
-            deps.db, deps.tokens, deps.settings, _cookie_token(), deps.clock.now()
-        )
+        pair = _next_pair(_cookie_token())
     except Unauthorized as refused:
+        # A refused cookie never works again: the browser need not keep sending it.
         refused.headers["Set-Cookie"] = cookies.clearing_header(request)
         raise
     return _in_cookie(pair)
@@ -216,6 +210,11 @@ def revoke() -> Response:
     if body.refresh_token is None:
         response.headers["Set-Cookie"] = cookies.clearing_header(request)
     return response
+
+
+def _next_pair(refresh_token: str) -> sessions.TokenPair:
+    deps = current_deps()
+    return sessions.refresh(deps.db, deps.tokens, deps.settings, refresh_token, deps.clock.now())
 
 
 def _cookie_token() -> str:
