@@ -69,6 +69,10 @@ class Forbidden(Problem):
     status, slug, title = 403, "forbidden", "Forbidden"
 
 
+class CsrfRefused(Problem):
+    status, slug, title = 403, "csrf-refused", "Cross-site request refused"
+
+
 class NotFound(Problem):
     status, slug, title = 404, "not-found", "Not found"
 

@@ -1,6 +1,7 @@
 /** The shell: the header with what the person may do now, and the page the address names. */
 import { useEffect, useState } from "preact/hooks";
-import { currentSession, onSessionChange, setSession, type Session } from "./api/session";
+import { signOut as signOutOfApi } from "./api/auth";
+import { currentSession, onSessionChange, type Session } from "./api/session";
 import { t } from "./i18n";
 import { SignInPage } from "./pages/SignIn";
 import { SignUpPage } from "./pages/SignUp";
@@ -14,8 +15,7 @@ function useSession(): Session | null {
 }
 
 function signOut(): void {
-  setSession(null);
-  navigate("/sign-in");
+  void signOutOfApi().then(() => navigate("/sign-in"));
 }
 
 function Header(props: { session: Session | null }) {

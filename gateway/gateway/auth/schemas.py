@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 
 class User(BaseModel):
@@ -17,3 +17,15 @@ class TokenPair(BaseModel):
     refresh_token: str
     token_type: Literal["Bearer"]
     expires_in: int
+
+
+class AccessToken(BaseModel):
+    """The browser flow's answer: the refresh token is in the cookie, out of scripts' reach."""
+
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+
+
+class SignedIn(RootModel[TokenPair | AccessToken]):
+    """A pair in the JSON flow; an access token alone (and the cookie) in the browser flow."""

@@ -31,6 +31,10 @@ class TokenPair:
             "expires_in": self.expires_in,
         }
 
+    def access_json(self) -> dict[str, Any]:
+        """The pair without its refresh token, for the browser flow (which sets it as a cookie)."""
+        return {key: value for key, value in self.as_json().items() if key != "refresh_token"}
+
 
 def sign_in(
     db: Database, tokens: TokenService, settings: GatewaySettings, attempt: accounts.Attempt
@@ -50,6 +54,22 @@ def refresh(
         raise Unauthorized("the refresh token is invalid or expired") from None
     family = redeem_refresh_token(db, settings, verified, now)
     return issue_pair(db, tokens, settings, verified.user_id, now, family=family)
+
+
+def sign_out(
+    db: Database, tokens: TokenService, settings: GatewaySettings, refresh_token: str, now: datetime
+) -> None:
+    """End the sign-in the refresh token belongs to: none of its family refreshes again. A token
+    that is invalid, expired or unknown has no live sign-in to end, so it is not an error."""
+    try:
+        verified = tokens.verify(refresh_token, "refresh", now)
+    except InvalidToken:
+        return
+    record = db.refresh_tokens.find_one({"_id": verified.jti})
+    if record is None or record["user_id"] != verified.user_id:
+        return
+    family = record.get("family", verified.family)
+    _revoke_family(db, settings, str(family), verified.user_id, now)
 
 
 def issue_pair(

@@ -11,7 +11,12 @@ HEADERS = {
     "Location": "the path of what was made",
     "Retry-After": "whole seconds to wait before trying again",
     "WWW-Authenticate": '`Bearer realm="jaryo"`',
+    "Set-Cookie": "the browser flow only: the refresh token's cookie (`jaryo_refresh`; "
+    "`HttpOnly; SameSite=Strict; Path=/v1/auth/refresh`, `Secure` unless the page is plain http "
+    "on a loopback host), set with its lifetime as `Max-Age`, or cleared with `Max-Age=0`",
 }
+# Headers an answer carries in one flow and not another: documented, not promised.
+OPTIONAL_HEADERS = frozenset({"Set-Cookie"})
 
 NOT_FOUND = problem("not the caller's, or does not exist")
 BAD_PAGE = problem("limit out of range, or a cursor this API did not hand out")
@@ -51,4 +56,5 @@ def all_answers(operation: Operation) -> dict[int, Answer]:
 
 
 def header(name: str) -> dict[str, Any]:
-    return {"description": HEADERS[name], "required": True, "schema": {"type": "string"}}
+    required = name not in OPTIONAL_HEADERS
+    return {"description": HEADERS[name], "required": required, "schema": {"type": "string"}}

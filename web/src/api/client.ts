@@ -8,3 +8,11 @@ export type Problem = components["schemas"]["Problem"];
 
 export const api = createClient<paths>({ baseUrl: "" });
 api.use(bearerSession);
+
+/** The header every request of the browser's cookie flow carries: a page of another origin
+ * cannot send it without a CORS preflight, which the gateway never grants (docs/api.md). */
+export const CSRF_HEADERS = { "X-Jaryo-CSRF": "1" } as const;
+
+/** The sign-in flow's own requests, without the bearer middleware: a renewal must not wait on
+ * itself, and a refused refresh is an answer, not a reason to renew. */
+export const authApi = createClient<paths>({ baseUrl: "", headers: CSRF_HEADERS });

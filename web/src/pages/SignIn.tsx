@@ -1,21 +1,16 @@
-/** Sign in: trade the credentials for an access token, kept in memory only (api/session.ts). */
-import { api } from "../api/client";
+/** Sign in: the browser flow (api/auth.ts) keeps the access token in memory and the refresh
+ * token in an HttpOnly cookie, so a reload keeps the person signed in. */
+import { signIn } from "../api/auth";
 import { problemMessage } from "../api/problems";
-import { setSession } from "../api/session";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { CredentialsForm } from "./CredentialsForm";
 import { attempt } from "./attempt";
 
-async function signIn(username: string, password: string): Promise<string | null> {
+async function submit(username: string, password: string): Promise<string | null> {
   return attempt(async () => {
-    const { data, error, response } = await api.POST("/v1/auth/token", {
-      body: { username, password },
-    });
-    if (error !== undefined) return problemMessage(error, response.status, t);
-    // The refresh token is dropped: the HttpOnly cookie flow of issue 14 will carry it instead
-    // of script-readable memory, so a session lasts one access token for now.
-    setSession({ accessToken: data.access_token, username });
+    const refusal = await signIn(username, password);
+    if (refusal !== null) return problemMessage(refusal.error, refusal.status, t);
     navigate("/upload");
     return null;
   });
@@ -31,7 +26,7 @@ export function SignInPage() {
           {t("signedUp")}
         </p>
       )}
-      <CredentialsForm submitLabel={t("signInSubmit")} newPassword={false} submit={signIn} />
+      <CredentialsForm submitLabel={t("signInSubmit")} newPassword={false} submit={submit} />
     </section>
   );
 }
