@@ -1,0 +1,36 @@
+/** Delete with a confirmation asked in place (not window.confirm): the first press asks, the
+ * second deletes, Cancel puts things back. */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { t } from "../i18n";
+
+export function ConfirmDelete(props: { what: string; onDelete: () => Promise<void> }) {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const confirm = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (asking) confirm.current?.focus();
+  }, [asking]);
+  if (!asking) {
+    return (
+      <button type="button" class="danger" onClick={() => setAsking(true)}>
+        {t("deleteAsk", { what: props.what })}
+      </button>
+    );
+  }
+  const remove = async () => {
+    setBusy(true);
+    await props.onDelete();
+    setBusy(false);
+    setAsking(false);
+  };
+  return (
+    <span role="group" aria-label={t("deleteConfirmLabel", { what: props.what })} class="confirm">
+      <button type="button" class="danger" ref={confirm} disabled={busy} onClick={remove}>
+        {t("deleteYes", { what: props.what })}
+      </button>
+      <button type="button" class="secondary" onClick={() => setAsking(false)}>
+        {t("cancel")}
+      </button>
+    </span>
+  );
+}

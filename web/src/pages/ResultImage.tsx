@@ -1,0 +1,122 @@
+/** One read image on the results page: the image with its OCR boxes over it (when shown), and
+ * beside it its lines, doubtful words marked, each correctable in place. */
+import { useState } from "preact/hooks";
+import { imageUrl, type UploadImage } from "../api/uploads";
+import { AuthImage } from "../components/AuthImage";
+import { t } from "../i18n";
+import { failureMessage } from "./failures";
+import { boxStyle, lineKey, linesOf, markedWords, type Corrections, type Line } from "./ocrLines";
+
+function Overlaid(props: { uploadId: string; image: UploadImage; showBoxes: boolean }) {
+  const { uploadId, image } = props;
+  return (
+    <div class="overlaid">
+      <AuthImage
+        class="page-image"
+        alt={t("imageOf", { name: image.original_filename ?? image.filename })}
+        cacheKey={image.image_id}
+        load={() => imageUrl(uploadId, image.image_id, "original")}
+      />
+      {props.showBoxes &&
+        linesOf(image).map((line, index) => (
+          <span key={index} class="ocr-box" style={boxStyle(line.bbox)} aria-hidden="true" />
+        ))}
+    </div>
+  );
+}
+
+function Marked(props: { line: Line }) {
+  return (
+    <span>
+      {markedWords(props.line).map((run) =>
+        run.doubtful ? <mark title={t("doubtfulWord")}>{run.text}</mark> : run.text,
+      )}
+    </span>
+  );
+}
+
+function LineRow(props: {
+  line: Line;
+  number: number;
+  corrected: string | undefined;
+  onCorrect: (text: string) => void;
+}) {
+  const [editing, setEditing] = useState(false);
+  const label = t("lineLabel", { number: props.number });
+  if (editing) {
+    const finish = (input: HTMLInputElement) => {
+      props.onCorrect(input.value);
+      setEditing(false);
+    };
+    return (
+      <li>
+        <input
+          aria-label={label}
+          value={props.corrected ?? props.line.text}
+          ref={(input) => input?.focus()}
+          onBlur={(event) => finish(event.currentTarget)}
+          onKeyDown={(event) => {
+            if (event.key === "Enter") finish(event.currentTarget);
+            if (event.key === "Escape") setEditing(false);
+          }}
+        />
+      </li>
+    );
+  }
+  return (
+    <li>
+      {props.corrected === undefined ? (
+        <Marked line={props.line} />
+      ) : (
+        <span>{props.corrected}</span>
+      )}
+      {props.corrected !== undefined && <span class="tag">{t("corrected")}</span>}{" "}
+      <button
+        type="button"
+        class="link"
+        aria-label={t("editLine", { number: props.number })}
+        onClick={() => setEditing(true)}
+      >
+        {t("edit")}
+      </button>
+    </li>
+  );
+}
+
+export function ResultImage(props: {
+  uploadId: string;
+  image: UploadImage;
+  showBoxes: boolean;
+  corrections: Corrections;
+  onCorrect: (key: string, text: string) => void;
+}) {
+  const { image } = props;
+  const name = image.original_filename ?? image.filename;
+  if (image.status !== "done") {
+    return (
+      <article class="result">
+        <h2>{name}</h2>
+        <p class="error">{failureMessage(image.code, image.reason ?? image.status, t)}</p>
+      </article>
+    );
+  }
+  return (
+    <article class="result" aria-label={name}>
+      <h2>{name}</h2>
+      <div class="result-body">
+        <Overlaid uploadId={props.uploadId} image={image} showBoxes={props.showBoxes} />
+        <ol class="lines" aria-label={t("linesOf", { name })}>
+          {linesOf(image).map((line, index) => (
+            <LineRow
+              key={index}
+              line={line}
+              number={index + 1}
+              corrected={props.corrections.get(lineKey(image.image_id, index))}
+              onCorrect={(text) => props.onCorrect(lineKey(image.image_id, index), text)}
+            />
+          ))}
+        </ol>
+      </div>
+    </article>
+  );
+}

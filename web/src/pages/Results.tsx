@@ -1,0 +1,86 @@
+/** Results: each image of an upload with its OCR boxes over it (toggle), its text beside it
+ * with doubtful words marked and lines correctable, copy-all, and drafting a deck. */
+import { useEffect, useState } from "preact/hooks";
+import { waitForUpload, type Upload } from "../api/uploads";
+import { Announced } from "../components/Announced";
+import { t, type MessageKey } from "../i18n";
+import { DraftForm } from "./DraftForm";
+import { allText } from "./ocrLines";
+import { ResultImage } from "./ResultImage";
+
+const WAIT_SECONDS = 60;
+
+function useUpload(uploadId: string): Upload | "missing" | null {
+  const [upload, setUpload] = useState<Upload | "missing" | null>(null);
+  useEffect(() => {
+    waitForUpload(uploadId, WAIT_SECONDS).then(
+      ({ data }) => setUpload(data ?? "missing"),
+      () => setUpload("missing"),
+    );
+  }, [uploadId]);
+  return upload;
+}
+
+function Toolbar(props: { showBoxes: boolean; onBoxes: (show: boolean) => void; text: string }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  const copy = () =>
+    navigator.clipboard.writeText(props.text).then(
+      () => setCopied(t("copied")),
+      () => setCopied(t("copyFailed")),
+    );
+  return (
+    <div class="toolbar">
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={props.showBoxes}
+          onChange={(e) => props.onBoxes(e.currentTarget.checked)}
+        />
+        {t("showBoxes")}
+      </label>
+      <button type="button" onClick={copy}>
+        {t("copyAll")}
+      </button>
+      <Announced role="status" lines={[copied]} />
+    </div>
+  );
+}
+
+export function ResultsPage(props: { uploadId: string }) {
+  const upload = useUpload(props.uploadId);
+  const [showBoxes, setShowBoxes] = useState(true);
+  const [corrections, setCorrections] = useState<ReadonlyMap<string, string>>(new Map());
+  if (upload === null) return <p role="status">{t("loading")}</p>;
+  if (upload === "missing") return <p role="alert">{t("uploadMissing")}</p>;
+  const correct = (key: string, text: string) =>
+    setCorrections((before) => new Map(before).set(key, text));
+  const first = upload.images[0];
+  const name = first?.original_filename ?? first?.filename ?? t("appName");
+  return (
+    <section>
+      <h1>{t("resultsTitle")}</h1>
+      <p>{t("uploadStatus", { status: t(`uploadState.${upload.status}` as MessageKey) })}</p>
+      <Toolbar
+        showBoxes={showBoxes}
+        onBoxes={setShowBoxes}
+        text={allText(upload.images, corrections)}
+      />
+      {upload.images.map((image) => (
+        <ResultImage
+          key={image.image_id}
+          uploadId={upload.upload_id}
+          image={image}
+          showBoxes={showBoxes}
+          corrections={corrections}
+          onCorrect={correct}
+        />
+      ))}
+      <DraftForm
+        uploadId={upload.upload_id}
+        images={upload.images}
+        corrections={corrections}
+        defaultTitle={name.replace(/\.\w+$/, "")}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+/** Adding a private template: one .pptx with an optional name and description; the API's
+ * refusal (not a plain .pptx, macros, too large, too many) is said in the person's language. */
+import { useState } from "preact/hooks";
+import { addTemplate, type Template } from "../api/templates";
+import { Announced } from "../components/Announced";
+import { t } from "../i18n";
+import { useSubmit } from "../components/submitting";
+import { refusalMessage } from "./failures";
+
+export function TemplateUpload(props: { onAdded: (template: Template) => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [name, setName] = useState("");
+  const { busy, error, onSubmit } = useSubmit(async () => {
+    if (!file) return null;
+    const { data, error, response } = await addTemplate(file, name, "");
+    if (error !== undefined) return refusalMessage(error, response.status, t);
+    props.onAdded(data);
+    return null;
+  });
+  return (
+    <form onSubmit={onSubmit} aria-labelledby="add-template-title">
+      <h2 id="add-template-title">{t("addTemplateTitle")}</h2>
+      <label>
+        {t("templateFile")}
+        <input
+          type="file"
+          accept=".pptx,application/vnd.openxmlformats-officedocument.presentationml.presentation"
+          required
+          onChange={(event) => setFile(event.currentTarget.files?.[0] ?? null)}
+        />
+      </label>
+      <label>
+        {t("templateName")}
+        <input
+          value={name}
+          maxLength={100}
+          onInput={(event) => setName(event.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" disabled={busy || !file}>
+        {busy ? t("working") : t("addTemplateSubmit")}
+      </button>
+      <Announced role="alert" lines={[error]} />
+    </form>
+  );
+}
