@@ -106,7 +106,7 @@ def _results_show_boxes_and_text(page: Page, folder: Path) -> None:
     _shot(page, folder, "4-corrected")
 
 
-def _drafted_deck_is_built(page: Page, folder: Path) -> None:
+def _drafted_deck_is_built(page: Page, folder: Path) -> str:
     page.get_by_label("Title").fill("Pages journey")
     page.get_by_role("button", name="Draft the deck").click()
     expect(page).to_have_url(re.compile(r"/decks/\w+$"))
@@ -120,6 +120,7 @@ def _drafted_deck_is_built(page: Page, folder: Path) -> None:
     )
     _shot(page, folder, "5-deck-built")
     _no_serious_violation(page)
+    return page.url.rsplit("/", 1)[-1]
 
 
 def _download_opens_in_python_pptx(page: Page, folder: Path) -> None:
@@ -137,6 +138,26 @@ def _download_opens_in_python_pptx(page: Page, folder: Path) -> None:
     ]
     assert len(deck.slides) == 2
     assert any(text.startswith(CORRECTION) for text in texts), texts
+
+
+def _go(page: Page, path: str) -> None:
+    """In-app navigation, as a link does: a typed URL would reload and forget the token."""
+    page.evaluate(
+        "path => { history.pushState(null, '', path);"
+        " dispatchEvent(new PopStateEvent('popstate')) }",
+        path,
+    )
+
+
+def _another_person_finds_nothing(browser, served: str, deck_id: str, upload_id: str) -> None:
+    page = _signed_in_page(browser, served, "en-US")
+    _go(page, f"/decks/{deck_id}")
+    expect(page.get_by_role("alert")).to_have_text("This deck does not exist, or it is not yours.")
+    _go(page, f"/uploads/{upload_id}")
+    expect(page.get_by_role("alert")).to_have_text(
+        "This upload does not exist, or it is not yours."
+    )
+    page.context.close()
 
 
 def _lists_show_and_delete(page: Page, folder: Path, upload_id: str) -> None:
@@ -170,8 +191,9 @@ def test_a_person_goes_from_two_photos_to_a_downloaded_deck(browser, served, tmp
     _upload_refuses_the_disguised_file(page, tmp_path)
     upload_id = _upload_progresses_to_done(page, tmp_path)
     _results_show_boxes_and_text(page, tmp_path)
-    _drafted_deck_is_built(page, tmp_path)
+    deck_id = _drafted_deck_is_built(page, tmp_path)
     _download_opens_in_python_pptx(page, tmp_path)
+    _another_person_finds_nothing(browser, served, deck_id, upload_id)
     _lists_show_and_delete(page, tmp_path, upload_id)
     page.context.close()
     # The refused upload's 415 is the only error the browser logs (a failed request).

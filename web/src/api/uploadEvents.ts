@@ -76,7 +76,8 @@ export async function followUpload(
     }
   };
   while (!signal.aborted) {
-    if (await readOnce(uploadId, onEvent, signal)) return;
+    // A dropped connection is tried again, as EventSource would; leaving the page aborts.
+    if (await readOnce(uploadId, onEvent, signal).catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, RECONNECT_MS));
   }
 }

@@ -11,20 +11,28 @@ import { Link } from "../router";
 import { failureMessage } from "./failures";
 
 const WAIT_SECONDS = 30;
+const RETRY_MS = 3000;
 const FINISHED = ["completed", "failed"];
 
-/** The deck, asked again with `?wait` until it is built or failed (or the page is left). */
-function useDeck(deckId: string): Deck | "missing" | null {
-  const [deck, setDeck] = useState<Deck | "missing" | null>(null);
+type Followed = Deck | "missing" | "unreachable" | null;
+
+/** The deck, asked again with `?wait` until it is built or failed (or the page is left); a
+ * failed request is asked again after a pause. */
+function useDeck(deckId: string): Followed {
+  const [deck, setDeck] = useState<Followed>(null);
   useEffect(() => {
     let live = true;
-    const follow = async (wait: number) => {
-      const { data } = await waitForDeck(deckId, wait);
+    const follow = async (wait: number): Promise<void> => {
+      const answer = await waitForDeck(deckId, wait).catch(() => null);
       if (!live) return;
-      setDeck(data ?? "missing");
-      if (data && !FINISHED.includes(data.status)) await follow(WAIT_SECONDS);
+      if (answer?.response.status === 404) return setDeck("missing");
+      if (answer?.data) setDeck(answer.data);
+      else setDeck((before) => (before === null ? "unreachable" : before));
+      if (answer?.data && FINISHED.includes(answer.data.status)) return;
+      if (!answer?.data) await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      return follow(WAIT_SECONDS);
     };
-    follow(0).catch(() => live && setDeck("missing"));
+    void follow(0);
     return () => {
       live = false;
     };
@@ -91,6 +99,7 @@ export function DeckPage(props: { deckId: string }) {
   const deck = useDeck(props.deckId);
   if (deck === null) return <p role="status">{t("loading")}</p>;
   if (deck === "missing") return <p role="alert">{t("deckMissing")}</p>;
+  if (deck === "unreachable") return <p role="alert">{t("networkError")}</p>;
   return (
     <section>
       <h1>{deck.title}</h1>

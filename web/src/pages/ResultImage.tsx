@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { imageUrl, type UploadImage } from "../api/uploads";
 import { AuthImage } from "../components/AuthImage";
-import { t } from "../i18n";
+import { t, type MessageKey } from "../i18n";
 import { failureMessage } from "./failures";
 import { boxStyle, lineKey, linesOf, markedWords, type Corrections, type Line } from "./ocrLines";
 
@@ -96,7 +96,11 @@ export function ResultImage(props: {
     return (
       <article class="result">
         <h2>{name}</h2>
-        <p class="error">{failureMessage(image.code, image.reason ?? image.status, t)}</p>
+        {image.status === "failed" ? (
+          <p class="error">{failureMessage(image.code, image.reason ?? "", t)}</p>
+        ) : (
+          <p>{t(`imageStatus.${image.status}` as MessageKey)}</p>
+        )}
       </article>
     );
   }

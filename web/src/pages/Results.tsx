@@ -10,12 +10,15 @@ import { ResultImage } from "./ResultImage";
 
 const WAIT_SECONDS = 60;
 
-function useUpload(uploadId: string): Upload | "missing" | null {
-  const [upload, setUpload] = useState<Upload | "missing" | null>(null);
+type Loaded = Upload | "missing" | "unreachable" | null;
+
+function useUpload(uploadId: string): Loaded {
+  const [upload, setUpload] = useState<Loaded>(null);
   useEffect(() => {
     waitForUpload(uploadId, WAIT_SECONDS).then(
-      ({ data }) => setUpload(data ?? "missing"),
-      () => setUpload("missing"),
+      ({ data, response }) =>
+        setUpload(data ?? (response.status === 404 ? "missing" : "unreachable")),
+      () => setUpload("unreachable"),
     );
   }, [uploadId]);
   return upload;
@@ -52,6 +55,7 @@ export function ResultsPage(props: { uploadId: string }) {
   const [corrections, setCorrections] = useState<ReadonlyMap<string, string>>(new Map());
   if (upload === null) return <p role="status">{t("loading")}</p>;
   if (upload === "missing") return <p role="alert">{t("uploadMissing")}</p>;
+  if (upload === "unreachable") return <p role="alert">{t("networkError")}</p>;
   const correct = (key: string, text: string) =>
     setCorrections((before) => new Map(before).set(key, text));
   const first = upload.images[0];
