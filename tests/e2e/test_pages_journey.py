@@ -100,6 +100,7 @@ def _results_show_boxes_and_text(page: Page, folder: Path) -> None:
     english.get_by_role("button", name="Edit line 1").click()
     english.get_by_label("Line 1").fill(CORRECTION)
     english.get_by_label("Line 1").press("Enter")
+    expect(english.get_by_role("button", name="Edit line 1")).to_be_focused()
     expect(
         english.get_by_role("list", name=re.compile("Lines of")).locator("li").first
     ).to_contain_text(CORRECTION)

@@ -7,12 +7,17 @@ export function ConfirmDelete(props: { what: string; onDelete: () => Promise<voi
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const confirm = useRef<HTMLButtonElement>(null);
+  const ask = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
   useEffect(() => {
+    // Focus follows the question and comes back to the button when it is withdrawn.
     if (asking) confirm.current?.focus();
+    else if (asked.current) ask.current?.focus();
+    asked.current = asking;
   }, [asking]);
   if (!asking) {
     return (
-      <button type="button" class="danger" onClick={() => setAsking(true)}>
+      <button type="button" class="danger" ref={ask} onClick={() => setAsking(true)}>
         {t("deleteAsk", { what: props.what })}
       </button>
     );

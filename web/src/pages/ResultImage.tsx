@@ -1,6 +1,6 @@
 /** One read image on the results page: the image with its OCR boxes over it (when shown), and
  * beside it its lines, doubtful words marked, each correctable in place. */
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { imageUrl, type UploadImage } from "../api/uploads";
 import { AuthImage } from "../components/AuthImage";
 import { t, type MessageKey } from "../i18n";
@@ -35,43 +35,59 @@ function Marked(props: { line: Line }) {
   );
 }
 
+/** The line's text in an input; Enter or leaving it keeps the text, Escape drops it. */
+function LineEditor(props: { label: string; text: string; onDone: (text: string | null) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const settled = useRef(false);
+  useEffect(() => input.current?.focus(), []);
+  const done = (text: string | null) => {
+    if (settled.current) return; // a blur follows Enter or Escape as the input goes
+    settled.current = true;
+    props.onDone(text);
+  };
+  return (
+    <input
+      ref={input}
+      aria-label={props.label}
+      value={props.text}
+      onBlur={(event) => done(event.currentTarget.value)}
+      onKeyDown={(event) => {
+        if (event.key === "Enter") done(event.currentTarget.value);
+        if (event.key === "Escape") done(null);
+      }}
+    />
+  );
+}
+
 function LineRow(props: {
   line: Line;
   number: number;
   corrected: string | undefined;
-  onCorrect: (text: string) => void;
+  onCorrect: (text: string | null) => void;
 }) {
   const [editing, setEditing] = useState(false);
-  const label = t("lineLabel", { number: props.number });
+  const edit = useRef<HTMLButtonElement>(null);
+  const finish = (text: string | null) => {
+    // Back to the OCR's own text is no correction; Escape changes nothing.
+    if (text !== null) props.onCorrect(text === props.line.text ? null : text);
+    setEditing(false);
+    requestAnimationFrame(() => edit.current?.focus());
+  };
   if (editing) {
-    const finish = (input: HTMLInputElement) => {
-      props.onCorrect(input.value);
-      setEditing(false);
-    };
+    const text = props.corrected ?? props.line.text;
+    const label = t("lineLabel", { number: props.number });
     return (
       <li>
-        <input
-          aria-label={label}
-          value={props.corrected ?? props.line.text}
-          ref={(input) => input?.focus()}
-          onBlur={(event) => finish(event.currentTarget)}
-          onKeyDown={(event) => {
-            if (event.key === "Enter") finish(event.currentTarget);
-            if (event.key === "Escape") setEditing(false);
-          }}
-        />
+        <LineEditor label={label} text={text} onDone={finish} />
       </li>
     );
   }
   return (
     <li>
-      {props.corrected === undefined ? (
-        <Marked line={props.line} />
-      ) : (
-        <span>{props.corrected}</span>
-      )}
+      {props.corrected === undefined ? <Marked line={props.line} /> : props.corrected}
       {props.corrected !== undefined && <span class="tag">{t("corrected")}</span>}{" "}
       <button
+        ref={edit}
         type="button"
         class="link"
         aria-label={t("editLine", { number: props.number })}
@@ -88,7 +104,7 @@ export function ResultImage(props: {
   image: UploadImage;
   showBoxes: boolean;
   corrections: Corrections;
-  onCorrect: (key: string, text: string) => void;
+  onCorrect: (key: string, text: string | null) => void;
 }) {
   const { image } = props;
   const name = image.original_filename ?? image.filename;

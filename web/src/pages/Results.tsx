@@ -49,15 +49,26 @@ function Toolbar(props: { showBoxes: boolean; onBoxes: (show: boolean) => void; 
   );
 }
 
+/** The person's corrected lines by `lineKey`; a null text withdraws a correction. */
+function useCorrections() {
+  const [corrections, setCorrections] = useState<ReadonlyMap<string, string>>(new Map());
+  const correct = (key: string, text: string | null) =>
+    setCorrections((before) => {
+      const after = new Map(before);
+      if (text === null) after.delete(key);
+      else after.set(key, text);
+      return after;
+    });
+  return [corrections, correct] as const;
+}
+
 export function ResultsPage(props: { uploadId: string }) {
   const upload = useUpload(props.uploadId);
   const [showBoxes, setShowBoxes] = useState(true);
-  const [corrections, setCorrections] = useState<ReadonlyMap<string, string>>(new Map());
+  const [corrections, correct] = useCorrections();
   if (upload === null) return <p role="status">{t("loading")}</p>;
   if (upload === "missing") return <p role="alert">{t("uploadMissing")}</p>;
   if (upload === "unreachable") return <p role="alert">{t("networkError")}</p>;
-  const correct = (key: string, text: string) =>
-    setCorrections((before) => new Map(before).set(key, text));
   const first = upload.images[0];
   const name = first?.original_filename ?? first?.filename ?? t("appName");
   return (
