@@ -42,7 +42,9 @@ def _signed_in_page(browser, served: str, locale: str) -> Page:
     )
     assert answer.status == 201, answer.data
     # The page's policy allows no injected script; axe is the test's, not the app's.
-    page = browser.new_context(locale=locale, bypass_csp=True).new_page()
+    context = browser.new_context(locale=locale, bypass_csp=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
     page.goto(served + "/sign-in")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(password)
@@ -55,10 +57,19 @@ def _no_serious_violation(page: Page) -> None:
     assert _serious_violations(page) == [], page.url
 
 
+def _drop_file(page: Page, name: str, text: str) -> None:
+    """Drops a file on the picker, as dragging it from the desktop does."""
+    files = page.evaluate_handle(
+        "([name, text]) => { const d = new DataTransfer();"
+        " d.items.add(new File([text], name, { type: 'image/png' })); return d; }",
+        [name, text],
+    )
+    page.dispatch_event(".dropzone", "drop", {"dataTransfer": files})
+
+
 def _upload_refuses_the_disguised_file(page: Page, folder: Path) -> None:
-    disguised = folder / "notes.png"
-    disguised.write_text("this is text, not an image")
-    page.get_by_label("Images", exact=True).set_input_files([*SAMPLES, disguised])
+    page.get_by_label("Images", exact=True).set_input_files(SAMPLES)
+    _drop_file(page, "notes.png", "this is text, not an image")
     expect(page.get_by_role("list", name="3 chosen image(s)")).to_be_visible()
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text(
@@ -105,6 +116,11 @@ def _results_show_boxes_and_text(page: Page, folder: Path) -> None:
         english.get_by_role("list", name=re.compile("Lines of")).locator("li").first
     ).to_contain_text(CORRECTION)
     _shot(page, folder, "4-corrected")
+    page.get_by_role("button", name="Copy all text").click()
+    expect(page.get_by_role("status")).to_have_text("Copied all text.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(CORRECTION + "\nocr code"), copied
+    assert "Embedding" in copied
 
 
 def _drafted_deck_is_built(page: Page, folder: Path) -> str:
