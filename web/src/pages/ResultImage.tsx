@@ -2,27 +2,32 @@
  * beside it its lines, doubtful words marked, each correctable in place. */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { imageUrl, type UploadImage } from "../api/uploads";
-import { AuthImage } from "../components/AuthImage";
+import { useObjectUrl } from "../components/AuthImage";
 import { t, type MessageKey } from "../i18n";
 import { failureMessage } from "./failures";
 import { boxStyle, lineKey, linesOf, markedWords, type Corrections, type Line } from "./ocrLines";
 
 function Overlaid(props: { uploadId: string; image: UploadImage; showBoxes: boolean }) {
   const { uploadId, image } = props;
+  const url = useObjectUrl(() => imageUrl(uploadId, image.image_id, "original"), image.image_id);
+  // The stored size keeps the image's room while it loads; the boxes wait for the image.
+  const room = image.width && image.height ? `${image.width} / ${image.height}` : "4 / 3";
   return (
-    <div class="overlaid">
-      <AuthImage
-        class="page-image"
-        alt={t("imageOf", { name: image.original_filename ?? image.filename })}
-        cacheKey={image.image_id}
-        load={() => imageUrl(uploadId, image.image_id, "original")}
-      />
-      {props.showBoxes &&
+    <div class="overlaid" style={{ aspectRatio: room }}>
+      {url && (
+        <img class="page-image" src={url} alt={t("imageOf", { name: displayName(image) })} />
+      )}
+      {url &&
+        props.showBoxes &&
         linesOf(image).map((line, index) => (
           <span key={index} class="ocr-box" style={boxStyle(line.bbox)} aria-hidden="true" />
         ))}
     </div>
   );
+}
+
+function displayName(image: UploadImage): string {
+  return image.original_filename ?? image.filename;
 }
 
 function Marked(props: { line: Line }) {
@@ -107,7 +112,7 @@ export function ResultImage(props: {
   onCorrect: (key: string, text: string | null) => void;
 }) {
   const { image } = props;
-  const name = image.original_filename ?? image.filename;
+  const name = displayName(image);
   if (image.status !== "done") {
     return (
       <article class="result">

@@ -55,7 +55,8 @@ function Following(props: { accepted: Accepted }) {
   const { uploadId, rows: first } = props.accepted;
   const { rows, status } = useUploadProgress(uploadId, first);
   const lines = [t("uploadAccepted", { count: first.length, id: uploadId })];
-  if (isFinished(status)) lines.push(t("uploadStatus", { status }));
+  const outcome = t(`uploadOutcome.${status}` as MessageKey);
+  if (isFinished(status)) lines.push(t("uploadStatus", { status: outcome }));
   return (
     <section aria-labelledby="progress-title">
       <h2 id="progress-title">{t("progressTitle")}</h2>
