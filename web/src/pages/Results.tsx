@@ -12,14 +12,21 @@ const WAIT_SECONDS = 60;
 
 type Loaded = Upload | "missing" | "unreachable" | null;
 
+/** The upload as it stands, then asked again with `?wait` while its images are being read. */
 function useUpload(uploadId: string): Loaded {
   const [upload, setUpload] = useState<Loaded>(null);
   useEffect(() => {
-    waitForUpload(uploadId, WAIT_SECONDS).then(
-      ({ data, response }) =>
-        setUpload(data ?? (response.status === 404 ? "missing" : "unreachable")),
-      () => setUpload("unreachable"),
-    );
+    let live = true;
+    const follow = async (wait: number): Promise<void> => {
+      const { data, response } = await waitForUpload(uploadId, wait);
+      if (!live) return;
+      setUpload(data ?? (response.status === 404 ? "missing" : "unreachable"));
+      if (data?.status === "processing") return follow(WAIT_SECONDS);
+    };
+    follow(0).catch(() => live && setUpload("unreachable"));
+    return () => {
+      live = false;
+    };
   }, [uploadId]);
   return upload;
 }

@@ -1,5 +1,6 @@
 /** The images chosen for an upload: picked with the file input or dropped on it, each listed
  * with its size, a remove button, and why it is refused if it is. */
+import { useState } from "preact/hooks";
 import { t } from "../i18n";
 import { formatBytes } from "./uploadLimits";
 
@@ -11,12 +12,23 @@ export function withAdded(files: readonly File[], added: readonly File[]): File[
 }
 
 export function FilePicker(props: { onAdd: (files: File[]) => void }) {
+  const [over, setOver] = useState(false);
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
+    setOver(false);
     props.onAdd(Array.from(event.dataTransfer?.files ?? []));
   };
+  const onDragOver = (event: DragEvent) => {
+    event.preventDefault(); // without it the browser opens the file instead of dropping it
+    setOver(true);
+  };
   return (
-    <div class="dropzone" onDragOver={(event) => event.preventDefault()} onDrop={onDrop}>
+    <div
+      class={over ? "dropzone over" : "dropzone"}
+      onDragOver={onDragOver}
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}
+    >
       <label>
         {t("chooseImages")}
         <input
