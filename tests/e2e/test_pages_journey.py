@@ -217,8 +217,24 @@ def test_a_person_goes_from_two_photos_to_a_downloaded_deck(browser, served, tmp
     assert [e for e in console_errors if "415" not in e] == []
 
 
+def _own_template_added_and_deleted(page: Page, folder: Path) -> None:
+    plain = folder / "mine.pptx"
+    Presentation().save(str(plain))
+    page.locator("input[type=file]").set_input_files(plain)
+    page.locator("form input:not([type])").fill("Mine")
+    page.locator("form button[type=submit]").click()
+    mine = page.locator(".card.template", has=page.get_by_role("heading", name="Mine"))
+    expect(mine).to_be_visible()
+    expect(mine.locator("img")).to_have_count(0)  # private templates have no preview
+    expect(page.locator("form input:not([type])")).to_have_value("")  # ready for another
+    _shot(page, folder, "templates-own")
+    mine.locator("button.danger").click()
+    mine.locator("button.danger").click()  # the question's "yes"
+    expect(mine).to_have_count(0)
+
+
 @pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
-def test_templates_show_previews_take_a_pick_and_refuse_a_false_pptx(
+def test_templates_show_previews_take_a_pick_add_one_and_refuse_a_false_pptx(
     browser, served, locale, tmp_path
 ):
     page = _signed_in_page(browser, served, locale)
@@ -238,6 +254,7 @@ def test_templates_show_previews_take_a_pick_and_refuse_a_false_pptx(
     expect(page.get_by_role("alert")).to_contain_text(refusal)
     _shot(page, tmp_path, f"templates-{locale}")
     _no_serious_violation(page)
+    _own_template_added_and_deleted(page, tmp_path)
     # The empty lists, reached through the nav too.
     for path in ("/uploads", "/decks"):
         page.locator(f"nav a[href='{path}']").click()

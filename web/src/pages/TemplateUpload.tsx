@@ -1,6 +1,6 @@
 /** Adding a private template: one .pptx with an optional name and description; the API's
  * refusal (not a plain .pptx, macros, too large, too many) is said in the person's language. */
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { addTemplate, type Template } from "../api/templates";
 import { Announced } from "../components/Announced";
 import { t } from "../i18n";
@@ -10,15 +10,19 @@ import { refusalMessage } from "./failures";
 export function TemplateUpload(props: { onAdded: (template: Template) => void }) {
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState("");
+  const form = useRef<HTMLFormElement>(null);
   const { busy, error, onSubmit } = useSubmit(async () => {
     if (!file) return null;
     const { data, error, response } = await addTemplate(file, name, "");
     if (error !== undefined) return refusalMessage(error, response.status, t);
     props.onAdded(data);
+    form.current?.reset(); // ready for the next one
+    setFile(null);
+    setName("");
     return null;
   });
   return (
-    <form onSubmit={onSubmit} aria-labelledby="add-template-title">
+    <form ref={form} onSubmit={onSubmit} aria-labelledby="add-template-title">
       <h2 id="add-template-title">{t("addTemplateTitle")}</h2>
       <label>
         {t("templateFile")}
