@@ -1,11 +1,22 @@
 /** Delete with a confirmation asked in place (not window.confirm): the first press asks, the
- * second deletes, Cancel puts things back. */
+ * second deletes, Cancel puts things back. Gone already (404) counts as deleted; any other
+ * answer is said beside the buttons. */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { t } from "../i18n";
 
-export function ConfirmDelete(props: { what: string; onDelete: () => Promise<void> }) {
+/** Whether the thing is gone: deleted now, or already (404); null is a request that failed. */
+export function isGone(answer: { response: Response } | null): boolean {
+  return answer !== null && (answer.response.ok || answer.response.status === 404);
+}
+
+export function ConfirmDelete(props: {
+  what: string;
+  request: () => Promise<{ response: Response }>;
+  onDeleted: () => void;
+}) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
   const confirm = useRef<HTMLButtonElement>(null);
   const ask = useRef<HTMLButtonElement>(null);
   const asked = useRef(false);
@@ -24,9 +35,10 @@ export function ConfirmDelete(props: { what: string; onDelete: () => Promise<voi
   }
   const remove = async () => {
     setBusy(true);
-    await props.onDelete();
+    const gone = isGone(await props.request().catch(() => null));
     setBusy(false);
-    setAsking(false);
+    setFailed(!gone);
+    if (gone) props.onDeleted();
   };
   return (
     <span role="group" aria-label={t("deleteConfirmLabel", { what: props.what })} class="confirm">
@@ -36,6 +48,7 @@ export function ConfirmDelete(props: { what: string; onDelete: () => Promise<voi
       <button type="button" class="secondary" onClick={() => setAsking(false)}>
         {t("cancel")}
       </button>
+      {failed && <span role="alert" class="error">{t("deleteFailed")}</span>}
     </span>
   );
 }

@@ -48,6 +48,7 @@ export const en = {
   deleteAsk: "Delete {what}",
   deleteConfirmLabel: "Delete {what}?",
   deleteYes: "Yes, delete {what}",
+  deleteFailed: "It could not be deleted. Try again.",
   showMore: "Show more",
   dropHint: "Or drop images here. You can add more before uploading.",
   chosenFiles: "{count} chosen image(s)",

@@ -50,6 +50,7 @@ export const ko: Catalogue = {
   deleteAsk: "{what} 삭제",
   deleteConfirmLabel: "{what}을(를) 삭제할까요?",
   deleteYes: "네, {what} 삭제",
+  deleteFailed: "삭제하지 못했습니다. 다시 시도해 주세요.",
   showMore: "더 보기",
   dropHint: "이미지를 여기에 끌어다 놓아도 됩니다. 업로드 전에 더 추가할 수 있습니다.",
   chosenFiles: "고른 이미지 {count}장",

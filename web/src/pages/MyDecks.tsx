@@ -11,10 +11,6 @@ import { MoreButton } from "./MoreButton";
 
 function DeckItem(props: { deck: Deck; onDeleted: () => void }) {
   const { deck } = props;
-  const remove = async () => {
-    const { response } = await deleteDeck(deck.deck_id);
-    if (response.ok || response.status === 404) props.onDeleted();
-  };
   return (
     <li class="card">
       <h2>
@@ -29,7 +25,11 @@ function DeckItem(props: { deck: Deck; onDeleted: () => void }) {
         <Link href={`/decks/${deck.deck_id}`}>{t("openPreviews")}</Link>
         <Link href={`/decks/${deck.deck_id}/edit`}>{t("openEditor")}</Link>
         {deck.status === "completed" && <DownloadButton deck={deck} />}
-        <ConfirmDelete what={deck.title} onDelete={remove} />
+        <ConfirmDelete
+          what={deck.title}
+          request={() => deleteDeck(deck.deck_id)}
+          onDeleted={props.onDeleted}
+        />
       </p>
     </li>
   );

@@ -11,10 +11,6 @@ import { MoreButton } from "./MoreButton";
 function UploadItem(props: { upload: UploadSummary; onDeleted: () => void }) {
   const { upload } = props;
   const name = t("uploadOf", { date: when(upload.created_at, "") });
-  const remove = async () => {
-    const { response } = await deleteUpload(upload.upload_id);
-    if (response.ok || response.status === 404) props.onDeleted();
-  };
   return (
     <li class="card">
       <h2>{name}</h2>
@@ -25,7 +21,11 @@ function UploadItem(props: { upload: UploadSummary; onDeleted: () => void }) {
       </p>
       <p class="actions">
         <Link href={`/uploads/${upload.upload_id}`}>{t("openResults")}</Link>
-        <ConfirmDelete what={name} onDelete={remove} />
+        <ConfirmDelete
+          what={name}
+          request={() => deleteUpload(upload.upload_id)}
+          onDeleted={props.onDeleted}
+        />
       </p>
     </li>
   );

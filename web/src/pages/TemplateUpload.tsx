@@ -1,11 +1,27 @@
-/** Adding a private template: one .pptx with an optional name and description; the API's
- * refusal (not a plain .pptx, macros, too large, too many) is said in the person's language. */
+/** Adding a private template: one .pptx with an optional name; the API's refusal (not a plain
+ * .pptx, macros, too large, too many) is said in the person's language. */
 import { useRef, useState } from "preact/hooks";
 import { addTemplate, type Template } from "../api/templates";
 import { Announced } from "../components/Announced";
 import { t } from "../i18n";
 import { useSubmit } from "../components/submitting";
 import { refusalMessage } from "./failures";
+
+const PPTX = ".pptx,application/vnd.openxmlformats-officedocument.presentationml.presentation";
+
+function FileField(props: { onChange: (file: File | null) => void }) {
+  return (
+    <label>
+      {t("templateFile")}
+      <input
+        type="file"
+        accept={PPTX}
+        required
+        onChange={(event) => props.onChange(event.currentTarget.files?.[0] ?? null)}
+      />
+    </label>
+  );
+}
 
 export function TemplateUpload(props: { onAdded: (template: Template) => void }) {
   const [file, setFile] = useState<File | null>(null);
@@ -24,15 +40,7 @@ export function TemplateUpload(props: { onAdded: (template: Template) => void })
   return (
     <form ref={form} onSubmit={onSubmit} aria-labelledby="add-template-title">
       <h2 id="add-template-title">{t("addTemplateTitle")}</h2>
-      <label>
-        {t("templateFile")}
-        <input
-          type="file"
-          accept=".pptx,application/vnd.openxmlformats-officedocument.presentationml.presentation"
-          required
-          onChange={(event) => setFile(event.currentTarget.files?.[0] ?? null)}
-        />
-      </label>
+      <FileField onChange={setFile} />
       <label>
         {t("templateName")}
         <input

@@ -16,10 +16,6 @@ function TemplateCard(props: {
   onDeleted: () => void;
 }) {
   const { template } = props;
-  const remove = async () => {
-    const { response } = await deleteTemplate(template.template_id);
-    if (response.ok || response.status === 404) props.onDeleted();
-  };
   return (
     <li class={`card template${props.chosen ? " chosen" : ""}`}>
       {template.preview_url ? (
@@ -38,7 +34,13 @@ function TemplateCard(props: {
         <button type="button" aria-pressed={props.chosen} onClick={props.onChoose}>
           {props.chosen ? t("templateChosen") : t("chooseTemplate", { name: template.name })}
         </button>
-        {template.private && <ConfirmDelete what={template.name} onDelete={remove} />}
+        {template.private && (
+          <ConfirmDelete
+            what={template.name}
+            request={() => deleteTemplate(template.template_id)}
+            onDeleted={props.onDeleted}
+          />
+        )}
       </p>
     </li>
   );
