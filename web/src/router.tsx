@@ -37,14 +37,14 @@ export function match(pattern: string, path: string): Record<string, string> | n
 
 /** An ordinary link (keyboard, middle-click and "open in new tab" keep working) that navigates
  * in place on a plain click. */
-export function Link(props: { href: string; children: ComponentChildren; label?: string }) {
+export function Link(props: { href: string; children: ComponentChildren }) {
   const onClick = (event: MouseEvent) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
     navigate(props.href);
   };
   return (
-    <a href={props.href} onClick={onClick} aria-label={props.label}>
+    <a href={props.href} onClick={onClick}>
       {props.children}
     </a>
   );
