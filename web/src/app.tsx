@@ -1,12 +1,18 @@
 /** The shell: the header with what the person may do now, and the page the address names. */
+import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { signOut as signOutOfApi } from "./api/auth";
 import { currentSession, onSessionChange, type Session } from "./api/session";
 import { t } from "./i18n";
 import { SignInPage } from "./pages/SignIn";
 import { SignUpPage } from "./pages/SignUp";
+import { DeckPage } from "./pages/Deck";
+import { MyDecksPage } from "./pages/MyDecks";
+import { MyUploadsPage } from "./pages/MyUploads";
+import { ResultsPage } from "./pages/Results";
+import { TemplatesPage } from "./pages/Templates";
 import { UploadPage } from "./pages/Upload";
-import { Link, navigate, usePath } from "./router";
+import { Link, match, navigate, usePath } from "./router";
 
 function useSession(): Session | null {
   const [session, setLocal] = useState(currentSession());
@@ -25,7 +31,12 @@ function Header(props: { session: Session | null }) {
       {props.session ? (
         <>
           <span>{t("signedInAs", { name: props.session.username })}</span>
-          <Link href="/upload">{t("navUpload")}</Link>
+          <nav aria-label={t("navMain")}>
+            <Link href="/upload">{t("navUpload")}</Link>
+            <Link href="/uploads">{t("navMyUploads")}</Link>
+            <Link href="/decks">{t("navMyDecks")}</Link>
+            <Link href="/templates">{t("navTemplates")}</Link>
+          </nav>
           <button type="button" class="link" onClick={signOut}>
             {t("navSignOut")}
           </button>
@@ -40,13 +51,28 @@ function Header(props: { session: Session | null }) {
   );
 }
 
+type Params = Record<string, string>;
+
+/** The pages of a signed-in person, by the shape of their path. */
+const SIGNED_IN: [string, (params: Params) => JSX.Element][] = [
+  ["/upload", () => <UploadPage />],
+  ["/uploads", () => <MyUploadsPage />],
+  ["/uploads/:id", (params) => <ResultsPage key={params.id} uploadId={params.id} />],
+  ["/templates", () => <TemplatesPage />],
+  ["/decks", () => <MyDecksPage />],
+  ["/decks/:id", (params) => <DeckPage key={params.id} deckId={params.id} />],
+];
+
 function Page(props: { path: string; session: Session | null }) {
   const { path, session } = props;
   // Pages that need a person send a signed-out visitor to sign in (and "/" to their start).
   const wanted = path === "/" ? "/upload" : path;
-  if (wanted === "/upload") return session ? <UploadPage /> : <Redirect to="/sign-in" />;
   if (wanted === "/sign-in") return <SignInPage />;
   if (wanted === "/sign-up") return <SignUpPage />;
+  for (const [pattern, page] of SIGNED_IN) {
+    const params = match(pattern, wanted);
+    if (params) return session ? page(params) : <Redirect to="/sign-in" />;
+  }
   return <p>{t("notFound")}</p>;
 }
 

@@ -21,6 +21,20 @@ export function usePath(): string {
   return path;
 }
 
+/** The named parts of `path` if it has the shape of `pattern` ("/decks/:id"), else null: the
+ * same number of segments, the fixed ones equal. */
+export function match(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split("/");
+  const have = path.replace(/\/+$/, "").split("/");
+  if (want.length !== have.length) return null;
+  const params: Record<string, string> = {};
+  for (const [index, part] of want.entries()) {
+    if (part.startsWith(":")) params[part.slice(1)] = decodeURIComponent(have[index]);
+    else if (part !== have[index]) return null;
+  }
+  return params;
+}
+
 /** An ordinary link (keyboard, middle-click and "open in new tab" keep working) that navigates
  * in place on a plain click. */
 export function Link(props: { href: string; children: ComponentChildren }) {

@@ -1,6 +1,10 @@
-/** Posting images as `POST /v1/uploads` documents it (multipart: `image_type`, then `images`),
- * and waiting for the upload to finish. */
+/** The uploads API: post images (multipart: `image_type`, then `images`), read one upload or a
+ * page of them, delete one, and fetch an image's bytes for the page. */
 import { api } from "./client";
+import type { components } from "./schema";
+import { blobUrl } from "./blobs";
+
+export type UploadSummary = components["schemas"]["UploadSummary"];
 
 export async function postUpload(files: readonly File[], imageType: string) {
   const form = new FormData();
@@ -18,4 +22,36 @@ export async function waitForUpload(uploadId: string, seconds: number) {
   return api.GET("/v1/uploads/{upload_id}", {
     params: { path: { upload_id: uploadId }, query: { wait: seconds } },
   });
+}
+
+export async function listUploads(cursor: string | null) {
+  return api.GET("/v1/uploads", { params: { query: { cursor: cursor ?? undefined } } });
+}
+
+export async function deleteUpload(uploadId: string) {
+  return api.DELETE("/v1/uploads/{upload_id}", { params: { path: { upload_id: uploadId } } });
+}
+
+/** An upload as the client reads it (tuples such as boxes come back as plain arrays). */
+export type Upload = NonNullable<Awaited<ReturnType<typeof waitForUpload>>["data"]>;
+export type UploadImage = Upload["images"][number];
+
+/** An image's bytes as an object URL (an <img src> cannot carry the token); null if not there. */
+export async function imageUrl(
+  uploadId: string,
+  imageId: string,
+  size: "thumbnail" | "original",
+): Promise<string | null> {
+  const path = { upload_id: uploadId, image_id: imageId };
+  const answer =
+    size === "thumbnail"
+      ? await api.GET("/v1/uploads/{upload_id}/images/{image_id}/thumbnail", {
+          params: { path },
+          parseAs: "blob",
+        })
+      : await api.GET("/v1/uploads/{upload_id}/images/{image_id}/original", {
+          params: { path },
+          parseAs: "blob",
+        });
+  return blobUrl(answer);
 }

@@ -1,14 +1,18 @@
-/** Upload: the limits first, then images and their type posted to the API; the API's refusal
- * or the accepted upload (and how it finished) is said in a live region. */
+/** Upload: the limits first, then images (picked or dropped) and their type posted to the API;
+ * a refused file is named with its reason, and an accepted upload's images show their progress
+ * live until it finishes, with a link to the results. */
 import { useEffect, useState } from "preact/hooks";
 import { loadConfig, type AppConfig } from "../api/config";
-import { problemMessage } from "../api/problems";
-import { postUpload, waitForUpload } from "../api/uploads";
+import { postUpload } from "../api/uploads";
+import { Announced } from "../components/Announced";
 import { t, type MessageKey } from "../i18n";
-import { attempt } from "./attempt";
-import { limitLines, refusals } from "./uploadLimits";
-
-const WAIT_SECONDS = 60;
+import { Link } from "../router";
+import { useSubmit } from "../components/submitting";
+import { refusalMessage } from "./failures";
+import { ChosenFiles, FilePicker, withAdded } from "./UploadFiles";
+import { ProgressList, useUploadProgress } from "./UploadProgress";
+import { acceptedRows, isFinished, type ImageRow } from "./uploadRows";
+import { formatBytes, limitLines, refusals } from "./uploadLimits";
 
 function Limits(props: { config: AppConfig }) {
   return (
@@ -21,16 +25,6 @@ function Limits(props: { config: AppConfig }) {
       </ul>
     </section>
   );
-}
-
-async function send(files: File[], imageType: string, report: (line: string) => void) {
-  const { data, error, response } = await postUpload(files, imageType);
-  if (error !== undefined) return problemMessage(error, response.status, t);
-  const uploadId = data.upload_id ?? "";
-  report(t("uploadAccepted", { count: files.length, id: uploadId }));
-  const finished = await waitForUpload(uploadId, WAIT_SECONDS);
-  report(t("uploadStatus", { status: finished.data?.status ?? response.status }));
-  return null;
 }
 
 function ImageTypeField(props: { types: string[]; value: string; onChange: (t: string) => void }) {
@@ -52,54 +46,77 @@ function ImageTypeField(props: { types: string[]; value: string; onChange: (t: s
   );
 }
 
-/** Lines in a region that screen readers announce when it changes (alert or status). */
-function Announced(props: { role: "alert" | "status"; lines: (string | null)[] }) {
+interface Accepted {
+  uploadId: string;
+  rows: ImageRow[];
+}
+
+function Following(props: { accepted: Accepted }) {
+  const { uploadId, rows: first } = props.accepted;
+  const { rows, status } = useUploadProgress(uploadId, first);
+  const lines = [t("uploadAccepted", { count: first.length, id: uploadId })];
+  const outcome = t(`uploadOutcome.${status}` as MessageKey);
+  if (isFinished(status)) lines.push(t("uploadStatus", { status: outcome }));
   return (
-    <div role={props.role} class={props.role === "alert" ? "error" : "notice"}>
-      {props.lines.filter(Boolean).map((line) => (
-        <p key={line}>{line}</p>
-      ))}
-    </div>
+    <section aria-labelledby="progress-title">
+      <h2 id="progress-title">{t("progressTitle")}</h2>
+      <Announced role="status" lines={lines} />
+      <ProgressList uploadId={uploadId} rows={rows} />
+      {isFinished(status) && <Link href={`/uploads/${uploadId}`}>{t("seeResults")}</Link>}
+    </section>
   );
 }
 
-function UploadForm(props: { config: AppConfig }) {
+/** The one file the API named in its refusal, and why. */
+type Refused = { name: string; why: string } | null;
+
+/** The chosen files and the post of them; a refusal naming a file marks that file. */
+function useUploadForm(config: AppConfig, onAccepted: (accepted: Accepted) => void) {
   const [files, setFiles] = useState<File[]>([]);
   const [imageType, setImageType] = useState("mixed-printed");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [progress, setProgress] = useState<string[]>([]);
-  const refused = refusals(files, props.config, t);
+  const [refused, setRefused] = useState<Refused>(null);
+  const submit = useSubmit(async () => {
+    setRefused(null);
+    const { data, error, response } = await postUpload(files, imageType);
+    if (error === undefined) {
+      onAccepted({ uploadId: data.upload_id, rows: acceptedRows(data.images) });
+      setFiles([]);
+      return null;
+    }
+    const named = (error as { filename?: string }).filename;
+    const unnamed = { ...(error as object), filename: undefined };
+    if (named) setRefused({ name: named, why: refusalMessage(unnamed, response.status, t) });
+    return refusalMessage(error, response.status, t);
+  });
+  const refusedBecause = (file: File) =>
+    file.size > config.max_image_bytes
+      ? t("fileTooLargeShort", { size: formatBytes(config.max_image_bytes) })
+      : refused?.name === file.name
+        ? refused.why
+        : null;
+  return { files, setFiles, imageType, setImageType, refusedBecause, ...submit };
+}
 
-  const onSubmit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setProgress([]);
-    const report = (line: string) => setProgress((lines) => [...lines, line]);
-    setError(await attempt(() => send(files, imageType, report)));
-    setBusy(false);
-  };
-
+function UploadForm(props: { config: AppConfig; onAccepted: (accepted: Accepted) => void }) {
+  const form = useUploadForm(props.config, props.onAccepted);
+  const tooMany = refusals(form.files, props.config, t);
   return (
-    <form onSubmit={onSubmit}>
-      <ImageTypeField types={props.config.image_types} value={imageType} onChange={setImageType} />
-      <label>
-        {t("chooseImages")}
-        <input
-          name="images"
-          type="file"
-          accept="image/*"
-          multiple
-          required
-          onChange={(event) => setFiles(Array.from(event.currentTarget.files ?? []))}
-        />
-      </label>
-      <button type="submit" disabled={busy || refused.length > 0}>
-        {busy ? t("working") : t("uploadSubmit")}
+    <form onSubmit={form.onSubmit}>
+      <ImageTypeField
+        types={props.config.image_types}
+        value={form.imageType}
+        onChange={form.setImageType}
+      />
+      <FilePicker onAdd={(added) => form.setFiles((before) => withAdded(before, added))} />
+      <ChosenFiles
+        files={form.files}
+        refusedBecause={form.refusedBecause}
+        onRemove={(file) => form.setFiles((before) => before.filter((other) => other !== file))}
+      />
+      <button type="submit" disabled={form.busy || form.files.length === 0 || tooMany.length > 0}>
+        {form.busy ? t("working") : t("uploadSubmit")}
       </button>
-      <Announced role="alert" lines={[...refused, error]} />
-      <Announced role="status" lines={progress} />
+      <Announced role="alert" lines={[...tooMany, form.error]} />
     </form>
   );
 }
@@ -107,6 +124,7 @@ function UploadForm(props: { config: AppConfig }) {
 export function UploadPage() {
   const [config, setConfig] = useState<AppConfig | null>(null);
   const [failed, setFailed] = useState(false);
+  const [accepted, setAccepted] = useState<Accepted | null>(null);
   useEffect(() => {
     loadConfig().then(setConfig, () => setFailed(true));
   }, []);
@@ -115,7 +133,8 @@ export function UploadPage() {
       <h1>{t("uploadTitle")}</h1>
       {failed && <p role="alert" class="error">{t("networkError")}</p>}
       {config && <Limits config={config} />}
-      {config && <UploadForm config={config} />}
+      {config && <UploadForm config={config} onAccepted={setAccepted} />}
+      {accepted && <Following key={accepted.uploadId} accepted={accepted} />}
     </section>
   );
 }

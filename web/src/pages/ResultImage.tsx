@@ -1,0 +1,147 @@
+/** One read image on the results page: the image with its OCR boxes over it (when shown), and
+ * beside it its lines, doubtful words marked, each correctable in place. */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { imageUrl, type UploadImage } from "../api/uploads";
+import { useObjectUrl } from "../components/AuthImage";
+import { t, type MessageKey } from "../i18n";
+import { failureMessage } from "./failures";
+import { boxStyle, lineKey, linesOf, markedWords, type Corrections, type Line } from "./ocrLines";
+
+function Overlaid(props: { uploadId: string; image: UploadImage; showBoxes: boolean }) {
+  const { uploadId, image } = props;
+  const url = useObjectUrl(() => imageUrl(uploadId, image.image_id, "original"), image.image_id);
+  // The stored size keeps the image's room while it loads; the boxes wait for the image.
+  const room = image.width && image.height ? `${image.width} / ${image.height}` : "4 / 3";
+  return (
+    <div class="overlaid" style={{ aspectRatio: room }}>
+      {url && (
+        <img class="page-image" src={url} alt={t("imageOf", { name: displayName(image) })} />
+      )}
+      {url &&
+        props.showBoxes &&
+        linesOf(image).map((line, index) => (
+          <span key={index} class="ocr-box" style={boxStyle(line.bbox)} aria-hidden="true" />
+        ))}
+    </div>
+  );
+}
+
+function displayName(image: UploadImage): string {
+  return image.original_filename ?? image.filename;
+}
+
+function Marked(props: { line: Line }) {
+  return (
+    <span>
+      {markedWords(props.line).map((run) =>
+        run.doubtful ? <mark title={t("doubtfulWord")}>{run.text}</mark> : run.text,
+      )}
+    </span>
+  );
+}
+
+/** The line's text in an input; Enter or leaving it keeps the text, Escape drops it. */
+function LineEditor(props: { label: string; text: string; onDone: (text: string | null) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const settled = useRef(false);
+  useEffect(() => input.current?.focus(), []);
+  const done = (text: string | null) => {
+    if (settled.current) return; // a blur follows Enter or Escape as the input goes
+    settled.current = true;
+    props.onDone(text);
+  };
+  return (
+    <input
+      ref={input}
+      aria-label={props.label}
+      value={props.text}
+      onBlur={(event) => done(event.currentTarget.value)}
+      onKeyDown={(event) => {
+        if (event.key === "Enter") done(event.currentTarget.value);
+        if (event.key === "Escape") done(null);
+      }}
+    />
+  );
+}
+
+function LineRow(props: {
+  line: Line;
+  number: number;
+  corrected: string | undefined;
+  onCorrect: (text: string | null) => void;
+}) {
+  const [editing, setEditing] = useState(false);
+  const edit = useRef<HTMLButtonElement>(null);
+  const finish = (text: string | null) => {
+    // Back to the OCR's own text is no correction; Escape changes nothing.
+    if (text !== null) props.onCorrect(text === props.line.text ? null : text);
+    setEditing(false);
+    requestAnimationFrame(() => edit.current?.focus());
+  };
+  if (editing) {
+    const text = props.corrected ?? props.line.text;
+    const label = t("lineLabel", { number: props.number });
+    return (
+      <li>
+        <LineEditor label={label} text={text} onDone={finish} />
+      </li>
+    );
+  }
+  return (
+    <li>
+      {props.corrected === undefined ? <Marked line={props.line} /> : props.corrected}
+      {props.corrected !== undefined && <span class="tag">{t("corrected")}</span>}{" "}
+      <button
+        ref={edit}
+        type="button"
+        class="link"
+        aria-label={t("editLine", { number: props.number })}
+        onClick={() => setEditing(true)}
+      >
+        {t("edit")}
+      </button>
+    </li>
+  );
+}
+
+export function ResultImage(props: {
+  uploadId: string;
+  image: UploadImage;
+  showBoxes: boolean;
+  corrections: Corrections;
+  onCorrect: (key: string, text: string | null) => void;
+}) {
+  const { image } = props;
+  const name = displayName(image);
+  if (image.status !== "done") {
+    return (
+      <article class="result">
+        <h2>{name}</h2>
+        {image.status === "failed" ? (
+          <p class="error">{failureMessage(image.code, image.reason ?? "", t)}</p>
+        ) : (
+          <p>{t(`imageStatus.${image.status}` as MessageKey)}</p>
+        )}
+      </article>
+    );
+  }
+  return (
+    <article class="result" aria-label={name}>
+      <h2>{name}</h2>
+      <div class="result-body">
+        <Overlaid uploadId={props.uploadId} image={image} showBoxes={props.showBoxes} />
+        <ol class="lines" aria-label={t("linesOf", { name })}>
+          {linesOf(image).map((line, index) => (
+            <LineRow
+              key={index}
+              line={line}
+              number={index + 1}
+              corrected={props.corrections.get(lineKey(image.image_id, index))}
+              onCorrect={(text) => props.onCorrect(lineKey(image.image_id, index), text)}
+            />
+          ))}
+        </ol>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,108 @@
+/** Results: each image of an upload with its OCR boxes over it (toggle), its text beside it
+ * with doubtful words marked and lines correctable, copy-all, and drafting a deck. */
+import { useEffect, useState } from "preact/hooks";
+import { waitForUpload, type Upload } from "../api/uploads";
+import { Announced } from "../components/Announced";
+import { t, type MessageKey } from "../i18n";
+import { DraftForm } from "./DraftForm";
+import { allText } from "./ocrLines";
+import { ResultImage } from "./ResultImage";
+
+const WAIT_SECONDS = 60;
+
+type Loaded = Upload | "missing" | "unreachable" | null;
+
+/** The upload as it stands, then asked again with `?wait` while its images are being read. */
+function useUpload(uploadId: string): Loaded {
+  const [upload, setUpload] = useState<Loaded>(null);
+  useEffect(() => {
+    let live = true;
+    const follow = async (wait: number): Promise<void> => {
+      const { data, response } = await waitForUpload(uploadId, wait);
+      if (!live) return;
+      setUpload(data ?? (response.status === 404 ? "missing" : "unreachable"));
+      if (data?.status === "processing") return follow(WAIT_SECONDS);
+    };
+    follow(0).catch(() => live && setUpload("unreachable"));
+    return () => {
+      live = false;
+    };
+  }, [uploadId]);
+  return upload;
+}
+
+function Toolbar(props: { showBoxes: boolean; onBoxes: (show: boolean) => void; text: string }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  const copy = () =>
+    navigator.clipboard.writeText(props.text).then(
+      () => setCopied(t("copied")),
+      () => setCopied(t("copyFailed")),
+    );
+  return (
+    <div class="toolbar">
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={props.showBoxes}
+          onChange={(e) => props.onBoxes(e.currentTarget.checked)}
+        />
+        {t("showBoxes")}
+      </label>
+      <button type="button" onClick={copy}>
+        {t("copyAll")}
+      </button>
+      <Announced role="status" lines={[copied]} />
+    </div>
+  );
+}
+
+/** The person's corrected lines by `lineKey`; a null text withdraws a correction. */
+function useCorrections() {
+  const [corrections, setCorrections] = useState<ReadonlyMap<string, string>>(new Map());
+  const correct = (key: string, text: string | null) =>
+    setCorrections((before) => {
+      const after = new Map(before);
+      if (text === null) after.delete(key);
+      else after.set(key, text);
+      return after;
+    });
+  return [corrections, correct] as const;
+}
+
+export function ResultsPage(props: { uploadId: string }) {
+  const upload = useUpload(props.uploadId);
+  const [showBoxes, setShowBoxes] = useState(true);
+  const [corrections, correct] = useCorrections();
+  if (upload === null) return <p role="status">{t("loading")}</p>;
+  if (upload === "missing") return <p role="alert">{t("uploadMissing")}</p>;
+  if (upload === "unreachable") return <p role="alert">{t("networkError")}</p>;
+  const first = upload.images[0];
+  const name = first?.original_filename ?? first?.filename ?? t("appName");
+  return (
+    <section>
+      <h1>{t("resultsTitle")}</h1>
+      <p>{t("uploadStatus", { status: t(`uploadState.${upload.status}` as MessageKey) })}</p>
+      <Toolbar
+        showBoxes={showBoxes}
+        onBoxes={setShowBoxes}
+        text={allText(upload.images, corrections)}
+      />
+      {upload.images.map((image) => (
+        <ResultImage
+          key={image.image_id}
+          uploadId={upload.upload_id}
+          image={image}
+          showBoxes={showBoxes}
+          corrections={corrections}
+          onCorrect={correct}
+        />
+      ))}
+      <DraftForm
+        uploadId={upload.upload_id}
+        images={upload.images}
+        corrections={corrections}
+        defaultTitle={name.replace(/\.\w+$/, "")}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+/** Why something was refused or failed, in the person's language: the API's stable `code`
+ * picks a sentence of the catalogue; its prose (`detail` or `reason`) is the fallback. */
+import { problemMessage } from "../api/problems";
+import { en } from "../i18n/en";
+import type { MessageKey, Translate } from "../i18n";
+
+function known(key: string): key is MessageKey {
+  return key in en;
+}
+
+/** A failed image's or deck's reason, from its code. */
+export function failureMessage(code: string | undefined, reason: string, t: Translate): string {
+  const key = `failure.${code}`;
+  return known(key) ? t(key) : reason;
+}
+
+/** A refused request (problem+json), from its code, naming the file at fault if it has one. */
+export function refusalMessage(error: unknown, status: number, t: Translate): string {
+  const problem = (typeof error === "object" && error !== null ? error : {}) as {
+    code?: string;
+    filename?: string;
+  };
+  const key = `problem.${problem.code}`;
+  const sentence = known(key) ? t(key) : problemMessage(error, status, t);
+  return problem.filename ? t("fileRefused", { name: problem.filename, why: sentence }) : sentence;
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { match } from "./router";
+
+describe("a route's pattern", () => {
+  it("names the parts of a path of its shape", () => {
+    expect(match("/decks/:id", "/decks/abc")).toEqual({ id: "abc" });
+    expect(match("/uploads/:id", "/uploads/f00/")).toEqual({ id: "f00" });
+  });
+
+  it("does not take a longer or different path", () => {
+    expect(match("/decks/:id", "/decks/abc/edit")).toBeNull();
+    expect(match("/decks/:id", "/uploads/abc")).toBeNull();
+    expect(match("/decks", "/decks/abc")).toBeNull();
+  });
+});
