@@ -3,9 +3,14 @@ two tabs cannot silently overwrite each other), `If-None-Match` on a read (304).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import request
 
 from gateway.problems import PreconditionFailed, PreconditionRequired
+
+T = TypeVar("T")
 
 
 def tag(revision: int) -> str:
@@ -17,14 +22,18 @@ def etag(revision: int) -> str:
     return f'"{tag(revision)}"'
 
 
-def require_match(latest: int) -> None:
-    """The edit must name the revision it started from, and that must still be the latest."""
+def require_match(latest: int, check_body: Callable[[], T]) -> T:
+    """The edit must name the revision it started from (428 if it names none), and that must
+    still be the latest (412). The body is checked in between: a malformed edit is refused as
+    such (422, 413) whatever revision it names."""
     if not request.if_match:
         raise PreconditionRequired(
             "send If-Match with the ETag of the revision you edited (GET the deck's spec)"
         )
+    checked = check_body()
     if not request.if_match.contains(tag(latest)):
         raise stale(latest)
+    return checked
 
 
 def stale(latest: int) -> PreconditionFailed:

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 from gateway import paging
 from gateway.auth.routes import require_user
 from gateway.bootstrap import current_deps
-from gateway.decks import preconditions, requests, service, views
+from gateway.decks import preconditions, recording, service, views
 from gateway.decks.schemas import (
     AcceptedDeck,
     Deck,
@@ -51,14 +51,14 @@ NOT_MODIFIED = empty("not modified: If-None-Match names this revision")
 )
 @require_user
 def create_deck() -> tuple[Response, int, dict[str, str]]:
-    requests.refuse_oversized_spec()
+    recording.refuse_oversized_spec()
     body = json_body()
     if "from_upload" in body:
-        spec = requests.draft(validate(DeckFromUpload, body))
+        spec = recording.draft(validate(DeckFromUpload, body))
     else:
-        spec = validate(DeckSpec, body, union_tags=requests.ELEMENT_TYPES)
-    requests.check_references(spec)
-    deck = requests.record(spec)
+        spec = validate(DeckSpec, body, union_tags=recording.ELEMENT_TYPES)
+    recording.check_references(spec)
+    deck = recording.record(spec)
     location = f"/v1/decks/{deck['_id']}"
     accepted = {"deck_id": deck["_id"], "status": deck["status"], "revision": 1}
     return jsonify(accepted), 202, {"Location": location}
@@ -86,7 +86,7 @@ def _own_deck(deck_id: str, with_spec: bool = False) -> dict[str, Any]:
 @blueprint.get("/<deck_id>")
 @documented(
     {
-        200: json(Deck, "the deck (finished, or the wait ran out)"),
+        200: json(Deck, "the deck (finished, or the wait ran out)", "ETag"),
         404: NOT_FOUND,
         422: BAD_WAIT,
         429: TOO_MANY_WAITS,
@@ -139,9 +139,8 @@ def put_spec(deck_id: str) -> tuple[Response, int, dict[str, str]]:
     and previews stay the last built revision's. If-Match must name the latest revision, so an
     edit made on a stale copy is refused (412) instead of overwriting a newer one."""
     latest = _own_deck(deck_id)["revision"]
-    preconditions.require_match(latest)
-    spec = requests.spec_of_body()
-    requests.record_revision(deck_id, spec, latest + 1)
+    spec = preconditions.require_match(latest, recording.spec_of_body)
+    recording.record_revision(deck_id, spec, latest + 1)
     accepted = {"deck_id": deck_id, "status": "queued", "revision": latest + 1}
     headers = {"Location": f"/v1/decks/{deck_id}", "ETag": preconditions.etag(latest + 1)}
     return jsonify(accepted), 202, headers
