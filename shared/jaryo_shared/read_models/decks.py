@@ -45,8 +45,8 @@ def of_user(db: Database, user_id: str, deck_id: str, revision: int = 1) -> Deck
 
 
 def latest_revision(db: Database, deck_id: str, at_least: int = 1) -> int:
-    """The deck's latest revision, given one known to exist. Since revisions have no gaps, it
-    is found by `_id` lookups alone (the one fast query on FerretDB): doubling the step until
+    """The deck's latest revision, given one known to exist (the build's). Since revisions
+    have no gaps, it is found by `_id` lookups alone (database.by_id): doubling the step until
     a revision is missing, then halving back, so even hundreds of edits cost a few lookups."""
     low, step = max(at_least, 1), 1
     while _exists(db, deck_id, low + step):
