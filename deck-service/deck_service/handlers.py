@@ -1,13 +1,14 @@
-"""What the deck service does with `deck.requested`: build the .pptx from the deck's stored spec,
-keep it (and its slide previews, when LibreOffice is installed) in the decks bucket, record the
-outcome with its `deck.completed` or `deck.failed` event in one write, and publish the event.
+"""What the deck service does with `deck.requested`: build the .pptx from the spec of the revision
+the event names (an older revision than the deck's latest is skipped), keep it (and its slide
+previews, when LibreOffice is installed) in the decks bucket under that revision's keys, record
+the outcome with its `deck.completed` or `deck.failed` event in one write, and publish the event.
 
 The deck document belongs to the gateway (request, deletion); this service writes only the
 deck's `deck_builds` document (same `_id`): FerretDB 1.x rewrites a whole document on update, so
 two writers of one document can lose each other's changes. Redelivery after a crash builds the
 deck again (the object is overwritten, not duplicated) unless it is already finished; the event
-is published once from its outbox. The janitor fails decks stuck too long; who finishes a deck
-is claimed once (jaryo_shared.deck_outcomes).
+is published once from its outbox. The janitor fails decks stuck too long; who finishes a
+revision is claimed once (jaryo_shared.deck_outcomes).
 
 Failures are sorted on purpose. Anything that goes wrong building the .pptx from the spec, the
 template and the images is the deck's permanent failure, on the first delivery, with a reason
@@ -72,18 +73,20 @@ def handlers(deps: Dependencies) -> dict[str, Handler]:
 def handle_deck_requested(
     deps: Dependencies, envelope: events.Envelope, event: events.DeckRequested
 ) -> None:
-    deck = decks.of_user(deps.db, event.user_id, event.deck_id)
+    deck = decks.of_user(deps.db, event.user_id, event.deck_id, event.revision)
     if deck is None or deck.deleted_at is not None:
-        log.info("deck %s is gone; nothing to build", event.deck_id)
+        log.info("deck %s (revision %d) is gone; nothing to build", event.deck_id, event.revision)
         return
     builds = DeckBuilds(deps.db, deps.publisher)
-    if builds.finished(deck.id):
+    if builds.finished(deck.id, deck.revision):
         builds.publish_owed(deck.id)  # what a crash left unsent
         return
-    if deck_outcomes.finisher(deps.db, deck.id) not in (None, SOURCE):
+    if _superseded(deps, deck):
+        return
+    if deck_outcomes.finisher(deps.db, deck.id, deck.revision) not in (None, SOURCE):
         log.info("deck %s was already finished by another (the janitor)", deck.id)
         return
-    builds.start_attempt(deck.id, deck.user_id, deps.clock.now())
+    builds.start_attempt(deck.id, deck.revision, deck.user_id, deps.clock.now())
     started = time.monotonic()
     try:
         built = _build(deps, deck)
@@ -92,10 +95,20 @@ def handle_deck_requested(
         _fail(deps, envelope, deck, exc.reason, exc.code)
         return
     metrics.BUILD_SECONDS.labels("built").observe(time.monotonic() - started)
-    key = deck_key(deck.user_id, deck.id, slug(deck.title))
+    key = deck_key(deck.user_id, deck.id, slug(deck.title), deck.revision)
     deps.store.put_bytes(deps.settings.bucket_decks, key, built, PPTX)
     previews = _previews(deps, deck, built)
     _complete(deps, envelope, deck, key, built, previews)
+
+
+def _superseded(deps: Dependencies, deck: Deck) -> bool:
+    """A newer revision was asked for: only the latest is worth building (its own message
+    follows), so this one is acked and skipped."""
+    latest = decks.latest_revision(deps.db, deck.id, at_least=deck.revision)
+    if latest > deck.revision:
+        log.info("deck %s: revision %d skipped, %d is newer", deck.id, deck.revision, latest)
+        return True
+    return False
 
 
 def _build(deps: Dependencies, deck: Deck) -> bytes:
@@ -195,7 +208,7 @@ def _previews(deps: Dependencies, deck: Deck, built: bytes) -> int | None:
             log.exception("could not render previews of deck %s", deck.id)
             return None
         for number, png in enumerate(pngs, 1):
-            key = deck_preview_key(deck.user_id, deck.id, number)
+            key = deck_preview_key(deck.user_id, deck.id, number, deck.revision)
             deps.store.put_bytes(deps.settings.bucket_decks, key, png.read_bytes(), "image/png")
         return len(pngs)
 
@@ -216,8 +229,9 @@ def _complete(
         size=len(built),
         slide_count=slide_count,
         preview_count=previews or 0,
+        revision=deck.revision,
     )
-    outcome = BuiltDeck(key, len(built), slide_count, previews)
+    outcome = BuiltDeck(key, len(built), slide_count, previews, deck.revision)
     if _claimed(deps, deck):
         builds = DeckBuilds(deps.db, deps.publisher)
         builds.mark_completed(deck.id, outcome, deps.clock.now(), _wrap(envelope, payload))
@@ -228,16 +242,24 @@ def _fail(
     deps: Dependencies, envelope: events.Envelope, deck: Deck, reason: str, code: FailureCode
 ) -> None:
     log.warning("deck %s failed: %s (%s)", deck.id, reason, code)
-    payload = events.DeckFailed(deck_id=deck.id, user_id=deck.user_id, reason=reason, code=code)
+    payload = events.DeckFailed(
+        deck_id=deck.id, user_id=deck.user_id, reason=reason, code=code, revision=deck.revision
+    )
     if _claimed(deps, deck):
         builds = DeckBuilds(deps.db, deps.publisher)
         builds.mark_failed(deck.id, payload, deps.clock.now(), _wrap(envelope, payload))
 
 
 def _claimed(deps: Dependencies, deck: Deck) -> bool:
-    """Whether this service, not the janitor, finishes the deck (the handler checked the build
-    is unfinished)."""
-    if deck_outcomes.claim(deps.db, deck.id, SOURCE, deps.clock.now()):
+    """Whether this service, not the janitor, finishes the revision (the handler checked the
+    build is unfinished), and no newer revision's attempt started meanwhile (another worker):
+    a late outcome must not overwrite a newer one's."""
+    if DeckBuilds(deps.db, deps.publisher).attempted_after(deck.id, deck.revision):
+        log.info(
+            "deck %s: revision %d's outcome dropped, a newer one started", deck.id, deck.revision
+        )
+        return False
+    if deck_outcomes.claim(deps.db, deck.id, SOURCE, deps.clock.now(), deck.revision):
         return True
     log.info("deck %s was finished by the janitor meanwhile; outcome dropped", deck.id)
     return False

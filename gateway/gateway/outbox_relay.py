@@ -1,5 +1,6 @@
 """The gateway's outbox relay: each gateway process publishes what its own requests could not
-(`upload.received`, `deck.requested` while the broker was away). The workers relay theirs."""
+(`upload.received`, a deck's or a revision's `deck.requested`, while the broker was away). The
+workers relay theirs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from gateway.bootstrap import Dependencies
 from jaryo_shared.outbox_relay import OutboxRelay
 
 # The collections whose outboxes the gateway writes events into (docs/architecture.md).
-OUTBOX_COLLECTIONS = ("uploads", "decks")
+OUTBOX_COLLECTIONS = ("uploads", "decks", "deck_revisions")
 
 
 def relay(deps: Dependencies) -> OutboxRelay:

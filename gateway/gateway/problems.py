@@ -89,6 +89,10 @@ class IdempotencyConflict(Problem):
     status, slug, title = 409, "request-in-progress", "Request in progress"
 
 
+class PreconditionFailed(Problem):
+    status, slug, title = 412, "precondition-failed", "Precondition failed"
+
+
 class TooLarge(Problem):
     status, slug, title = 413, "too-large", "Too large"
 
@@ -107,6 +111,10 @@ class TemplateStorageFull(Problem):
 
 class UnsupportedImage(Problem):
     status, slug, title = 415, "unsupported-image", "Unsupported image type"
+
+
+class PreconditionRequired(Problem):
+    status, slug, title = 428, "precondition-required", "Precondition required"
 
 
 class LimitReached(Problem):

@@ -17,6 +17,7 @@ from typing import Any
 from pymongo.database import Database
 
 from jaryo_shared.database import by_id
+from jaryo_shared.read_models.decks import revision_id
 
 Document = dict[str, Any]
 
@@ -81,12 +82,27 @@ def deck_ids_created_before(db: Database, cutoff: datetime) -> list[str]:
     return [deck["_id"] for deck in found]
 
 
-def builds_finished_among(db: Database, deck_ids: list[str], finished: Iterable[str]) -> set[str]:
-    """Which of these decks have a build in one of the `finished` states."""
+def revisions_requested_before(db: Database, cutoff: datetime) -> list[tuple[str, int]]:
+    """(deck id, revision) of each revision after the first asked for before the cutoff."""
+    found = db.deck_revisions.find({"created_at": {"$lt": cutoff}}, {"deck_id": 1, "revision": 1})
+    return [(revision["deck_id"], revision["revision"]) for revision in found]
+
+
+def revisions_finished_among(
+    db: Database, deck_ids: list[str], finished: Iterable[str]
+) -> dict[str, int]:
+    """The revision each of these decks' builds finished (in one of the `finished` states)."""
     found = db.deck_builds.find(
-        {"_id": {"$in": deck_ids}, "status": {"$in": list(finished)}}, {"_id": 1}
+        {"_id": {"$in": deck_ids}, "status": {"$in": list(finished)}}, {"revision": 1}
     )
-    return {build["_id"] for build in found}
+    return {build["_id"]: build.get("revision", 1) for build in found}
+
+
+def builds_with_older_revisions(db: Database) -> Iterable[Document]:
+    """Builds whose deck has revisions older than the one built, whose files may be left."""
+    return db.deck_builds.find(
+        {"built_revision": {"$gt": 1}}, {"user_id": 1, "built_revision": 1, "file_path": 1}
+    )
 
 
 def deck_to_purge(db: Database, deck_id: str) -> Document | None:
@@ -98,13 +114,20 @@ def deck_owner(db: Database, deck_id: str) -> Document | None:
     return db.decks.find_one({"_id": deck_id}, {"user_id": 1, "deleted_at": 1})
 
 
-def build_status(db: Database, deck_id: str) -> str | None:
-    build = db.deck_builds.find_one({"_id": deck_id}, {"status": 1}) or {}
-    return build.get("status")
+def build_status(db: Database, deck_id: str) -> tuple[str | None, int]:
+    """The status of the deck's latest build attempt, and which revision it was of."""
+    build = db.deck_builds.find_one({"_id": deck_id}, {"status": 1, "revision": 1}) or {}
+    return build.get("status"), build.get("revision", 1)
 
 
 def delete_build(db: Database, deck_id: str) -> None:
     db.deck_builds.delete_one({"_id": deck_id})
+
+
+def delete_revisions(db: Database, deck_id: str, latest: int) -> None:
+    """The deck's revisions 2 to `latest` (revision 1 is the deck's own document)."""
+    for revision in range(2, latest + 1):
+        db.deck_revisions.delete_one({"_id": revision_id(deck_id, revision)})
 
 
 def delete_deck(db: Database, deck_id: str) -> None:

@@ -14,6 +14,7 @@ from janitor.policies import (
     Planned,
     deleted_uploads,
     expired_auth_records,
+    old_revisions,
     orphans,
     retention,
     staging,
@@ -29,6 +30,7 @@ POLICIES = (
     stuck_decks,
     deleted_uploads,
     retention,
+    old_revisions,
     orphans,
     expired_auth_records,
 )
@@ -40,6 +42,7 @@ POLICY_NAMES = [
     retention.UPLOADS,
     retention.DECKS,
     retention.DELETED_DECKS,
+    old_revisions.NAME,
     orphans.NAME,
     orphans.DANGLING,
     expired_auth_records.NAME,

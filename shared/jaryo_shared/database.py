@@ -42,6 +42,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="by_user_newest"),
         IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending"),
     ],
+    "deck_revisions": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
     "deck_builds": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
     "templates": [IndexModel([("user_id", ASCENDING)], name="by_user")],
 }

@@ -142,7 +142,8 @@ class UploadCompleted(Payload):
 
 
 class DeckRequested(Payload):
-    """A person asked for a deck; its spec is stored with the deck (GET /v1/decks/{id}/spec)."""
+    """A person asked for a deck, or for a new revision of one (PUT /v1/decks/{id}/spec); that
+    revision's spec is stored with the deck (GET /v1/decks/{id}/spec)."""
 
     event_type: ClassVar[str] = "jaryo.deck.requested.v1"
     emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/gateway",)
@@ -150,6 +151,9 @@ class DeckRequested(Payload):
     user_id: str
     template_id: str
     slide_count: int
+    revision: int = Field(
+        default=1, ge=1, description="which revision of the deck's spec to build (1: as created)"
+    )
 
 
 class DeckCompleted(Payload):
@@ -163,6 +167,7 @@ class DeckCompleted(Payload):
     size: int
     slide_count: int
     preview_count: int = 0
+    revision: int = Field(default=1, ge=1, description="the revision of the spec that was built")
 
 
 class DeckFailed(Payload):
@@ -179,6 +184,7 @@ class DeckFailed(Payload):
     code: FailureCode | None = Field(
         default=None, description="why, as a stable machine-readable code beside `reason`"
     )
+    revision: int = Field(default=1, ge=1, description="the revision of the spec that failed")
 
 
 class UploadExpired(Payload):

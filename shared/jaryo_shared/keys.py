@@ -19,12 +19,28 @@ def deck_prefix(user_id: str, deck_id: str) -> str:
     return f"{user_id}/deck{deck_id}/"
 
 
-def deck_key(user_id: str, deck_id: str, slug: str) -> str:
-    return f"{deck_prefix(user_id, deck_id)}{slug}.pptx"
+def deck_revision_prefix(user_id: str, deck_id: str, revision: int) -> str:
+    """Revision 1 keeps the deck's own prefix (where decks made before revisions keep theirs);
+    each later one has `r{N}/` under it, so a slow build of one never overwrites another's."""
+    prefix = deck_prefix(user_id, deck_id)
+    return prefix if revision == 1 else f"{prefix}r{revision}/"
 
 
-def deck_preview_key(user_id: str, deck_id: str, number: int) -> str:
-    return f"{deck_prefix(user_id, deck_id)}previews/{number}.png"
+def deck_key(user_id: str, deck_id: str, slug: str, revision: int = 1) -> str:
+    return f"{deck_revision_prefix(user_id, deck_id, revision)}{slug}.pptx"
+
+
+def deck_preview_key(user_id: str, deck_id: str, number: int, revision: int = 1) -> str:
+    return f"{deck_revision_prefix(user_id, deck_id, revision)}previews/{number}.png"
+
+
+def revision_of_deck_key(key: str, user_id: str, deck_id: str) -> int:
+    """Which revision an object under the deck's prefix belongs to (the inverse of the above)."""
+    rest = key.removeprefix(deck_prefix(user_id, deck_id))
+    head, _, _ = rest.partition("/")
+    if head.startswith("r") and head[1:].isdigit():
+        return int(head[1:])
+    return 1
 
 
 def template_key(user_id: str, template_id: str) -> str:

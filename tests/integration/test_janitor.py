@@ -452,7 +452,7 @@ def test_deck_not_built_in_time_is_failed_once_and_a_late_build_changes_nothing(
     assert deck["status"] == "failed"
     assert deck["reason"] == (
         "the deck was not built within 15 minutes; "
-        "ask for it again (GET its spec and POST it to /v1/decks)"
+        "ask for it again (GET its spec and PUT it back, or POST it to /v1/decks)"
     )
 
     # The deck service gets to the message at last: the janitor finished the deck, so it stays.

@@ -189,6 +189,7 @@ def test_a_deck_on_a_built_in_template_is_stored_and_deck_completed_is_published
         "size": len(data),
         "slide_count": 2,
         "preview_count": 0,
+        "revision": 1,
     }
 
 

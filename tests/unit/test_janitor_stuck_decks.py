@@ -38,7 +38,13 @@ def test_stuck_deck_is_failed_with_a_reason_and_deck_failed_is_published_once() 
     assert (build["status"], build["completed_at"], build["user_id"]) == ("failed", LATE, USER)
     assert "not built within 15 minutes" in build["reason"]
     assert world.events(FAILED) == [
-        {"deck_id": "never", "user_id": USER, "reason": build["reason"], "code": "deck-timed-out"}
+        {
+            "deck_id": "never",
+            "user_id": USER,
+            "reason": build["reason"],
+            "code": "deck-timed-out",
+            "revision": 1,
+        }
     ]
     assert world.publisher.published[0].source == stuck_decks.SOURCE
     assert deck_outcomes.finisher(world.db, "never") == stuck_decks.SOURCE  # type: ignore[arg-type]

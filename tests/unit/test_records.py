@@ -183,8 +183,8 @@ def test_an_image_that_failed_before_any_attempt_gets_its_result_and_event(db, p
 
 def test_a_completed_build_keeps_its_file_and_is_finished(db, publisher):
     builds = DeckBuilds(db, publisher)
-    builds.start_attempt("deck-1", "user-1", NOW)
-    assert not builds.finished("deck-1")
+    builds.start_attempt("deck-1", 1, "user-1", NOW)
+    assert not builds.finished("deck-1", 1)
     payload = events.DeckCompleted(
         deck_id="deck-1", user_id="user-1", file_path="k.pptx", size=9, slide_count=2
     )
@@ -192,7 +192,7 @@ def test_a_completed_build_keeps_its_file_and_is_finished(db, publisher):
 
     builds.mark_completed("deck-1", BuiltDeck("k.pptx", 9, 2, None), NOW, event)
 
-    assert builds.finished("deck-1")
+    assert builds.finished("deck-1", 1)
     build = db.deck_builds.find_one({"_id": "deck-1"})
     assert build is not None
     assert (build["file_path"], build["preview_count"], build["attempts"]) == ("k.pptx", None, 1)
@@ -201,7 +201,7 @@ def test_a_completed_build_keeps_its_file_and_is_finished(db, publisher):
 
 def test_a_failed_builds_event_left_unsent_is_published_on_redelivery(db, publisher):
     builds = DeckBuilds(db, publisher)
-    builds.start_attempt("deck-1", "user-1", NOW)
+    builds.start_attempt("deck-1", 1, "user-1", NOW)
     payload = events.DeckFailed(
         deck_id="deck-1", user_id="user-1", reason="no template", code=FailureCode.TEMPLATE_GONE
     )
@@ -211,6 +211,6 @@ def test_a_failed_builds_event_left_unsent_is_published_on_redelivery(db, publis
         builds.mark_failed("deck-1", payload, NOW, event)
     publisher.fail_with = None
 
-    assert builds.finished("deck-1")
+    assert builds.finished("deck-1", 1)
     assert builds.publish_owed("deck-1") == 1
     assert publisher.types() == ["jaryo.deck.failed.v1"]

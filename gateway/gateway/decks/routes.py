@@ -1,9 +1,10 @@
-"""/v1/decks: ask for a deck (from a spec, or drafted from an upload), follow it, download it,
-see its slide previews, delete it. Every read is scoped to the caller."""
+"""/v1/decks: ask for a deck (from a spec, or drafted from an upload), follow it, edit its spec
+(each PUT a new revision, guarded by If-Match), download it, see its slide previews, delete it.
+Every read is scoped to the caller."""
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -12,26 +13,30 @@ from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 from gateway import paging
 from gateway.auth.routes import require_user
 from gateway.bootstrap import current_deps
-from gateway.decks import drafts, service, views
-from gateway.decks.schemas import AcceptedDeck, Deck, DeckPage, PreviewPath
+from gateway.decks import preconditions, recording, service, views
+from gateway.decks.schemas import (
+    AcceptedDeck,
+    Deck,
+    DeckPage,
+    IfMatchHeader,
+    IfNoneMatchHeader,
+    PreviewPath,
+)
 from gateway.openapi.common import BAD_PAGE, BAD_WAIT, NOT_FOUND, TOO_MANY_WAITS
 from gateway.openapi.operations import content, documented, empty, json, problem
-from gateway.problems import NotFound, NotReady, TooLarge
+from gateway.problems import NotFound, NotReady
 from gateway.schemas import PageQuery, WaitQuery
 from gateway.validation import json_body, validate
 from gateway.waiting import until_finished, wait_seconds
-from jaryo_shared import events
 from jaryo_shared.deck_spec import DeckFromUpload, DeckSpec
 from jaryo_shared.keys import deck_preview_key
-from jaryo_shared.templates import BUILTIN
 
 blueprint = Blueprint("decks", __name__, url_prefix="/v1/decks")
 
-SOURCE = "jaryo/gateway"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-ELEMENT_TYPES = frozenset({"text", "image"})
 FINISHED = ("completed", "failed")
-NOT_BUILT = problem("not built (yet)")
+NOT_BUILT = problem("no revision of the deck is built (yet)")
+NOT_MODIFIED = empty("not modified: If-None-Match names this revision")
 
 
 @blueprint.post("")
@@ -46,85 +51,17 @@ NOT_BUILT = problem("not built (yet)")
 )
 @require_user
 def create_deck() -> tuple[Response, int, dict[str, str]]:
-    _refuse_oversized_spec()
+    recording.refuse_oversized_spec()
     body = json_body()
     if "from_upload" in body:
-        spec = _draft(validate(DeckFromUpload, body))
+        spec = recording.draft(validate(DeckFromUpload, body))
     else:
-        spec = validate(DeckSpec, body, union_tags=ELEMENT_TYPES)
-    _check_references(spec)
-    deck = _record(spec)
+        spec = validate(DeckSpec, body, union_tags=recording.ELEMENT_TYPES)
+    recording.check_references(spec)
+    deck = recording.record(spec)
     location = f"/v1/decks/{deck['_id']}"
-    return jsonify({"deck_id": deck["_id"], "status": deck["status"]}), 202, {"Location": location}
-
-
-def _refuse_oversized_spec() -> None:
-    """A spec is stored whole in the deck's document, which MongoDB caps at 16 MB: bigger ones
-    are refused before they are read (and a body sent without a length stops being read)."""
-    limit = current_deps().settings.max_deck_spec_bytes
-    if (request.content_length or 0) > limit:
-        raise TooLarge(f"a deck request may be at most {limit} bytes")
-    request.max_content_length = limit
-
-
-def _draft(request_: DeckFromUpload) -> DeckSpec:
-    db = current_deps().db
-    upload = service.live_upload(db, g.user_id, request_.from_upload)
-    if upload is None:
-        raise NotFound("no such upload", pointer="/from_upload")
-    if upload["status"] == "processing":
-        raise NotReady("the upload is still being read; wait for it to finish")
-    images, results = service.read_images(db, g.user_id, upload["_id"])
-    return drafts.draft_spec(request_, images, results)
-
-
-def _check_references(spec: DeckSpec) -> None:
-    """Unknown templates and images (or another user's) are 404, before anything is written."""
-    if spec.template_id not in BUILTIN and not service.has_template(
-        current_deps().db, g.user_id, spec.template_id
-    ):
-        raise NotFound(f"no template {spec.template_id!r}", pointer="/template_id")
-    wanted = spec.image_ids()
-    if wanted:
-        found = service.stored_images(current_deps().db, g.user_id, wanted)
-        for slide_number, slide in enumerate(spec.slides):
-            for element_number, element in enumerate(slide.elements):
-                if getattr(element, "image_id", None) in wanted - found:
-                    raise NotFound(
-                        "no such stored image",
-                        pointer=f"/slides/{slide_number}/elements/{element_number}/image_id",
-                    )
-
-
-def _record(spec: DeckSpec) -> dict[str, Any]:
-    """The deck document and its deck.requested event in one insert, then the event is sent."""
-    deps = current_deps()
-    deck_id = uuid.uuid4().hex
-    now = deps.clock.now()
-    envelope = events.wrap(
-        events.DeckRequested(
-            deck_id=deck_id,
-            user_id=g.user_id,
-            template_id=spec.template_id,
-            slide_count=len(spec.slides),
-        ),
-        source=SOURCE,
-        subject=deck_id,
-        correlation_id=g.get("correlation_id"),
-    )
-    deck = {
-        "_id": deck_id,
-        "user_id": g.user_id,
-        "title": spec.title,
-        "template_id": spec.template_id,
-        "spec": spec.model_dump(mode="json", exclude_none=True),
-        "slide_count": len(spec.slides),
-        "status": "queued",
-        "created_at": now,
-        "deleted_at": None,
-    }
-    service.record_deck(deps.db, deps.publisher, deck, envelope, now)
-    return deck
+    accepted = {"deck_id": deck["_id"], "status": deck["status"], "revision": 1}
+    return jsonify(accepted), 202, {"Location": location}
 
 
 @blueprint.get("")
@@ -138,9 +75,9 @@ def list_decks() -> Response:
     return jsonify({"items": items, "next_cursor": next_cursor})
 
 
-def _own_deck(deck_id: str, **projection: int) -> dict[str, Any]:
-    """The caller's deck with how its build went, or 404."""
-    deck = service.own_deck(current_deps().db, g.user_id, deck_id, projection or None)
+def _own_deck(deck_id: str, with_spec: bool = False) -> dict[str, Any]:
+    """The caller's deck at its latest revision with how its builds went, or 404."""
+    deck = service.own_deck(current_deps().db, g.user_id, deck_id, with_spec)
     if deck is None:
         raise NotFound("no such deck")
     return deck
@@ -149,7 +86,7 @@ def _own_deck(deck_id: str, **projection: int) -> dict[str, Any]:
 @blueprint.get("/<deck_id>")
 @documented(
     {
-        200: json(Deck, "the deck (finished, or the wait ran out)"),
+        200: json(Deck, "the deck (finished, or the wait ran out)", "ETag"),
         404: NOT_FOUND,
         422: BAD_WAIT,
         429: TOO_MANY_WAITS,
@@ -163,39 +100,97 @@ def get_deck(deck_id: str) -> Response:
     deck = until_finished(
         deck_id,
         wait,
-        read=lambda: _own_deck(deck_id, spec=0, outbox=0),
+        read=lambda: _own_deck(deck_id),
         finished=lambda deck: deck["status"] in FINISHED,
     )
-    return jsonify(views.deck_view(deck))
+    response = jsonify(views.deck_view(deck))
+    response.headers["ETag"] = preconditions.etag(deck["revision"])
+    return response
 
 
 @blueprint.get("/<deck_id>/spec")
-@documented({200: json(DeckSpec, "edit, post back"), 404: NOT_FOUND})
+@documented(
+    {200: json(DeckSpec, "edit, PUT back", "ETag"), 304: NOT_MODIFIED, 404: NOT_FOUND},
+    headers=IfNoneMatchHeader,
+)
 @require_user
 def get_spec(deck_id: str) -> Response:
-    """The deck's spec, ready to edit and post back as a new deck."""
-    deck = _own_deck(deck_id)
-    return jsonify(deck["spec"])
+    """The spec of the deck's latest revision, ready to edit and PUT back (or POST as a new
+    deck); its ETag names the revision, for the PUT's If-Match."""
+    deck = _own_deck(deck_id, with_spec=True)
+    return _conditional(deck["revision"], lambda: jsonify(deck["spec"]))
+
+
+@blueprint.put("/<deck_id>/spec")
+@documented(
+    {
+        202: json(AcceptedDeck, "stored as the next revision, being built", "Location", "ETag"),
+        404: problem("not the caller's deck, or an unknown template or image (`pointer`)"),
+        412: problem("another edit came first: `revision` is the latest, see ETag", "ETag"),
+        422: problem("malformed; `pointer` names the field"),
+        428: problem("no If-Match: send the ETag of the revision the edit started from"),
+    },
+    body=DeckSpec,
+    headers=IfMatchHeader,
+)
+@require_user
+def put_spec(deck_id: str) -> tuple[Response, int, dict[str, str]]:
+    """Store the spec as the deck's next revision and build it; until that is built, the file
+    and previews stay the last built revision's. If-Match must name the latest revision, so an
+    edit made on a stale copy is refused (412) instead of overwriting a newer one."""
+    latest = _own_deck(deck_id)["revision"]
+    spec = preconditions.require_match(latest, recording.spec_of_body)
+    recording.record_revision(deck_id, spec, latest + 1)
+    accepted = {"deck_id": deck_id, "status": "queued", "revision": latest + 1}
+    headers = {"Location": f"/v1/decks/{deck_id}", "ETag": preconditions.etag(latest + 1)}
+    return jsonify(accepted), 202, headers
+
+
+def _conditional(revision: int, answer: Callable[[], Response]) -> Response:
+    """304 if the client holds this revision already, else the answer; either way tagged with
+    it, and revalidated before reuse (a new revision reuses the same URL)."""
+    response = Response(status=304) if preconditions.not_modified(revision) else answer()
+    response.headers["ETag"] = preconditions.etag(revision)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @blueprint.get("/<deck_id>/file")
-@documented({200: content(PPTX, "the .pptx"), 404: NOT_FOUND, 409: NOT_BUILT})
+@documented(
+    {
+        200: content(PPTX, "the .pptx of the latest revision built (its ETag names it)"),
+        304: NOT_MODIFIED,
+        404: NOT_FOUND,
+        409: NOT_BUILT,
+    },
+    headers=IfNoneMatchHeader,
+)
 @require_user
 def get_file(deck_id: str) -> Response:
-    deck = _own_deck(deck_id, spec=0, outbox=0)
-    if deck["status"] != "completed":
-        raise NotReady(f"the deck is {deck['status']}", deck_status=deck["status"])
+    deck = _built_deck(deck_id)
     deps = current_deps()
-    chunks = deps.store.stream(deps.settings.bucket_decks, deck["file_path"])
-    return Response(
-        stream_with_context(chunks),
-        mimetype=PPTX,
-        headers={
-            "Content-Disposition": content_disposition(deck["file_path"].rsplit("/", 1)[-1]),
-            "Content-Length": str(deck["file_size"]),
-            "Cache-Control": "private, max-age=300",
-        },
-    )
+
+    def download() -> Response:
+        chunks = deps.store.stream(deps.settings.bucket_decks, deck["file_path"])
+        filename = deck["file_path"].rsplit("/", 1)[-1]
+        return Response(
+            stream_with_context(chunks),
+            mimetype=PPTX,
+            headers={
+                "Content-Disposition": content_disposition(filename),
+                "Content-Length": str(deck["file_size"]),
+            },
+        )
+
+    return _conditional(deck["built_revision"], download)
+
+
+def _built_deck(deck_id: str) -> dict[str, Any]:
+    """The caller's deck, if a revision of it is built (409 until then)."""
+    deck = _own_deck(deck_id)
+    if "built_revision" not in deck:
+        raise NotReady(f"the deck is {deck['status']}", deck_status=deck["status"])
+    return deck
 
 
 def content_disposition(filename: str) -> str:
@@ -209,29 +204,27 @@ def content_disposition(filename: str) -> str:
 @blueprint.get("/<deck_id>/previews/<int:number>")
 @documented(
     {
-        200: content("image/png", "that slide as PNG"),
+        200: content("image/png", "that slide of the latest revision built, as PNG"),
+        304: NOT_MODIFIED,
         404: problem("no such slide, or previews unavailable"),
         409: NOT_BUILT,
     },
     path=PreviewPath,
+    headers=IfNoneMatchHeader,
 )
 @require_user
 def get_preview(deck_id: str, number: int) -> Response:
-    deck = _own_deck(deck_id, spec=0, outbox=0)
-    if deck["status"] != "completed":
-        raise NotReady(f"the deck is {deck['status']}", deck_status=deck["status"])
+    deck = _built_deck(deck_id)
     count = deck.get("preview_count")
     if count is None:
         raise NotFound("previews are unavailable for this deck (LibreOffice is not installed)")
     if not 1 <= number <= count:
         raise NotFound(f"the deck has previews 1 to {count}")
     deps = current_deps()
-    key = deck_preview_key(deck["user_id"], deck["_id"], number)
-    return Response(
-        stream_with_context(deps.store.stream(deps.settings.bucket_decks, key)),
-        mimetype="image/png",
-        headers={"Cache-Control": "private, max-age=300"},
-    )
+    revision = deck["built_revision"]
+    key = deck_preview_key(deck["user_id"], deck["_id"], number, revision)
+    png = deps.store.stream(deps.settings.bucket_decks, key)
+    return _conditional(revision, lambda: Response(stream_with_context(png), mimetype="image/png"))
 
 
 @blueprint.delete("/<deck_id>")

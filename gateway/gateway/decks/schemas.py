@@ -17,17 +17,28 @@ DeckStatus = Literal["queued", "building", "completed", "failed"]
 class AcceptedDeck(BaseModel):
     deck_id: str
     status: DeckStatus
+    revision: int = Field(description='the revision being built; its ETag is `"r{revision}"`')
 
 
 class DeckLinks(BaseModel):
     self: str
     spec: str
-    file: str | Absent = Field(None, description="once built")
+    file: str | Absent = Field(None, description="the .pptx of `built_revision`, once one is built")
 
 
 class Deck(BaseModel):
+    """The deck at its latest revision. `status` is that revision's: `completed` only once it
+    is built. The file, `size` and `previews` are those of `built_revision`, the latest revision
+    built, which is older than `revision` while a newer one is queued, building or failed."""
+
     deck_id: str
     status: DeckStatus
+    revision: int = Field(
+        ge=1, description="the latest revision of the spec (1 as created, +1 per PUT of /spec)"
+    )
+    built_revision: int | Absent = Field(
+        None, description="the revision the file and previews are of; absent until one is built"
+    )
     title: str
     template_id: str
     slide_count: int
@@ -35,14 +46,14 @@ class Deck(BaseModel):
     expires_at: datetime | None = Field(
         description="when retention purges it; null if kept forever"
     )
-    completed_at: datetime | Absent = None
-    reason: str | Absent = Field(None, description="why the build failed")
+    completed_at: datetime | Absent = Field(None, description="when `revision` finished")
+    reason: str | Absent = Field(None, description="why the build of `revision` failed")
     code: FailureCode | Absent = Field(
         None, description="why, as a stable machine-readable code beside `reason`"
     )
-    size: int | Absent = Field(None, description="of the .pptx, once built")
+    size: int | Absent = Field(None, description="of the .pptx of `built_revision`")
     previews: list[str] | Literal["unavailable"] | Absent = Field(
-        None, description="each slide's PNG, once built"
+        None, description="each slide's PNG, of `built_revision`"
     )
     links: DeckLinks
 
@@ -55,3 +66,17 @@ class DeckPage(BaseModel):
 class PreviewPath(BaseModel):
     deck_id: str
     number: int = Field(ge=1, description="slides are numbered from 1")
+
+
+class IfMatchHeader(BaseModel):
+    if_match: str = Field(
+        alias="If-Match",
+        description="the ETag of the revision the edit started from (GET .../spec answers it); "
+        "without it 428, and 412 if another edit came first",
+    )
+
+
+class IfNoneMatchHeader(BaseModel):
+    if_none_match: str | Absent = Field(
+        None, alias="If-None-Match", description="an ETag the client holds: 304 if still current"
+    )

@@ -8,7 +8,9 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from pymongo.collection import Collection
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 from gateway import paging
 from jaryo_shared import events, outbox
@@ -16,8 +18,14 @@ from jaryo_shared.clock import Clock
 from jaryo_shared.database import by_id
 from jaryo_shared.messaging import Publisher
 from jaryo_shared.read_models import deck_builds, images, ocr_results, uploads
+from jaryo_shared.read_models.deck_builds import DeckBuild
+from jaryo_shared.read_models.decks import latest_revision, revision_id
 
 log = logging.getLogger(__name__)
+
+FINISHED = ("completed", "failed")
+# What a revision changes in how the deck reads: its spec and what follows from it.
+REVISED = ("title", "template_id", "spec", "slide_count")
 
 
 def live_upload(db: Database, user_id: str, upload_id: str) -> dict[str, Any] | None:
@@ -67,13 +75,41 @@ def record_deck(
     log.info(
         "deck %s requested: %d slides on %s", deck["_id"], deck["slide_count"], deck["template_id"]
     )
+    _send(db.decks, deck["_id"], publisher, document["outbox"])
+
+
+def record_revision(
+    db: Database,
+    publisher: Publisher,
+    revision: dict[str, Any],
+    envelope: events.Envelope,
+    now: datetime,
+) -> bool:
+    """Claim the deck's next revision by inserting its document with its deck.requested (the
+    unique `_id` is FerretDB's one atomic decision: of two edits of the same revision, one
+    wins), then send the event. False if another edit claimed that revision first."""
+    document = {**revision, **outbox.pending(envelope, now=now)}
     try:
-        outbox.flush(db.decks, deck["_id"], publisher, document["outbox"])
+        db.deck_revisions.insert_one(document)
+    except DuplicateKeyError:
+        return False
+    log.info("deck %s: revision %d requested", revision["deck_id"], revision["revision"])
+    _send(db.deck_revisions, document["_id"], publisher, document["outbox"])
+    return True
+
+
+def current_revision(db: Database, deck_id: str, at_least: int = 1) -> int:
+    return latest_revision(db, deck_id, at_least)
+
+
+def _send(
+    collection: Collection, document_id: str, publisher: Publisher, owed: list[dict[str, Any]]
+) -> None:
+    try:
+        outbox.flush(collection, document_id, publisher, owed)
     except Exception:
         log.warning(
-            "broker unavailable; deck %s's event left to the outbox relay",
-            deck["_id"],
-            exc_info=True,
+            "broker unavailable; %s's event left to the outbox relay", document_id, exc_info=True
         )
 
 
@@ -91,23 +127,55 @@ def newest_first(
 
 
 def own_deck(
-    db: Database, user_id: str, deck_id: str, projection: dict[str, int] | None
+    db: Database, user_id: str, deck_id: str, with_spec: bool = False
 ) -> dict[str, Any] | None:
-    """The caller's deck with how its build went: the gateway's document, merged with the
-    deck service's `deck_builds` one (each service writes only its own)."""
-    deck = by_id(db.decks, deck_id, projection or None, user_id=user_id, deleted_at=None)
+    """The caller's deck at its latest revision with how its builds went: the gateway's
+    documents (the deck's, the revision's), merged with the deck service's `deck_builds` one
+    (each service writes only its own)."""
+    projection = None if with_spec else {"spec": 0, "outbox": 0}
+    deck = by_id(db.decks, deck_id, projection, user_id=user_id, deleted_at=None)
     if deck is None:
         return None
-    build = deck_builds.of_deck(db, deck_id)
-    return {**deck, **(build.document() if build else {})}
+    return _at_latest(db, deck, deck_builds.of_deck(db, deck_id), projection)
 
 
 def with_builds(db: Database, decks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     builds = deck_builds.of_decks(db, [deck["_id"] for deck in decks])
-    return [
-        {**deck, **(builds[deck["_id"]].document() if deck["_id"] in builds else {})}
-        for deck in decks
-    ]
+    projection = {"spec": 0, "outbox": 0}
+    return [_at_latest(db, deck, builds.get(deck["_id"]), projection) for deck in decks]
+
+
+def _at_latest(
+    db: Database, deck: dict[str, Any], build: DeckBuild | None, projection: dict[str, int] | None
+) -> dict[str, Any]:
+    revision = latest_revision(db, deck["_id"], at_least=build.revision if build else 1)
+    if revision > 1:
+        stored = by_id(db.deck_revisions, revision_id(deck["_id"], revision), projection) or {}
+        deck = {**deck, **{field: stored[field] for field in REVISED if field in stored}}
+    return {**deck, "revision": revision, **build_state(build, revision)}
+
+
+def build_state(build: DeckBuild | None, revision: int) -> dict[str, Any]:
+    """The status is the latest revision's (`queued` until its build starts), with its outcome
+    once it has one; the file and previews are those of the latest revision built, which
+    may be older (`built_revision`), so a client can tell a stale file from a new one."""
+    if build is None:
+        return {"status": "queued"}
+    state: dict[str, Any] = {"status": "queued"}
+    if build.file_path is not None:
+        state.update(
+            file_path=build.file_path,
+            file_size=build.file_size,
+            preview_count=build.preview_count,
+            built_revision=build.file_revision(),
+        )
+    if build.revision == revision:
+        state["status"] = build.status
+        if build.status in FINISHED:
+            outcome = {"completed_at": build.completed_at, "reason": build.reason}
+            outcome["code"] = build.code
+            state.update({key: value for key, value in outcome.items() if value is not None})
+    return state
 
 
 def delete_deck(db: Database, clock: Clock, user_id: str, deck_id: str) -> bool:

@@ -15,6 +15,7 @@ def deck_view(deck: dict[str, Any]) -> dict[str, Any]:
     view: dict[str, Any] = {
         "deck_id": deck["_id"],
         "status": deck["status"],
+        "revision": deck["revision"],
         "title": deck["title"],
         "template_id": deck["template_id"],
         "slide_count": deck["slide_count"],
@@ -27,10 +28,11 @@ def deck_view(deck: dict[str, Any]) -> dict[str, Any]:
     }
     if deck.get("completed_at"):
         view["completed_at"] = deck["completed_at"].isoformat()
-    if deck.get("reason"):
+    if deck["status"] == "failed" and deck.get("reason"):
         view["reason"] = deck["reason"]
         view["code"] = deck.get("code") or FailureCode.UNSPECIFIED.value
-    if deck["status"] == "completed":
+    if "built_revision" in deck:  # the file and previews, also while a newer revision builds
+        view["built_revision"] = deck["built_revision"]
         view["size"] = deck["file_size"]
         view["links"]["file"] = url_for("decks.get_file", **ids)
         count = deck.get("preview_count")

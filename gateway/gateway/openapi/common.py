@@ -8,6 +8,7 @@ from typing import Any
 from gateway.openapi.operations import Answer, Operation, problem
 
 HEADERS = {
+    "ETag": 'the revision this answer is of, e.g. `"r3"` (strong)',
     "Location": "the path of what was made",
     "Retry-After": "whole seconds to wait before trying again",
     "WWW-Authenticate": '`Bearer realm="jaryo"`',

@@ -1,6 +1,6 @@
 """Uploads and decks older than the retention period (`JARYO_RETENTION_DAYS`, default 30; 0
-keeps them forever) are purged with everything of theirs, and `upload.expired` or
-`deck.expired` is published. The API shows each one's `expires_at`."""
+keeps them forever) are purged with everything of theirs (a deck's revisions too), and
+`upload.expired` or `deck.expired` is published. The API shows each one's `expires_at`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from janitor.policies import Planned
 from janitor.policies.deleted_uploads import plan_objects, purge_upload
 from jaryo_shared import deck_outcomes, events
 from jaryo_shared.keys import deck_prefix
+from jaryo_shared.read_models.decks import latest_revision
 
 UPLOADS = "retention-uploads"
 DECKS = "retention-decks"
@@ -60,8 +61,10 @@ def purge(deps: Dependencies, planned: Planned) -> None:
         return
     for bucket, key, _ in planned.objects:
         deps.store.delete(bucket, key)
+    latest = latest_revision(deps.db, deck["_id"])
     records.delete_build(deps.db, deck["_id"])
-    deck_outcomes.forget(deps.db, deck["_id"])
+    deck_outcomes.forget(deps.db, deck["_id"], latest)
+    records.delete_revisions(deps.db, deck["_id"], latest)
     expired = events.DeckExpired(
         deck_id=deck["_id"],
         user_id=deck["user_id"],

@@ -1,5 +1,7 @@
 """`deck_builds` as the gateway sees it: how a deck's build went, written by the deck service
-(and failed by the janitor when stuck); `_id` is the deck's."""
+(and failed by the janitor when stuck); `_id` is the deck's. `status` and `revision` are the
+latest attempt's; the file and previews are those of `built_revision`, the latest revision
+built, kept while a newer one builds or fails."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ LEFT_OUT = {"outbox": 0, "outbox_pending": 0, "outbox_claimed_until": 0}
 
 class DeckBuild(ReadModel):
     status: BuildStatus
+    revision: int = 1  # absent before revisions: every build was of revision 1
     attempts: int = 0
     started_at: datetime | None = None
     completed_at: datetime | None = None
@@ -23,8 +26,15 @@ class DeckBuild(ReadModel):
     file_size: int | None = None
     slide_count: int | None = None
     preview_count: int | None = None
+    built_revision: int | None = None  # None with a file_path: built before revisions, so 1
     reason: str | None = None
     code: str | None = None  # jaryo_shared.failures.FailureCode; absent before codes existed
+
+    def file_revision(self) -> int | None:
+        """The revision the kept file and previews are of; None if none was built."""
+        if self.file_path is None:
+            return None
+        return self.built_revision or 1
 
 
 def of_deck(db: Database, deck_id: str) -> DeckBuild | None:

@@ -1,0 +1,94 @@
+"""The janitor and deck revisions: older revisions' files go once a newer revision has been
+built for the grace period, a stuck revision is failed counting from its own request (and only
+the latest one), and a purged deck takes its revisions and their outcome claims with it."""
+
+from __future__ import annotations
+
+from janitor.policies import old_revisions, retention, stuck_decks
+from jaryo_shared import deck_outcomes
+from jaryo_shared.keys import deck_key, deck_preview_key
+from jaryo_shared.read_models.decks import revision_id
+from tests.unit.janitor_world import DAY, MINUTE, START, USER, World, run_policy
+
+
+def _revised(world: World, deck_id: str, latest: int, at=START) -> None:
+    for revision in range(2, latest + 1):
+        world.db.deck_revisions.insert_one(
+            {
+                "_id": revision_id(deck_id, revision),
+                "deck_id": deck_id,
+                "user_id": USER,
+                "revision": revision,
+                "created_at": at,
+            }
+        )
+
+
+def _built(world: World, deck_id: str, revision: int, at=START, **fields) -> str:
+    key = deck_key(USER, deck_id, "deck", revision)
+    world.store.put(world.settings.bucket_decks, key, at=at)
+    world.store.put(world.settings.bucket_decks, deck_preview_key(USER, deck_id, 1, revision))
+    build = {"status": "completed", "revision": revision, "built_revision": revision}
+    world.db.deck_builds.delete_one({"_id": deck_id})
+    world.db.deck_builds.insert_one(
+        {"_id": deck_id, "user_id": USER, **build, "file_path": key, **fields}
+    )
+    return key
+
+
+def _deck_keys(world: World) -> list[str]:
+    return sorted(key for _, key in world.store.objects if "/deck" in key)
+
+
+def test_older_revisions_files_go_once_the_newer_one_is_past_the_grace_period():
+    world = World()
+    world.deck("dk01", built=None)  # revision 1's file, deck.pptx
+    _revised(world, "dk01", 4)
+    _built(world, "dk01", 2)
+    newest = _built(world, "dk01", 3, at=START + 60 * MINUTE)
+    in_flight = deck_key(USER, "dk01", "deck", 4)
+    world.store.put(world.settings.bucket_decks, in_flight)
+
+    assert run_policy(old_revisions, world.janitor(START + 65 * MINUTE)) == []
+    [planned] = run_policy(old_revisions, world.janitor(START + 71 * MINUTE))
+
+    assert (planned.policy, planned.subject, len(planned.objects)) == ("old-revisions", "dk01", 3)
+    assert _deck_keys(world) == sorted([newest, deck_preview_key(USER, "dk01", 1, 3), in_flight])
+
+
+def test_a_stuck_revision_counts_from_its_own_request_and_only_the_latest_is_failed():
+    world = World()
+    world.deck("dk01", built="completed")
+    _revised(world, "dk01", 2, at=START + DAY)
+    revised_later = START + DAY + 10 * MINUTE
+    world.db.deck_revisions.insert_one(
+        {
+            "_id": revision_id("dk01", 3),
+            "deck_id": "dk01",
+            "revision": 3,
+            "created_at": revised_later,
+        }
+    )
+
+    assert run_policy(stuck_decks, world.janitor(START + DAY + 20 * MINUTE)) != []
+    assert world.db.deck_builds.find_one({"_id": "dk01"})["status"] == "completed"  # 2 skipped
+    planned = run_policy(stuck_decks, world.janitor(revised_later + 16 * MINUTE))
+
+    assert [p.subject for p in planned] == [revision_id("dk01", 3)]
+    build = world.db.deck_builds.find_one({"_id": "dk01"})
+    assert (build["status"], build["revision"]) == ("failed", 3)
+    assert deck_outcomes.finisher(world.db, "dk01", 3) == stuck_decks.SOURCE  # type: ignore[arg-type]
+    assert world.events("jaryo.deck.failed.v1")[0]["revision"] == 3
+
+
+def test_a_purged_deck_takes_its_revisions_and_their_claims_with_it():
+    world = World()
+    world.deck("dk01")
+    _revised(world, "dk01", 3)
+    for revision in (1, 3):
+        deck_outcomes.claim(world.db, "dk01", "jaryo/deck-service", START, revision)  # type: ignore[arg-type]
+
+    run_policy(retention, world.janitor(START + 31 * DAY, retention_days=30))
+
+    assert world.db.deck_revisions.find() == [] and world.db.deck_outcomes.find() == []
+    assert world.db.decks.find() == []
