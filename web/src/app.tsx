@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { currentSession, onSessionChange, setSession, type Session } from "./api/session";
 import { t } from "./i18n";
+import { EditorPage } from "./pages/Editor";
 import { SignInPage } from "./pages/SignIn";
 import { SignUpPage } from "./pages/SignUp";
 import { UploadPage } from "./pages/Upload";
@@ -45,6 +46,8 @@ function Page(props: { path: string; session: Session | null }) {
   // Pages that need a person send a signed-out visitor to sign in (and "/" to their start).
   const wanted = path === "/" ? "/upload" : path;
   if (wanted === "/upload") return session ? <UploadPage /> : <Redirect to="/sign-in" />;
+  const editing = /^\/decks\/([^/]+)\/edit$/.exec(wanted);
+  if (editing) return session ? <EditorPage deckId={editing[1]} /> : <Redirect to="/sign-in" />;
   if (wanted === "/sign-in") return <SignInPage />;
   if (wanted === "/sign-up") return <SignUpPage />;
   return <p>{t("notFound")}</p>;
