@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.editor_support import open_editor, registered, spec_saving_served
+from tests.e2e.editor_support import Person, open_editor, registered, spec_saving_served
+from tests.e2e.test_accessibility import _serious_violations
 
 pytestmark = pytest.mark.integration
 
@@ -77,3 +78,61 @@ def test_a_drafted_deck_is_edited_in_the_browser_and_autosaved(browser, served, 
     assert (after["w"], after["h"]) == (box["w"], box["h"])
     page.close()
     assert console_errors == []
+
+
+def _one_box_deck(person: Person) -> str:
+    box = {"type": "text", "text": "자료 Jaryo", "x": 0.1, "y": 0.1, "w": 0.5, "h": 0.2}
+    slides = [{"layout": "blank", "elements": [box]}]
+    return person.new_deck({"template_id": "paper", "title": "One box", "slides": slides})
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
+def test_the_editor_has_no_serious_accessibility_violation(browser, served, locale, tmp_path):
+    person = registered(served)
+    deck_id = _one_box_deck(person)
+    # The page's policy allows no injected script; axe is the test's, not the app's.
+    page = browser.new_context(locale=locale, bypass_csp=True).new_page()
+    open_editor(page, person, deck_id)
+    page.locator(".element-button").first.click()
+    page.locator(".slide-canvas").focus()
+    _shot(page, tmp_path, f"editor-{locale}")
+    assert _serious_violations(page) == []
+    page.context.close()
+
+
+def test_another_persons_deck_is_not_found(browser, served, tmp_path):
+    deck_id = _one_box_deck(registered(served))
+    page = browser.new_page(locale="en-US")
+    open_editor(page, registered(served), deck_id, expect_canvas=False)
+    expect(page.get_by_role("alert")).to_have_text(
+        "No such deck: it may have been deleted, or it belongs to someone else."
+    )
+    _shot(page, tmp_path, "not-found")
+    page.close()
+
+
+def test_a_tab_that_fell_behind_is_told_and_can_reload(browser, served, tmp_path):
+    if not spec_saving_served(served):
+        pytest.skip("the gateway has no PUT /v1/decks/{id}/spec yet (deck revisions, issue 14)")
+    person = registered(served)
+    deck_id = _one_box_deck(person)
+    context = browser.new_context(locale="en-US")
+    first, second = context.new_page(), context.new_page()
+    for page in (first, second):
+        open_editor(page, person, deck_id)
+        page.get_by_role("button", name="Text:").click()
+
+    first.get_by_label("Size (pt)").fill("40")
+    first.get_by_label("Size (pt)").press("Enter")
+    expect(first.get_by_role("status")).to_have_text("All changes saved.", timeout=15_000)
+    second.get_by_role("button", name="Bold").click()
+
+    alert = second.get_by_role("alert")
+    expect(alert).to_contain_text("changed in another tab", timeout=15_000)
+    _shot(second, tmp_path, "stale-tab")
+    second.get_by_role("button", name="Reload the deck").click()
+    second.get_by_role("button", name="Text:").click()
+    expect(second.get_by_label("Size (pt)")).to_have_value("40")
+    expect(second.get_by_role("button", name="Bold")).to_have_attribute("aria-pressed", "false")
+    assert person.spec(deck_id)["slides"][0]["elements"][0]["size"] == 40
+    context.close()

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { Autosaver, type SaveOutcome, type SaveState, type SpecStore, type Timer } from "./autosave";
+import {
+  Autosaver,
+  type SaveOutcome,
+  type SaveState,
+  type SpecStore,
+  type Timer,
+} from "./autosave";
 import { deck } from "./fixtures";
 import type { DeckSpec } from "./spec";
 
@@ -14,7 +20,13 @@ function manualTimer() {
 }
 
 /** The PUT's contract (202 with a new ETag, 412 when the If-Match is stale), in memory. */
-function fakeStore(): SpecStore & { saved: { spec: DeckSpec; ifMatch: string | null }[]; etag: string; answer?: SaveOutcome } {
+type FakeStore = SpecStore & {
+  saved: { spec: DeckSpec; ifMatch: string | null }[];
+  etag: string;
+  answer?: SaveOutcome;
+};
+
+function fakeStore(): FakeStore {
   const store = {
     saved: [] as { spec: DeckSpec; ifMatch: string | null }[],
     etag: '"r1"',

@@ -3,7 +3,14 @@
 import Konva from "konva/lib/Core";
 import { Rect } from "konva/lib/shapes/Rect";
 import { Transformer } from "konva/lib/shapes/Transformer";
-import { boxToPixels, canvasHeight, pixelsToBox, textArea, type Box, type Canvas } from "./geometry";
+import {
+  boxToPixels,
+  canvasHeight,
+  pixelsToBox,
+  textArea,
+  type Box,
+  type Canvas,
+} from "./geometry";
 import { elementNode, textLook } from "./nodes";
 import { boxOf, elementsOf, isText, type Slide } from "./spec";
 import { loadSlideFonts } from "./fonts";
@@ -72,7 +79,8 @@ export class SlideCanvas {
     this.layer.destroyChildren();
     this.layer.add(this.backdrop(view.theme));
     this.nodes = elementsOf(view.slide).map((element, index) => {
-      const node = elementNode(element, view.theme, this.canvas, view.images.get(imageKey(element)));
+      const image = view.images.get(imageKey(element));
+      const node = elementNode(element, view.theme, this.canvas, image);
       this.listen(node, index);
       if (index === this.editing) node.findOne(".text")?.hide();
       this.layer.add(node);
@@ -154,8 +162,9 @@ export class SlideCanvas {
 
   private boxOfNode(node: Konva.Group): Box {
     const frame = node.findOne(".frame")!;
-    const pixels = { x: node.x(), y: node.y(), w: frame.width() * node.scaleX(), h: frame.height() * node.scaleY() };
-    return pixelsToBox(pixels, this.canvas);
+    const w = frame.width() * node.scaleX();
+    const h = frame.height() * node.scaleY();
+    return pixelsToBox({ x: node.x(), y: node.y(), w, h }, this.canvas);
   }
 
   /** A dragged box stops at the slide's edges (the spec keeps every element inside it). */
@@ -163,7 +172,8 @@ export class SlideCanvas {
     const frame = node.findOne(".frame")!;
     const maxX = this.stage.width() - frame.width() * node.scaleX();
     const maxY = this.stage.height() - frame.height() * node.scaleY();
-    return { x: Math.min(Math.max(position.x, 0), maxX), y: Math.min(Math.max(position.y, 0), maxY) };
+    const x = Math.min(Math.max(position.x, 0), maxX);
+    return { x, y: Math.min(Math.max(position.y, 0), maxY) };
   }
 
   private insideSlide(box: { x: number; y: number; width: number; height: number }): boolean {

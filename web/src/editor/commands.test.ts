@@ -4,7 +4,8 @@ import { deck } from "./fixtures";
 import { History } from "./history";
 import type { DeckSpec, TextElement } from "./spec";
 
-const element = (spec: DeckSpec, slide: number, index: number) => spec.slides[slide].elements![index];
+const element = (spec: DeckSpec, slide: number, index: number) =>
+  spec.slides[slide].elements![index];
 
 /** Runs the command, then checks undo restores the spec before it and redo the one after. */
 function runAndUndo(command: commands.Command): { before: DeckSpec; after: DeckSpec } {
@@ -19,7 +20,8 @@ function runAndUndo(command: commands.Command): { before: DeckSpec; after: DeckS
 
 describe("the editor's commands, each undone and redone", () => {
   it("moves a box and leaves every other field and slide as it was", () => {
-    const { before, after } = runAndUndo(commands.moveElement(0, 1, { x: 0.3, y: 0.4, w: 0.5, h: 0.2 }));
+    const box = { x: 0.3, y: 0.4, w: 0.5, h: 0.2 };
+    const { before, after } = runAndUndo(commands.moveElement(0, 1, box));
     expect(element(after, 0, 1)).toEqual({ ...element(before, 0, 1), x: 0.3, y: 0.4 });
     expect(after.slides[1]).toBe(before.slides[1]);
     expect(element(after, 0, 0)).toBe(element(before, 0, 0));

@@ -1,5 +1,5 @@
 /** Every change a person makes, as a command: a pure function from one deck spec to the next
- * (the spec is never mutated, so history keeps every version cheaply, sharing what is unchanged). */
+ * (never mutated, so history keeps every version cheaply, sharing what is unchanged). */
 import { movedBox, type Box } from "./geometry";
 import {
   elementsOf,
@@ -118,8 +118,10 @@ export function duplicateSlide(index: number): Command {
 export function deleteSlide(index: number): Command {
   return {
     label: "deleteSlide",
-    apply: (spec) =>
-      spec.slides.length <= 1 ? spec : { ...spec, slides: spec.slides.filter((_, i) => i !== index) },
+    apply: (spec) => {
+      if (spec.slides.length <= 1) return spec;
+      return { ...spec, slides: spec.slides.filter((_, i) => i !== index) };
+    },
   };
 }
 

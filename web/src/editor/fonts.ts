@@ -14,7 +14,8 @@ export async function loadSlideFonts(slide: Slide, theme: Theme): Promise<boolea
   const texts = new Map<string, string>();
   for (const element of elementsOf(slide).filter(isText)) {
     const weight = element.bold ? "700" : "400";
-    const font = `${element.italic ? "italic " : ""}${weight} 16px ${cssFamily(element.font ?? theme.font)}`;
+    const family = cssFamily(element.font ?? theme.font);
+    const font = `${element.italic ? "italic " : ""}${weight} 16px ${family}`;
     texts.set(font, (texts.get(font) ?? "") + element.text);
   }
   const missing = [...texts].filter(([font, text]) => !document.fonts.check(font, text));

@@ -54,7 +54,8 @@ describe("the slide geometry", () => {
   });
 
   it("keeps a nudged box inside the slide", () => {
-    expect(movedBox({ x: 0.95, y: 0.01, w: 0.1, h: 0.2 }, 0.02, -0.02)).toEqual({ x: 0.9, y: 0, w: 0.1, h: 0.2 });
+    const box = { x: 0.95, y: 0.01, w: 0.1, h: 0.2 };
+    expect(movedBox(box, 0.02, -0.02)).toEqual({ x: 0.9, y: 0, w: 0.1, h: 0.2 });
   });
 
   it.each([

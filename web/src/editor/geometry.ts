@@ -61,7 +61,8 @@ export function pixelsToBox(pixels: Box, canvas: Canvas): Box {
   const height = canvasHeight(canvas);
   const w = round(clamp(pixels.w / width, 1e-4, 1));
   const h = round(clamp(pixels.h / height, 1e-4, 1));
-  return { x: round(clamp(pixels.x / width, 0, 1 - w)), y: round(clamp(pixels.y / height, 0, 1 - h)), w, h };
+  const x = round(clamp(pixels.x / width, 0, 1 - w));
+  return { x, y: round(clamp(pixels.y / height, 0, 1 - h)), w, h };
 }
 
 /** The box moved by (dx, dy) slide fractions, kept inside the slide. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { keyAction, NUDGE, NUDGE_LARGE } from "./keys";
 
-const press = (key: string, more: Partial<{ shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }> = {}) => ({
+type Modifiers = Partial<{ shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }>;
+
+const press = (key: string, more: Modifiers = {}) => ({
   key,
   shiftKey: false,
   ctrlKey: false,
@@ -20,7 +22,8 @@ describe("the editor's keys", () => {
   });
 
   it("Shift with an arrow moves it ten times further", () => {
-    expect(keyAction(press("ArrowRight", { shiftKey: true }), false)).toEqual({ kind: "nudge", dx: NUDGE_LARGE, dy: 0 });
+    const far = keyAction(press("ArrowRight", { shiftKey: true }), false);
+    expect(far).toEqual({ kind: "nudge", dx: NUDGE_LARGE, dy: 0 });
   });
 
   it.each([

@@ -10,6 +10,7 @@ import {
   boxToPixels,
   pointsToPixels,
   textArea,
+  type Box,
   type Canvas,
 } from "./geometry";
 import { boxOf, type Element, type TextElement } from "./spec";
@@ -65,7 +66,7 @@ export function elementNode(
   return group;
 }
 
-function textNode(element: TextElement, theme: Theme, canvas: Canvas, box: { x: number; y: number }) {
+function textNode(element: TextElement, theme: Theme, canvas: Canvas, box: Box) {
   const area = textArea(boxOf(element), canvas);
   const look = textLook(element, theme, canvas);
   const text = new Text({

@@ -33,9 +33,10 @@ export function deckSpecStore(deckId: string, t: Translate): SpecStore {
   return {
     async load() {
       const answer = await api.GET("/v1/decks/{deck_id}/spec", { params: { path } });
-      if (answer.data === undefined)
-        throw new LoadFailed(answer.response.status, problemMessage(answer.error, answer.response.status, t));
-      return { spec: answer.data, etag: answer.response.headers.get("ETag") };
+      const { data, error, response } = answer;
+      if (data === undefined)
+        throw new LoadFailed(response.status, problemMessage(error, response.status, t));
+      return { spec: data, etag: response.headers.get("ETag") };
     },
     async save(spec, etag): Promise<SaveOutcome> {
       const put = (api as unknown as { PUT: SpecPut }).PUT;
@@ -45,7 +46,8 @@ export function deckSpecStore(deckId: string, t: Translate): SpecStore {
         body: spec,
       });
       if (response.status === 412) return { kind: "conflict" };
-      if (!response.ok) return { kind: "failed", message: problemMessage(error, response.status, t) };
+      if (!response.ok)
+        return { kind: "failed", message: problemMessage(error, response.status, t) };
       return { kind: "saved", etag: response.headers.get("ETag") };
     },
   };

@@ -25,7 +25,8 @@ for template in BUILTIN.values():
         "background": "#" + str(master.background.fill.fore_color.rgb),
         "text": "#" + theme.find(".//a:clrScheme/a:dk1/a:srgbClr", A).get("val"),
         "accent": "#" + str(accent.fill.fore_color.rgb),
-        "box": [accent.left / width, accent.top / height, accent.width / width, accent.height / height],
+        "box": [accent.left / width, accent.top / height,
+                accent.width / width, accent.height / height],
     }
 print(json.dumps(looks))
 `;
@@ -52,6 +53,10 @@ describe("the templates' look on the canvas", () => {
   });
 
   it("draws a person's own template white, in the font the deck service gives it", () => {
-    expect(themeOf("a-private-template")).toMatchObject({ font: "Noto Sans CJK KR", background: "#FFFFFF", accent: null });
+    expect(themeOf("a-private-template")).toMatchObject({
+      font: "Noto Sans CJK KR",
+      background: "#FFFFFF",
+      accent: null,
+    });
   });
 });

@@ -77,6 +77,7 @@ function usePictures(spec: DeckSpec | null): Pictures {
 function placedImages(spec: DeckSpec): Set<string> {
   const ids = new Set<string>();
   for (const slide of spec.slides)
-    for (const element of slide.elements ?? []) if (element.type === "image") ids.add(element.image_id);
+    for (const element of slide.elements ?? [])
+      if (element.type === "image") ids.add(element.image_id);
   return ids;
 }

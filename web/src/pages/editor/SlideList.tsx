@@ -11,7 +11,7 @@ export interface SlideListProps {
   slides: Slide[];
   current: number;
   theme: Theme;
-  images: ReadonlyMap<string, HTMLImageElement>;
+  images: Images;
   choose(index: number): void;
   add(): void;
   duplicate(): void;
@@ -30,9 +30,9 @@ export function SlideList(props: SlideListProps) {
               type="button"
               class="thumb-button"
               aria-current={index === current ? "true" : undefined}
-              aria-label={t("editorSlideN", { n: index + 1 })}
               onClick={() => props.choose(index)}
             >
+              <span class="visually-hidden">{t("editorSlideN", { n: index + 1 })}</span>
               <Thumbnail slide={slide} theme={props.theme} images={props.images} />
             </button>
           </li>
@@ -59,11 +59,14 @@ export function SlideList(props: SlideListProps) {
   );
 }
 
-function Thumbnail(props: { slide: Slide; theme: Theme; images: ReadonlyMap<string, HTMLImageElement> }) {
+type Images = ReadonlyMap<string, HTMLImageElement>;
+
+function Thumbnail(props: { slide: Slide; theme: Theme; images: Images }) {
   const { theme } = props;
+  const accent = theme.accent;
   return (
     <span class="thumb" aria-hidden="true" style={{ background: theme.background }}>
-      {theme.accent && <span style={place(boxToPixels(theme.accent.box, THUMB), theme.accent.color)} />}
+      {accent && <span style={place(boxToPixels(accent.box, THUMB), accent.color)} />}
       {elementsOf(props.slide).map((element, index) => (
         <ThumbElement key={index} element={element} theme={theme} images={props.images} />
       ))}
@@ -71,12 +74,13 @@ function Thumbnail(props: { slide: Slide; theme: Theme; images: ReadonlyMap<stri
   );
 }
 
-function ThumbElement(props: { element: Element; theme: Theme; images: ReadonlyMap<string, HTMLImageElement> }) {
+function ThumbElement(props: { element: Element; theme: Theme; images: Images }) {
   const { element, theme } = props;
   const style = place(boxToPixels(boxOf(element), THUMB));
   if (element.type === "image") {
     const image = props.images.get(element.image_id);
-    return image ? <img src={image.src} alt="" style={style} /> : <span style={{ ...style, background: "#d8dce1" }} />;
+    if (image) return <img src={image.src} alt="" style={style} />;
+    return <span style={{ ...style, background: "#d8dce1" }} />;
   }
   const text = {
     ...style,
@@ -90,5 +94,6 @@ function ThumbElement(props: { element: Element; theme: Theme; images: ReadonlyM
 }
 
 function place(box: { x: number; y: number; w: number; h: number }, background?: string) {
-  return { left: `${box.x}px`, top: `${box.y}px`, width: `${box.w}px`, height: `${box.h}px`, background };
+  const px = (value: number) => `${value}px`;
+  return { left: px(box.x), top: px(box.y), width: px(box.w), height: px(box.h), background };
 }

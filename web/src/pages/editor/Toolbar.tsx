@@ -23,8 +23,12 @@ export interface ToolbarProps {
 export function Toolbar(props: ToolbarProps) {
   return (
     <div class="editor-actions">
-      <button type="button" disabled={!props.canUndo} onClick={props.undo}>{t("editorUndo")}</button>
-      <button type="button" disabled={!props.canRedo} onClick={props.redo}>{t("editorRedo")}</button>
+      <button type="button" disabled={!props.canUndo} onClick={props.undo}>
+        {t("editorUndo")}
+      </button>
+      <button type="button" disabled={!props.canRedo} onClick={props.redo}>
+        {t("editorRedo")}
+      </button>
       <button type="button" onClick={props.addText}>{t("editorAddText")}</button>
       <button type="button" aria-expanded={props.imagesOpen} onClick={props.toggleImages}>
         {t("editorAddImage")}
@@ -73,7 +77,11 @@ export function FormatBar(props: {
       <FontField {...format} />
       <SizeField {...format} />
       <Toggle label="editorBold" on={element.bold} flip={() => change({ bold: !element.bold })} />
-      <Toggle label="editorItalic" on={element.italic} flip={() => change({ italic: !element.italic })} />
+      <Toggle
+        label="editorItalic"
+        on={element.italic}
+        flip={() => change({ italic: !element.italic })}
+      />
       <Toggle
         label="editorUnderline"
         on={element.underline}
