@@ -53,6 +53,13 @@ class Person:
         return str(json.loads(answer.data)["deck_id"])
 
 
+def one_box_deck(person: Person) -> str:
+    """A deck of one slide with one text box at (0.1, 0.1), 0.5 x 0.2 of the slide."""
+    box = {"type": "text", "text": "자료 Jaryo", "x": 0.1, "y": 0.1, "w": 0.5, "h": 0.2}
+    slides = [{"layout": "blank", "elements": [box]}]
+    return person.new_deck({"template_id": "paper", "title": "One box", "slides": slides})
+
+
 def spec_saving_served(served: str) -> bool:
     """Whether the gateway has deck revisions' `PUT /v1/decks/{id}/spec`, which autosave uses."""
     document = json.loads(urllib3.request("GET", served + "/openapi.json").data)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.editor_support import Person, open_editor, registered, spec_saving_served
+from tests.e2e.editor_support import one_box_deck, open_editor, registered, spec_saving_served
 from tests.e2e.test_accessibility import _serious_violations
 
 pytestmark = pytest.mark.integration
@@ -80,16 +80,10 @@ def test_a_drafted_deck_is_edited_in_the_browser_and_autosaved(browser, served, 
     assert console_errors == []
 
 
-def _one_box_deck(person: Person) -> str:
-    box = {"type": "text", "text": "자료 Jaryo", "x": 0.1, "y": 0.1, "w": 0.5, "h": 0.2}
-    slides = [{"layout": "blank", "elements": [box]}]
-    return person.new_deck({"template_id": "paper", "title": "One box", "slides": slides})
-
-
 @pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
 def test_the_editor_has_no_serious_accessibility_violation(browser, served, locale, tmp_path):
     person = registered(served)
-    deck_id = _one_box_deck(person)
+    deck_id = one_box_deck(person)
     # The page's policy allows no injected script; axe is the test's, not the app's.
     page = browser.new_context(locale=locale, bypass_csp=True).new_page()
     open_editor(page, person, deck_id)
@@ -101,7 +95,7 @@ def test_the_editor_has_no_serious_accessibility_violation(browser, served, loca
 
 
 def test_another_persons_deck_is_not_found(browser, served, tmp_path):
-    deck_id = _one_box_deck(registered(served))
+    deck_id = one_box_deck(registered(served))
     page = browser.new_page(locale="en-US")
     open_editor(page, registered(served), deck_id, expect_canvas=False)
     expect(page.get_by_role("alert")).to_have_text(
@@ -115,7 +109,7 @@ def test_a_tab_that_fell_behind_is_told_and_can_reload(browser, served, tmp_path
     if not spec_saving_served(served):
         pytest.skip("the gateway has no PUT /v1/decks/{id}/spec yet (deck revisions, issue 14)")
     person = registered(served)
-    deck_id = _one_box_deck(person)
+    deck_id = one_box_deck(person)
     context = browser.new_context(locale="en-US")
     first, second = context.new_page(), context.new_page()
     for page in (first, second):
