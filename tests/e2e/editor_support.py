@@ -26,6 +26,8 @@ class Person:
 
     def call(self, method: str, path: str, **kwargs: Any) -> urllib3.BaseHTTPResponse:
         headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
+        # Long enough for the API's `?wait=60` to answer first.
+        kwargs.setdefault("timeout", urllib3.Timeout(connect=5, read=90))
         return urllib3.request(method, self.served + path, headers=headers, **kwargs)
 
     def spec(self, deck_id: str) -> dict[str, Any]:
