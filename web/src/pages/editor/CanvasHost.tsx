@@ -14,11 +14,31 @@ export function CanvasHost(props: {
   onKeyDown(event: KeyboardEvent): void;
 }) {
   const host = useRef<HTMLDivElement>(null);
-  const [canvas, setCanvas] = useState<SlideCanvas | null>(null);
   // The canvas calls back into the latest props, not those of its first render.
   const events = useRef(props.events);
   events.current = props.events;
+  const canvas = useSlideCanvas(host, events, props.onReady);
+  useEffect(() => canvas?.show(props.view), [canvas, props.view]);
+  return (
+    <div
+      ref={host}
+      class="slide-canvas"
+      tabIndex={0}
+      role="group"
+      aria-label={props.label}
+      onKeyDown={props.onKeyDown}
+    />
+  );
+}
 
+/** Loads Konva, makes the canvas in `host` at the column's width (up to 960 px) and follows the
+ * column's width; gone with the component. */
+function useSlideCanvas(
+  host: { current: HTMLDivElement | null },
+  events: { current: CanvasEvents },
+  onReady: (canvas: SlideCanvas) => void,
+): SlideCanvas | null {
+  const [canvas, setCanvas] = useState<SlideCanvas | null>(null);
   useEffect(() => {
     let made: SlideCanvas | null = null;
     let observer: ResizeObserver | null = null;
@@ -30,26 +50,14 @@ export function CanvasHost(props: {
       observer = new ResizeObserver(() => made?.resize({ width: width() }));
       observer.observe(element);
       setCanvas(made);
-      props.onReady(made);
+      onReady(made);
     });
     return () => {
       observer?.disconnect();
       made?.destroy();
     };
   }, []);
-
-  useEffect(() => canvas?.show(props.view), [canvas, props.view]);
-
-  return (
-    <div
-      ref={host}
-      class="slide-canvas"
-      tabIndex={0}
-      role="group"
-      aria-label={props.label}
-      onKeyDown={props.onKeyDown}
-    />
-  );
+  return canvas;
 }
 
 function relay(events: { current: CanvasEvents }): CanvasEvents {

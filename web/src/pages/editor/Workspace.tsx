@@ -33,14 +33,11 @@ export function Workspace(props: WorkspaceProps) {
   const [imagesOpen, setImagesOpen] = useState(false);
   const editText = () => editor.selected !== null && canvas.current?.editText(editor.selected);
   const keys = useKeys(editor, editText);
+  const stage = { editor, theme, pictures: props.pictures, canvas, keys };
   return (
     <div class="editor" onKeyDown={(event) => keys(event, false)}>
       <h1>{t("editorTitle", { title: editor.spec.title })}</h1>
-      <SaveStatus
-        state={editor.save}
-        retry={() => void editor.saver.flush()}
-        reload={props.reload}
-      />
+      <SaveStatus state={editor.save} retry={editor.retry} reload={props.reload} />
       <Actions
         editor={editor}
         editText={editText}
@@ -56,23 +53,25 @@ export function Workspace(props: WorkspaceProps) {
             editText={editText}
             change={(style) => run(editor, (slide, box) => commands.setStyle(slide, box, style))}
           />
-          <Stage
-            editor={editor}
-            theme={theme}
-            pictures={props.pictures}
-            canvas={canvas}
-            keys={keys}
-          />
+          <Stage {...stage} />
         </div>
-        <div class="editor-side">
-          <ElementList
-            slide={editor.spec.slides[editor.slide]}
-            selected={editor.selected}
-            select={editor.select}
-          />
-          {imagesOpen && <PicturePicker editor={editor} pictures={props.pictures} />}
-        </div>
+        <Side editor={editor} pictures={props.pictures} imagesOpen={imagesOpen} />
       </div>
+    </div>
+  );
+}
+
+/** Beside the canvas: the slide's boxes, and the upload's pictures when asked for. */
+function Side(props: { editor: EditorState; pictures: Pictures; imagesOpen: boolean }) {
+  const { editor } = props;
+  return (
+    <div class="editor-side">
+      <ElementList
+        slide={editor.spec.slides[editor.slide]}
+        selected={editor.selected}
+        select={editor.select}
+      />
+      {props.imagesOpen && <PicturePicker editor={editor} pictures={props.pictures} />}
     </div>
   );
 }

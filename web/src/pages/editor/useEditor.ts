@@ -16,6 +16,8 @@ export interface EditorState {
   run(command: Command, select?: { slide?: number; element?: number | null }): void;
   undo(): void;
   redo(): void;
+  /** Sends a failed save again. */
+  retry(): void;
   selectSlide(index: number): void;
   select(index: number | null): void;
 }
@@ -51,6 +53,7 @@ export function useEditor(initial: DeckSpec, etag: string | null, store: SpecSto
       if (choose.element !== undefined) setSelected(choose.element);
     },
     undo: () => show(history.undo()),
+    retry: () => void saver.flush(),
     redo: () => show(history.redo()),
     selectSlide(index) {
       setSlide(index);
