@@ -130,3 +130,38 @@ def test_a_tab_that_fell_behind_is_told_and_can_reload(browser, served, tmp_path
     expect(second.get_by_role("button", name="Bold")).to_have_attribute("aria-pressed", "false")
     assert person.spec(deck_id)["slides"][0]["elements"][0]["size"] == 40
     context.close()
+
+
+def test_pictures_and_slides_are_added_reordered_and_deleted(browser, served, workers, tmp_path):
+    if not spec_saving_served(served):
+        pytest.skip("the gateway has no PUT /v1/decks/{id}/spec yet (deck revisions, issue 14)")
+    person = registered(served)
+    deck_id = person.drafted_deck()
+    drafted = person.spec(deck_id)["slides"][0]
+    page = browser.new_page(locale="en-US", viewport={"width": 1600, "height": 1000})
+    open_editor(page, person, deck_id)
+    button = lambda name: page.get_by_role("button", name=name, exact=True)  # noqa: E731
+
+    button("Add picture").click()
+    page.get_by_role("button", name="eng_printed_01_phototest.png").click()
+    button("Add slide").click()
+    button("Add text box").click()
+    button("Duplicate slide").click()
+    button("Slide 1").click()
+    button("Move slide down").click()
+    button("Slide 3").click()
+    button("Delete slide").click()
+    button("Undo").click()
+    button("Redo").click()
+    expect(page.get_by_role("status")).to_have_text("All changes saved.", timeout=15_000)
+    _shot(page, tmp_path, "slides")
+
+    slides = person.spec(deck_id)["slides"]
+    assert [[e["type"] for e in slide["elements"]] for slide in slides] == [
+        ["text"],
+        [e["type"] for e in drafted["elements"]] + ["image"],
+    ]
+    assert slides[0]["elements"][0]["text"] == "New text"
+    assert slides[1]["elements"][:-1] == drafted["elements"]
+    assert slides[1]["elements"][-1]["image_id"] == drafted["elements"][0]["image_id"]
+    page.close()
