@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { signOut as signOutOfApi } from "./api/auth";
 import { currentSession, onSessionChange, type Session } from "./api/session";
 import { t } from "./i18n";
+import { EditorPage } from "./pages/Editor";
 import { SignInPage } from "./pages/SignIn";
 import { SignUpPage } from "./pages/SignUp";
 import { DeckPage } from "./pages/Deck";
@@ -61,6 +62,7 @@ const SIGNED_IN: [string, (params: Params) => JSX.Element][] = [
   ["/templates", () => <TemplatesPage />],
   ["/decks", () => <MyDecksPage />],
   ["/decks/:id", (params) => <DeckPage key={params.id} deckId={params.id} />],
+  ["/decks/:id/edit", (params) => <EditorPage key={params.id} deckId={params.id} />],
 ];
 
 function Page(props: { path: string; session: Session | null }) {

@@ -1,0 +1,107 @@
+"""What the person sees is what PowerPoint gets: the editor's canvas and LibreOffice's render of
+the built deck (the deck service's preview) put every text box's ink at the same place, within
+1 % of the slide's width. Each box has a colour of its own, so its ink is found in both pictures.
+
+A line's width is not compared: LibreOffice adds about 0.22 em between Hangul and Latin letters
+or digits (its Asian/Latin autospacing), which the canvas does not, so mixed lines run wider in
+its render; the edge a box's alignment holds does not move for it."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.editor_support import open_editor, registered
+
+# The deck service builds the deck (and LibreOffice its preview) in this test's namespace.
+from tests.integration.conftest import deck_worker  # noqa: F401
+
+pytestmark = pytest.mark.integration
+
+TOLERANCE = 0.01  # of the slide's width
+SLIDE_RATIO = 9 / 16  # heights are compared in slide widths
+BOXES = [
+    # colour, box, size, alignment, text
+    ((230, 0, 0), (0.1, 0.08, 0.5, 0.2), 40, "left", "자료 Jaryo 제목"),
+    ((0, 150, 0), (0.2, 0.4, 0.6, 0.25), 24, "center", "가운데 centred\n두 줄 two lines"),
+    ((0, 0, 230), (0.55, 0.75, 0.4, 0.2), 18, "right", "오른쪽 right"),
+]
+
+
+def _spec() -> dict:
+    elements = [
+        {
+            "type": "text",
+            "text": text,
+            "x": x,
+            "y": y,
+            "w": w,
+            "h": h,
+            "size": size,
+            "align": align,
+            "color": "#{:02X}{:02X}{:02X}".format(*colour),
+        }
+        for colour, (x, y, w, h), size, align, text in BOXES
+    ]
+    slides = [{"layout": "blank", "elements": elements}]
+    return {"template_id": "clean", "title": "WYSIWYG", "slides": slides}
+
+
+def _ink(picture: Image.Image, colour: tuple[int, int, int]) -> tuple[float, float, float, float]:
+    """The box around the pixels drawn in `colour` (their cores: anti-aliased edges blend into
+    other colours), as fractions of the picture's width (left, right) and height (top, bottom)."""
+    rgb = picture.convert("RGB")
+    target = max(range(3), key=lambda c: colour[c])
+    mask = Image.new("1", rgb.size)
+    mask.putdata(
+        [
+            pixel[target] > 180 and all(pixel[c] < 100 for c in range(3) if c != target)
+            for pixel in rgb.get_flattened_data()
+        ]
+    )
+    found = mask.getbbox()
+    assert found, f"no ink of {colour}"
+    left, top, right, bottom = found
+    width, height = rgb.size
+    return left / width, top / height, right / width, bottom / height
+
+
+def _placement(ink: tuple[float, float, float, float], align: str) -> dict[str, float]:
+    """Where a box's text sits, in slide widths: its first line's top, its last line's bottom
+    (so line spacing counts), and the edge its alignment holds (the middle when centred)."""
+    left, top, right, bottom = ink
+    anchor = {"left": left, "center": (left + right) / 2, "right": right}[align]
+    return {"top": top * SLIDE_RATIO, "bottom": bottom * SLIDE_RATIO, align: anchor}
+
+
+@pytest.mark.usefixtures("deck_worker")
+def test_the_canvas_and_the_built_deck_place_text_alike(browser, served, tmp_path):
+    person = registered(served)
+    deck_id = person.new_deck(_spec())
+    built = json.loads(person.call("GET", f"/v1/decks/{deck_id}?wait=60").data)
+    assert built["status"] == "completed", built
+    if built.get("previews") == "unavailable":
+        pytest.skip("LibreOffice is not installed: no render to compare with")
+    preview = person.call("GET", f"/v1/decks/{deck_id}/previews/1")
+    assert preview.status == 200
+    rendered = Image.open(io.BytesIO(preview.data))
+    rendered.save(tmp_path / "libreoffice.png")
+
+    page = browser.new_page(locale="en-US", viewport={"width": 1600, "height": 1000})
+    open_editor(page, person, deck_id)
+    expect(page.get_by_role("button", name="Text:")).to_have_count(3)
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    canvas = page.locator(".slide-canvas canvas").first
+    canvas.screenshot(path=tmp_path / "canvas.png")
+    drawn = Image.open(tmp_path / "canvas.png")
+    page.close()
+
+    for colour, _, _, align, _ in BOXES:
+        mine = _placement(_ink(drawn, colour), align)
+        theirs = _placement(_ink(rendered, colour), align)
+        for edge in mine:
+            assert abs(mine[edge] - theirs[edge]) <= TOLERANCE, (colour, edge, mine, theirs)
