@@ -62,12 +62,6 @@ def one_box_deck(person: Person) -> str:
     return person.new_deck({"template_id": "paper", "title": "One box", "slides": slides})
 
 
-def spec_saving_served(served: str) -> bool:
-    """Whether the gateway has deck revisions' `PUT /v1/decks/{id}/spec`, which autosave uses."""
-    document = json.loads(urllib3.request("GET", served + "/openapi.json").data)
-    return "put" in document["paths"].get("/v1/decks/{deck_id}/spec", {})
-
-
 def registered(served: str) -> Person:
     username = f"edit-{uuid.uuid4().hex[:10]}"
     body = {"username": username, "password": PASSWORD}

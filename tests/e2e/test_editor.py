@@ -4,11 +4,16 @@ holds exactly that. Screenshots of each step are written to the test's tmp_path.
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 from playwright.sync_api import Page, expect
+from pptx import Presentation
 
-from tests.e2e.editor_support import one_box_deck, open_editor, registered, spec_saving_served
+from tests.e2e.editor_support import one_box_deck, open_editor, registered
 from tests.e2e.test_accessibility import _serious_violations
+from tests.integration.conftest import deck_worker  # noqa: F401
 
 pytestmark = pytest.mark.integration
 
@@ -37,9 +42,8 @@ def _drag(page: Page, box: dict, dx: float, dy: float) -> None:
     page.mouse.up()
 
 
+@pytest.mark.usefixtures("deck_worker")
 def test_a_drafted_deck_is_edited_in_the_browser_and_autosaved(browser, served, workers, tmp_path):
-    if not spec_saving_served(served):
-        pytest.skip("the gateway has no PUT /v1/decks/{id}/spec yet (deck revisions, issue 14)")
     person = registered(served)
     deck_id = person.drafted_deck()
     before = person.spec(deck_id)
@@ -78,6 +82,28 @@ def test_a_drafted_deck_is_edited_in_the_browser_and_autosaved(browser, served, 
     assert (after["w"], after["h"]) == (box["w"], box["h"])
     page.close()
     assert console_errors == []
+    _check_built_deck(person, deck_id, after)
+
+
+def _check_built_deck(person, deck_id: str, box: dict) -> None:
+    """What PowerPoint gets: the rebuilt revision's .pptx has the moved box (within 0.5 % of
+    the slide), its text, its size and its colour."""
+    deck = json.loads(person.call("GET", f"/v1/decks/{deck_id}?wait=60").data)
+    assert deck["status"] == "completed", deck
+    assert deck["built_revision"] == deck["revision"] >= 2, deck
+    answer = person.call("GET", f"/v1/decks/{deck_id}/file")
+    assert answer.status == 200
+    pptx = Presentation(io.BytesIO(answer.data))
+    found = [
+        s for s in pptx.slides[0].shapes if s.has_text_frame and s.text_frame.text == box["text"]
+    ]
+    assert len(found) == 1, [s.text_frame.text for s in pptx.slides[0].shapes if s.has_text_frame]
+    shape, width, height = found[0], pptx.slide_width, pptx.slide_height
+    assert abs(shape.left / width - box["x"]) <= SLIDE_TOLERANCE
+    assert abs(shape.top / height - box["y"]) <= SLIDE_TOLERANCE
+    runs = [run for paragraph in shape.text_frame.paragraphs for run in paragraph.runs]
+    assert runs and all(run.font.size.pt == 32 for run in runs)
+    assert all(str(run.font.color.rgb) == "C0392B" for run in runs)
 
 
 @pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
@@ -106,8 +132,6 @@ def test_another_persons_deck_is_not_found(browser, served, tmp_path):
 
 
 def test_a_tab_that_fell_behind_is_told_and_can_reload(browser, served, tmp_path):
-    if not spec_saving_served(served):
-        pytest.skip("the gateway has no PUT /v1/decks/{id}/spec yet (deck revisions, issue 14)")
     person = registered(served)
     deck_id = one_box_deck(person)
     context = browser.new_context(locale="en-US")
@@ -133,8 +157,6 @@ def test_a_tab_that_fell_behind_is_told_and_can_reload(browser, served, tmp_path
 
 
 def test_pictures_and_slides_are_added_reordered_and_deleted(browser, served, workers, tmp_path):
-    if not spec_saving_served(served):
-        pytest.skip("the gateway has no PUT /v1/decks/{id}/spec yet (deck revisions, issue 14)")
     person = registered(served)
     deck_id = person.drafted_deck()
     drafted = person.spec(deck_id)["slides"][0]

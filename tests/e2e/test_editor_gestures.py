@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.editor_support import one_box_deck, open_editor, registered, spec_saving_served
+from tests.e2e.editor_support import one_box_deck, open_editor, registered
 
 pytestmark = pytest.mark.integration
 
@@ -16,9 +16,7 @@ SLIDE_TOLERANCE = 0.005
 
 @pytest.fixture
 def editing(browser, served):
-    """A person's one-box deck open in the editor (skipped until the API saves specs)."""
-    if not spec_saving_served(served):
-        pytest.skip("the gateway has no PUT /v1/decks/{id}/spec yet (deck revisions, issue 14)")
+    """A person's one-box deck open in the editor."""
     person = registered(served)
     deck_id = one_box_deck(person)
     page = browser.new_page(locale="en-US", viewport={"width": 1600, "height": 1000})
