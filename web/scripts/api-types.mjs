@@ -1,8 +1,9 @@
 // Generates src/api/schema.d.ts from the OpenAPI document the gateway serves: fetched from
-// JARYO_OPENAPI_URL when a gateway is running, else taken from the gateway's own route in-process
-// (scripts/openapi_document.py), so the typed client never drifts from a stale copy.
+// JARYO_OPENAPI_URL when a gateway is running, read from JARYO_OPENAPI_FILE (the gateway image's
+// build writes it with scripts/openapi_document.py), else taken from the gateway's own route
+// in-process (scripts/openapi_document.py), so the typed client never drifts from a stale copy.
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
@@ -18,6 +19,8 @@ async function servedDocument() {
     if (!response.ok) throw new Error(`${url} answered ${response.status}`);
     return response.json();
   }
+  const file = process.env.JARYO_OPENAPI_FILE;
+  if (file) return JSON.parse(readFileSync(file, "utf8"));
   const python = process.env.JARYO_PYTHON ?? resolve(repo, ".venv/bin/python");
   const script = resolve(here, "openapi_document.py");
   return JSON.parse(execFileSync(python, [script], { cwd: repo, encoding: "utf8" }));
