@@ -65,7 +65,7 @@ function Thumbnail(props: { slide: Slide; theme: Theme; images: Images }) {
   const { theme } = props;
   const accent = theme.accent;
   return (
-    <span class="thumb" aria-hidden="true" style={{ background: theme.background }}>
+    <span class="slide-thumb" aria-hidden="true" style={{ background: theme.background }}>
       {accent && <span style={place(boxToPixels(accent.box, THUMB), accent.color)} />}
       {elementsOf(props.slide).map((element, index) => (
         <ThumbElement key={index} element={element} theme={theme} images={props.images} />
