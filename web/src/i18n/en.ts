@@ -149,6 +149,10 @@ export const en = {
   "problem.not-ready": "The images are still being read. Try again in a moment.",
   "problem.storage-unavailable": "The images could not be stored. Try again.",
   "problem.unavailable": "The service is unavailable. Try again shortly.",
+  "problem.bad-credentials": "The username or password is wrong.",
+  "problem.username-taken": "That username is taken. Choose another.",
+  "problem.too-many-attempts": "Too many attempts. Wait a little, then try again.",
+  "problem.csrf-refused": "The request did not come from this page. Reload it and try again.",
   // Slide editor (web/src/pages/Editor.tsx, pages/editor/)
   editorTitle: "Edit “{title}”",
   editorLoading: "Loading the deck…",

@@ -151,6 +151,10 @@ export const ko: Catalogue = {
   "problem.not-ready": "아직 이미지를 읽는 중입니다. 잠시 뒤에 다시 시도하세요.",
   "problem.storage-unavailable": "이미지를 저장하지 못했습니다. 다시 시도하세요.",
   "problem.unavailable": "서비스를 쓸 수 없습니다. 잠시 뒤에 다시 시도하세요.",
+  "problem.bad-credentials": "사용자 이름이나 비밀번호가 틀렸습니다.",
+  "problem.username-taken": "이미 쓰이는 사용자 이름입니다. 다른 이름을 고르세요.",
+  "problem.too-many-attempts": "시도가 너무 많습니다. 잠시 기다린 뒤 다시 시도하세요.",
+  "problem.csrf-refused": "이 페이지에서 보낸 요청이 아닙니다. 페이지를 새로 고친 뒤 다시 시도하세요.",
   // Slide editor (web/src/pages/Editor.tsx, pages/editor/)
   editorTitle: "“{title}” 편집",
   editorLoading: "덱을 불러오는 중…",

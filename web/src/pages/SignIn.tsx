@@ -1,7 +1,7 @@
 /** Sign in: the browser flow (api/auth.ts) keeps the access token in memory and the refresh
  * token in an HttpOnly cookie, so a reload keeps the person signed in. */
 import { signIn } from "../api/auth";
-import { problemMessage } from "../api/problems";
+import { refusalMessage } from "./failures";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { CredentialsForm } from "./CredentialsForm";
@@ -10,7 +10,7 @@ import { attempt } from "./attempt";
 async function submit(username: string, password: string): Promise<string | null> {
   return attempt(async () => {
     const refusal = await signIn(username, password);
-    if (refusal !== null) return problemMessage(refusal.error, refusal.status, t);
+    if (refusal !== null) return refusalMessage(refusal.error, refusal.status, t);
     navigate("/upload");
     return null;
   });

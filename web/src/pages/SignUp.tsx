@@ -1,6 +1,6 @@
 /** Sign up: create an account with the JSON endpoint, then go to sign in. */
 import { api } from "../api/client";
-import { problemMessage } from "../api/problems";
+import { refusalMessage } from "./failures";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { CredentialsForm } from "./CredentialsForm";
@@ -11,7 +11,7 @@ async function register(username: string, password: string): Promise<string | nu
     const { error, response } = await api.POST("/v1/auth/register", {
       body: { username, password },
     });
-    if (error !== undefined) return problemMessage(error, response.status, t);
+    if (error !== undefined) return refusalMessage(error, response.status, t);
     navigate("/sign-in?registered=1");
     return null;
   });
