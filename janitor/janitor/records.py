@@ -125,8 +125,10 @@ def delete_build(db: Database, deck_id: str) -> None:
 
 
 def delete_revisions(db: Database, deck_id: str, latest: int) -> None:
-    """The deck's revisions 2 to `latest` (revision 1 is the deck's own document)."""
-    for revision in range(2, latest + 1):
+    """The deck's revisions `latest` down to 2 (revision 1 is the deck's own document). Newest
+    first: the latest revision is found by counting up from 1 without a gap, so a purge cut
+    short leaves revisions a rerun still finds, never ones above a gap."""
+    for revision in range(latest, 1, -1):
         db.deck_revisions.delete_one({"_id": revision_id(deck_id, revision)})
 
 

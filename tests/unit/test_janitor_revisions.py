@@ -92,3 +92,29 @@ def test_a_purged_deck_takes_its_revisions_and_their_claims_with_it():
 
     assert world.db.deck_revisions.find() == [] and world.db.deck_outcomes.find() == []
     assert world.db.decks.find() == []
+
+
+def test_a_purge_cut_short_among_the_revisions_leaves_none_behind_after_a_rerun():
+    world = World()
+    world.deck("dk02")
+    _revised(world, "dk02", 5)
+    deleted: list[str] = []
+    revisions = world.db.deck_revisions
+    delete_one = revisions.delete_one
+
+    def dies_after_the_first(query):
+        if deleted:
+            raise ConnectionError("the janitor's connection died mid-purge")
+        deleted.append(query["_id"])
+        return delete_one(query)
+
+    revisions.delete_one = dies_after_the_first  # type: ignore[method-assign]
+    janitor = world.janitor(START + 31 * DAY, retention_days=30)
+    try:
+        run_policy(retention, janitor)
+    except ConnectionError:
+        pass
+    revisions.delete_one = delete_one  # type: ignore[method-assign]
+    run_policy(retention, world.janitor(START + 31 * DAY, retention_days=30))
+
+    assert world.db.deck_revisions.find() == [] and world.db.decks.find() == []

@@ -12,4 +12,9 @@ describe("a route's pattern", () => {
     expect(match("/decks/:id", "/uploads/abc")).toBeNull();
     expect(match("/decks", "/decks/abc")).toBeNull();
   });
+
+  it("takes a malformed %-escape for no page, rather than failing the whole app", () => {
+    expect(match("/decks/:id", "/decks/%E0%A4")).toBeNull();
+    expect(match("/decks/:id", "/decks/%EC%9E%90%EB%A3%8C")).toEqual({ id: "자료" });
+  });
 });

@@ -29,10 +29,21 @@ export function match(pattern: string, path: string): Record<string, string> | n
   if (want.length !== have.length) return null;
   const params: Record<string, string> = {};
   for (const [index, part] of want.entries()) {
-    if (part.startsWith(":")) params[part.slice(1)] = decodeURIComponent(have[index]);
-    else if (part !== have[index]) return null;
+    if (part.startsWith(":")) {
+      const value = decoded(have[index]);
+      if (value === null) return null; // a malformed %-escape: no page of ours, not a crash
+      params[part.slice(1)] = value;
+    } else if (part !== have[index]) return null;
   }
   return params;
+}
+
+function decoded(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 /** An ordinary link (keyboard, middle-click and "open in new tab" keep working) that navigates

@@ -26,7 +26,8 @@ def require_match(latest: int, check_body: Callable[[], T]) -> T:
     """The edit must name the revision it started from (428 if it names none), and that must
     still be the latest (412). The body is checked in between: a malformed edit is refused as
     such (422, 413) whatever revision it names."""
-    if not request.if_match:
+    # `*` ("whatever is there") would overwrite another tab's edit unseen: it names no revision.
+    if not request.if_match or request.if_match.star_tag:
         raise PreconditionRequired(
             "send If-Match with the ETag of the revision you edited (GET the deck's spec)"
         )

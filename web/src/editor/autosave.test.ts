@@ -120,4 +120,58 @@ describe("autosave", () => {
       ["second", '"r2"'],
     ]);
   });
+
+  it("goes on after a save that was stored but whose answer was lost, instead of calling it another tab's", async () => {
+    const { store, clock, saver, states } = setUp();
+    let stored: DeckSpec | null = null;
+    const answer = store.save.bind(store);
+    let lose = true;
+    store.save = async (spec, ifMatch) => {
+      const outcome = await answer(spec, ifMatch);
+      if (lose) {
+        lose = false;
+        stored = spec;
+        throw new Error("Failed to fetch");
+      }
+      return outcome;
+    };
+    store.load = async () => ({ spec: stored ?? deck(), etag: store.etag });
+
+    saver.changed(titled("one"));
+    clock.fire(); // stored, but the answer is lost
+    await saver.flush(); // sent again: 412, and the newer version is the one it sent
+    expect(saver.current.kind).toBe("saved");
+    saver.changed(titled("two"));
+    clock.fire();
+    await saver.flush();
+
+    expect(saver.current.kind).toBe("saved");
+    expect(store.saved.map((s) => s.spec.title)).toEqual(["one", "two"]);
+    expect(store.saved[1].ifMatch).toBe('"r2"');
+    expect(states).not.toContain("conflict");
+  });
+
+  it("still stops on a 412 when the newer version is another tab's", async () => {
+    const { store, clock, saver } = setUp();
+    let lose = true;
+    const answer = store.save.bind(store);
+    store.save = async (spec, ifMatch) => {
+      if (lose) {
+        lose = false;
+        throw new Error("Failed to fetch");
+      }
+      return answer(spec, ifMatch);
+    };
+    store.etag = '"r9"'; // another tab saved meanwhile
+    store.load = async () => ({ spec: titled("the other tab's"), etag: store.etag });
+
+    saver.changed(titled("one"));
+    clock.fire();
+    await saver.flush();
+    saver.changed(titled("two"));
+    clock.fire();
+    await saver.flush();
+
+    expect(saver.current.kind).toBe("conflict");
+  });
 });

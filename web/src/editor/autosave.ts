@@ -38,6 +38,8 @@ export class Autosaver {
   private waiting: unknown = null;
   private unsaved: DeckSpec | null = null;
   private inFlight: Promise<void> | null = null;
+  /** A spec whose save got no answer: the server may have stored it all the same. */
+  private unanswered: DeckSpec | null = null;
 
   constructor(
     private readonly store: SpecStore,
@@ -80,15 +82,33 @@ export class Autosaver {
     );
     if (outcome.kind === "saved") {
       this.etag = outcome.etag;
+      this.unanswered = null;
       // Changes made while it was sent have their own timer running.
       this.setState(this.unsaved === null ? { kind: "saved" } : { kind: "pending" });
     } else if (outcome.kind === "conflict") {
-      this.setState({ kind: "conflict" });
+      const landed = await this.ownSaveLanded();
+      if (landed === null) return this.setState({ kind: "conflict" });
+      if (JSON.stringify(landed) !== JSON.stringify(spec)) return this.send(spec);
+      this.setState(this.unsaved === null ? { kind: "saved" } : { kind: "pending" });
     } else {
       // Kept, so the next change (or a retry) sends it again.
       this.unsaved ??= spec;
+      this.unanswered = spec;
       this.setState({ kind: "failed", message: outcome.message });
     }
+  }
+
+  /** After a 412: the spec of this tab's own save whose answer was lost, if that is the newer
+   * version on the server (then its ETag is taken and saving goes on); null if the newer
+   * version is another tab's. */
+  private async ownSaveLanded(): Promise<DeckSpec | null> {
+    const sent = this.unanswered;
+    this.unanswered = null;
+    if (sent === null) return null;
+    const server = await this.store.load().catch(() => null);
+    if (server === null || JSON.stringify(server.spec) !== JSON.stringify(sent)) return null;
+    this.etag = server.etag;
+    return sent;
   }
 
   private setState(state: SaveState): void {
