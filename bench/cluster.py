@@ -16,6 +16,7 @@ import urllib3
 
 from jaryo_shared.provision import deprovision, provision
 from jaryo_shared.settings import Settings
+from tests.helpers import run_namespace
 from tests.integration import processes
 
 RUN = uuid.uuid4().hex[:6]
@@ -26,15 +27,7 @@ S = TypeVar("S", bound=Settings)
 
 def bench_settings(kind: type[S]) -> S:
     """Settings from the environment (scripts/lib.sh), in this run's namespace."""
-    return kind(
-        mongo_db=f"jaryo_bench_{RUN}",
-        exchange=f"jaryo-bench-{RUN}.events",
-        dead_letter_exchange=f"jaryo-bench-{RUN}.dead",
-        queue_prefix=f"jaryo-bench-{RUN}",
-        bucket_staging=f"jaryo-bench-{RUN}-staging",
-        bucket_images=f"jaryo-bench-{RUN}-images",
-        bucket_decks=f"jaryo-bench-{RUN}-decks",
-    )
+    return kind(**run_namespace("bench", RUN))
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from jaryo_shared import database, messaging, objectstore
 from jaryo_shared.provision import deprovision, provision
 from jaryo_shared.settings import Settings
 from jaryo_shared.topology import Topology
+from tests.helpers import run_namespace
 
 
 def _run_id() -> str:
@@ -25,13 +26,7 @@ def settings() -> Iterator[Settings]:
     run = _run_id()
     s = Settings(
         service_name="tests",
-        mongo_db=f"jaryo_test_{run}",
-        exchange=f"jaryo-test-{run}.events",
-        dead_letter_exchange=f"jaryo-test-{run}.dead",
-        queue_prefix=f"jaryo-test-{run}",
-        bucket_staging=f"jaryo-test-{run}-staging",
-        bucket_images=f"jaryo-test-{run}-images",
-        bucket_decks=f"jaryo-test-{run}-decks",
+        **run_namespace("test", run),
         delivery_limit=3,
         retry_delay_seconds=0.05,
     )

@@ -12,6 +12,20 @@ from collections.abc import Callable
 from PIL import Image, ImageDraw, ImageFont
 
 
+def run_namespace(prefix: str, run: str) -> dict[str, str]:
+    """The settings that give a run its own database, exchanges, queues and buckets on shared
+    servers (`jaryo-<prefix>-<run>...`), so runs never see each other's data."""
+    return {
+        "mongo_db": f"jaryo_{prefix}_{run}",
+        "exchange": f"jaryo-{prefix}-{run}.events",
+        "dead_letter_exchange": f"jaryo-{prefix}-{run}.dead",
+        "queue_prefix": f"jaryo-{prefix}-{run}",
+        "bucket_staging": f"jaryo-{prefix}-{run}-staging",
+        "bucket_images": f"jaryo-{prefix}-{run}-images",
+        "bucket_decks": f"jaryo-{prefix}-{run}-decks",
+    }
+
+
 def wait_until(predicate: Callable[[], object], timeout: float = 20.0, interval: float = 0.1):
     """Poll until predicate() is truthy (returning it) or fail after timeout seconds."""
     deadline = time.monotonic() + timeout

@@ -22,7 +22,7 @@ from pydantic import SecretStr
 
 from gateway.serving import gunicorn_command
 from jaryo_shared.settings import Settings
-from tests.helpers import wait_until
+from tests.helpers import run_namespace, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / ".data" / "faults"
@@ -74,13 +74,7 @@ def settings_for(run: str) -> Settings:
         s3_endpoint=f"127.0.0.1:{PORTS['JARYO_S3_PORT']}",
         s3_access_key=SecretStr(os.environ.get("JARYO_S3_ACCESS_KEY", "jaryo-dev-access")),
         s3_secret_key=SecretStr(os.environ.get("JARYO_S3_SECRET_KEY", "jaryo-dev-secret-key")),
-        mongo_db=f"jaryo_faults_{run}",
-        exchange=f"jaryo-faults-{run}.events",
-        dead_letter_exchange=f"jaryo-faults-{run}.dead",
-        queue_prefix=f"jaryo-faults-{run}",
-        bucket_staging=f"jaryo-faults-{run}-staging",
-        bucket_images=f"jaryo-faults-{run}-images",
-        bucket_decks=f"jaryo-faults-{run}-decks",
+        **run_namespace("faults", run),
     )
 
 
