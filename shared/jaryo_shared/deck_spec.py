@@ -91,6 +91,11 @@ class TextElement(Box):
 class ImageElement(Box):
     type: Literal["image"]
     image_id: XmlStr = Field(min_length=1, max_length=64)
+    variant: Literal["original", "clean"] = Field(
+        default="original",
+        description="`clean`: the image with its text removed (when its OCR result has "
+        "`clean_background`), the background of a draft whose text is editable on top",
+    )
 
 
 Element = Annotated[TextElement | ImageElement, Field(discriminator="type")]
@@ -126,4 +131,23 @@ class DeckFromUpload(BaseModel):
     template_id: XmlStr = Field(min_length=1, max_length=64)
     title: XmlStr = Field(min_length=1, max_length=200)
     from_upload: XmlStr = Field(min_length=1, max_length=64)
-    with_images: StrictBool = False
+    background: Literal["template", "photo", "clean"] | None = Field(
+        default=None,
+        description="behind each slide's text: the template alone, the photo, or the photo "
+        "with its text removed (`clean`, the default; `photo` for an image without one)",
+    )
+    with_images: StrictBool = Field(
+        default=False, description="the older name of `background: photo`"
+    )
+
+    @model_validator(mode="after")
+    def _one_background(self) -> DeckFromUpload:
+        if self.with_images and self.background not in (None, "photo"):
+            raise ValueError("with_images means background 'photo'; send only `background`")
+        return self
+
+    @property
+    def chosen_background(self) -> Literal["template", "photo", "clean"]:
+        if self.with_images:
+            return "photo"
+        return self.background or "clean"

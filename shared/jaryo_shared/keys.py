@@ -15,6 +15,12 @@ def thumbnail_key(user_id: str, upload_id: str, image_id: str) -> str:
     return f"{upload_prefix(user_id, upload_id)}thumbnails/{image_id}.webp"
 
 
+def clean_background_key(user_id: str, upload_id: str, image_id: str) -> str:
+    """The image with its text removed (written by the OCR service), under the upload's prefix
+    so it goes with the upload."""
+    return f"{upload_prefix(user_id, upload_id)}backgrounds/{image_id}.png"
+
+
 def deck_prefix(user_id: str, deck_id: str) -> str:
     return f"{user_id}/deck{deck_id}/"
 

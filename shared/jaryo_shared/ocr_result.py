@@ -8,7 +8,7 @@ positions.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,18 +23,42 @@ class Word(BaseModel):
     low_confidence: bool = Field(description="under the threshold: ask the person to check it")
 
 
+HexColor = Annotated[str, Field(pattern=r"^#[0-9a-f]{6}$")]
+
+
+class LineStyle(BaseModel):
+    """How a line looks, measured from its pixels, so a draft can set it the same way."""
+
+    model_config = ConfigDict(frozen=True)
+    color: HexColor = Field(description="the text's colour, sampled from its strokes")
+    background: HexColor = Field(description="the colour around the text")
+    bold: bool = Field(description="a guess from the strokes' width against the line's height")
+    size: float = Field(
+        gt=0,
+        le=2,
+        description="font size (em) as a fraction of the image's height, fitted so the text "
+        "fills the line's width in the font drafts use",
+    )
+
+
 class Line(BaseModel):
     model_config = ConfigDict(frozen=True)
     bbox: BBox
     text: str
     confidence: float = Field(ge=0, le=100)
     words: list[Word]
+    style: LineStyle | None = Field(default=None, description="absent in results read before")
 
 
 class Block(BaseModel):
+    """A region of the layout: lines that belong together, in reading order."""
+
     model_config = ConfigDict(frozen=True)
     bbox: BBox
     lines: list[Line]
+    align: Literal["left", "center", "right"] | None = Field(
+        default=None, description="from the lines' edges; absent for one line or before"
+    )
 
 
 class Page(BaseModel):
@@ -43,6 +67,9 @@ class Page(BaseModel):
     model_config = ConfigDict(frozen=True)
     text: str
     blocks: list[Block]
+    figures: list[BBox] = Field(
+        default_factory=list, description="regions that are pictures, not text"
+    )
 
 
 class OcrResult(BaseModel):
@@ -53,6 +80,12 @@ class OcrResult(BaseModel):
     duration_ms: int = Field(ge=0)
     text: str
     blocks: list[Block]
+    figures: list[BBox] = Field(default_factory=list)
+    clean_background: bool = Field(
+        default=False,
+        description="a copy of the image with its text removed is stored "
+        "(keys.clean_background_key), for drafts' `clean` background",
+    )
     reason: str | None = None
 
 
