@@ -226,7 +226,7 @@ def through_service(http, base, auth, probe: Probe, files: list[bytes], image_ty
 
 def direct(reader: Reader, files: list[bytes], image_type: str) -> Round:
     start = time.perf_counter()
-    engine_ms = [reader.read(data, image_type).duration_ms for data in files]
+    engine_ms = [reader.read(data, image_type).result.duration_ms for data in files]
     return Round(time.perf_counter() - start, engine_ms)
 
 
@@ -240,7 +240,7 @@ def _load_reader() -> None:
 
 def _read(data: bytes, image_type: str) -> int:
     assert _reader is not None
-    return _reader.read(data, image_type).duration_ms
+    return _reader.read(data, image_type).result.duration_ms
 
 
 def direct_parallel(pool: Any, files: list[bytes], image_type: str) -> Round:

@@ -9,8 +9,12 @@ from pymongo.database import Database
 
 from jaryo_shared import messaging, objectstore
 from jaryo_shared.clock import Clock, SystemClock
+from jaryo_shared.ocr_result import MEASURED_FONT
 from jaryo_shared.wiring import clients
+from ocr_service.engines.regions import RegionEngine
 from ocr_service.engines.tesseract import TesseractEngine
+from ocr_service.layout.detector import LineDetector
+from ocr_service.layout.style import FontFiles
 from ocr_service.reader import Reader, Route
 from ocr_service.settings import OcrSettings
 
@@ -31,9 +35,13 @@ class Dependencies:
 
 
 def build_reader(settings: OcrSettings) -> Reader:
-    """Tesseract for everything, docTR for English print when its weights are configured."""
+    """Tesseract region by region for everything, docTR for English print when its weights
+    are configured."""
     tesseract = TesseractEngine(settings.tessdata_dir)
     tesseract.check()
+    fonts = FontFiles(settings.font_regular, settings.font_bold, MEASURED_FONT)
+    fonts.font(False), fonts.font(True)  # a missing font is reported at start-up
+    regions = RegionEngine(LineDetector.load(), tesseract, fonts)
     routes: list[Route] = []
     if settings.doctr_dir is not None:
         from ocr_service.engines.doctr import load_doctr  # optional extra: import only if asked
@@ -43,7 +51,7 @@ def build_reader(settings: OcrSettings) -> Reader:
             routes.append(Route(doctr, frozenset({"eng-printed"})))
     return Reader(
         routes,
-        tesseract,
+        regions,
         timeout_seconds=settings.ocr_timeout_seconds,
         max_pixels=settings.max_image_pixels,
         read_pixels=settings.ocr_read_pixels,

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         raw = (args.samples / entry["file"]).read_bytes()
         image_type = IMAGE_TYPES[(entry["lang"], entry["style"])]
         started = time.perf_counter()
-        runs["jaryo"][entry["file"]] = reader.read(raw, image_type).text
+        runs["jaryo"][entry["file"]] = reader.read(raw, image_type).result.text
         seconds["jaryo"].append(time.perf_counter() - started)
         for mode, name in RAW_MODES:
             started = time.perf_counter()

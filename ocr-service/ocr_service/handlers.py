@@ -24,6 +24,7 @@ from jaryo_shared import events
 from jaryo_shared.completion import settle_received
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import UnusableImage
+from jaryo_shared.keys import clean_background_key
 from jaryo_shared.messaging import Handler, PermanentError
 from jaryo_shared.ocr_result import OcrResult
 from jaryo_shared.read_models import images
@@ -95,7 +96,7 @@ def _read(deps: Dependencies, envelope: events.Envelope, image: Image) -> None:
     OcrResults(deps.db, deps.publisher).start_attempt(image, deps.clock.now())
     started = time.monotonic()
     try:
-        result = deps.reader.read(raw, image.image_type)
+        reading = deps.reader.read(raw, image.image_type, clean=True)
     except UnusableImage as exc:  # the file's fault, not the engine's: failed now, for good
         metrics.IMAGE_SECONDS.labels(engine.name, "unreadable").observe(time.monotonic() - started)
         log.info("image %s is unusable: %s (%s)", image.id, exc.reason, exc.detail)
@@ -107,7 +108,14 @@ def _read(deps: Dependencies, envelope: events.Envelope, image: Image) -> None:
         reason = f"reading the text took longer than the {limit:g} s allowed per image"
         _fail(deps, envelope, image, reason, FailureCode.OCR_TIMED_OUT, engine=engine.name)
         return
+    result = reading.result
     metrics.IMAGE_SECONDS.labels(result.engine, "done").observe(time.monotonic() - started)
+    if reading.clean_background is not None:
+        # Stored before the result that announces it, so whoever sees the flag finds the file.
+        key = clean_background_key(image.user_id, image.upload_id, image.id)
+        deps.store.put_bytes(
+            deps.settings.bucket_images, key, reading.clean_background, "image/png"
+        )
     _record(deps, envelope, image, result)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jaryo_shared.ocr_result import OcrResult
+from ocr_service.clean import without_text
 from ocr_service.engines.base import Engine
 from ocr_service.images import load
 
@@ -55,18 +56,29 @@ class Reader:
                 return route.engine
         return self._fallback
 
-    def read(self, raw: bytes, image_type: str) -> OcrResult:
-        """Raises UnusableImage (the file's fault), EngineTimeout, or whatever the engine raises."""
+    def read(self, raw: bytes, image_type: str, *, clean: bool = False) -> Reading:
+        """Raises UnusableImage (the file's fault), EngineTimeout, or whatever the engine raises.
+        With `clean`, also the image with its text removed (PNG), for drafts."""
         started = time.perf_counter()
         upright = load(raw, max_pixels=self._max_pixels, read_pixels=self._read_pixels)
         engine = self.engine_for(image_type)
         language = LANGUAGES[image_type]
         page = engine.read(upright.image, language, dpi=upright.dpi, timeout_seconds=self._timeout)
-        return OcrResult(
+        background = without_text(upright.image, page) if clean else None
+        result = OcrResult(
             status="done",
             engine=engine.name,
             language=language,
             duration_ms=round((time.perf_counter() - started) * 1000),
             text=page.text,
             blocks=page.blocks,
+            figures=page.figures,
+            clean_background=background is not None,
         )
+        return Reading(result, background)
+
+
+@dataclass(frozen=True)
+class Reading:
+    result: OcrResult
+    clean_background: bytes | None  # PNG

@@ -27,6 +27,11 @@ class OcrSettings(Settings):
     max_image_pixels: int = Field(
         default=64_000_000, gt=0, description="larger images are refused before decoding"
     )
+    font_regular: Path = Field(
+        default=Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+        description="the drafts' font (Debian fonts-noto-cjk), to fit line sizes in",
+    )
+    font_bold: Path = Field(default=Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"))
     ocr_read_pixels: int = Field(
         default=16_000_000,
         gt=0,

@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 BBox = tuple[float, float, float, float]
 
+# The font in which line sizes are fitted (LineStyle.size); drafts set it on their text boxes.
+MEASURED_FONT = "Noto Sans CJK KR"
+
 
 class Word(BaseModel):
     model_config = ConfigDict(frozen=True)

@@ -33,13 +33,26 @@ class TesseractTuning:
     low_word_confidence: float = 60.0  # words below are flagged for the person to check
     lost_share: float = 0.05  # mode 3 is dropped when it misses this share of mode 6's sure text
     sure_word_confidence: float = 80.0
+    sure_line_confidence: float = 101.0  # a line read this surely is not read in another mode
+
+
+# Raw line, single line, single block: each reads some lines the others return empty or wrong.
+LINE_MODES = (PSM.RAW_LINE, PSM.SINGLE_LINE, PSM.SINGLE_BLOCK)
+LINE_DPI = 300  # crops are scaled to a known text height, so the stated resolution is fixed
 
 
 @dataclass
-class _RawWord:
+class RawWord:
     box: tuple[int, int, int, int]
     text: str
     confidence: float
+
+
+@dataclass(frozen=True)
+class LineReading:
+    text: str
+    confidence: float  # -1 when no mode read anything
+    words: list[RawWord]
 
 
 @dataclass
@@ -47,7 +60,7 @@ class _RawLine:
     box: tuple[int, int, int, int]
     confidence: float
     text: str
-    words: list[_RawWord] = field(default_factory=list)
+    words: list[RawWord] = field(default_factory=list)
 
 
 @dataclass
@@ -62,7 +75,7 @@ class _Pass:
     blocks: list[_RawBlock]
 
     @property
-    def words(self) -> list[_RawWord]:
+    def words(self) -> list[RawWord]:
         return [word for block in self.blocks for line in block.lines for word in line.words]
 
 
@@ -87,6 +100,22 @@ class TesseractEngine:
         lost = self._lost_share(layout, block)
         chosen = block if not layout.words or lost >= self._tuning.lost_share else layout
         return self._page(chosen, image.width, image.height)
+
+    def read_line(self, image: Image.Image, language: str, *, deadline: float) -> LineReading:
+        """One line image (a crop) → its text, confidence and words (boxes in the crop's
+        pixels). Raw-line mode first; single-line and single-block modes when it is unsure, as
+        each fails on lines the others read (measured in docs/ocr.md): the surest reading wins."""
+        api = self._api(language)
+        best = LineReading("", -1.0, [])
+        for mode in LINE_MODES:
+            found = self._recognise(api, image, mode, LINE_DPI, deadline)
+            text = found.text.strip()
+            confidence = float(api.MeanTextConf())
+            if text and confidence > best.confidence:
+                best = LineReading(text, confidence, found.words)
+            if best.confidence >= self._tuning.sure_line_confidence:
+                break
+        return best
 
     def _api(self, language: str) -> tesserocr.PyTessBaseAPI:
         apis: dict[str, tesserocr.PyTessBaseAPI] = self._local.__dict__.setdefault("apis", {})
@@ -196,7 +225,7 @@ def _layout(api: tesserocr.PyTessBaseAPI) -> list[_RawBlock]:
                 )
             new_block = new_line = False
             blocks[-1].lines[-1].words.append(
-                _RawWord(
+                RawWord(
                     box=iterator.BoundingBox(RIL.WORD),
                     text=word,
                     confidence=iterator.Confidence(RIL.WORD),

@@ -1,0 +1,48 @@
+"""The image with its text removed: each read line's strokes are filled from the pixels around
+them (OpenCV's Telea inpainting), so shapes, figures and colours stay and a draft's editable
+text is not drawn twice. Stored as PNG beside the upload (keys.clean_background_key)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from jaryo_shared.ocr_result import Page
+from ocr_service.layout.style import as_array, ink_of
+
+GROW = 0.12  # of the line's height: the strokes' mask grows by this, to take their soft edges
+RADIUS = 5  # pixels around each filled pixel that inpainting draws from
+
+
+def text_mask(pixels: np.ndarray, page: Page) -> np.ndarray:
+    """Where the page's text strokes are (uint8, 255 = text)."""
+    height, width = pixels.shape[:2]
+    mask = np.zeros((height, width), np.uint8)
+    for block in page.blocks:
+        for line in block.lines:
+            x0, y0, x1, y1 = line.bbox
+            box = (round(x0 * width), round(y0 * height), round(x1 * width), round(y1 * height))
+            tall = max(1, box[3] - box[1])
+            pad = max(2, round(0.15 * tall))
+            ink = ink_of(pixels, box, pad)
+            if ink is None:
+                continue
+            grow = max(1, round(GROW * tall))
+            kernel = np.ones((2 * grow + 1, 2 * grow + 1), np.uint8)
+            strokes = cv2.dilate(ink.mask.astype(np.uint8) * 255, kernel)
+            x, y = ink.origin
+            region = mask[y : y + strokes.shape[0], x : x + strokes.shape[1]]
+            np.maximum(region, strokes, out=region)
+    return mask
+
+
+def without_text(image: Image.Image, page: Page) -> bytes:
+    """PNG bytes of `image` with the text of `page` inpainted away."""
+    pixels = as_array(image)
+    mask = text_mask(pixels, page)
+    cleaned = cv2.inpaint(pixels, mask, RADIUS, cv2.INPAINT_TELEA) if mask.any() else pixels
+    ok, encoded = cv2.imencode(".png", cv2.cvtColor(cleaned, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise RuntimeError("OpenCV could not encode the clean background as PNG")
+    return encoded.tobytes()

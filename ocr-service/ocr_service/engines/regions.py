@@ -1,0 +1,146 @@
+"""Reading a page region by region: the PP-OCRv4 detector finds the text lines, they are
+grouped into blocks and put in reading order (layout.geometry), and Tesseract reads each line's
+crop on its own, so columns and table cells never merge. Each line gets its style
+(layout.style) and its tight ink box.
+
+Images too small to have a layout (a word, a sign) and images where the detector finds no line
+are read whole by Tesseract's own two-pass path. Measured in docs/ocr.md.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from jaryo_shared.ocr_result import Block, Line, Page, Word, fraction_box
+from ocr_service.engines.base import EngineTimeout
+from ocr_service.engines.tesseract import LineReading, TesseractEngine
+from ocr_service.layout import geometry
+from ocr_service.layout.detector import LineDetector
+from ocr_service.layout.geometry import Box
+from ocr_service.layout.style import FontFiles, as_array, ink_of, line_style
+
+SMALL_SIDE = 300  # an image whose short side is smaller is a crop: read whole
+PAD = 0.15  # of the line's height, around its crop
+SMALL_LINE = 40  # lines lower than this (pixels) are upscaled before reading ...
+READ_HEIGHT = 48  # ... to this height, where Tesseract reads small and bold type best
+UNSURE = 80.0  # a line read less surely is read again with a margin ...
+MARGIN = 0.5  # ... of the line's height: background added around the crop before reading
+MIN_LINE_CONFIDENCE = 30.0
+LOW_WORD_CONFIDENCE = 60.0
+
+
+@dataclass(frozen=True)
+class _ReadLine:
+    box: Box  # the ink's, or the detector's when no ink was told apart
+    reading: LineReading
+    line: Line
+
+
+class RegionEngine:
+    name = "tesseract"  # the text is Tesseract's; the detector only finds where it is
+
+    def __init__(self, detector: LineDetector, tesseract: TesseractEngine, fonts: FontFiles):
+        self._detector = detector
+        self._tesseract = tesseract
+        self._fonts = fonts
+
+    def read(self, image: Image.Image, language: str, *, dpi: int, timeout_seconds: float) -> Page:
+        whole = min(image.size) < SMALL_SIDE
+        found = [] if whole else geometry.join_rows(self._detector.lines(image))
+        if not found:
+            return self._tesseract.read(image, language, dpi=dpi, timeout_seconds=timeout_seconds)
+        deadline = time.monotonic() + timeout_seconds
+        pixels = as_array(image)
+        blocks: list[Block] = []
+        groups = geometry.group_blocks(found)
+        for index in geometry.reading_order([geometry.union(group) for group in groups]):
+            read = [self._line(image, pixels, box, language, deadline) for box in groups[index]]
+            kept = [line for line in read if line is not None]
+            if kept:
+                blocks.append(self._block(kept, image.width, image.height))
+        text = "\n\n".join("\n".join(line.text for line in block.lines) for block in blocks)
+        return Page(text=text, blocks=blocks)
+
+    def _line(
+        self, image: Image.Image, pixels: np.ndarray, box: Box, language: str, deadline: float
+    ) -> _ReadLine | None:
+        if time.monotonic() >= deadline:
+            raise EngineTimeout("no time left for the next line")
+        tall = geometry.height(box)
+        pad = max(2, round(PAD * tall))
+        crop_box = (
+            max(0, box[0] - pad),
+            max(0, box[1] - pad),
+            min(image.width, box[2] + pad),
+            min(image.height, box[3] + pad),
+        )
+        crop = image.crop(crop_box)
+        scale = READ_HEIGHT / tall if tall < SMALL_LINE else 1.0
+        if scale != 1.0:
+            size = (round(crop.width * scale), round(crop.height * scale))
+            crop = crop.resize(size, Image.Resampling.LANCZOS)
+        reading, margin = self._tesseract.read_line(crop, language, deadline=deadline), 0
+        if reading.confidence < UNSURE:
+            # Again with a margin of the background's colour: Tesseract misreads some lines
+            # whose text comes close to the crop's edge (measured in docs/ocr.md).
+            margin = round(MARGIN * tall * scale)
+            crop = crop.convert("RGB")
+            crop = ImageOps.expand(crop, border=margin, fill=_edge_colour(crop))
+            again = self._tesseract.read_line(crop, language, deadline=deadline)
+            reading, margin = (
+                (again, margin) if again.confidence > reading.confidence else (reading, 0)
+            )
+        if reading.confidence < MIN_LINE_CONFIDENCE or not any(c.isalnum() for c in reading.text):
+            return None
+        ink = ink_of(pixels, box, pad)
+        tight = ink.box if ink is not None else box
+        style = line_style(ink, reading.text, self._fonts, image.height) if ink else None
+        words = [
+            Word(
+                bbox=fraction_box(
+                    _placed(word.box, crop_box, scale, margin), image.width, image.height
+                ),
+                text=word.text,
+                confidence=round(word.confidence, 2),
+                low_confidence=word.confidence < LOW_WORD_CONFIDENCE,
+            )
+            for word in reading.words
+        ]
+        line = Line(
+            bbox=fraction_box(tight, image.width, image.height),
+            text=reading.text,
+            confidence=round(reading.confidence, 2),
+            words=words,
+            style=style,
+        )
+        return _ReadLine(tight, reading, line)
+
+    @staticmethod
+    def _block(lines: list[_ReadLine], width: int, height: int) -> Block:
+        boxes = [line.box for line in lines]
+        return Block(
+            bbox=fraction_box(geometry.union(boxes), width, height),
+            lines=[line.line for line in lines],
+            align=geometry.alignment(boxes),
+        )
+
+
+def _placed(box: Box, crop: Box, scale: float, margin: int) -> Box:
+    """A box in the (scaled, margined) crop's pixels → the image's pixels."""
+    return (
+        crop[0] + round((box[0] - margin) / scale),
+        crop[1] + round((box[1] - margin) / scale),
+        crop[0] + round((box[2] - margin) / scale),
+        crop[1] + round((box[3] - margin) / scale),
+    )
+
+
+def _edge_colour(crop: Image.Image) -> tuple[int, ...]:
+    """The median colour of the crop's outermost pixels: the background around the line."""
+    pixels = np.asarray(crop)
+    edge = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    return tuple(int(v) for v in np.median(edge, axis=0))

@@ -1,0 +1,139 @@
+"""How a line looks, measured from its pixels: the ink (text strokes) told from the background,
+their colours, a bold guess from the strokes' width, and the font size at which the drafts' font
+fills the same width as the ink.
+
+The ink is whichever of the two Otsu classes the crop's border does not belong to, so light text
+on a dark slide is found as well as dark text on paper.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageFont
+
+from jaryo_shared.ocr_result import LineStyle
+from ocr_service.layout.geometry import Box
+
+BOLD_STROKE = 0.105  # stroke width / em: Noto Sans CJK regular is about 0.08, bold about 0.14
+FIT_SIZE = 100  # the font is measured at this size in pixels
+SIZE_SANITY = (0.6, 2.2)  # em / ink height outside this means the text was misread: no fit
+HEIGHT_TO_EM = 1.1  # fallback: an em is about this many times the ink height of mixed text
+
+
+@dataclass(frozen=True)
+class Ink:
+    """The strokes of one line: a mask over its crop, where the crop sits, and the colours."""
+
+    mask: np.ndarray  # bool, the crop's shape
+    origin: tuple[int, int]  # the crop's top-left corner in the image
+    color: tuple[int, int, int]
+    background: tuple[int, int, int]
+
+    @property
+    def box(self) -> Box:
+        """The tight box of the strokes, in image pixels."""
+        ys, xs = np.nonzero(self.mask)
+        x, y = self.origin
+        return (x + int(xs.min()), y + int(ys.min()), x + int(xs.max()) + 1, y + int(ys.max()) + 1)
+
+
+def ink_of(image: np.ndarray, box: Box, pad: int) -> Ink | None:
+    """The ink of the line in `box` (RGB array of the whole image); None if it has none."""
+    x0, y0 = max(0, box[0] - pad), max(0, box[1] - pad)
+    x1, y1 = min(image.shape[1], box[2] + pad), min(image.shape[0], box[3] + pad)
+    crop = image[y0:y1, x0:x1]
+    if crop.size == 0:
+        return None
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    _, thresholded = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    dark: np.ndarray = thresholded == 1
+    border = np.concatenate([dark[0], dark[-1], dark[:, 0], dark[:, -1]])
+    mask: np.ndarray = np.logical_not(dark) if border.mean() > 0.5 else dark
+    if mask.sum() < 4 or mask.all():
+        return None
+    around = np.logical_not(mask)
+    return Ink(mask, (x0, y0), _median_colour(crop, _core(mask)), _median_colour(crop, around))
+
+
+def _core(mask: np.ndarray) -> np.ndarray:
+    """The mask without its anti-aliased rim, when strokes are thick enough to have a core."""
+    eroded = cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    return eroded if eroded.sum() >= 0.2 * mask.sum() else mask
+
+
+def _median_colour(crop: np.ndarray, where: np.ndarray) -> tuple[int, int, int]:
+    r, g, b = (int(v) for v in np.median(crop[where], axis=0))
+    return (r, g, b)
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """Mean stroke width in pixels: ink area over half its outline's length."""
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    outline = sum(cv2.arcLength(contour, True) for contour in contours)
+    return float(2 * mask.sum() / outline) if outline else 0.0
+
+
+@dataclass(frozen=True)
+class FontFiles:
+    """The drafts' font (jaryo_shared.ocr_result.MEASURED_FONT), regular and bold."""
+
+    regular: Path
+    bold: Path
+    family: str
+
+    @functools.cache  # noqa: B019 - two fonts per process, kept for its life
+    def font(self, bold: bool) -> ImageFont.FreeTypeFont:
+        return _face(self.bold if bold else self.regular, self.family)
+
+
+def _face(path: Path, family: str) -> ImageFont.FreeTypeFont:
+    """The face of `family` in a font file or collection (.ttc). Basic layout: widths need no
+    shaping, and raqm fails on some misread strings."""
+    for index in range(64):
+        try:
+            face = ImageFont.truetype(
+                str(path), FIT_SIZE, index=index, layout_engine=ImageFont.Layout.BASIC
+            )
+        except OSError:
+            break
+        if face.getname()[0] == family:
+            return face
+    raise LookupError(f"{family!r} is not in {path}")
+
+
+def fitted_em(text: str, ink: Box, font: ImageFont.FreeTypeFont) -> float:
+    """The font size (pixels per em) at which `text` in `font` is as wide as the ink."""
+    left, _, right, _ = font.getbbox(text)
+    ink_height = ink[3] - ink[1]
+    if right <= left or not text.strip():
+        return HEIGHT_TO_EM * ink_height
+    em = FIT_SIZE * (ink[2] - ink[0]) / (right - left)
+    low, high = SIZE_SANITY
+    return em if low * ink_height <= em <= high * ink_height else HEIGHT_TO_EM * ink_height
+
+
+def line_style(ink: Ink, text: str, fonts: FontFiles, image_height: int) -> LineStyle:
+    """Colour, weight and fitted size of one line whose text was read as `text`."""
+    em = fitted_em(text, ink.box, fonts.font(False))
+    bold = stroke_width(ink.mask) > BOLD_STROKE * em
+    if bold:
+        em = fitted_em(text, ink.box, fonts.font(True))
+    return LineStyle(
+        color=hex_colour(ink.color),
+        background=hex_colour(ink.background),
+        bold=bold,
+        size=round(min(2.0, em / image_height), 5),
+    )
+
+
+def hex_colour(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def as_array(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("RGB"))
