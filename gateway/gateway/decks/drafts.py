@@ -1,34 +1,39 @@
 """A first draft of a deck from an upload's OCR result: one slide per read image, in upload
-order, each text block an editable text box at its detected position, its font size taken from
-the detected line height; with `with_images` the image itself sits behind the text.
+order, each run of text lines an editable text box where its ink was (draft_text), drawn over
+the background the person chose:
+
+- `clean` (the default): the image with its text removed, so figures, shapes and colours stay
+  and the text is not drawn twice; text in the colour sampled from the image. An image read
+  before clean backgrounds existed gets `photo`.
+- `photo`: the image itself behind the text (`with_images` is its older name).
+- `template`: the template alone; text in a colour that contrasts with the template's
+  background (WCAG ≥ 4.5:1), the sampled one when it already does.
 
 The image is fitted into the 16:9 slide keeping its proportions (centred), and the OCR boxes,
-fractions of the image, are mapped into that area, so text lands where it was on the image.
+fractions of the image, are mapped into that area.
 """
 
 from __future__ import annotations
 
 import math
-import statistics
+from collections.abc import Callable
 from typing import Any
 
-from jaryo_shared.deck_spec import (
-    MAX_ELEMENTS,
-    MAX_TEXT,
-    DeckFromUpload,
-    DeckSpec,
-    without_xml_forbidden,
-)
+from gateway.decks.contrast import readable_on
+from gateway.decks.draft_text import text_boxes
+from jaryo_shared.deck_spec import MAX_ELEMENTS, DeckFromUpload, DeckSpec
+from jaryo_shared.templates import BUILTIN
 
 SLIDE_ASPECT = 16 / 9
-SLIDE_HEIGHT_POINTS = 540  # 7.5 in
-TEXT_HEIGHT_OF_LINE = 0.72  # a font's size is about this share of the line box it fills
-MIN_SIZE, MAX_SIZE = 8.0, 96.0
+PRIVATE_TEMPLATE_BACKGROUND = "#ffffff"  # a person's own template: assumed light
+PRIVATE_TEMPLATE_TEXT = "#1f2937"
 
 
 def draft_spec(
     request: DeckFromUpload, images: list[dict[str, Any]], results: dict[str, dict[str, Any]]
 ) -> DeckSpec:
+    background = request.chosen_background
+    colour_of = _colour_rule(background, request.template_id)
     slides = []
     for image in images:
         result = results.get(image["_id"]) or {}
@@ -36,20 +41,65 @@ def draft_spec(
         if result.get("status") != "done" or storage.get("status") != "stored":
             continue
         area = _fit(storage["width"], storage["height"])
-        elements: list[dict[str, Any]] = []
-        if request.with_images:
-            x, y, w, h = area
-            elements.append(
-                {"type": "image", "image_id": image["_id"], "x": x, "y": y, "w": w, "h": h}
-            )
-        room = MAX_ELEMENTS - len(elements)
-        elements += [_text_box(block, area) for block in _merged(result.get("blocks", []), room)]
+        elements = _background(background, image["_id"], result, area)
+        elements += _texts(result.get("blocks", []), area, colour_of, MAX_ELEMENTS - len(elements))
         slides.append({"layout": "blank", "elements": elements})
     if not slides:
         slides.append({"layout": "blank", "elements": []})
     return DeckSpec.model_validate(
         {"template_id": request.template_id, "title": request.title, "slides": slides}
     )
+
+
+def _background(
+    mode: str, image_id: str, result: dict[str, Any], area: tuple[float, float, float, float]
+) -> list[dict[str, Any]]:
+    if mode == "template":
+        return []
+    variant = "clean" if mode == "clean" and result.get("clean_background") else "original"
+    x, y, w, h = area
+    return [
+        {"type": "image", "image_id": image_id, "variant": variant, "x": x, "y": y, "w": w, "h": h}
+    ]
+
+
+def _colour_rule(mode: str, template_id: str) -> Callable[[str | None, str | None], str | None]:
+    """How a line's sampled colour becomes its box's colour."""
+    if mode != "template":
+        return lambda sampled, _around: sampled
+    template = BUILTIN.get(template_id)
+    page = f"#{template.background}".lower() if template else PRIVATE_TEMPLATE_BACKGROUND
+    text = f"#{template.text}".lower() if template else PRIVATE_TEMPLATE_TEXT
+    return lambda sampled, _around: readable_on(page, *([sampled] if sampled else []), text)
+
+
+def _texts(
+    blocks: list[dict[str, Any]],
+    area: tuple[float, float, float, float],
+    colour_of: Callable[[str | None, str | None], str | None],
+    room: int,
+) -> list[dict[str, Any]]:
+    """The text boxes of every block; if they are more than the slide holds, one per block,
+    runs of neighbouring blocks (reading order) joined."""
+    boxes = [box for block in blocks for box in text_boxes(block, area, colour_of)]
+    if len(boxes) <= room:
+        return boxes
+    merged = [box for block in _merged(blocks, room) for box in _one_box(block, area, colour_of)]
+    return merged[:room]
+
+
+def _one_box(
+    block: dict[str, Any],
+    area: tuple[float, float, float, float],
+    colour_of: Callable[[str | None, str | None], str | None],
+) -> list[dict[str, Any]]:
+    """The block as a single box: its first box, given all the block's text."""
+    boxes = text_boxes(block, area, colour_of)
+    if not boxes:
+        return []
+    first = dict(boxes[0])
+    first["text"] = "\n".join(box["text"] for box in boxes)
+    return [first]
 
 
 def _merged(blocks: list[dict[str, Any]], most: int) -> list[dict[str, Any]]:
@@ -83,24 +133,3 @@ def _fit(width: int, height: int) -> tuple[float, float, float, float]:
         return 0.0, (1 - h) / 2, 1.0, h
     w = aspect / SLIDE_ASPECT
     return (1 - w) / 2, 0.0, w, 1.0
-
-
-def _text_box(block: dict[str, Any], area: tuple[float, float, float, float]) -> dict[str, Any]:
-    ax, ay, aw, ah = area
-    x0, y0, x1, y1 = block["bbox"]
-    # Kept inside the slide however the boxes came back (an element must fit in it).
-    x, y = min(max(ax + x0 * aw, 0.0), 0.99), min(max(ay + y0 * ah, 0.0), 0.99)
-    w = max(0.01, min((x1 - x0) * aw, 1 - x))
-    h = max(0.01, min((y1 - y0) * ah, 1 - y))
-    heights = [line["bbox"][3] - line["bbox"][1] for line in block["lines"]] or [y1 - y0]
-    points = statistics.median(heights) * ah * SLIDE_HEIGHT_POINTS * TEXT_HEIGHT_OF_LINE
-    text = without_xml_forbidden("\n".join(line["text"] for line in block["lines"]))
-    return {
-        "type": "text",
-        "text": text[:MAX_TEXT],
-        "x": round(x, 5),
-        "y": round(y, 5),
-        "w": round(w, 5),
-        "h": round(h, 5),
-        "size": round(min(MAX_SIZE, max(MIN_SIZE, points)), 1),
-    }

@@ -9,6 +9,7 @@ are read whole by Tesseract's own two-pass path. Measured in docs/ocr.md.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from ocr_service.layout.detector import LineDetector
 from ocr_service.layout.geometry import Box
 from ocr_service.layout.style import FontFiles, as_array, ink_of, line_style
 
+VERTICAL = 1.5  # a line box taller than this many times its width holds vertical text
 SMALL_SIDE = 300  # an image whose short side is smaller is a crop: read whole
 PAD = 0.15  # of the line's height, around its crop
 SMALL_LINE = 40  # lines lower than this (pixels) are upscaled before reading ...
@@ -51,6 +53,8 @@ class RegionEngine:
     def read(self, image: Image.Image, language: str, *, dpi: int, timeout_seconds: float) -> Page:
         whole = min(image.size) < SMALL_SIDE
         found = [] if whole else geometry.join_rows(self._detector.lines(image))
+        # Vertical text (taller than wide) is left alone: Tesseract reads it as noise.
+        found = [box for box in found if geometry.height(box) <= VERTICAL * (box[2] - box[0])]
         if not found:
             return self._tesseract.read(image, language, dpi=dpi, timeout_seconds=timeout_seconds)
         deadline = time.monotonic() + timeout_seconds
@@ -112,7 +116,7 @@ class RegionEngine:
         ]
         line = Line(
             bbox=fraction_box(tight, image.width, image.height),
-            text=reading.text,
+            text=_bulleted(reading.text),
             confidence=round(reading.confidence, 2),
             words=words,
             style=style,
@@ -127,6 +131,14 @@ class RegionEngine:
             lines=[line.line for line in lines],
             align=geometry.alignment(boxes),
         )
+
+
+BULLET = re.compile(r"^(?:[•·ㆍ◦▪■。]\s*|[*∗＊]\s+)(?=\S)")  # "*args" stays
+
+
+def _bulleted(text: str) -> str:
+    """A list item's bullet, which Tesseract reads as *, · or ㆍ, as the bullet it is."""
+    return BULLET.sub("• ", text)
 
 
 def _placed(box: Box, crop: Box, scale: float, margin: int) -> Box:
