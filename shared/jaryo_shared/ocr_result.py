@@ -64,13 +64,21 @@ class Block(BaseModel):
     )
 
 
+class Figure(BaseModel):
+    """A region that is a picture, not text. Kept as an object, not a bare box: FerretDB refuses
+    an array directly inside another."""
+
+    model_config = ConfigDict(frozen=True)
+    bbox: BBox
+
+
 class Page(BaseModel):
     """What an engine read on one image."""
 
     model_config = ConfigDict(frozen=True)
     text: str
     blocks: list[Block]
-    figures: list[BBox] = Field(
+    figures: list[Figure] = Field(
         default_factory=list, description="regions that are pictures, not text"
     )
 
@@ -83,7 +91,7 @@ class OcrResult(BaseModel):
     duration_ms: int = Field(ge=0)
     text: str
     blocks: list[Block]
-    figures: list[BBox] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
     clean_background: bool = Field(
         default=False,
         description="a copy of the image with its text removed is stored "
