@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from jaryo_shared.ocr_result import Page
-from ocr_service.layout.style import as_array, ink_of
+from ocr_service.layout.style import ink_of
 
 GROW = 0.12  # of the line's height: the strokes' mask grows by this, to take their soft edges
 RADIUS = 5  # pixels around each filled pixel that inpainting draws from
@@ -37,10 +36,8 @@ def text_mask(pixels: np.ndarray, page: Page) -> np.ndarray:
     return mask
 
 
-def without_text(image: Image.Image, page: Page) -> bytes:
-    """PNG bytes of `image` with the text of `page` inpainted away."""
-    pixels = as_array(image)
-    mask = text_mask(pixels, page)
+def without_text(pixels: np.ndarray, mask: np.ndarray) -> bytes:
+    """PNG bytes of the RGB image `pixels` with the text strokes in `mask` inpainted away."""
     cleaned = cv2.inpaint(pixels, mask, RADIUS, cv2.INPAINT_TELEA) if mask.any() else pixels
     ok, encoded = cv2.imencode(".png", cv2.cvtColor(cleaned, cv2.COLOR_RGB2BGR))
     if not ok:

@@ -8,10 +8,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jaryo_shared.ocr_result import OcrResult
-from ocr_service.clean import without_text
+from jaryo_shared.ocr_result import Figure, OcrResult, fraction_box
+from ocr_service.clean import text_mask, without_text
 from ocr_service.engines.base import Engine
 from ocr_service.images import load
+from ocr_service.layout.figures import figures
+from ocr_service.layout.style import as_array
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,13 @@ class Reader:
         engine = self.engine_for(image_type)
         language = LANGUAGES[image_type]
         page = engine.read(upright.image, language, dpi=upright.dpi, timeout_seconds=self._timeout)
-        background = without_text(upright.image, page) if clean else None
+        pixels = as_array(upright.image)
+        strokes = text_mask(pixels, page)
+        found = [
+            Figure(bbox=fraction_box(box, upright.width, upright.height))
+            for box in figures(pixels, strokes)
+        ]
+        background = without_text(pixels, strokes) if clean else None
         result = OcrResult(
             status="done",
             engine=engine.name,
@@ -72,7 +80,7 @@ class Reader:
             duration_ms=round((time.perf_counter() - started) * 1000),
             text=page.text,
             blocks=page.blocks,
-            figures=page.figures,
+            figures=found,
             clean_background=background is not None,
         )
         return Reading(result, background)
