@@ -49,9 +49,13 @@ class MissingImage(LookupError):
 
 
 def build_pptx(
-    spec: DeckSpec, template: Path, default_font: str, image_bytes: Callable[[str], bytes]
+    spec: DeckSpec,
+    template: Path,
+    default_font: str,
+    image_bytes: Callable[[ImageElement], bytes],
 ) -> bytes:
-    """The deck as .pptx bytes. `image_bytes(image_id)` raises MissingImage if it is gone."""
+    """The deck as .pptx bytes. `image_bytes(element)` is the picture the element places (its
+    image, or the image's clean copy), and raises MissingImage if it is gone."""
     deck = Presentation(str(template))
     _remove_slides(deck)
     layouts = {layout.name: layout for layout in deck.slide_layouts}
@@ -69,7 +73,7 @@ def build_pptx(
             left, top = Emu(round(element.x * width)), Emu(round(element.y * height))
             size = Emu(round(element.w * width)), Emu(round(element.h * height))
             if isinstance(element, ImageElement):
-                picture = io.BytesIO(image_bytes(element.image_id))
+                picture = io.BytesIO(image_bytes(element))
                 slide.shapes.add_picture(picture, left, top, *size)
             else:
                 _add_text(slide, element, left, top, size, default_font)

@@ -31,14 +31,15 @@ from pydantic import ValidationError
 from deck_service import metrics, render
 from deck_service.bootstrap import Dependencies
 from deck_service.build import MissingImage, build_pptx
+from deck_service.pictures import picture
 from deck_service.records import BuiltDeck, DeckBuilds
 from deck_service.slugs import slug
 from jaryo_shared import deck_outcomes, events
-from jaryo_shared.deck_spec import DeckSpec
+from jaryo_shared.deck_spec import DeckSpec, ImageElement
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.keys import deck_key, deck_preview_key
 from jaryo_shared.messaging import UNREACHABLE, Handler
-from jaryo_shared.read_models import decks, images, templates, uploads
+from jaryo_shared.read_models import decks, templates
 from jaryo_shared.read_models.decks import Deck
 from jaryo_shared.templates import BUILTIN
 from jaryo_shared.templates.package import UnsafePackage
@@ -146,13 +147,13 @@ def _template(deps: Dependencies, deck: Deck, template_id: str, work: Path) -> t
 
 
 def _build_on(deps: Dependencies, deck: Deck, spec: DeckSpec, template: Path, font: str) -> bytes:
-    def image_bytes(image_id: str) -> bytes:
+    def image_bytes(element: ImageElement) -> bytes:
         try:
-            found = _image(deps, deck.user_id, image_id)
+            found = picture(deps, deck.user_id, element)
         except UNREACHABLE as exc:
-            raise Unreachable(f"could not read image {image_id}") from exc
+            raise Unreachable(f"could not read image {element.image_id}") from exc
         if found is None:
-            raise MissingImage(image_id)
+            raise MissingImage(element.image_id)
         return found
 
     try:
@@ -172,16 +173,6 @@ def _build_on(deps: Dependencies, deck: Deck, spec: DeckSpec, template: Path, fo
         # template fails the same way again, so say so now instead of retrying.
         log.exception("deck %s could not be built on template %s", deck.id, spec.template_id)
         raise DeckFailure(_explain(spec.template_id, exc), FailureCode.TEMPLATE_UNUSABLE) from None
-
-
-def _image(deps: Dependencies, user_id: str, image_id: str) -> bytes | None:
-    """The stored image's bytes; None if it is gone (deleted with its upload, or purged)."""
-    image = images.of_user(deps.db, user_id, image_id)
-    if image is None or not image.stored:
-        return None
-    if uploads.deleted_among(deps.db, [image.upload_id]):
-        return None
-    return deps.store.get_bytes_if_present(deps.settings.bucket_images, image.image_path)
 
 
 def _explain(template_id: str, exc: Exception) -> str:

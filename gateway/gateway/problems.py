@@ -77,6 +77,13 @@ class NotFound(Problem):
     status, slug, title = 404, "not-found", "Not found"
 
 
+class NoCleanBackground(Problem):
+    status, slug, title = 404, "not-found", "Not found"
+    # The image is the caller's, but no copy with its text removed exists: told apart from an
+    # unknown image so a client can show the original instead.
+    code = "no-clean-background"
+
+
 class NotReady(Problem):
     status, slug, title = 409, "not-ready", "Not ready"
 

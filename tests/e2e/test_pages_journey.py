@@ -125,6 +125,7 @@ def _results_show_boxes_and_text(page: Page, folder: Path) -> None:
 
 def _drafted_deck_is_built(page: Page, folder: Path) -> str:
     page.get_by_label("Title").fill("Pages journey")
+    expect(page.get_by_label("Behind the text")).to_have_value("clean")  # the API's default
     page.get_by_role("button", name="Draft the deck").click()
     expect(page).to_have_url(re.compile(r"/decks/\w+$"))
     expect(page.get_by_role("heading", name="Pages journey")).to_be_visible()

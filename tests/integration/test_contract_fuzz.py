@@ -32,7 +32,8 @@ from schemathesis.specs.openapi.checks import (
 from schemathesis.transport.serialization import Binary
 
 from gateway import openapi
-from jaryo_shared import messaging
+from jaryo_shared import database, messaging
+from jaryo_shared.keys import clean_background_key
 from jaryo_shared.templates import BUILTIN
 from jaryo_shared.topology import Topology
 from tests.helpers import png_bytes
@@ -214,8 +215,18 @@ def _seed(api: Api, settings, logs: dict[str, IO[bytes]]) -> None:
     )
 
 
+def _with_clean_copy(mongo, store, settings, image_id: str) -> None:
+    """The seeded image's copy without its text, as the OCR service keeps it where it can (a
+    blank page may get none), so that GET .../background is answered with success too."""
+    results = database.database(mongo, settings).ocr_results
+    read = results.find_one({"_id": image_id})
+    key = clean_background_key(read["user_id"], read["upload_id"], image_id)
+    store.put_bytes(settings.bucket_images, key, png_bytes(), "image/png")
+    results.update_one({"_id": image_id}, {"$set": {"clean_background": True}})
+
+
 @pytest.fixture(scope="module")
-def api(settings, gateway_settings) -> Iterator[Api]:
+def api(settings, gateway_settings, mongo, store) -> Iterator[Api]:
     with tempfile.TemporaryDirectory(prefix="jaryo-contract-") as work:
         logs = {name: (Path(work) / f"{name}.log").open("wb") for name in LOGS}
         try:
@@ -223,6 +234,7 @@ def api(settings, gateway_settings) -> Iterator[Api]:
                 api = _registered(url)
                 api.log = Path(work) / "gateway.log"
                 _seed(api, settings, logs)
+                _with_clean_copy(mongo, store, settings, api.ids["image_id"])
                 _running.append(api)
                 yield api
                 _running.clear()

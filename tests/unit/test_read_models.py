@@ -112,3 +112,25 @@ def test_an_upload_counts_as_deleted_by_its_deletion_record_alone(db):
     db.upload_deletions.insert_one({"_id": "up-1", "user_id": "user-1", "deleted_at": NOW})
 
     assert uploads.deleted_among(db, ["up-1", "up-2", "up-purged"]) == {"up-1", "up-purged"}
+
+
+def test_an_ocr_result_says_whether_it_has_figures_and_a_clean_background(db):
+    db.ocr_results.insert_one(
+        {
+            "_id": "img-new",
+            "upload_id": "up-1",
+            "user_id": "user-1",
+            "status": "done",
+            "figures": [{"bbox": [0.1, 0.2, 0.3, 0.4]}],  # kept wrapped: StoredFigure
+            "clean_background": True,
+        }
+    )
+    db.ocr_results.insert_one(
+        {"_id": "img-old", "upload_id": "up-1", "user_id": "user-1", "status": "done"}
+    )
+
+    found = ocr_results.of_images(db, ["img-new", "img-old"], with_blocks=False)
+
+    assert found["img-new"].figures == [(0.1, 0.2, 0.3, 0.4)]
+    assert found["img-new"].clean_background
+    assert found["img-old"].figures is None and not found["img-old"].clean_background

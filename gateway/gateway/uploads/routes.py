@@ -12,7 +12,7 @@ from gateway.auth.routes import require_user
 from gateway.bootstrap import current_deps
 from gateway.openapi.common import BAD_PAGE, BAD_WAIT, NOT_FOUND, TOO_MANY_WAITS
 from gateway.openapi.operations import content, documented, empty, json, problem
-from gateway.problems import Busy, NotFound, NotReady
+from gateway.problems import Busy, NoCleanBackground, NotFound, NotReady
 from gateway.progress import TooManyWaiters
 from gateway.schemas import PageQuery, WaitQuery
 from gateway.uploads import idempotency, quota, receive, service, sse, views
@@ -26,6 +26,7 @@ from gateway.uploads.schemas import (
     UploadText,
 )
 from gateway.waiting import open_waiter, until_finished, wait_seconds
+from jaryo_shared.keys import clean_background_key
 
 blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")
 
@@ -243,6 +244,28 @@ def get_original(upload_id: str, image_id: str) -> Response:
 def get_thumbnail(upload_id: str, image_id: str) -> Response:
     image = _stored_image(upload_id, image_id)
     return _object_response(image["storage"]["thumbnail_path"], "image/webp")
+
+
+@blueprint.get("/<upload_id>/images/<image_id>/background")
+@documented(
+    {
+        200: content("image/png", "the image with its text removed"),
+        404: problem(
+            "not the caller's, or does not exist; or (`code`: no-clean-background) the image has "
+            "no copy with its text removed: not read yet, reading failed, or read before such "
+            "copies were made"
+        ),
+        409: problem("not stored (yet)"),
+    }
+)
+@require_user
+def get_background(upload_id: str, image_id: str) -> Response:
+    """The image with its text removed: the background of a draft's `clean` slides (an
+    ImageElement with `variant: clean`), once the image's OCR result has one."""
+    image = _stored_image(upload_id, image_id)
+    if not views.has_clean_background(_ocr_results([image], text=0, blocks=0).get(image_id)):
+        raise NoCleanBackground("this image has no copy with its text removed; use its original")
+    return _object_response(clean_background_key(g.user_id, upload_id, image_id), "image/png")
 
 
 def _stored_image(upload_id: str, image_id: str) -> dict[str, Any]:

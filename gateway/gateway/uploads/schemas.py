@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 from gateway.schemas import Absent
 from jaryo_shared.events import ImageType
 from jaryo_shared.failures import FailureCode
-from jaryo_shared.ocr_result import Block
+from jaryo_shared.ocr_result import BBox, Block
 
 ImageStatus = Literal["queued", "processing", "done", "failed"]
 UploadStatus = Literal["processing", "completed", "partial", "failed"]
@@ -52,6 +52,14 @@ class ImageOcr(BaseModel):
     duration_ms: Annotated[int, Field(ge=0)] | Absent = None
     text: str | Absent = None
     blocks: list[Block] | Absent = None
+    figures: list[BBox] | Absent = Field(
+        None, description="once read: the regions that are pictures, not text"
+    )
+    clean_background: bool | Absent = Field(
+        None,
+        description="once read: whether a copy of the image with its text removed is kept "
+        "(`links.background`), the background of a `clean` draft",
+    )
     reason: str | Absent = None
     code: FailureCode | Absent = Field(
         None, description="why, as a stable machine-readable code beside `reason`"
@@ -61,6 +69,9 @@ class ImageOcr(BaseModel):
 class ImageLinks(BaseModel):
     original: str
     thumbnail: str
+    background: str | Absent = Field(
+        None, description="the image with its text removed, when its OCR result has one"
+    )
 
 
 class Image(BaseModel):

@@ -42,6 +42,8 @@ def accepted_upload(upload: dict[str, Any], images: list[dict[str, Any]]) -> dic
 
 
 OCR_FIELDS = ("status", "engine", "language", "duration_ms", "text", "blocks", "reason", "code")
+# Shown once the image is read; a result read before they existed has none of either.
+READ_DEFAULTS = {"figures": [], "clean_background": False}
 
 
 def image_status(image: dict[str, Any], ocr_result: dict[str, Any] | None) -> str:
@@ -71,7 +73,16 @@ def ocr_view(ocr_result: dict[str, Any] | None) -> dict[str, Any]:
     ocr = ocr_result or {}
     view = {name: ocr[name] for name in OCR_FIELDS if ocr.get(name) is not None}
     view.setdefault("status", "queued")
+    if view["status"] == "done":
+        view.update({name: ocr.get(name, default) for name, default in READ_DEFAULTS.items()})
     return view
+
+
+def has_clean_background(ocr_result: dict[str, Any] | None) -> bool:
+    """Whether the image was read and a copy with its text removed was kept (by the OCR
+    service, under keys.clean_background_key)."""
+    ocr = ocr_result or {}
+    return ocr.get("status") == "done" and bool(ocr.get("clean_background"))
 
 
 def image_detail(image: dict[str, Any], ocr: dict[str, Any] | None) -> dict[str, Any]:
@@ -99,6 +110,8 @@ def image_detail(image: dict[str, Any], ocr: dict[str, Any] | None) -> dict[str,
             "original": url_for("uploads.get_original", **ids),
             "thumbnail": url_for("uploads.get_thumbnail", **ids),
         }
+        if has_clean_background(ocr):
+            detail["links"]["background"] = url_for("uploads.get_background", **ids)
     return detail
 
 

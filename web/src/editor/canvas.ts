@@ -11,6 +11,7 @@ import {
   type Box,
   type Canvas,
 } from "./geometry";
+import { pictureKey } from "./images";
 import { elementNode, textLook } from "./nodes";
 import { boxOf, elementsOf, isText, type Slide } from "./spec";
 import { loadSlideFonts } from "./fonts";
@@ -27,6 +28,7 @@ export interface CanvasEvents {
 export interface SlideView {
   slide: Slide;
   theme: Theme;
+  /** The loaded pictures, by `pictureKey` (image and variant). */
   images: ReadonlyMap<string, HTMLImageElement>;
   selected: number | null;
   /** The in-place editor's accessible name. */
@@ -79,7 +81,7 @@ export class SlideCanvas {
     this.layer.destroyChildren();
     this.layer.add(this.backdrop(view.theme));
     this.nodes = elementsOf(view.slide).map((element, index) => {
-      const image = view.images.get(imageKey(element));
+      const image = element.type === "image" ? view.images.get(pictureKey(element)) : undefined;
       const node = elementNode(element, view.theme, this.canvas, image);
       this.listen(node, index);
       if (index === this.editing) node.findOne(".text")?.hide();
@@ -187,10 +189,6 @@ export class SlideCanvas {
       box.y + box.height <= this.stage.height() + slack
     );
   }
-}
-
-function imageKey(element: { type: string; image_id?: string }): string {
-  return element.type === "image" ? element.image_id ?? "" : "";
 }
 
 function rect(box: Box) {

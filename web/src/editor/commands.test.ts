@@ -67,10 +67,11 @@ describe("the editor's commands, each undone and redone", () => {
     expect(element(after, 1, 1)).toMatchObject({ type: "text", text: "New text" });
   });
 
-  it("adds a picture of the upload at the box given", () => {
+  it("adds a picture of the upload, as stored (not its clean copy), at the box given", () => {
     const box = { x: 0.25, y: 0.25, w: 0.5, h: 0.5 };
     const { after } = runAndUndo(commands.addImage(1, "img-2", box));
-    expect(element(after, 1, 1)).toEqual({ type: "image", image_id: "img-2", ...box });
+    const added = { type: "image", image_id: "img-2", variant: "original", ...box };
+    expect(element(after, 1, 1)).toEqual(added);
   });
 
   it("deletes a box", () => {

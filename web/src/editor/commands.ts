@@ -91,7 +91,7 @@ export function addTextBox(slide: number, text: string): Command {
 }
 
 export function addImage(slide: number, imageId: string, box: Box): Command {
-  const element: ImageElement = { type: "image", image_id: imageId, ...box };
+  const element: ImageElement = { type: "image", image_id: imageId, variant: "original", ...box };
   return { label: "addImage", apply: (spec) => addElement(spec, slide, element) };
 }
 

@@ -26,7 +26,7 @@ export function deck(): DeckSpec {
       {
         layout: "blank",
         elements: [
-          { type: "image", image_id: "img-1", x: 0, y: 0.05, w: 1, h: 0.9 },
+          { type: "image", image_id: "img-1", variant: "clean", x: 0, y: 0.05, w: 1, h: 0.9 },
           text({ size: 24.5, color: "#1F2937" }),
           text({ text: "Second line\n둘째 줄", y: 0.5, font: "Noto Serif CJK KR" }),
         ],

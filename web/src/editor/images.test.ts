@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { boxToPixels } from "./geometry";
-import { placedBox } from "./images";
+import { deck } from "./fixtures";
+import {
+  pictureKey,
+  pictureSources,
+  placedBox,
+  placedPictures,
+  type UploadImage,
+} from "./images";
 
 const canvas = { width: 960 };
 
@@ -21,5 +28,56 @@ describe("a picture added to a slide", () => {
 
   it("is 16:9 when the image's size is unknown", () => {
     expect(placedBox(null, null)).toEqual({ x: 0.25, y: 0.25, w: 0.5, h: 0.5 });
+  });
+});
+
+function image(imageId: string, fields: Partial<UploadImage> = {}): UploadImage {
+  return {
+    image_id: imageId,
+    filename: `${imageId}.png`,
+    original_filename: null,
+    width: 1600,
+    height: 900,
+    storage: { status: "stored" },
+    ...fields,
+  };
+}
+
+const withCopy = { links: { background: "/v1/uploads/u/images/a/background" } };
+
+describe("the pictures the editor loads", () => {
+  it("loads a clean picture from /background when the image has a clean copy", () => {
+    const sources = pictureSources([image("a", withCopy)], [{ image_id: "a", variant: "clean" }]);
+    expect(sources).toEqual([
+      { key: "a:original", image_id: "a", route: "original" },
+      { key: "a:clean", image_id: "a", route: "background" },
+    ]);
+  });
+
+  it("shows the original for a clean picture of an image without a copy, as the deck does", () => {
+    const sources = pictureSources([image("a")], [{ image_id: "a", variant: "clean" }]);
+    expect(sources).toContainEqual({ key: "a:clean", image_id: "a", route: "original" });
+  });
+
+  it("keeps a clean picture and the same image's original apart", () => {
+    expect(pictureKey({ image_id: "a", variant: "clean" })).not.toBe(
+      pictureKey({ image_id: "a", variant: "original" }),
+    );
+    // A spec stored before variants existed places originals.
+    expect(pictureKey({ image_id: "a" })).toBe(pictureKey({ image_id: "a", variant: "original" }));
+  });
+
+  it("offers every stored image's original and loads nothing of an unstored one", () => {
+    const images = [image("a", withCopy), image("b", { storage: { status: "queued" } })];
+    const sources = pictureSources(images, [{ image_id: "b", variant: "clean" }]);
+    expect(sources.map((source) => source.key)).toEqual(["a:original"]);
+  });
+
+  it("finds each placed picture of the deck once, with its variant", () => {
+    const spec = deck();
+    spec.slides.push(structuredClone(spec.slides[0]));
+    expect(placedPictures(spec)).toEqual([
+      expect.objectContaining({ image_id: "img-1", variant: "clean" }),
+    ]);
   });
 });

@@ -1,6 +1,8 @@
-/** The pictures a deck can place: the stored images of the deck's upload, fetched with the
- * person's token (the API's image routes need it, so no plain <img src>) into blob URLs. */
+/** The pictures a deck can place: the stored images of the deck's upload, and the clean copies
+ * (text removed) its `variant: clean` pictures show, fetched with the person's token (the API's
+ * image routes need it, so no plain <img src>) into blob URLs. */
 import { api } from "../api/client";
+import type { DeckSpec, ImageElement } from "./spec";
 
 /** What the editor uses of an upload's image (the API's `Image`). */
 export interface UploadImage {
@@ -10,6 +12,60 @@ export interface UploadImage {
   width: number | null;
   height: number | null;
   storage: { status: string };
+  /** `background` only when the image has a clean copy. */
+  links?: { background?: string };
+}
+
+export type Variant = ImageElement["variant"];
+
+/** A picture as a slide places it: an image, as stored or as its clean copy. */
+export interface Placed {
+  image_id: string;
+  variant?: Variant;
+}
+
+/** Where the loaded pictures are kept: one per image and variant. A spec stored before variants
+ * existed has none on its pictures: those are originals. */
+export function pictureKey(picture: Placed): string {
+  return `${picture.image_id}:${picture.variant ?? "original"}`;
+}
+
+/** The image route each loaded picture comes from. */
+export interface PictureSource {
+  key: string;
+  image_id: string;
+  route: "original" | "background";
+}
+
+/** What to fetch: every stored image's original (the picker offers them all), and for each
+ * picture the deck places as `clean`, the image's clean copy when the API links one, else its
+ * original, as the deck service places it. */
+export function pictureSources(
+  images: readonly UploadImage[],
+  placed: Iterable<Placed>,
+): PictureSource[] {
+  const stored = new Map(
+    images.filter((image) => image.storage.status === "stored").map((i) => [i.image_id, i]),
+  );
+  const sources = new Map<string, PictureSource>();
+  const wanted: Placed[] = [...stored.keys()].map((image_id) => ({ image_id }));
+  for (const picture of [...wanted, ...placed]) {
+    const image = stored.get(picture.image_id);
+    if (!image) continue;
+    const clean = picture.variant === "clean" && image.links?.background !== undefined;
+    const key = pictureKey(picture);
+    sources.set(key, { key, image_id: image.image_id, route: clean ? "background" : "original" });
+  }
+  return [...sources.values()];
+}
+
+/** Every picture the spec places, each image and variant once. */
+export function placedPictures(spec: DeckSpec): Placed[] {
+  const placed = new Map<string, Placed>();
+  for (const slide of spec.slides)
+    for (const element of slide.elements ?? [])
+      if (element.type === "image") placed.set(pictureKey(element), element);
+  return [...placed.values()];
 }
 
 /** How many of the person's newest uploads are searched for the deck's pictures. */
@@ -37,28 +93,55 @@ async function uploadOf(uploadId: string) {
   return data;
 }
 
-/** Loads each stored image as an <img> on a blob URL, keyed by image id. */
+/** Loads each picture of `pictureSources` as an <img> on a blob URL, keyed by `pictureKey`. A
+ * clean copy that cannot be fetched shows the original instead. */
 export async function loadImages(
   uploadId: string,
   images: readonly UploadImage[],
+  placed: Iterable<Placed>,
 ): Promise<Map<string, HTMLImageElement>> {
+  const names = new Map(images.map((i) => [i.image_id, i.original_filename ?? i.filename]));
+  const fetched = new Map<string, Promise<HTMLImageElement | null>>();
+  const fetchOnce = (imageId: string, route: PictureSource["route"]) => {
+    const source = `${imageId}/${route}`;
+    if (!fetched.has(source)) fetched.set(source, fetchImage(uploadId, imageId, route, names));
+    return fetched.get(source)!;
+  };
   const loaded = new Map<string, HTMLImageElement>();
-  const stored = images.filter((image) => image.storage.status === "stored");
   await Promise.all(
-    stored.map(async (image) => {
-      const { data } = await api.GET("/v1/uploads/{upload_id}/images/{image_id}/original", {
-        params: { path: { upload_id: uploadId, image_id: image.image_id } },
-        parseAs: "blob",
-      });
-      if (!(data instanceof Blob)) return;
-      const element = new Image();
-      element.src = URL.createObjectURL(data);
-      element.alt = image.original_filename ?? image.filename;
-      await element.decode().catch(() => undefined);
-      loaded.set(image.image_id, element);
+    pictureSources(images, placed).map(async ({ key, image_id, route }) => {
+      const element =
+        (await fetchOnce(image_id, route)) ??
+        (route === "background" ? await fetchOnce(image_id, "original") : null);
+      if (element) loaded.set(key, element);
     }),
   );
   return loaded;
+}
+
+async function fetchImage(
+  uploadId: string,
+  imageId: string,
+  route: PictureSource["route"],
+  names: ReadonlyMap<string, string>,
+): Promise<HTMLImageElement | null> {
+  const path = { upload_id: uploadId, image_id: imageId };
+  const { data } =
+    route === "background"
+      ? await api.GET("/v1/uploads/{upload_id}/images/{image_id}/background", {
+          params: { path },
+          parseAs: "blob",
+        })
+      : await api.GET("/v1/uploads/{upload_id}/images/{image_id}/original", {
+          params: { path },
+          parseAs: "blob",
+        });
+  if (!(data instanceof Blob)) return null;
+  const element = new Image();
+  element.src = URL.createObjectURL(data);
+  element.alt = names.get(imageId) ?? "";
+  await element.decode().catch(() => undefined);
+  return element;
 }
 
 /** A picture's box when added: centred, half the slide wide or high, in its own proportions. */

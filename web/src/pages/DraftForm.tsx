@@ -1,6 +1,8 @@
-/** Ask for a first draft of a deck from the upload: its title, the template, whether the
- * images go behind the text; then on to the deck's page. */
+/** Ask for a first draft of a deck from the upload: its title, the template, and what goes
+ * behind the text (the template alone, the photo, or the photo with its text removed); then on
+ * to the deck's page. */
 import { useEffect, useState } from "preact/hooks";
+import type { DeckFromUpload } from "../api/decks";
 import { listTemplates, type Template } from "../api/templates";
 import type { UploadImage } from "../api/uploads";
 import { Announced } from "../components/Announced";
@@ -38,6 +40,29 @@ function TemplateField(props: {
   );
 }
 
+type Background = NonNullable<DeckFromUpload["background"]>;
+// The photo with its text removed first: the API's default, and the draft that looks most like
+// the photo without drawing its text twice.
+const BACKGROUNDS: readonly Background[] = ["clean", "photo", "template"];
+
+function BackgroundField(props: { value: Background; onChange: (value: Background) => void }) {
+  return (
+    <label>
+      {t("draftBackground")}
+      <select
+        value={props.value}
+        onChange={(event) => props.onChange(event.currentTarget.value as Background)}
+      >
+        {BACKGROUNDS.map((background) => (
+          <option key={background} value={background}>
+            {t(`draftBackground.${background}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function DraftForm(props: {
   uploadId: string;
   images: readonly UploadImage[];
@@ -47,14 +72,15 @@ export function DraftForm(props: {
   const templates = useTemplates();
   const [title, setTitle] = useState(props.defaultTitle);
   const [picked, setPicked] = useState<string | null>(chosenTemplate());
-  const [withImages, setWithImages] = useState(false);
+  const [background, setBackground] = useState<Background>("clean");
   const templateId = picked ?? templates[0]?.template_id ?? "";
   const { busy, error, onSubmit } = useSubmit(async () => {
     const request = {
       from_upload: props.uploadId,
       title,
       template_id: templateId,
-      with_images: withImages,
+      background,
+      with_images: false, // the older name of `background: photo`; the type asks for it
     };
     const drafted = await draft(request, props.images, props.corrections);
     if ("error" in drafted) return drafted.error;
@@ -74,14 +100,7 @@ export function DraftForm(props: {
         />
       </label>
       <TemplateField templates={templates} value={templateId} onChange={setPicked} />
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={withImages}
-          onChange={(e) => setWithImages(e.currentTarget.checked)}
-        />
-        {t("draftWithImages")}
-      </label>
+      <BackgroundField value={background} onChange={setBackground} />
       <button type="submit" disabled={busy || !templateId}>
         {busy ? t("working") : t("draftSubmit")}
       </button>

@@ -2,7 +2,7 @@
  * of its upload, then edits the spec in place (pages/editor/*), autosaving every change. */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { SpecStore } from "../editor/autosave";
-import { deckUpload, loadImages, type UploadImage } from "../editor/images";
+import { deckUpload, loadImages, placedPictures, type UploadImage } from "../editor/images";
 import type { DeckSpec } from "../editor/spec";
 import { deckSpecStore, LoadFailed } from "../editor/specStore";
 import { t } from "../i18n";
@@ -18,6 +18,7 @@ interface Loaded {
 
 export interface Pictures {
   uploadImages: readonly UploadImage[];
+  /** By `pictureKey`: every stored image's original, and the clean copies the deck places. */
   loaded: ReadonlyMap<string, HTMLImageElement>;
 }
 
@@ -61,23 +62,16 @@ export function EditorPage(props: { deckId: string }) {
 /** The deck's upload and its pictures, loaded once the spec is known (the editor works before). */
 function usePictures(spec: DeckSpec | null): Pictures {
   const [pictures, setPictures] = useState(NO_PICTURES);
-  const imageIds = useMemo(() => (spec ? placedImages(spec) : null), [spec]);
+  const placed = useMemo(() => (spec ? placedPictures(spec) : null), [spec]);
   useEffect(() => {
-    if (!imageIds) return;
+    if (!placed) return;
     const named = new URLSearchParams(location.search).get("upload");
+    const imageIds = new Set(placed.map((picture) => picture.image_id));
     void deckUpload(named, imageIds).then(async (upload) => {
       if (!upload) return;
-      const loaded = await loadImages(upload.upload_id, upload.images);
+      const loaded = await loadImages(upload.upload_id, upload.images, placed);
       setPictures({ uploadImages: upload.images, loaded });
     }).catch(() => undefined); // without pictures the deck can still be edited
-  }, [imageIds]);
+  }, [placed]);
   return pictures;
-}
-
-function placedImages(spec: DeckSpec): Set<string> {
-  const ids = new Set<string>();
-  for (const slide of spec.slides)
-    for (const element of slide.elements ?? [])
-      if (element.type === "image") ids.add(element.image_id);
-  return ids;
 }

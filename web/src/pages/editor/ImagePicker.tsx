@@ -1,5 +1,5 @@
 /** The pictures of the deck's upload, each a button that places it on the slide. */
-import type { UploadImage } from "../../editor/images";
+import { pictureKey, type UploadImage } from "../../editor/images";
 import { t } from "../../i18n";
 
 export function ImagePicker(props: {
@@ -7,7 +7,8 @@ export function ImagePicker(props: {
   loaded: ReadonlyMap<string, HTMLImageElement>;
   pick(image: UploadImage): void;
 }) {
-  const usable = props.images.filter((image) => props.loaded.has(image.image_id));
+  const original = (image: UploadImage) => props.loaded.get(pictureKey(image));
+  const usable = props.images.filter((image) => original(image) !== undefined);
   return (
     <section class="image-picker" aria-labelledby="image-picker-title">
       <h2 id="image-picker-title">{t("editorPictures")}</h2>
@@ -20,7 +21,7 @@ export function ImagePicker(props: {
             return (
               <li key={image.image_id}>
                 <button type="button" class="image-choice" onClick={() => props.pick(image)}>
-                  <img src={props.loaded.get(image.image_id)!.src} alt="" />
+                  <img src={original(image)!.src} alt="" />
                   <span>{name}</span>
                 </button>
               </li>

@@ -1,6 +1,7 @@
 /** The deck's slides as small pictures (drawn in the DOM with the canvas's geometry), and the
  * buttons that add, duplicate, reorder and delete them. */
 import { boxToPixels, DEFAULT_SIZE_POINTS, pointsToPixels } from "../../editor/geometry";
+import { pictureKey } from "../../editor/images";
 import { boxOf, elementsOf, type Element, type Slide } from "../../editor/spec";
 import { cssFamily, type Theme } from "../../editor/theme";
 import { t } from "../../i18n";
@@ -78,7 +79,7 @@ function ThumbElement(props: { element: Element; theme: Theme; images: Images })
   const { element, theme } = props;
   const style = place(boxToPixels(boxOf(element), THUMB));
   if (element.type === "image") {
-    const image = props.images.get(element.image_id);
+    const image = props.images.get(pictureKey(element));
     if (image) return <img src={image.src} alt="" style={style} />;
     return <span style={{ ...style, background: "#d8dce1" }} />;
   }

@@ -1,0 +1,33 @@
+"""The bytes of a picture a deck places: the stored image, or the copy of it with its text
+removed (`variant: clean`, kept by the OCR service) when there is one."""
+
+from __future__ import annotations
+
+import logging
+
+from deck_service.bootstrap import Dependencies
+from jaryo_shared.deck_spec import ImageElement
+from jaryo_shared.keys import clean_background_key
+from jaryo_shared.read_models import images, uploads
+
+log = logging.getLogger(__name__)
+
+
+def picture(deps: Dependencies, user_id: str, element: ImageElement) -> bytes | None:
+    """None if the image is gone (deleted with its upload, or purged). A clean copy that is
+    missing (the image was read before such copies were made, or none could be made) falls
+    back to the original: the deck still shows the photo, as the editor does, and the person
+    can change it there; failing would blame an image that is still available."""
+    image = images.of_user(deps.db, user_id, element.image_id)
+    if image is None or not image.stored:
+        return None
+    if uploads.deleted_among(deps.db, [image.upload_id]):
+        return None
+    bucket = deps.settings.bucket_images
+    if element.variant == "clean":
+        key = clean_background_key(user_id, image.upload_id, image.id)
+        clean = deps.store.get_bytes_if_present(bucket, key)
+        if clean is not None:
+            return clean
+        log.info("image %s has no clean background; placing its original", image.id)
+    return deps.store.get_bytes_if_present(bucket, image.image_path)
