@@ -55,7 +55,7 @@ def _read(db, store, settings, user, upload_id: str, image_id: str, copy: bytes 
             "engine": "tesseract",
             "text": "",
             "blocks": [],
-            "figures": [{"bbox": [0.1, 0.2, 0.5, 0.6]}],  # kept wrapped (StoredFigure)
+            "figures": [{"bbox": [0.1, 0.2, 0.5, 0.6]}],
             "clean_background": copy is not None,
         }
     )
@@ -87,7 +87,7 @@ def test_a_clean_copy_is_linked_and_served_once_the_result_says_it_was_kept(
 
     image = _image(client, user, upload_id)
     assert image["ocr"]["clean_background"] is True
-    assert image["ocr"]["figures"] == [[0.1, 0.2, 0.5, 0.6]]
+    assert image["ocr"]["figures"] == [{"bbox": [0.1, 0.2, 0.5, 0.6]}]
     assert image["links"]["background"] == url
     served = client.get(url, headers=user.auth)
     assert (served.status_code, served.mimetype, served.data) == (200, "image/png", copy)

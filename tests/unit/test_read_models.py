@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from jaryo_shared.ocr_result import Figure
 from jaryo_shared.read_models import deck_builds, images, ocr_results, uploads
 from tests.unit.fakes import FakeDatabase
 
@@ -121,7 +122,7 @@ def test_an_ocr_result_says_whether_it_has_figures_and_a_clean_background(db):
             "upload_id": "up-1",
             "user_id": "user-1",
             "status": "done",
-            "figures": [{"bbox": [0.1, 0.2, 0.3, 0.4]}],  # kept wrapped: StoredFigure
+            "figures": [{"bbox": [0.1, 0.2, 0.3, 0.4]}],
             "clean_background": True,
         }
     )
@@ -131,6 +132,6 @@ def test_an_ocr_result_says_whether_it_has_figures_and_a_clean_background(db):
 
     found = ocr_results.of_images(db, ["img-new", "img-old"], with_blocks=False)
 
-    assert found["img-new"].figures == [(0.1, 0.2, 0.3, 0.4)]
+    assert found["img-new"].figures == [Figure(bbox=(0.1, 0.2, 0.3, 0.4))]
     assert found["img-new"].clean_background
     assert found["img-old"].figures is None and not found["img-old"].clean_background

@@ -10,13 +10,13 @@ def test_a_read_image_shows_its_figures_and_that_it_has_a_clean_background() -> 
     result = {
         "status": "done",
         "text": "x",
-        "figures": [(0.1, 0.1, 0.5, 0.5)],
+        "figures": [{"bbox": (0.1, 0.1, 0.5, 0.5)}],
         "clean_background": True,
     }
 
     view = ocr_view(result)
 
-    assert (view["figures"], view["clean_background"]) == ([(0.1, 0.1, 0.5, 0.5)], True)
+    assert (view["figures"], view["clean_background"]) == ([{"bbox": (0.1, 0.1, 0.5, 0.5)}], True)
     assert has_clean_background(result)
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 from gateway.schemas import Absent
 from jaryo_shared.events import ImageType
 from jaryo_shared.failures import FailureCode
-from jaryo_shared.ocr_result import BBox, Block
+from jaryo_shared.ocr_result import Block, Figure
 
 ImageStatus = Literal["queued", "processing", "done", "failed"]
 UploadStatus = Literal["processing", "completed", "partial", "failed"]
@@ -52,7 +52,7 @@ class ImageOcr(BaseModel):
     duration_ms: Annotated[int, Field(ge=0)] | Absent = None
     text: str | Absent = None
     blocks: list[Block] | Absent = None
-    figures: list[BBox] | Absent = Field(
+    figures: list[Figure] | Absent = Field(
         None, description="once read: the regions that are pictures, not text"
     )
     clean_background: bool | Absent = Field(

@@ -4,22 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, field_validator
 from pymongo.database import Database
 
-from jaryo_shared.ocr_result import BBox, Block
+from jaryo_shared.ocr_result import Block, Figure
 from jaryo_shared.read_models.base import ReadModel
 
 OcrStatus = Literal["processing", "done", "failed"]
-
-
-class StoredFigure(BaseModel):
-    """How the OCR service keeps each of `figures`: FerretDB refuses an array directly inside
-    another ("nested arrays are not supported"), so each box is wrapped, as blocks' are."""
-
-    bbox: BBox
 
 
 class OcrRecord(ReadModel):
@@ -34,18 +26,11 @@ class OcrRecord(ReadModel):
     duration_ms: int | None = None
     text: str | None = None
     blocks: list[Block] | None = None
-    figures: list[BBox] | None = None  # absent while unread, and in results read before
+    figures: list[Figure] | None = None  # absent while unread, and in results read before
     # A copy with the text removed is stored (keys.clean_background_key): absent is none.
     clean_background: bool = False
     reason: str | None = None
     code: str | None = None  # jaryo_shared.failures.FailureCode; absent before codes existed
-
-    @field_validator("figures", mode="before")
-    @classmethod
-    def _unwrapped(cls, stored: list[Any] | None) -> list[BBox] | None:
-        if stored is None:
-            return None
-        return [StoredFigure.model_validate(figure).bbox for figure in stored]
 
 
 def of_images(
