@@ -88,6 +88,10 @@ class TextElement(Box):
     align: Literal["left", "center", "right", "justify"] = "left"
 
 
+class Crop(Box):
+    """The part of an image a picture shows, as fractions of the image."""
+
+
 class ImageElement(Box):
     type: Literal["image"]
     image_id: XmlStr = Field(min_length=1, max_length=64)
@@ -95,6 +99,11 @@ class ImageElement(Box):
         default="original",
         description="`clean`: the image with its text removed (when its OCR result has "
         "`clean_background`), the background of a draft whose text is editable on top",
+    )
+    crop: Crop | None = Field(
+        default=None,
+        description="show only this part of the image (a figure cut out of a photo); "
+        "absent: the whole image",
     )
 
 
