@@ -47,7 +47,9 @@ def table(outcome: Outcome) -> str:
         f"objects: {len(outcome.missing_objects)}; events for uploads nobody was given: "
         f"{len(outcome.stray_events)}; requests given up after retrying: {outcome.gave_up}"
     )
-    return "\n".join([HEADER, *rows, "", summary])
+    # A lost item's documents as they were when its owner last read it: the step that never came.
+    stopped = [f"- lost {item_id}: {line}" for item_id, line in outcome.stopped.items()]
+    return "\n".join([HEADER, *rows, "", summary, *([""] if stopped else []), *stopped])
 
 
 def machine() -> str:

@@ -14,20 +14,12 @@ from jaryo_shared import database, events, messaging, objectstore
 from jaryo_shared.topology import SERVICE_QUEUES, Topology
 from tests.faults.cluster import SERVERS, Cluster, settle_pause
 from tests.faults.load import POST_PATIENCE, UNSETTLED, WAIT_PATIENCE, Accepted, Load
+from tests.faults.stuck import outboxes_empty, where_stopped
 from tests.helpers import wait_until
 
 log = logging.getLogger(__name__)
 
 OUTSIDE_QUEUE = "outside-team.jaryo-events"
-# Where events wait to be published (each service relays those it writes: docs/architecture.md).
-OUTBOX_COLLECTIONS = (
-    "uploads",
-    "images",
-    "ocr_results",
-    "upload_completions",
-    "decks",
-    "deck_builds",
-)
 OUTBOX_DRAIN_SECONDS = 90  # a dead writer's claim (30 s) and the relay's interval, with room
 OUTSIDE_KEYS = ("upload.completed.v1", "deck.completed.v1", "deck.failed.v1")
 WARM_UP = "none (warm-up)"
@@ -76,13 +68,14 @@ class Outcome:
     gave_up: int
     seconds: float
     started: str
+    stopped: dict[str, str]  # lost item id → where it had stopped when last read (stuck.py)
 
     def lost(self, kind: str) -> list[str]:
-        return [
-            i.id
-            for i in self.items
-            if i.kind == kind and self.final[i.id] in {None, "missing", *UNSETTLED[kind]}
-        ]
+        return [i.id for i in self.items if i.kind == kind and _unsettled(i, self.final)]
+
+
+def _unsettled(item: Accepted, final: dict[str, str | None]) -> bool:
+    return final[item.id] in {None, "missing", *UNSETTLED[item.kind]}
 
 
 def declare_outside_queue(settings) -> None:
@@ -139,9 +132,10 @@ def run(cluster: Cluster, form: Form) -> Outcome:
     ]
     load.finish(timeout=POST_PATIENCE + WAIT_PATIENCE)
     final = _final_statuses(tracker.items)
+    stopped = where_stopped(settings, [i for i in tracker.items if _unsettled(i, final)])
     # An event whose writer was killed before publishing it waits in its outbox until the
     # writer's claim runs out and that service's relay sends it: read the queue after that.
-    wait_until(lambda: _outboxes_empty(settings), timeout=OUTBOX_DRAIN_SECONDS, interval=1)
+    wait_until(lambda: outboxes_empty(settings), timeout=OUTBOX_DRAIN_SECONDS, interval=1)
     seen = read_outside_queue(settings)
     completed, decks, stray = _tally_events(seen, tracker.items)
     event_ids: dict[str, list[str]] = {}
@@ -166,6 +160,7 @@ def run(cluster: Cluster, form: Form) -> Outcome:
         gave_up=tracker.gave_up,
         seconds=time.monotonic() - began,
         started=started,
+        stopped=stopped,
     )
 
 
@@ -218,15 +213,6 @@ def _final_statuses(items: list[Accepted]) -> dict[str, str | None]:
                 time.sleep(0.5)  # unreadable just now: the gateway is still coming back
         final[item.id] = status
     return final
-
-
-def _outboxes_empty(settings) -> bool:
-    client = database.connect(settings)
-    try:
-        db = database.database(client, settings)
-        return not any(db[name].find_one({"outbox_pending": True}) for name in OUTBOX_COLLECTIONS)
-    finally:
-        client.close()
 
 
 def _deck_reasons(items: list[Accepted], final: dict[str, str | None]) -> dict[str, str | None]:

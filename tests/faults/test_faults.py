@@ -51,13 +51,15 @@ def test_the_table_of_faults_is_printed(outcome: scenario.Outcome, capsys):
 def test_every_upload_that_got_202_settled(outcome: scenario.Outcome):
     uploads = [i for i in outcome.items if i.kind == "upload"]
     assert len(uploads) >= len(outcome.phases) * outcome.form.before // 2
-    assert outcome.lost("upload") == []
+    lost = outcome.lost("upload")
+    assert lost == [], {upload_id: outcome.stopped.get(upload_id) for upload_id in lost}
 
 
 def test_every_deck_that_got_202_completed_or_failed_with_a_reason(outcome: scenario.Outcome):
     decks = [i for i in outcome.items if i.kind == "deck"]
     assert decks, "the load asked for no deck"
-    assert outcome.lost("deck") == []
+    lost = outcome.lost("deck")
+    assert lost == [], {deck_id: outcome.stopped.get(deck_id) for deck_id in lost}
     assert {d.id: outcome.final[d.id] for d in decks} == {
         d.id: outcome.final[d.id]
         for d in decks

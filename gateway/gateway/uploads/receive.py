@@ -175,6 +175,15 @@ def _upload_document(
     }
 
 
+def send_owed(deps: Dependencies, upload: dict[str, Any]) -> None:
+    """A retried request found its upload still owing `upload.received`: the request that wrote
+    it died before sending it (or has not yet). Send it now, not after that writer's claim runs
+    out (30 s): the client is told 202 either way. A second copy is harmless (its consumers
+    are idempotent); the settle still announces the upload once."""
+    if upload.get("outbox_pending") and upload.get("outbox"):
+        _publish(deps, upload)
+
+
 def _publish(deps: Dependencies, upload: dict[str, Any]) -> None:
     """Send the upload's event now if the broker takes it; the relay sends it otherwise."""
     try:
