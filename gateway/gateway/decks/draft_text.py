@@ -10,6 +10,7 @@ and lines follow each other every 1.19 em.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,8 @@ INSET_X_PT, INSET_Y_PT = 7.2, 3.6  # python-pptx text boxes: 0.1 in and 0.05 in
 BEARING_PT = 1.8
 CAP_TOP_EM = 0.17
 PITCH_EM = 1.19
-PITCH_TOLERANCE = 0.15  # a line further off the font's pitch than this starts a new box
+PITCH_TOLERANCE = 0.2  # a block whose lines are further off the font's pitch is split
+LINE_TOLERANCE = 0.35  # so is a block at the line further than this off its median pitch
 SIZE_TOLERANCE = 0.15
 SLACK = 0.08  # boxes are this much wider than the ink, so a slightly wider font does not wrap
 TEXT_HEIGHT_OF_LINE = 0.72  # results read before styles: a font's size against its line box
@@ -44,9 +46,11 @@ def text_boxes(block: dict[str, Any], area: Area, colour_of: Any) -> list[dict[s
     """The text elements of one OCR block. `colour_of(line_colour, line_background)` chooses
     the colour each box is drawn in (the background mode decides)."""
     lines = [_line(line, area, colour_of) for line in block["lines"] if line["text"].strip()]
+    pitches = [lower.box[1] - upper.box[1] for upper, lower in itertools.pairwise(lines)]
+    pitch = statistics.median(pitches) if pitches else 0.0
     runs: list[list[_Line]] = []
     for line in lines:
-        if runs and _continues(runs[-1], line):
+        if runs and _continues(runs[-1], line, pitch):
             runs[-1].append(line)
         else:
             runs.append([line])
@@ -75,16 +79,20 @@ def _line(line: dict[str, Any], area: Area, colour_of: Any) -> _Line:
     return _Line(without_xml_forbidden(line["text"].strip()), box, size, bold, colour)
 
 
-def _continues(run: list[_Line], line: _Line) -> bool:
+def _continues(run: list[_Line], line: _Line, block_pitch: float) -> bool:
+    """`line` joins the box of `run`: set alike, and the block's lines follow each other at
+    about the font's own pitch. Ink tops move with ascenders (a line of "ocean" starts lower
+    than one of "Tide"), so a line is held against the block's median pitch, loosely."""
     last = run[-1]
     pitch = line.box[1] - last.box[1]
-    expected = PITCH_EM * last.size
+    font_pitch = PITCH_EM * last.size
     same_size = abs(line.size - last.size) <= SIZE_TOLERANCE * last.size
     return (
         same_size
         and line.bold == last.bold
         and line.color == last.color
-        and abs(pitch - expected) <= PITCH_TOLERANCE * expected
+        and abs(block_pitch - font_pitch) <= PITCH_TOLERANCE * font_pitch
+        and abs(pitch - block_pitch) <= LINE_TOLERANCE * block_pitch
     )
 
 

@@ -6,8 +6,9 @@ the background the person chose:
   and the text is not drawn twice; text in the colour sampled from the image. An image read
   before clean backgrounds existed gets `photo`.
 - `photo`: the image itself behind the text (`with_images` is its older name).
-- `template`: the template alone; text in a colour that contrasts with the template's
-  background (WCAG ≥ 4.5:1), the sampled one when it already does.
+- `template`: the template, with the image's figures (OCR's `figures`) as pictures of their
+  own the person can move; text in a colour that contrasts with the template's background
+  (WCAG ≥ 4.5:1), the sampled one when it already does.
 
 The image is fitted into the 16:9 slide keeping its proportions (centred), and the OCR boxes,
 fractions of the image, are mapped into that area.
@@ -25,6 +26,7 @@ from jaryo_shared.deck_spec import MAX_ELEMENTS, DeckFromUpload, DeckSpec
 from jaryo_shared.templates import BUILTIN
 
 SLIDE_ASPECT = 16 / 9
+MAX_FIGURES = 12
 PRIVATE_TEMPLATE_BACKGROUND = "#ffffff"  # a person's own template: assumed light
 PRIVATE_TEMPLATE_TEXT = "#1f2937"
 
@@ -55,12 +57,32 @@ def _background(
     mode: str, image_id: str, result: dict[str, Any], area: tuple[float, float, float, float]
 ) -> list[dict[str, Any]]:
     if mode == "template":
-        return []
+        return _figures(image_id, result, area)
     variant = "clean" if mode == "clean" and result.get("clean_background") else "original"
     x, y, w, h = area
     return [
         {"type": "image", "image_id": image_id, "variant": variant, "x": x, "y": y, "w": w, "h": h}
     ]
+
+
+def _figures(
+    image_id: str, result: dict[str, Any], area: tuple[float, float, float, float]
+) -> list[dict[str, Any]]:
+    """On the template alone, the image's pictures as pictures of their own, where they were,
+    cut from its text-free copy when there is one (a table's grid without its text)."""
+    variant = "clean" if result.get("clean_background") else "original"
+    ax, ay, aw, ah = area
+    pictures = []
+    for figure in (result.get("figures") or [])[:MAX_FIGURES]:
+        x0, y0, x1, y1 = figure["bbox"]
+        if x1 <= x0 or y1 <= y0:
+            continue
+        crop = {"x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0}
+        place = {"x": ax + x0 * aw, "y": ay + y0 * ah, "w": (x1 - x0) * aw, "h": (y1 - y0) * ah}
+        pictures.append(
+            {"type": "image", "image_id": image_id, "variant": variant, "crop": crop, **place}
+        )
+    return pictures
 
 
 def _colour_rule(mode: str, template_id: str) -> Callable[[str | None, str | None], str | None]:
