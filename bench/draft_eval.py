@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         drafts = draft_all(chosen, args.modes, work, args.ocr_workers)
         print(f"drafted in {time.perf_counter() - began:.0f} s")
         renders = first_slides([d.pptx for d in drafts if d.pptx], work / "renders", RENDER_WIDTH)
+        print(f"rendered in {time.perf_counter() - began:.0f} s")
         read_renders = [(renders[d.pptx], d.sample.language, tessdata) for d in drafts if d.pptx]
         readings = dict(zip(renders.values(), pool.starmap(read, read_renders), strict=True))
         by_image = dict(zip((s.path for s in chosen), sources.get(), strict=True))
