@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test faults install infra status lock ocr-eval asyncapi web
+.PHONY: help up down test faults install infra status lock ocr-eval draft-eval asyncapi web
 
 help:
 	@echo "make up      install what is missing, start everything, print the gateway URL"
@@ -11,6 +11,7 @@ help:
 	@echo "make faults  the full fault suite: kill each server and service under load (docs/reliability.md)"
 	@echo "make status  which local servers are up"
 	@echo "make ocr-eval  score the OCR path on ../shared/samples/ocr beside raw Tesseract"
+	@echo "make draft-eval  how faithful drafts of ../shared/samples are, per background (needs make infra)"
 	@echo "make asyncapi  regenerate docs/asyncapi.yaml (the event contract) from the models"
 	@echo "make web     build the browser app into web/dist if its sources changed (make up does)"
 
@@ -40,6 +41,11 @@ status:
 ocr-eval: install
 	@source scripts/lib.sh && "$$UV" run --frozen python -m ocr_service.evaluate \
 		--samples "$${JARYO_OCR_SAMPLES:-../shared/samples/ocr}"
+
+# DRAFT_EVAL_ARGS="--only slides --modes clean --json out.json --keep renders" narrows it down.
+draft-eval: install
+	@source scripts/lib.sh && "$$UV" run --frozen python -m bench.draft_eval \
+		--samples "$${JARYO_DRAFT_SAMPLES:-../shared/samples}" $(DRAFT_EVAL_ARGS)
 
 lock:
 	@source scripts/lib.sh && "$$UV" lock
