@@ -66,7 +66,7 @@ def draw_lines(size: tuple[int, int], lines: list[tuple[tuple[int, int], str, in
 
 
 def detected(drawn: Drawn) -> list[Box]:
-    """The boxes the detector would find, listed bottom-right first (not in reading order)."""
+    """The boxes the detector would find, listed right to left (not in reading order)."""
     m = DETECTOR_MARGIN
     boxes = [(b[0] - m, b[1] - m, b[2] + m, b[3] + m) for b in drawn.boxes.values()]
     return sorted(boxes, reverse=True)
