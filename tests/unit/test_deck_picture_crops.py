@@ -26,7 +26,7 @@ def _picture(image_id: str, crop: dict[str, float] | None, **fields: Any) -> dic
 
 
 def _placed(decks: Decks, *elements: dict[str, Any]) -> Any:
-    """The one slide's pictures, once the deck is built."""
+    """The built deck's one slide, and its shapes."""
     envelope = decks.request(list(elements))
     assert decks.deliver(envelope) == Decision("ack")
     [slide] = decks.file(_deck_id(envelope)).slides
