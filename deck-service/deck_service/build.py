@@ -1,6 +1,7 @@
 """Building a .pptx from a deck spec with python-pptx, on a template.
 
-Every element is placed at the EMU its fractions imply (round(x * slide width), ...). Text boxes
+Every element is placed at the EMU its fractions imply (round(x * slide width), ...); a cropped
+picture shows only its crop of the image, stretched to that box. Text boxes
 wrap and shrink on overflow, so long text stays inside its box and is never cut. Every run gets
 its East Asian typeface (`a:ea`) as well as its Latin one, so Hangul never falls back to boxes.
 A deck never carries macros, ActiveX controls or OLE objects, whatever its template held: such
@@ -73,8 +74,7 @@ def build_pptx(
             left, top = Emu(round(element.x * width)), Emu(round(element.y * height))
             size = Emu(round(element.w * width)), Emu(round(element.h * height))
             if isinstance(element, ImageElement):
-                picture = io.BytesIO(image_bytes(element))
-                slide.shapes.add_picture(picture, left, top, *size)
+                _add_picture(slide, element, image_bytes(element), left, top, size)
             else:
                 _add_text(slide, element, left, top, size, default_font)
     deck.core_properties.title = spec.title
@@ -104,6 +104,20 @@ def _strip_unsafe_parts(deck: PresentationDocument) -> None:
             if unsafe:
                 log.warning("dropping %s (%s) from the deck", rel.target_ref, rel.reltype)
                 relationships.pop(r_id)
+
+
+def _add_picture(
+    slide: Slide, element: ImageElement, image: bytes, left: Emu, top: Emu, size: tuple[Emu, Emu]
+) -> None:
+    picture = slide.shapes.add_picture(io.BytesIO(image), left, top, *size)
+    crop = element.crop
+    if crop is None:
+        return
+    # PowerPoint's crop (a:srcRect) names what is cut from each side, as fractions of the image.
+    # The spec allows x + w a hair over 1 (rounding): nothing is cut then, never a negative cut.
+    picture.crop_left, picture.crop_top = crop.x, crop.y
+    picture.crop_right = max(0.0, 1 - (crop.x + crop.w))
+    picture.crop_bottom = max(0.0, 1 - (crop.y + crop.h))
 
 
 def _add_text(

@@ -14,6 +14,8 @@ from typing import Any
 import urllib3
 from playwright.sync_api import Page, expect
 
+from tests.helpers import wait_until
+
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "ocr" / "eng_printed_01_phototest.png"
 PASSWORD = "correct horse battery"
 
@@ -53,6 +55,20 @@ class Person:
         answer = self.call("POST", "/v1/decks", json=body)
         assert answer.status == 202, answer.data
         return str(json.loads(answer.data)["deck_id"])
+
+
+def stored_image(person: Person, raw: bytes) -> tuple[str, str]:
+    """An image of the person's (upload id, image id), once storage has stored it (no OCR worker
+    needs to run)."""
+    upload = person.call("POST", "/v1/uploads", fields={"images": ("photo.png", raw)})
+    assert upload.status == 202, upload.data
+    upload_id = json.loads(upload.data)["upload_id"]
+
+    def stored() -> str | None:
+        [image] = json.loads(person.call("GET", f"/v1/uploads/{upload_id}").data)["images"]
+        return image["image_id"] if image["storage"]["status"] == "stored" else None
+
+    return upload_id, wait_until(stored, timeout=60)
 
 
 def one_box_deck(person: Person) -> str:

@@ -5,32 +5,17 @@ OCR result are written here as the OCR service would keep them."""
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 from PIL import Image
 
 from jaryo_shared.keys import clean_background_key
-from tests.e2e.editor_support import open_editor, registered
+from tests.e2e.editor_support import open_editor, registered, stored_image
 from tests.helpers import png_bytes, wait_until
 
 pytestmark = pytest.mark.integration
 
 ORANGE, BLUE = (255, 165, 0), (0, 0, 255)
-
-
-def _stored_image(person) -> tuple[str, str]:
-    """An orange photo of the person's, once storage has stored it (no OCR worker runs)."""
-    fields = {"images": ("photo.png", png_bytes(320, 180, "orange"))}
-    upload = person.call("POST", "/v1/uploads", fields=fields)
-    assert upload.status == 202, upload.data
-    upload_id = json.loads(upload.data)["upload_id"]
-
-    def stored() -> str | None:
-        [image] = json.loads(person.call("GET", f"/v1/uploads/{upload_id}").data)["images"]
-        return image["image_id"] if image["storage"]["status"] == "stored" else None
-
-    return upload_id, wait_until(stored, timeout=60)
 
 
 def _canvas_centre(page) -> tuple[int, ...]:
@@ -43,7 +28,7 @@ def test_a_clean_picture_is_drawn_from_the_images_copy_without_text(
     browser, served, storage_worker, db, store, settings
 ):
     person = registered(served)
-    upload_id, image_id = _stored_image(person)
+    upload_id, image_id = stored_image(person, png_bytes(320, 180, "orange"))
     user_id = db.images.find_one({"_id": image_id})["user_id"]
     key = clean_background_key(user_id, upload_id, image_id)
     store.put_bytes(settings.bucket_images, key, png_bytes(320, 180, "blue"), "image/png")

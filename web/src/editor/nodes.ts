@@ -4,6 +4,7 @@ import Konva from "konva/lib/Core";
 import { Image as KonvaImage } from "konva/lib/shapes/Image";
 import { Rect } from "konva/lib/shapes/Rect";
 import { Text } from "konva/lib/shapes/Text";
+import { cropInPixels } from "./crop";
 import {
   DEFAULT_SIZE_POINTS,
   LINE_HEIGHT,
@@ -13,7 +14,7 @@ import {
   type Box,
   type Canvas,
 } from "./geometry";
-import { boxOf, type Element, type TextElement } from "./spec";
+import { boxOf, type Element, type ImageElement, type TextElement } from "./spec";
 import { cssFamily, type Theme } from "./theme";
 
 /** The text's look as drawn on the canvas and in the in-place editor alike. */
@@ -62,7 +63,7 @@ export function elementNode(
     }),
   );
   if (element.type === "text") group.add(textNode(element, theme, canvas, box));
-  else group.add(imageNode(image, box.w, box.h));
+  else group.add(imageNode(element, image, box));
   return group;
 }
 
@@ -95,8 +96,11 @@ function shrinkToFit(text: Text, height: number): void {
     text.fontSize(text.fontSize() * 0.92);
 }
 
-/** The picture stretched to its box, as python-pptx places it (width and height both given). */
-function imageNode(image: HTMLImageElement | undefined, width: number, height: number) {
-  if (!image) return new Rect({ width, height, fill: "#d8dce1", listening: false });
-  return new KonvaImage({ image, width, height, listening: false });
+/** The picture (or its crop) stretched to its box, as python-pptx places it (width and height
+ * both given). */
+function imageNode(element: ImageElement, image: HTMLImageElement | undefined, box: Box) {
+  const size = { width: box.w, height: box.h };
+  if (!image) return new Rect({ ...size, fill: "#d8dce1", listening: false });
+  const crop = cropInPixels(element.crop, image);
+  return new KonvaImage({ image, ...size, ...(crop && { crop }), listening: false });
 }

@@ -67,6 +67,19 @@ describe("the spec's round trip through the editor", () => {
     expect(spec.slides).toHaveLength(4);
   });
 
+  it("saves a cropped picture's crop as loaded when the picture moves", async () => {
+    const crop = { x: 0.5, y: 0.25, w: 0.5, h: 0.5 };
+    const original = deck();
+    const picture = { type: "image" as const, image_id: "img-2", x: 0.1, y: 0.1, w: 0.2, h: 0.2 };
+    original.slides[1].elements!.push({ ...picture, variant: "original", crop });
+    const [saved] = await edit(original, [
+      commands.moveElement(1, 1, { x: 0.5, y: 0.5, w: 0.2, h: 0.2 }),
+    ]);
+    const spec = JSON.parse(saved);
+    expect(specValidator()(spec)).toBe(true);
+    expect(spec.slides[1].elements[1]).toMatchObject({ x: 0.5, y: 0.5, crop });
+  });
+
   it("is checked by a schema that refuses a box outside the slide's fractions", () => {
     const validate = specValidator();
     const broken = deck();
