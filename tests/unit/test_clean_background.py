@@ -1,4 +1,4 @@
-"""A draft's `clean` background (ocr_service.clean.without_text): the slide with its text
+"""A draft's `clean` background (ocr_service.clean): the slide with its text
 removed and everything else kept. Checked without OCR on a synthetic slide whose text pixels are
 known: where the text was is now the colour around it, and a figure's pixels are untouched."""
 
@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from jaryo_shared.ocr_result import Block, Line, Page, fraction_box
-from ocr_service.clean import without_text
+from ocr_service.clean import text_mask, without_text
 from ocr_service.layout.geometry import Box
 from ocr_service.settings import OcrSettings
 
@@ -50,7 +50,8 @@ class Slide:
         return Page(text="", blocks=[Block(bbox=(0.0, 0.0, 1.0, 1.0), lines=self.lines)])
 
     def cleaned(self) -> np.ndarray:
-        png = without_text(self.image, self.page())
+        pixels = np.asarray(self.image)
+        png = without_text(pixels, text_mask(pixels, self.page()))
         return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
 
     def text_pixels(self, box: Box | None = None) -> np.ndarray:

@@ -147,11 +147,6 @@ def test_pieces_on_two_rows_are_not_joined():
     assert sorted(join_rows([upper, lower])) == [upper, lower]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG geometry._same_line: the word gap is scaled by the smaller piece's height (the "
-    "bullet's), not the row's, so a bullet a space away from its text stays a line of its own",
-)
 def test_a_bullet_a_space_away_from_its_text_joins_its_line():
     # As Noto Sans CJK draws "• Text" at 40 px: an 11 px bullet, 12 px before 30 px text.
     bullet, text = (60, 110, 70, 121), (82, 100, 400, 130)
@@ -188,11 +183,6 @@ def test_lines_of_very_different_heights_on_one_row_are_never_one_line():
     assert sorted(join_rows([big, small])) == [big, small]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG geometry.group_blocks: blocks are chained through lines of intermediate "
-    "height, so a 60 px title and 30 px body text end in one block via a 43 px subtitle",
-)
 def test_a_title_subtitle_and_body_of_very_different_heights_never_form_one_block():
     title = (60, 20, 700, 80)  # 60 px
     subtitle = (60, 100, 700, 143)  # 43 px: within 1.5 times of both neighbours

@@ -18,6 +18,7 @@ Box = tuple[int, int, int, int]
 ROW_OVERLAP = 0.6  # of the lower box's height: two pieces are on one row
 WORD_GAP = 0.6  # of the row's height: pieces closer than this are one line (a wide word gap)
 SIZE_RATIO = 1.5  # lines whose heights differ more are never one line or one block
+BLOCK_SIZE_RATIO = 1.9  # a block's highest line against its lowest (looser: ascenders vary)
 LINE_GAP = 0.9  # of the smaller height: lines further apart vertically start a new block
 ALIGN_TOLERANCE = 0.5  # of the median height: edges within this are aligned
 
@@ -46,7 +47,8 @@ def _same_line(a: Box, b: Box) -> bool:
     low = min(height(a), height(b))
     # A small piece within the other's height (a bullet, a comma) joins whatever its size.
     within = overlap >= low
-    close = b[0] - a[2] < WORD_GAP * low
+    row = max(height(a), height(b)) if within else low  # the gap a word space makes in it
+    close = b[0] - a[2] < WORD_GAP * row
     return overlap > ROW_OVERLAP * low and close and (within or _similar_height(a, b))
 
 
@@ -86,10 +88,18 @@ def group_blocks(lines: Sequence[Box]) -> list[list[Box]]:
             i = parent[i]
         return i
 
+    # Each group's lowest and highest line, so lines of intermediate height never chain a
+    # title and body text into one block.
+    span = {i: (height(line), height(line)) for i, line in enumerate(lines)}
     for i, upper in enumerate(lines):
         for j, lower in enumerate(lines):
-            if i != j and _continues(upper, lower):
+            if i == j or not _continues(upper, lower) or root(i) == root(j):
+                continue
+            (low_a, high_a), (low_b, high_b) = span[root(i)], span[root(j)]
+            low, high = min(low_a, low_b), max(high_a, high_b)
+            if high <= BLOCK_SIZE_RATIO * max(low, 1):
                 parent[root(i)] = root(j)
+                span[root(j)] = (low, high)
     groups: dict[int, list[Box]] = {}
     for i, line in enumerate(lines):
         groups.setdefault(root(i), []).append(line)
