@@ -16,11 +16,13 @@ deck's first slide is rendered with LibreOffice at 1600 px wide, and:
 - looks like: mean absolute grey-level difference (0-255) between the render and the source,
   both at 400x225, the source placed as the draft places it (fitted into 16:9, centred) and
   compared over that area only: outside it the slide shows the template by design;
-- in place: the lines Tesseract finds (sparse text, page segmentation 11) on the source, mapped
-  into the slide as the image is, each matched to the render line of most similar text
-  (normalised Levenshtein >= 0.5, spaces ignored); the IoU of their boxes in slide fractions,
-  averaged; a source line without a match counts 0, and lines of fewer than two letters or
-  digits (specks of figures) are left out;
+- in place: each line of the deck's text is looked for, by its text, among the lines Tesseract
+  finds (sparse text, page segmentation 11) on the render and on the source (mapped into the
+  slide as the image is); the IoU of the two boxes in slide fractions, averaged. A deck line
+  the render does not show counts 0; one not found on the source (a misreading, or text
+  Tesseract cannot read there either) has nothing to be measured against and is left out.
+  Lines match at normalised Levenshtein >= 0.5, spaces ignored; lines of fewer than two letters
+  or digits are left out;
 - CER vs truth: the deck's text against samples/ocr's ground truth.
 
 Text is normalised as samples/ocr/score.py does. The `drawn` column is the background the deck
@@ -135,7 +137,7 @@ def _measured(
         result.looks_like = looks_like(rendered, image, area)
     result.drawn = drawn_background(drafted.spec)
     result.legible = cer(reading.text, text) if normalize(text) else None
-    result.in_place = in_place(placed, reading.lines)
+    result.in_place = in_place(text.splitlines(), placed, reading.lines)
     result.truth_cer = None if sample.truth is None else cer(text, sample.truth)
     result.details = {
         "deck_text": text,

@@ -111,22 +111,32 @@ def is_text_line(line: Line) -> bool:
     return sum(c.isalnum() for c in line.text) >= MIN_LINE_CHARACTERS
 
 
-def in_place(source: list[Line], render: list[Line]) -> float | None:
-    """Mean IoU of each source line's box with the box of the render line whose text is most
-    like it; a source line with no render line at least half alike counts 0. None when the
-    source has no line to place."""
-    wanted = [line for line in source if is_text_line(line)]
-    if not wanted:
+def in_place(deck: list[str], source: list[Line], render: list[Line]) -> float | None:
+    """Mean IoU of each line the deck holds: its box in the render against the same line's box
+    in the image (each the line read there whose text is most like it, at least half alike).
+    A deck line the render does not show counts 0; one that cannot be found in the image
+    (a misreading, or text Tesseract cannot read on the image either) has no place to be
+    measured against and is left out. None when no deck line can be found in the image."""
+    placed = [
+        _placed(match, render)
+        for text in deck
+        if sum(c.isalnum() for c in text) >= MIN_LINE_CHARACTERS
+        and (match := _match(text, source)) is not None
+    ]
+    return sum(placed) / len(placed) if placed else None
+
+
+def _match(text: str, lines: list[Line]) -> Line | None:
+    scored = [(similarity(text, line.text), line) for line in lines if is_text_line(line)]
+    if not scored:
         return None
-    return sum(_placed(line, render) for line in wanted) / len(wanted)
+    best, line = max(scored, key=lambda pair: pair[0])
+    return line if best >= MATCHING_SIMILARITY else None
 
 
 def _placed(line: Line, render: list[Line]) -> float:
-    scored = [(similarity(line.text, other.text), other) for other in render]
-    if not scored:
-        return 0.0
-    best, match = max(scored, key=lambda pair: pair[0])
-    return iou(line.box, match.box) if best >= MATCHING_SIMILARITY else 0.0
+    match = _match(line.text, render)
+    return iou(line.box, match.box) if match is not None else 0.0
 
 
 def cer(hypothesis: str, reference: str) -> float:

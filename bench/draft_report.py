@@ -26,7 +26,7 @@ class Result:
     drawn: str | None = None  # the background the deck has (None: not drafted)
     legible: float | None = None  # Tesseract on the render vs the deck's text
     looks_like: float | None = None  # grey-level difference render vs source
-    in_place: float | None = None  # mean IoU of the source's lines with the render's
+    in_place: float | None = None  # mean IoU of the deck's lines in the render and the image
     truth_cer: float | None = None  # the deck's text vs the ground truth (samples/ocr)
     note: str = ""
     details: dict[str, Any] = field(default_factory=dict)  # texts and lines, for --json
