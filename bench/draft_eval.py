@@ -13,6 +13,11 @@ deck's first slide is rendered with LibreOffice at 1600 px wide, and:
   the render, in reading order (page segmentation 3; where that finds no text, the lines of
   the sparse reading below), CER against the text the deck holds (its text elements' text in
   order): doubled, clipped, overlapping or invisible text raises it;
+- same reader on the source: that reading of the source image against the deck's text, the
+  floor the reader sets (slides it cannot read, a reading order it takes its own way);
+- legible by line: each line of the deck's text against the render line most like it (spaces
+  ignored; a line less than half like any counts whole), micro-averaged: legibility without the
+  reader's reading order (which decides the page CER on slides of cards and tables);
 - looks like: mean absolute grey-level difference (0-255) between the render and the source,
   both at 400x225, the source placed as the draft places it (fitted into 16:9, centred) and
   compared over that area only: outside it the slide shows the template by design;
@@ -55,6 +60,7 @@ from bench.draft_metrics import (
     fitted_area,
     in_place,
     into_slide,
+    line_legibility,
     looks_like,
     normalize,
     use_scorer,
@@ -137,6 +143,8 @@ def _measured(
         result.looks_like = looks_like(rendered, image, area)
     result.drawn = drawn_background(drafted.spec)
     result.legible = cer(reading.text, text) if normalize(text) else None
+    result.source_legible = cer(source.text, text) if normalize(text) else None
+    result.line_legible = line_legibility(text.splitlines(), reading.lines)
     result.in_place = in_place(text.splitlines(), placed, reading.lines)
     result.truth_cer = None if sample.truth is None else cer(text, sample.truth)
     result.details = {

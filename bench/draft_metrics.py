@@ -126,6 +126,24 @@ def in_place(deck: list[str], source: list[Line], render: list[Line]) -> float |
     return sum(placed) / len(placed) if placed else None
 
 
+def line_legibility(deck: list[str], render: list[Line]) -> float | None:
+    """Character error rate of the deck's lines each against the render line most like it
+    (spaces ignored; a line less than half like any render line counts all its characters):
+    legibility without the reader's reading order. Doubled, clipped, overlapping or invisible lines raise it as they do the
+    page's CER; a reader taking four cards row by row instead of card by card does not."""
+    edits = characters = 0
+    for text in deck:
+        wanted = normalize(text).replace(" ", "")
+        if sum(c.isalnum() for c in wanted) < MIN_LINE_CHARACTERS:
+            continue
+        found = [normalize(line.text).replace(" ", "") for line in render]
+        best = min((levenshtein(wanted, other) for other in found), default=len(wanted))
+        # A line less than half like anything on the render was not found: all of it is lost.
+        edits += best if best <= (1 - MATCHING_SIMILARITY) * len(wanted) else len(wanted)
+        characters += len(wanted)
+    return edits / characters if characters else None
+
+
 def _match(text: str, lines: list[Line]) -> Line | None:
     scored = [(similarity(text, line.text), line) for line in lines if is_text_line(line)]
     if not scored:

@@ -7,9 +7,11 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-MEASURES = ("legible", "looks_like", "in_place", "truth_cer")
+MEASURES = ("legible", "source_legible", "line_legible", "looks_like", "in_place", "truth_cer")
 HEADINGS = {
     "legible": "legible (CER)",
+    "line_legible": "legible by line",
+    "source_legible": "same reader on the source",
     "looks_like": "looks like (0-255)",
     "in_place": "in place (IoU)",
     "truth_cer": "CER vs truth",
@@ -25,6 +27,10 @@ class Result:
     mode: str
     drawn: str | None = None  # the background the deck has (None: not drafted)
     legible: float | None = None  # Tesseract on the render vs the deck's text
+    # The same reading of the source image vs the deck's text: the floor the reader sets (a
+    # slide it cannot read, a reading order it takes differently), whatever the draft does.
+    source_legible: float | None = None
+    line_legible: float | None = None  # each deck line against its render line (no order)
     looks_like: float | None = None  # grey-level difference render vs source
     in_place: float | None = None  # mean IoU of the deck's lines in the render and the image
     truth_cer: float | None = None  # the deck's text vs the ground truth (samples/ocr)

@@ -15,6 +15,7 @@ from bench.draft_metrics import (
     in_place,
     into_slide,
     iou,
+    line_legibility,
     looks_like,
     similarity,
 )
@@ -200,3 +201,20 @@ def test_a_deck_line_the_image_does_not_hold_is_left_out_not_counted_zero():
 
     assert in_place(deck, source, list(source)) == pytest.approx(1)
     assert in_place(["zzqx wvvk jjhh"], source, list(source)) is None
+
+
+def test_lines_read_back_in_another_order_are_legible_line_by_line():
+    deck = ["Agility", "Continuous delivery", "Time to market"]
+    render = [Line(text, TOP) for text in ("Time to market", "Agility", "Continuous delivery")]
+
+    assert line_legibility(deck, render) == 0
+
+
+def test_a_line_missing_or_garbled_on_the_render_is_not_legible():
+    deck = ["Agility", "Continuous delivery"]
+
+    assert line_legibility(deck, [Line("Agility", TOP)]) == pytest.approx(
+        18 / 25
+    )  # spaces do not count
+    assert line_legibility(deck, []) == 1
+    assert line_legibility(["• x"], []) is None  # nothing to read
