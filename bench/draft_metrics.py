@@ -129,8 +129,9 @@ def in_place(deck: list[str], source: list[Line], render: list[Line]) -> float |
 def line_legibility(deck: list[str], render: list[Line]) -> float | None:
     """Character error rate of the deck's lines each against the render line most like it
     (spaces ignored; a line less than half like any render line counts all its characters):
-    legibility without the reader's reading order. Doubled, clipped, overlapping or invisible lines raise it as they do the
-    page's CER; a reader taking four cards row by row instead of card by card does not."""
+    legibility without the reader's reading order. Doubled, clipped, overlapping or invisible
+    lines raise it as they do the page's CER; a reader taking four cards row by row instead of
+    card by card does not."""
     edits = characters = 0
     for text in deck:
         wanted = normalize(text).replace(" ", "")
