@@ -4,9 +4,13 @@ and hairlines are too thin to count; a region covering most of the page is its b
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 
+from jaryo_shared.ocr_result import BBox, Line, Page
 from ocr_service.layout.geometry import Box
 
 DIFFERENT = 48  # summed RGB difference from the page colour that makes a pixel stand out
@@ -15,6 +19,11 @@ MIN_AREA = 0.004  # of the image: smaller regions are specks
 MAX_AREA = 0.6  # larger regions are the page itself (a framed page, a banner behind all)
 MIN_SIDE = 0.025  # of the image's side: thinner regions are rules and borders
 MOST = 12  # figures kept per image, the largest first
+# A figure's text is its print when its median confidence is under SURE_TEXT or its median
+# size under SMALL_PRINT of the text outside figures; any line in a figure under UNSURE_TEXT is.
+SURE_TEXT = 85.0
+SMALL_PRINT = 0.4
+UNSURE_TEXT = 70.0
 
 
 def page_colour(pixels: np.ndarray) -> np.ndarray:
@@ -30,7 +39,7 @@ def figures(pixels: np.ndarray, text: np.ndarray) -> list[Box]:
     height, width = pixels.shape[:2]
     distance = np.abs(pixels.astype(np.int32) - page_colour(pixels)).sum(axis=2)
     standing_out = ((distance > DIFFERENT) & (text == 0)).astype(np.uint8)
-    reach = max(1, round(JOIN * max(width, height)))
+    reach = 2 * round(JOIN * max(width, height) / 2) + 1  # odd: the kernel is centred
     joined = cv2.morphologyEx(standing_out, cv2.MORPH_CLOSE, np.ones((reach, reach), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     found: list[tuple[int, Box]] = []
@@ -49,3 +58,49 @@ def figures(pixels: np.ndarray, text: np.ndarray) -> list[Box]:
 
 def _inside(box: Box, other: Box) -> bool:
     return box[0] >= other[0] and box[1] >= other[1] and box[2] <= other[2] and box[3] <= other[3]
+
+
+def without_figure_text(page: Page, found: Sequence[BBox]) -> Page:
+    """The page without the print of its pictures, which drafts neither erase from the photo
+    nor lay over it as text. A figure's lines are its print when they are, by their median,
+    read unsurely or set small against the text outside figures (a screenshot's menus, a
+    chart's ticks); a table's or a card's text, read surely at the page's sizes, stays text.
+    Any line in a figure read very unsurely (labels at odd angles in a diagram) is print."""
+    lines = [line for block in page.blocks for line in block.lines]
+    outside = [
+        line.style.size
+        for line in lines
+        if line.style and not any(_within(line.bbox, figure) for figure in found)
+    ]
+    page_size = statistics.median(outside) if outside else None
+    print_of = {id(line) for figure in found for line in _print(figure, lines, page_size)}
+
+    def in_picture(line: Line) -> bool:
+        unsure = line.confidence < UNSURE_TEXT and any(_within(line.bbox, f) for f in found)
+        return id(line) in print_of or unsure
+
+    blocks = []
+    for block in page.blocks:
+        lines = [line for line in block.lines if not in_picture(line)]
+        if len(lines) == len(block.lines):
+            blocks.append(block)
+        elif lines:
+            blocks.append(block.model_copy(update={"lines": lines}))
+    text = "\n\n".join("\n".join(line.text for line in block.lines) for block in blocks)
+    return page.model_copy(update={"blocks": blocks, "text": text})
+
+
+def _print(figure: BBox, lines: list[Line], page_size: float | None) -> list[Line]:
+    """The figure's lines if, taken together, they are the figure's print; else none."""
+    inside = [line for line in lines if _within(line.bbox, figure)]
+    if not inside:
+        return []
+    sizes = [line.style.size for line in inside if line.style]
+    small = bool(page_size and sizes and statistics.median(sizes) < SMALL_PRINT * page_size)
+    unsure = statistics.median(line.confidence for line in inside) < SURE_TEXT
+    return inside if small or unsure else []
+
+
+def _within(box: BBox, figure: BBox) -> bool:
+    x0, y0, x1, y1 = box
+    return x0 >= figure[0] and y0 >= figure[1] and x1 <= figure[2] and y1 <= figure[3]
