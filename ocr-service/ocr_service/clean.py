@@ -12,6 +12,7 @@ from ocr_service.layout.style import ink_of
 
 GROW = 0.12  # of the line's height: the strokes' mask grows by this, to take their soft edges
 RADIUS = 5  # pixels around each filled pixel that inpainting draws from
+MAX_SIDE = 2560
 
 
 def text_mask(pixels: np.ndarray, page: Page) -> np.ndarray:
@@ -20,6 +21,8 @@ def text_mask(pixels: np.ndarray, page: Page) -> np.ndarray:
     mask = np.zeros((height, width), np.uint8)
     for block in page.blocks:
         for line in block.lines:
+            if line.in_picture:  # a figure's print stays in the figure
+                continue
             x0, y0, x1, y1 = line.bbox
             box = (round(x0 * width), round(y0 * height), round(x1 * width), round(y1 * height))
             tall = max(1, box[3] - box[1])
@@ -37,7 +40,15 @@ def text_mask(pixels: np.ndarray, page: Page) -> np.ndarray:
 
 
 def without_text(pixels: np.ndarray, mask: np.ndarray) -> bytes:
-    """PNG bytes of the RGB image `pixels` with the text strokes in `mask` inpainted away."""
+    """PNG bytes of the RGB image `pixels` with the text strokes in `mask` inpainted away, at
+    most MAX_SIDE px wide or high: it is a slide's background, and a photo's full resolution
+    would make every deck and every inpainting many times bigger for nothing seen."""
+    height, width = pixels.shape[:2]
+    scale = min(1.0, MAX_SIDE / max(width, height))
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+        mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
     cleaned = cv2.inpaint(pixels, mask, RADIUS, cv2.INPAINT_TELEA) if mask.any() else pixels
     ok, encoded = cv2.imencode(".png", cv2.cvtColor(cleaned, cv2.COLOR_RGB2BGR))
     if not ok:

@@ -12,7 +12,7 @@ from jaryo_shared.ocr_result import Figure, OcrResult, fraction_box
 from ocr_service.clean import text_mask, without_text
 from ocr_service.engines.base import Engine
 from ocr_service.images import load
-from ocr_service.layout.figures import figures, without_figure_text
+from ocr_service.layout.figures import figures, mark_figure_text
 from ocr_service.layout.style import as_array
 
 log = logging.getLogger(__name__)
@@ -67,12 +67,14 @@ class Reader:
         language = LANGUAGES[image_type]
         page = engine.read(upright.image, language, dpi=upright.dpi, timeout_seconds=self._timeout)
         pixels = as_array(upright.image)
+        strokes = text_mask(pixels, page)
         found = [
             Figure(bbox=fraction_box(box, upright.width, upright.height))
-            for box in figures(pixels, text_mask(pixels, page))
+            for box in figures(pixels, strokes)
         ]
-        page = without_figure_text(page, [figure.bbox for figure in found])
-        strokes = text_mask(pixels, page)
+        marked = mark_figure_text(page, [figure.bbox for figure in found])
+        if marked is not page:  # a figure's print stays in the clean copy
+            page, strokes = marked, text_mask(pixels, marked)
         background = without_text(pixels, strokes) if clean else None
         result = OcrResult(
             status="done",

@@ -143,7 +143,8 @@ class DeckFromUpload(BaseModel):
     background: Literal["template", "photo", "clean"] | None = Field(
         default=None,
         description="behind each slide's text: the template alone, the photo, or the photo "
-        "with its text removed (`clean`, the default; `photo` for an image without one)",
+        "with its text removed (`clean`, the default; `photo` for an image without one); "
+        "when absent, an explicit `with_images: false` means `template`",
     )
     with_images: StrictBool = Field(
         default=False, description="the older name of `background: photo`"
@@ -157,6 +158,10 @@ class DeckFromUpload(BaseModel):
 
     @property
     def chosen_background(self) -> Literal["template", "photo", "clean"]:
-        if self.with_images:
-            return "photo"
-        return self.background or "clean"
+        """`background` if sent; else the older `with_images`: true is `photo`, and an explicit
+        false keeps meaning what it did before backgrounds existed (the template alone)."""
+        if self.background is not None:
+            return self.background
+        if "with_images" in self.model_fields_set:
+            return "photo" if self.with_images else "template"
+        return "clean"

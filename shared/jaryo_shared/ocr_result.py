@@ -51,6 +51,11 @@ class Line(BaseModel):
     confidence: float = Field(ge=0, le=100)
     words: list[Word]
     style: LineStyle | None = Field(default=None, description="absent in results read before")
+    in_picture: bool = Field(
+        default=False,
+        description="the print of a figure (a screenshot's menus, a diagram's turned labels): "
+        "drafts leave it in the picture instead of laying it over as text",
+    )
 
 
 class Block(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from jaryo_shared.ocr_result import Block, Line, LineStyle, Page
-from ocr_service.layout.figures import figures, without_figure_text
+from ocr_service.layout.figures import figures, mark_figure_text
 
 WIDTH, HEIGHT = 800, 450
 
@@ -56,7 +56,8 @@ def page(*lines: Line) -> Page:
 
 
 def texts(found: Page) -> list[str]:
-    return [item.text for block in found.blocks for item in block.lines]
+    """The lines drafts lay over as text: those not marked as a picture's print."""
+    return [item.text for block in found.blocks for item in block.lines if not item.in_picture]
 
 
 TITLE = line((0.05, 0.05, 0.6, 0.12), "New experience goals", 0.07)
@@ -69,16 +70,19 @@ def test_a_screenshots_small_print_belongs_to_the_picture():
         line((0.52, 0.32 + 0.05 * n, 0.7, 0.34 + 0.05 * n), f"Menu {n}", 0.012) for n in range(4)
     ]
 
-    kept = without_figure_text(page(TITLE, BULLET, *menus), [SCREENSHOT])
+    kept = mark_figure_text(page(TITLE, BULLET, *menus), [SCREENSHOT])
 
     assert texts(kept) == ["New experience goals", "Up-to-date documentation"]
-    assert kept.text == "New experience goals\n\nUp-to-date documentation"
+    # Still what the image says: kept in the result, only marked.
+    assert [item.text for block in kept.blocks for item in block.lines][2:] == [
+        f"Menu {n}" for n in range(4)
+    ]
 
 
 def test_a_tables_text_read_surely_at_the_pages_sizes_stays_text():
     cells = [line((0.52, 0.32 + 0.1 * n, 0.7, 0.36 + 0.1 * n), f"Cell {n}", 0.03) for n in range(4)]
 
-    kept = without_figure_text(page(TITLE, BULLET, *cells), [SCREENSHOT])
+    kept = mark_figure_text(page(TITLE, BULLET, *cells), [SCREENSHOT])
 
     assert texts(kept) == ["New experience goals", "Up-to-date documentation"] + [
         f"Cell {n}" for n in range(4)
@@ -92,7 +96,7 @@ def test_a_label_read_very_unsurely_in_a_diagram_is_the_diagrams():
         line((0.52, 0.52, 0.6, 0.62), "6 : 668", 0.1, confidence=55.0),
     ]
 
-    kept = without_figure_text(page(TITLE, *labels), [SCREENSHOT])
+    kept = mark_figure_text(page(TITLE, *labels), [SCREENSHOT])
 
     assert texts(kept) == ["New experience goals", "Service", "Characteristic"]
 
@@ -100,7 +104,7 @@ def test_a_label_read_very_unsurely_in_a_diagram_is_the_diagrams():
 def test_unsure_text_outside_figures_is_kept():
     unsure = line((0.05, 0.5, 0.4, 0.56), "Handwritten note", 0.05, confidence=45.0)
 
-    assert texts(without_figure_text(page(TITLE, unsure), [SCREENSHOT])) == [
+    assert texts(mark_figure_text(page(TITLE, unsure), [SCREENSHOT])) == [
         "New experience goals",
         "Handwritten note",
     ]
@@ -114,6 +118,6 @@ def test_a_pictures_text_read_unsurely_as_a_whole_belongs_to_the_picture():
         for n in range(3)
     ]
 
-    kept = without_figure_text(page(TITLE, BULLET, *signs), [SCREENSHOT])
+    kept = mark_figure_text(page(TITLE, BULLET, *signs), [SCREENSHOT])
 
     assert texts(kept) == ["New experience goals", "Up-to-date documentation"]

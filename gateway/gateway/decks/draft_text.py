@@ -45,7 +45,11 @@ class _Line:
 def text_boxes(block: dict[str, Any], area: Area, colour_of: Any) -> list[dict[str, Any]]:
     """The text elements of one OCR block. `colour_of(line_colour, line_background)` chooses
     the colour each box is drawn in (the background mode decides)."""
-    lines = [_line(line, area, colour_of) for line in block["lines"] if line["text"].strip()]
+    lines = [
+        _line(line, area, colour_of)
+        for line in block["lines"]
+        if line["text"].strip() and not line.get("in_picture")  # a figure's print stays in it
+    ]
     pitches = [lower.box[1] - upper.box[1] for upper, lower in itertools.pairwise(lines)]
     pitch = statistics.median(pitches) if pitches else 0.0
     runs: list[list[_Line]] = []

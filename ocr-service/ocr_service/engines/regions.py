@@ -51,13 +51,13 @@ class RegionEngine:
         self._fonts = fonts
 
     def read(self, image: Image.Image, language: str, *, dpi: int, timeout_seconds: float) -> Page:
+        deadline = time.monotonic() + timeout_seconds  # the detector's time counts too
         whole = min(image.size) < SMALL_SIDE
         found = [] if whole else geometry.join_rows(self._detector.lines(image))
         # Vertical text (taller than wide) is left alone: Tesseract reads it as noise.
         found = [box for box in found if geometry.height(box) <= VERTICAL * (box[2] - box[0])]
         if not found:
-            return self._tesseract.read(image, language, dpi=dpi, timeout_seconds=timeout_seconds)
-        deadline = time.monotonic() + timeout_seconds
+            return self._whole(image, language, dpi, deadline)
         pixels = as_array(image)
         blocks: list[Block] = []
         groups = geometry.group_blocks(found)
@@ -66,8 +66,16 @@ class RegionEngine:
             kept = [line for line in read if line is not None]
             if kept:
                 blocks.append(self._block(kept, image.width, image.height))
+        if not blocks:  # lines found but none read surely (faint or handwritten): read whole
+            return self._whole(image, language, dpi, deadline)
         text = "\n\n".join("\n".join(line.text for line in block.lines) for block in blocks)
         return Page(text=text, blocks=blocks)
+
+    def _whole(self, image: Image.Image, language: str, dpi: int, deadline: float) -> Page:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise EngineTimeout("no time left to read the image whole")
+        return self._tesseract.read(image, language, dpi=dpi, timeout_seconds=left)
 
     def _line(
         self, image: Image.Image, pixels: np.ndarray, box: Box, language: str, deadline: float

@@ -19,6 +19,7 @@ MIN_AREA = 0.004  # of the image: smaller regions are specks
 MAX_AREA = 0.6  # larger regions are the page itself (a framed page, a banner behind all)
 MIN_SIDE = 0.025  # of the image's side: thinner regions are rules and borders
 MOST = 12  # figures kept per image, the largest first
+SEEN_SIDE = 1600
 # A figure's text is its print when its median confidence is under SURE_TEXT or its median
 # size under SMALL_PRINT of the text outside figures; any line in a figure under UNSURE_TEXT is.
 SURE_TEXT = 85.0
@@ -35,9 +36,30 @@ def page_colour(pixels: np.ndarray) -> np.ndarray:
 
 
 def figures(pixels: np.ndarray, text: np.ndarray) -> list[Box]:
-    """Boxes of the picture regions of an RGB image whose text strokes are `text` (uint8)."""
+    """Boxes of the picture regions of an RGB image whose text strokes are `text` (uint8).
+    Found on a copy at most SEEN_SIDE px wide or high: bounded memory, the same regions."""
     height, width = pixels.shape[:2]
-    distance = np.abs(pixels.astype(np.int32) - page_colour(pixels)).sum(axis=2)
+    scale = min(1.0, SEEN_SIDE / max(width, height))
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+        text = cv2.resize(text, size, interpolation=cv2.INTER_NEAREST)
+    return [_scaled(box, 1 / scale) for box in _regions(pixels, text)]
+
+
+def _scaled(box: Box, factor: float) -> Box:
+    return (
+        round(box[0] * factor),
+        round(box[1] * factor),
+        round(box[2] * factor),
+        round(box[3] * factor),
+    )
+
+
+def _regions(pixels: np.ndarray, text: np.ndarray) -> list[Box]:
+    height, width = pixels.shape[:2]
+    page = np.full_like(pixels, page_colour(pixels).astype(np.uint8))
+    distance = cv2.absdiff(pixels, page).sum(axis=2, dtype=np.uint16)
     standing_out = ((distance > DIFFERENT) & (text == 0)).astype(np.uint8)
     reach = 2 * round(JOIN * max(width, height) / 2) + 1  # odd: the kernel is centred
     joined = cv2.morphologyEx(standing_out, cv2.MORPH_CLOSE, np.ones((reach, reach), np.uint8))
@@ -60,9 +82,9 @@ def _inside(box: Box, other: Box) -> bool:
     return box[0] >= other[0] and box[1] >= other[1] and box[2] <= other[2] and box[3] <= other[3]
 
 
-def without_figure_text(page: Page, found: Sequence[BBox]) -> Page:
-    """The page without the print of its pictures, which drafts neither erase from the photo
-    nor lay over it as text. A figure's lines are its print when they are, by their median,
+def mark_figure_text(page: Page, found: Sequence[BBox]) -> Page:
+    """The page with the print of its pictures marked `in_picture` (kept in the text: it is
+    still what the image says). A figure's lines are its print when they are, by their median,
     read unsurely or set small against the text outside figures (a screenshot's menus, a
     chart's ticks); a table's or a card's text, read surely at the page's sizes, stays text.
     Any line in a figure read very unsurely (labels at odd angles in a diagram) is print."""
@@ -79,15 +101,20 @@ def without_figure_text(page: Page, found: Sequence[BBox]) -> Page:
         unsure = line.confidence < UNSURE_TEXT and any(_within(line.bbox, f) for f in found)
         return id(line) in print_of or unsure
 
-    blocks = []
-    for block in page.blocks:
-        lines = [line for line in block.lines if not in_picture(line)]
-        if len(lines) == len(block.lines):
-            blocks.append(block)
-        elif lines:
-            blocks.append(block.model_copy(update={"lines": lines}))
-    text = "\n\n".join("\n".join(line.text for line in block.lines) for block in blocks)
-    return page.model_copy(update={"blocks": blocks, "text": text})
+    if not any(in_picture(line) for line in lines):
+        return page
+    blocks = [
+        block.model_copy(
+            update={
+                "lines": [
+                    line.model_copy(update={"in_picture": True}) if in_picture(line) else line
+                    for line in block.lines
+                ]
+            }
+        )
+        for block in page.blocks
+    ]
+    return page.model_copy(update={"blocks": blocks})
 
 
 def _print(figure: BBox, lines: list[Line], page_size: float | None) -> list[Line]:
