@@ -54,6 +54,10 @@ def ink_of(image: np.ndarray, box: Box, pad: int) -> Ink | None:
     dark: np.ndarray = thresholded == 1
     border = np.concatenate([dark[0], dark[-1], dark[:, 0], dark[:, -1]])
     mask: np.ndarray = np.logical_not(dark) if border.mean() > 0.5 else dark
+    # The padding only shows the background around the line (the border's class); strokes in
+    # it above or below the line are the neighbouring lines', not this one's.
+    mask[: box[1] - y0] = False
+    mask[box[3] - y0 :] = False
     if mask.sum() < 4 or mask.all():
         return None
     around = np.logical_not(mask)
