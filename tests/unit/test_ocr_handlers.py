@@ -5,6 +5,7 @@ each image's recorded text or reason, the events that go out, and the worker's d
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from PIL import Image
 
 from jaryo_shared import events
 from jaryo_shared.clock import FixedClock
+from jaryo_shared.keys import clean_background_key
 from jaryo_shared.ocr_result import Block, Line, Page, Word
 from ocr_service.bootstrap import Dependencies
 from ocr_service.engines.base import EngineTimeout
@@ -24,6 +26,7 @@ from tests.unit.fakes import FakeDatabase, FakeObjectStore, FakePublisher
 from tests.unit.handler_builders import (
     CORRELATION,
     NOW,
+    USER,
     Decision,
     deliver,
     published,
@@ -304,3 +307,47 @@ def test_with_s3_down_the_message_is_retried_and_no_image_is_marked_failed(ocr):
     ocr.store.fail_with = None  # S3 is back: the retried message reads the image
     assert ocr.deliver(upload.envelope) == Decision("ack")
     assert ocr.result(upload.image_ids[0])["status"] == "done"
+
+
+class WatchedStore(FakeObjectStore):
+    """Notes, when each object is put, whether the image's OCR result was already recorded."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        super().__init__()
+        self.db = db
+        self.result_existed_at_put: dict[str, bool] = {}
+
+    def put_bytes(
+        self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> None:
+        if "/backgrounds/" in key:
+            image_id = key.rsplit("/", 1)[1].removesuffix(".png")
+            found = self.db.ocr_results.find_one({"_id": image_id}) or {}
+            self.result_existed_at_put[image_id] = found.get("status") == "done"
+        super().put_bytes(bucket, key, data, content_type)
+
+
+def test_a_read_image_keeps_a_clean_copy_stored_before_the_result_that_announces_it():
+    ocr = Ocr()
+    ocr.store = ocr.deps.store = WatchedStore(ocr.db)  # type: ignore[assignment]
+    upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes(64, 48)], "kor-printed")
+    [image_id] = upload.image_ids
+
+    assert ocr.deliver(upload.envelope) == Decision("ack")
+
+    assert ocr.result(image_id)["clean_background"] is True
+    key = clean_background_key(USER, upload.upload_id, image_id)
+    with Image.open(io.BytesIO(ocr.store.get_bytes(ocr.settings.bucket_images, key))) as copy:
+        assert (copy.format, copy.size) == ("PNG", (64, 48))
+    assert ocr.store.result_existed_at_put == {image_id: False}  # the copy came first
+
+
+def test_an_image_whose_read_failed_keeps_no_clean_copy(ocr):
+    upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes()])
+    ocr.engine.fail_with = EngineTimeout()
+
+    ocr.deliver(upload.envelope)
+
+    key = clean_background_key(USER, upload.upload_id, upload.image_ids[0])
+    assert ocr.store.get_bytes_if_present(ocr.settings.bucket_images, key) is None
+    assert ocr.result(upload.image_ids[0]).get("clean_background") is not True
