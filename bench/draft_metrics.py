@@ -12,6 +12,8 @@ from types import ModuleType
 import numpy as np
 from PIL import Image
 
+from gateway.decks.drafts import image_area
+
 SAMPLES = Path(__file__).resolve().parents[2] / "shared/samples"
 SLIDE_ASPECT = 16 / 9
 FRAME = (400, 225)  # the size both pictures are compared at
@@ -31,14 +33,8 @@ class Line:
 
 
 def fitted_area(width: int, height: int) -> Area:
-    """Where a draft places an image of this size on the 16:9 slide: as large as fits,
-    proportions kept, centred (as gateway/gateway/decks/drafts.py `_fit` does)."""
-    aspect = width / height
-    if aspect >= SLIDE_ASPECT:
-        h = SLIDE_ASPECT / aspect
-        return 0.0, (1 - h) / 2, 1.0, h
-    w = aspect / SLIDE_ASPECT
-    return (1 - w) / 2, 0.0, w, 1.0
+    """Where a draft places an image of this size on the 16:9 slide (the drafts' own rule)."""
+    return image_area(width, height)
 
 
 def into_slide(box: Box, area: Area) -> Box:

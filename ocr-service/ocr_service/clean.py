@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from jaryo_shared.ocr_result import Page
-from ocr_service.layout.style import ink_of
+from ocr_service.layout.style import at_most, ink_of
 
 GROW = 0.12  # of the line's height: the strokes' mask grows by this, to take their soft edges
 RADIUS = 5  # pixels around each filled pixel that inpainting draws from
@@ -43,12 +43,7 @@ def without_text(pixels: np.ndarray, mask: np.ndarray) -> bytes:
     """PNG bytes of the RGB image `pixels` with the text strokes in `mask` inpainted away, at
     most MAX_SIDE px wide or high: it is a slide's background, and a photo's full resolution
     would make every deck and every inpainting many times bigger for nothing seen."""
-    height, width = pixels.shape[:2]
-    scale = min(1.0, MAX_SIDE / max(width, height))
-    if scale < 1.0:
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
-        mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
+    pixels, mask, _ = at_most(pixels, mask, MAX_SIDE)
     cleaned = cv2.inpaint(pixels, mask, RADIUS, cv2.INPAINT_TELEA) if mask.any() else pixels
     ok, encoded = cv2.imencode(".png", cv2.cvtColor(cleaned, cv2.COLOR_RGB2BGR))
     if not ok:

@@ -42,7 +42,7 @@ def draft_spec(
         storage = image.get("storage", {})
         if result.get("status") != "done" or storage.get("status") != "stored":
             continue
-        area = _fit(storage["width"], storage["height"])
+        area = image_area(storage["width"], storage["height"])
         elements = _background(background, image["_id"], result, area)
         elements += _texts(result.get("blocks", []), area, colour_of, MAX_ELEMENTS - len(elements))
         slides.append({"layout": "blank", "elements": elements})
@@ -147,7 +147,7 @@ def _merged(blocks: list[dict[str, Any]], most: int) -> list[dict[str, Any]]:
     return merged
 
 
-def _fit(width: int, height: int) -> tuple[float, float, float, float]:
+def image_area(width: int, height: int) -> tuple[float, float, float, float]:
     """Where the image sits on the slide, as slide fractions (x, y, w, h)."""
     aspect = width / height
     if aspect >= SLIDE_ASPECT:

@@ -82,40 +82,16 @@ class RegionEngine:
     ) -> _ReadLine | None:
         if time.monotonic() >= deadline:
             raise EngineTimeout("no time left for the next line")
-        tall = geometry.height(box)
-        pad = max(2, round(PAD * tall))
-        crop_box = (
-            max(0, box[0] - pad),
-            max(0, box[1] - pad),
-            min(image.width, box[2] + pad),
-            min(image.height, box[3] + pad),
-        )
-        crop = image.crop(crop_box)
-        scale = READ_HEIGHT / tall if tall < SMALL_LINE else 1.0
-        if scale != 1.0:
-            size = (round(crop.width * scale), round(crop.height * scale))
-            crop = crop.resize(size, Image.Resampling.LANCZOS)
-        reading, margin = self._tesseract.read_line(crop, language, deadline=deadline), 0
-        if reading.confidence < UNSURE:
-            # Again with a margin of the background's colour: Tesseract misreads some lines
-            # whose text comes close to the crop's edge (measured in docs/ocr.md).
-            margin = round(MARGIN * tall * scale)
-            crop = crop.convert("RGB")
-            crop = ImageOps.expand(crop, border=margin, fill=_edge_colour(crop))
-            again = self._tesseract.read_line(crop, language, deadline=deadline)
-            reading, margin = (
-                (again, margin) if again.confidence > reading.confidence else (reading, 0)
-            )
+        crop = _Crop.around(image, box)
+        reading = self._read(crop, language, deadline)
         if reading.confidence < MIN_LINE_CONFIDENCE or not any(c.isalnum() for c in reading.text):
             return None
-        ink = ink_of(pixels, box, pad)
+        ink = ink_of(pixels, box, crop.pad)
         tight = ink.box if ink is not None else box
         style = line_style(ink, reading.text, self._fonts, image.height) if ink else None
         words = [
             Word(
-                bbox=fraction_box(
-                    _placed(word.box, crop_box, scale, margin), image.width, image.height
-                ),
+                bbox=fraction_box(crop.placed(word.box), image.width, image.height),
                 text=word.text,
                 confidence=round(word.confidence, 2),
                 low_confidence=word.confidence < LOW_WORD_CONFIDENCE,
@@ -130,6 +106,19 @@ class RegionEngine:
             style=style,
         )
         return _ReadLine(tight, reading, line)
+
+    def _read(self, crop: _Crop, language: str, deadline: float) -> LineReading:
+        """The crop read; an unsure reading again with a margin of the background's colour
+        (Tesseract misreads some lines whose text comes close to the crop's edge)."""
+        reading = self._tesseract.read_line(crop.image, language, deadline=deadline)
+        if reading.confidence >= UNSURE:
+            return reading
+        margined = crop.with_margin()
+        again = self._tesseract.read_line(margined.image, language, deadline=deadline)
+        if again.confidence > reading.confidence:
+            crop.margin = margined.margin
+            return again
+        return reading
 
     @staticmethod
     def _block(lines: list[_ReadLine], width: int, height: int) -> Block:
@@ -149,14 +138,49 @@ def _bulleted(text: str) -> str:
     return BULLET.sub("• ", text)
 
 
-def _placed(box: Box, crop: Box, scale: float, margin: int) -> Box:
-    """A box in the (scaled, margined) crop's pixels → the image's pixels."""
-    return (
-        crop[0] + round((box[0] - margin) / scale),
-        crop[1] + round((box[1] - margin) / scale),
-        crop[0] + round((box[2] - margin) / scale),
-        crop[1] + round((box[3] - margin) / scale),
-    )
+@dataclass
+class _Crop:
+    """A line's crop as Tesseract reads it: padded, upscaled when small, maybe margined."""
+
+    image: Image.Image
+    box: Box  # the padded crop, in the image's pixels
+    pad: int
+    scale: float
+    tall: int
+    margin: int = 0
+
+    @classmethod
+    def around(cls, image: Image.Image, line: Box) -> _Crop:
+        tall = geometry.height(line)
+        pad = max(2, round(PAD * tall))
+        box = (
+            max(0, line[0] - pad),
+            max(0, line[1] - pad),
+            min(image.width, line[2] + pad),
+            min(image.height, line[3] + pad),
+        )
+        crop = image.crop(box)
+        scale = READ_HEIGHT / tall if tall < SMALL_LINE else 1.0
+        if scale != 1.0:
+            size = (round(crop.width * scale), round(crop.height * scale))
+            crop = crop.resize(size, Image.Resampling.LANCZOS)
+        return cls(crop, box, pad, scale, tall)
+
+    def with_margin(self) -> _Crop:
+        margin = round(MARGIN * self.tall * self.scale)
+        rgb = self.image.convert("RGB")
+        margined = ImageOps.expand(rgb, border=margin, fill=_edge_colour(rgb))
+        return _Crop(margined, self.box, self.pad, self.scale, self.tall, margin)
+
+    def placed(self, box: Box) -> Box:
+        """A box in the read crop's pixels → the image's pixels."""
+        x, y = self.box[0], self.box[1]
+        return (
+            x + round((box[0] - self.margin) / self.scale),
+            y + round((box[1] - self.margin) / self.scale),
+            x + round((box[2] - self.margin) / self.scale),
+            y + round((box[3] - self.margin) / self.scale),
+        )
 
 
 def _edge_colour(crop: Image.Image) -> tuple[int, ...]:

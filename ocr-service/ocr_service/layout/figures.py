@@ -12,6 +12,7 @@ import numpy as np
 
 from jaryo_shared.ocr_result import BBox, Line, Page
 from ocr_service.layout.geometry import Box
+from ocr_service.layout.style import at_most
 
 DIFFERENT = 48  # summed RGB difference from the page colour that makes a pixel stand out
 JOIN = 0.015  # of the image's longer side: parts closer than this are one figure
@@ -38,12 +39,7 @@ def page_colour(pixels: np.ndarray) -> np.ndarray:
 def figures(pixels: np.ndarray, text: np.ndarray) -> list[Box]:
     """Boxes of the picture regions of an RGB image whose text strokes are `text` (uint8).
     Found on a copy at most SEEN_SIDE px wide or high: bounded memory, the same regions."""
-    height, width = pixels.shape[:2]
-    scale = min(1.0, SEEN_SIDE / max(width, height))
-    if scale < 1.0:
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
-        text = cv2.resize(text, size, interpolation=cv2.INTER_NEAREST)
+    pixels, text, scale = at_most(pixels, text, SEEN_SIDE)
     return [_scaled(box, 1 / scale) for box in _regions(pixels, text)]
 
 

@@ -139,5 +139,18 @@ def hex_colour(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
+def at_most(
+    pixels: np.ndarray, mask: np.ndarray, side: int
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """An image and its mask scaled down to at most `side` px wide or high, and the scale."""
+    height, width = pixels.shape[:2]
+    scale = min(1.0, side / max(width, height))
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+        mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
+    return pixels, mask, scale
+
+
 def as_array(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGB"))

@@ -10,7 +10,7 @@ function line(text: string, doubtful: string[] = []) {
     confidence: doubtful.includes(word) ? 40 : 95,
     low_confidence: doubtful.includes(word),
   }));
-  return { bbox: [0, 0, 1, 0.1], text, confidence: 90, words };
+  return { bbox: [0, 0, 1, 0.1], text, confidence: 90, words, in_picture: false };
 }
 
 function image(id: string, lines: string[][], status: UploadImage["status"] = "done") {
