@@ -128,29 +128,21 @@ def relay_once(collection: Collection, publisher: EventPublisher, clock: Clock) 
     published = 0
     while True:
         now = clock.now()
-        # Milliseconds, as BSON keeps dates: giving the claim back finds it by this value.
-        until = now + timedelta(seconds=CLAIM_SECONDS)
-        until = until.replace(microsecond=until.microsecond // 1000 * 1000)
-        document = _claim(collection, now, until)
+        document = _claim(collection, now, now + timedelta(seconds=CLAIM_SECONDS))
         if document is None:
             return published
         try:
             published += flush(collection, document["_id"], publisher)
         except Exception:
-            _give_back(collection, document["_id"], until)
+            _give_back(collection, document["_id"])
             raise
 
 
-def _give_back(collection: Collection, document_id: Any, claimed_until: datetime) -> None:
+def _give_back(collection: Collection, document_id: Any) -> None:
     """Release a relay's claim after its publish failed: held on, each failed pass would put the
-    events off by a whole claim (30 s) more, so a broker slow to answer again cost minutes.
-    Only this relay's own claim: after a publish slower than the claim, another relay may hold
-    the document by now, and its claim stays."""
+    events off by a whole claim (30 s) more, so a broker slow to answer again cost minutes."""
     try:
-        collection.update_one(
-            {"_id": document_id, "outbox_claimed_until": claimed_until},
-            {"$set": {"outbox_claimed_until": None}},
-        )
+        collection.update_one({"_id": document_id}, {"$set": {"outbox_claimed_until": None}})
     except Exception:  # the database is away too: the claim lapses on its own
         log.warning("could not release the outbox claim on %s", document_id, exc_info=True)
 

@@ -107,33 +107,6 @@ def test_an_event_whose_publish_failed_goes_out_at_the_next_pass_not_a_claim_lat
     assert relay.relay_pass() == 0  # once
 
 
-class SlowFailingPublisher(FakePublisher):
-    """Fails after so long that the claim lapsed and another relay claimed the document."""
-
-    def __init__(self, deps: Deps, collection: str, other_claim: datetime) -> None:
-        super().__init__()
-        self.deps, self.collection, self.other_claim = deps, collection, other_claim
-
-    def publish(self, envelope: events.Envelope) -> None:
-        self.deps.db[self.collection].update_one(
-            {}, {"$set": {"outbox_claimed_until": self.other_claim}}
-        )
-        raise TimeoutError("the broker answered after the claim ran out")
-
-
-def test_a_failed_slow_publish_gives_back_only_its_own_claim_never_another_relays():
-    deps = Deps()
-    _owe(deps, "uploads", "u1")
-    other_claim = NOW + timedelta(seconds=45)
-    deps.publisher = SlowFailingPublisher(deps, "uploads", other_claim)
-
-    with pytest.raises(TimeoutError):
-        _relay(deps, "uploads").relay_pass()
-
-    kept = deps.db["uploads"].find_one({"_id": "u1"})
-    assert kept is not None and kept["outbox_claimed_until"] == other_claim
-
-
 def test_stop_ends_the_loop_without_waiting_out_its_interval():
     deps = Deps()
     relay = _relay(deps, "deck_builds", interval=3600).start()
