@@ -123,28 +123,14 @@ def _clear_flag_if_empty(collection: Collection, document_id: Any) -> None:
 
 def relay_once(collection: Collection, publisher: EventPublisher, clock: Clock) -> int:
     """Publish every pending outbox in the collection, claiming each document so that relays in
-    other processes skip it meanwhile. A failed publish gives the claim back and leaves the
-    events for the next pass (of any relay), not for one claim later."""
+    other processes skip it meanwhile. A failed publish leaves the events for the next pass."""
     published = 0
     while True:
         now = clock.now()
         document = _claim(collection, now, now + timedelta(seconds=CLAIM_SECONDS))
         if document is None:
             return published
-        try:
-            published += flush(collection, document["_id"], publisher)
-        except Exception:
-            _give_back(collection, document["_id"])
-            raise
-
-
-def _give_back(collection: Collection, document_id: Any) -> None:
-    """Release a relay's claim after its publish failed: held on, each failed pass would put the
-    events off by a whole claim (30 s) more, so a broker slow to answer again cost minutes."""
-    try:
-        collection.update_one({"_id": document_id}, {"$set": {"outbox_claimed_until": None}})
-    except Exception:  # the database is away too: the claim lapses on its own
-        log.warning("could not release the outbox claim on %s", document_id, exc_info=True)
+        published += flush(collection, document["_id"], publisher)
 
 
 # FerretDB 1.x implements no projection ("fields") in findAndModify: take the whole document.
