@@ -13,12 +13,14 @@ from ocr_service.clean import text_mask, without_text
 from ocr_service.engines.base import Engine
 from ocr_service.images import load
 from ocr_service.layout.figures import figures, mark_figure_text
-from ocr_service.layout.style import as_array
+from ocr_service.layout.style import as_array, at_most_side
 
 log = logging.getLogger(__name__)
 
 # Korean text is read with English too: slides and notes mix them, and Tesseract's `kor` model
 # alone reads Latin letters poorly.
+CLEAN_SIDE = 2560
+
 LANGUAGES = {
     "eng-printed": "eng",
     "eng-handwritten": "eng",
@@ -66,12 +68,12 @@ class Reader:
         engine = self.engine_for(image_type)
         language = LANGUAGES[image_type]
         page = engine.read(upright.image, language, dpi=upright.dpi, timeout_seconds=self._timeout)
-        pixels = as_array(upright.image)
+        # Figures and the clean copy are made at most CLEAN_SIDE px (boxes are fractions):
+        # bounded memory, and a slide's background needs no more.
+        pixels = as_array(at_most_side(upright.image, CLEAN_SIDE))
+        height, width = pixels.shape[:2]
         strokes = text_mask(pixels, page)
-        found = [
-            Figure(bbox=fraction_box(box, upright.width, upright.height))
-            for box in figures(pixels, strokes)
-        ]
+        found = [Figure(bbox=fraction_box(box, width, height)) for box in figures(pixels, strokes)]
         marked = mark_figure_text(page, [figure.bbox for figure in found])
         if marked is not page:  # a figure's print stays in the clean copy
             page, strokes = marked, text_mask(pixels, marked)

@@ -30,6 +30,13 @@ def _first_text(spec: dict) -> tuple[int, dict]:
     return index, elements[index]
 
 
+def _room(start: float, extent: float) -> float:
+    """A move along one axis (slide fractions) that keeps the box on the slide: a tenth of the
+    slide, or most of the room there is, on the side with more of it."""
+    after, before = 1 - (start + extent), start
+    return min(0.1, 0.8 * after) if after >= before else -min(0.1, 0.8 * before)
+
+
 def _drag(page: Page, box: dict, dx: float, dy: float) -> None:
     """Drags the slide box `box` (fractions) by (dx, dy) pixels of the canvas, in small steps."""
     canvas = page.locator(".slide-canvas canvas").first.bounding_box()
@@ -57,9 +64,13 @@ def test_a_drafted_deck_is_edited_in_the_browser_and_autosaved(browser, served, 
     page.get_by_role("button", name="Text:").nth(0).click()
     canvas = page.locator(".slide-canvas canvas").first.bounding_box()
     assert canvas is not None
-    _drag(page, box, 96, 54)  # a tenth of the canvas's width and height at 960 px
-    moved_x = box["x"] + 96 / canvas["width"]
-    moved_y = box["y"] + 54 / canvas["height"]
+    # Up to a tenth of the canvas's width and height, towards where the box has room (a
+    # drafted paragraph can be nearly as wide as the slide).
+    dx = _room(box["x"], box["w"]) * canvas["width"]
+    dy = _room(box["y"], box["h"]) * canvas["height"]
+    _drag(page, box, dx, dy)
+    moved_x = box["x"] + dx / canvas["width"]
+    moved_y = box["y"] + dy / canvas["height"]
     _shot(page, tmp_path, "2-dragged")
 
     page.get_by_role("button", name="Edit text").click()

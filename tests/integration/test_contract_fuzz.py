@@ -145,6 +145,8 @@ class Api:
             for element in (slide.get("elements") or []) if isinstance(slide, dict) else []:
                 if isinstance(element, dict) and "image_id" in element:
                     element["image_id"] = self.ids["image_id"]
+                if isinstance(element, dict):
+                    _inside(element)
         return spec
 
     def bind_fresh(self, case) -> str | None:
@@ -294,6 +296,18 @@ class SignedIn:
 
     def set(self, case, data, context) -> None:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+def _inside(element: dict) -> None:
+    """An element, and its crop, moved to lie inside the slide (or its image): a rule of two
+    fields together, which no JSON Schema keyword states, so generated boxes mostly break it."""
+    for box in (element, element.get("crop")):
+        if not isinstance(box, dict):
+            continue
+        for start, extent in (("x", "w"), ("y", "h")):
+            at, size = box.get(start), box.get(extent)
+            if isinstance(at, int | float) and isinstance(size, int | float) and at + size > 1:
+                box[start] = max(0.0, 1 - size)
 
 
 @schema.hook

@@ -179,3 +179,19 @@ def test_a_misread_line_gets_a_size_from_its_height_not_an_absurd_one(text, misr
 
     # The height-based size is rougher than a fit, but of the same order as the drawn one.
     assert 0.75 * size <= fitted <= 1.3 * size
+
+
+def test_word_boxes_cut_short_grow_to_their_ink_but_not_into_the_next_word():
+    import numpy as np
+
+    from ocr_service.layout.style import Ink, snapped
+
+    mask = np.zeros((20, 100), bool)
+    mask[4:16, 10:38] = True  # "word": letters 2 px apart
+    mask[4:16, 30:32] = False
+    mask[4:16, 50:80] = True  # "next"
+    ink = Ink(mask, (100, 200), (0, 0, 0), (255, 255, 255))
+
+    grown = snapped(ink, [(110, 205, 125, 215), (150, 205, 170, 215)])
+
+    assert grown == [(110, 204, 138, 216), (150, 204, 180, 216)]

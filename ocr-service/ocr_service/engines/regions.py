@@ -22,7 +22,7 @@ from ocr_service.engines.tesseract import LineReading, TesseractEngine
 from ocr_service.layout import geometry
 from ocr_service.layout.detector import LineDetector
 from ocr_service.layout.geometry import Box
-from ocr_service.layout.style import FontFiles, as_array, ink_of, line_style
+from ocr_service.layout.style import FontFiles, as_array, ink_of, line_style, snapped
 
 VERTICAL = 1.5  # a line box taller than this many times its width holds vertical text
 SMALL_SIDE = 300  # an image whose short side is smaller is a crop: read whole
@@ -89,14 +89,17 @@ class RegionEngine:
         ink = ink_of(pixels, box, crop.pad)
         tight = ink.box if ink is not None else box
         style = line_style(ink, reading.text, self._fonts, image.height) if ink else None
+        boxes = [crop.placed(word.box) for word in reading.words]
+        if ink is not None:
+            boxes = snapped(ink, boxes)
         words = [
             Word(
-                bbox=fraction_box(crop.placed(word.box), image.width, image.height),
+                bbox=fraction_box(word_box, image.width, image.height),
                 text=word.text,
                 confidence=round(word.confidence, 2),
                 low_confidence=word.confidence < LOW_WORD_CONFIDENCE,
             )
-            for word in reading.words
+            for word, word_box in zip(reading.words, boxes, strict=True)
         ]
         line = Line(
             bbox=fraction_box(tight, image.width, image.height),

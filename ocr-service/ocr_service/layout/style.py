@@ -23,6 +23,7 @@ BOLD_STROKE = 0.105  # stroke width / em: Noto Sans CJK regular is about 0.08, b
 FIT_SIZE = 100  # the font is measured at this size in pixels
 SIZE_SANITY = (0.6, 2.2)  # em / ink height outside this means the text was misread: no fit
 HEIGHT_TO_EM = 1.1  # fallback: an em is about this many times the ink height of mixed text
+LETTER_GAP = 0.2  # of the line's ink height: a blank this wide or wider ends a word
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,28 @@ def _core(mask: np.ndarray) -> np.ndarray:
 def _median_colour(crop: np.ndarray, where: np.ndarray) -> tuple[int, int, int]:
     r, g, b = (int(v) for v in np.median(crop[where], axis=0))
     return (r, g, b)
+
+
+def snapped(ink: Ink, boxes: list[Box]) -> list[Box]:
+    """Word boxes (image pixels, left to right) grown to the ink they cut: Tesseract's boxes
+    for a line read alone often end a letter early. A box grows right over ink separated by
+    at most a letter gap, never into the next word, and takes the line's ink height."""
+    columns = [bool(value) for value in np.any(ink.mask, axis=0)]
+    x, _ = ink.origin
+    top, bottom = ink.box[1], ink.box[3]
+    gap = max(2, round(LETTER_GAP * (bottom - top)))
+    grown: list[Box] = []
+    for index, (x0, _, x1, _) in enumerate(boxes):
+        stop = boxes[index + 1][0] - x if index + 1 < len(boxes) else len(columns)
+        end, blank = x1 - x, 0
+        for column in range(max(0, x1 - x), max(0, min(stop, len(columns)))):
+            blank = 0 if columns[column] else blank + 1
+            if blank > gap:
+                break
+            if columns[column]:
+                end = column + 1
+        grown.append((x0, top, max(x1, x + end), bottom))
+    return grown
 
 
 def stroke_width(mask: np.ndarray) -> float:
@@ -150,6 +173,15 @@ def at_most(
         pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
         mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
     return pixels, mask, scale
+
+
+def at_most_side(image: Image.Image, side: int) -> Image.Image:
+    """The image scaled down to at most `side` px wide or high (itself if it is not larger)."""
+    scale = side / max(image.size)
+    if scale >= 1.0:
+        return image
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS)
 
 
 def as_array(image: Image.Image) -> np.ndarray:
