@@ -108,6 +108,7 @@ def texts(lines: list[Line]) -> list[str]:
     return [line.text for line in lines]
 
 
+@needs_scorer
 def test_lines_drawn_where_they_were_are_in_place():
     source = [Line("Quarterly revenue grew", TOP), Line("Next steps for the team", BOTTOM)]
     assert in_place(texts(source), source, list(source)) == pytest.approx(1)
@@ -195,6 +196,7 @@ def test_the_decks_text_is_its_text_elements_in_order():
     assert first_slide_text(_slide(_text("title"), PHOTO, _text("body"))) == "title\nbody"
 
 
+@needs_scorer
 def test_a_deck_line_the_image_does_not_hold_is_left_out_not_counted_zero():
     source = [Line("Quarterly revenue grew", TOP)]
     deck = ["Quarterly revenue grew", "zzqx wvvk jjhh"]  # the second: a misreading of a figure
@@ -203,6 +205,7 @@ def test_a_deck_line_the_image_does_not_hold_is_left_out_not_counted_zero():
     assert in_place(["zzqx wvvk jjhh"], source, list(source)) is None
 
 
+@needs_scorer
 def test_lines_read_back_in_another_order_are_legible_line_by_line():
     deck = ["Agility", "Continuous delivery", "Time to market"]
     render = [Line(text, TOP) for text in ("Time to market", "Agility", "Continuous delivery")]
@@ -210,6 +213,7 @@ def test_lines_read_back_in_another_order_are_legible_line_by_line():
     assert line_legibility(deck, render) == 0
 
 
+@needs_scorer
 def test_a_line_missing_or_garbled_on_the_render_is_not_legible():
     deck = ["Agility", "Continuous delivery"]
 
