@@ -8,11 +8,11 @@ import cv2
 import numpy as np
 
 from jaryo_shared.ocr_result import Page
-from ocr_service.layout.style import at_most, ink_of
+from ocr_service.layout.style import ink_of
 
 GROW = 0.12  # of the line's height: the strokes' mask grows by this, to take their soft edges
 RADIUS = 5  # pixels around each filled pixel that inpainting draws from
-MAX_SIDE = 2560
+MAX_SIDE = 2560  # the clean copy's longest side, at most
 
 
 def text_mask(pixels: np.ndarray, page: Page) -> np.ndarray:
@@ -40,10 +40,10 @@ def text_mask(pixels: np.ndarray, page: Page) -> np.ndarray:
 
 
 def without_text(pixels: np.ndarray, mask: np.ndarray) -> bytes:
-    """PNG bytes of the RGB image `pixels` with the text strokes in `mask` inpainted away, at
-    most MAX_SIDE px wide or high: it is a slide's background, and a photo's full resolution
-    would make every deck and every inpainting many times bigger for nothing seen."""
-    pixels, mask, _ = at_most(pixels, mask, MAX_SIDE)
+    """PNG bytes of the RGB image `pixels` with the text strokes in `mask` inpainted away. The
+    reader hands it the image at most MAX_SIDE px wide or high: it is a slide's background, and
+    a photo's full resolution would make every deck and every inpainting many times bigger for
+    nothing seen."""
     cleaned = cv2.inpaint(pixels, mask, RADIUS, cv2.INPAINT_TELEA) if mask.any() else pixels
     ok, encoded = cv2.imencode(".png", cv2.cvtColor(cleaned, cv2.COLOR_RGB2BGR))
     if not ok:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jaryo_shared.ocr_result import Figure, OcrResult, fraction_box
-from ocr_service.clean import text_mask, without_text
+from ocr_service.clean import MAX_SIDE, text_mask, without_text
 from ocr_service.engines.base import Engine
 from ocr_service.images import load
 from ocr_service.layout.figures import figures, mark_figure_text
@@ -19,8 +19,6 @@ log = logging.getLogger(__name__)
 
 # Korean text is read with English too: slides and notes mix them, and Tesseract's `kor` model
 # alone reads Latin letters poorly.
-CLEAN_SIDE = 2560
-
 LANGUAGES = {
     "eng-printed": "eng",
     "eng-handwritten": "eng",
@@ -68,9 +66,9 @@ class Reader:
         engine = self.engine_for(image_type)
         language = LANGUAGES[image_type]
         page = engine.read(upright.image, language, dpi=upright.dpi, timeout_seconds=self._timeout)
-        # Figures and the clean copy are made at most CLEAN_SIDE px (boxes are fractions):
+        # Figures and the clean copy are made at most MAX_SIDE px (boxes are fractions):
         # bounded memory, and a slide's background needs no more.
-        pixels = as_array(at_most_side(upright.image, CLEAN_SIDE))
+        pixels = as_array(at_most_side(upright.image, MAX_SIDE))
         height, width = pixels.shape[:2]
         strokes = text_mask(pixels, page)
         found = [Figure(bbox=fraction_box(box, width, height)) for box in figures(pixels, strokes)]
