@@ -1,16 +1,17 @@
-"""What the OCR service does with an `upload.received` event: read each image from staging (the
+"""What the OCR service does with an `image.received` event: read the image from staging (the
 durable bucket if staging is gone), record its text with positions in `ocr_results` (one
 document per image, `_id` = the image's; the storage service writes the image document itself),
 publish `ocr.completed`, and settle the upload once storage and OCR have both finished every
-image.
+image. Each image is its own message, so one upload's images are read by every OCR worker at
+once. An `upload.received` queued before image.received existed is still read, image by image.
 
 A file that cannot be decoded is that image's failure, at once and with the reason
-(jaryo_shared.images); the rest of the upload is read.
+(jaryo_shared.images).
 
 Redelivery is safe: a finished image is not read again, and the events it owes are published from
 its outbox until confirmed. Each read of an image is counted before the engine starts, so an image
 that kills its worker (an engine crash) is failed after `ocr_max_attempts` instead of forever; the
-message is then dead-lettered with the reason, once the rest of its upload is done.
+message is then dead-lettered with the reason.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from functools import partial
 from typing import cast
 
 from jaryo_shared import events
-from jaryo_shared.completion import settle_received
+from jaryo_shared.completion import settle_image, settle_received
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import UnusableImage
 from jaryo_shared.keys import clean_background_key
@@ -41,7 +42,19 @@ SOURCE = "jaryo/ocr-service"
 
 def handlers(deps: Dependencies) -> dict[str, Handler]:
     """The worker's map, for `worker.py` and the tests (cast: each gets its own payload type)."""
-    return {events.UploadReceived.event_type: cast(Handler, partial(handle_upload_received, deps))}
+    return {
+        events.ImageReceived.event_type: cast(Handler, partial(handle_image_received, deps)),
+        events.UploadReceived.event_type: cast(Handler, partial(handle_upload_received, deps)),
+    }
+
+
+def handle_image_received(
+    deps: Dependencies, envelope: events.Envelope, event: events.ImageReceived
+) -> None:
+    gave_up = read_image(deps, envelope, event, event.image)
+    settle_image(deps.db, deps.publisher, deps.clock, envelope, event, source=SOURCE)
+    if gave_up:
+        raise PermanentError(f"image {event.image.image_id}: {gave_up}")
 
 
 def handle_upload_received(
@@ -60,7 +73,7 @@ def handle_upload_received(
 def read_image(
     deps: Dependencies,
     envelope: events.Envelope,
-    event: events.UploadReceived,
+    event: events.UploadReceived | events.ImageReceived,
     received: events.ReceivedImage,
 ) -> str | None:
     """Read one image unless it is finished. Returns the reason if it was given up on after

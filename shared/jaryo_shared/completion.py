@@ -87,13 +87,59 @@ def settle_upload(
 ) -> None:
     """Settle the upload if every one of its images is finished; `image_ids` are the upload's
     images, as its upload.received event lists them."""
-    found = (by_id(db.images, image_id, upload_id=upload_id) for image_id in image_ids)
-    images = sorted((i for i in found if i is not None), key=lambda i: i["index"])
-    results = ocr_results(db, [image["_id"] for image in images], text=0, blocks=0)
-    if not images or not all(image_finished(i, results.get(i["_id"])) for i in images):
+    finished = _all_finished(db, upload_id, image_ids)
+    if finished is None:
         return
+    images, results = finished
     completed = outcome(upload_id, user_id, images, results)
     settle(db, publisher, clock, completed, source=source, correlation_id=correlation_id)
+
+
+def _all_finished(
+    db: Database, upload_id: str, image_ids: list[str]
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]] | None:
+    """The upload's images (in order) and their OCR results if every image is finished, else
+    None. Checked last image first, stopping at the first unfinished one: images are taken in
+    upload order, so while an upload is under way one of its last images is the unfinished one,
+    and an image's message costs two reads instead of two per image of its upload."""
+    images: list[dict[str, Any]] = []
+    results: dict[str, dict[str, Any]] = {}
+    for image_id in reversed(image_ids):
+        image = by_id(db.images, image_id, upload_id=upload_id)
+        if image is None:
+            continue  # not recorded (a half-written upload): nothing to wait for
+        result = db.ocr_results.find_one({"_id": image_id}, {"text": 0, "blocks": 0})
+        if not image_finished(image, result):
+            return None
+        images.append(image)
+        if result is not None:
+            results[image_id] = result
+    if not images:
+        return None
+    return sorted(images, key=lambda i: i["index"]), results
+
+
+def settle_image(
+    db: Database,
+    publisher: EventPublisher,
+    clock: Clock,
+    received: events.Envelope,
+    event: events.ImageReceived,
+    *,
+    source: str,
+) -> None:
+    """`settle_upload` for a service that has just finished its part of one image: storage
+    and OCR call it after each image.received they handle."""
+    settle_upload(
+        db,
+        publisher,
+        clock,
+        upload_id=event.upload_id,
+        user_id=event.user_id,
+        image_ids=event.upload_image_ids,
+        source=source,
+        correlation_id=received.correlationid,
+    )
 
 
 def settle_received(

@@ -55,6 +55,24 @@ class UploadReceived(Payload):
     images: list[ReceivedImage]
 
 
+class ImageReceived(Payload):
+    """One image of an upload is staged and recorded: the unit of work for storage and OCR.
+    Published with the upload's `upload.received` (one per image, in upload order), so an
+    upload's images are stored and read in parallel by as many workers as there are."""
+
+    event_type: ClassVar[str] = "jaryo.image.received.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/gateway",)
+    upload_id: str
+    user_id: str
+    image_type: ImageType
+    image: ReceivedImage
+    upload_image_ids: list[str] = Field(
+        min_length=1,
+        description="every image id of the upload, in upload order: whoever finishes the "
+        "last one settles the upload",
+    )
+
+
 class ImageStored(Payload):
     """One image is normalised and kept in the durable images bucket."""
 
@@ -216,6 +234,7 @@ EVENT_TYPES: dict[str, type[Payload]] = {
     cls.event_type: cls
     for cls in (
         UploadReceived,
+        ImageReceived,
         ImageStored,
         ImageRejected,
         OcrCompleted,

@@ -1,6 +1,10 @@
-"""What the storage service does with an `upload.received` event: for each image, decode and
-normalise it, keep it and its thumbnail in the durable bucket, and record the outcome. A file
-that cannot be used is rejected at once with the reason; the upload's other images go on.
+"""What the storage service does with an `image.received` event: decode and normalise the
+image, keep it and its thumbnail in the durable bucket, record the outcome, and settle the
+upload if that was its last unfinished image. A file that cannot be used is rejected at once with
+the reason; the upload's other images, each its own message, go on in other workers.
+
+An `upload.received` queued before image.received existed (a queue bound by an earlier version)
+is still handled, image by image in one message.
 
 Redelivery is safe: an image already stored or rejected is not processed again, and the events
 it owes are published from its outbox until they are confirmed.
@@ -13,7 +17,7 @@ from functools import partial
 from typing import Any, cast
 
 from jaryo_shared import events
-from jaryo_shared.completion import settle_received
+from jaryo_shared.completion import settle_image, settle_received
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import UnusableImage
 from jaryo_shared.keys import thumbnail_key
@@ -25,11 +29,22 @@ from storage_service.records import ImageRecords
 log = logging.getLogger(__name__)
 
 SOURCE = "jaryo/storage-service"
+Received = events.UploadReceived | events.ImageReceived  # what names the upload and its owner
 
 
 def handlers(deps: Dependencies) -> dict[str, Handler]:
     """What `__main__` and the tests run the worker with (cast: dispatched by event type)."""
-    return {events.UploadReceived.event_type: cast(Handler, partial(handle_upload_received, deps))}
+    return {
+        events.ImageReceived.event_type: cast(Handler, partial(handle_image_received, deps)),
+        events.UploadReceived.event_type: cast(Handler, partial(handle_upload_received, deps)),
+    }
+
+
+def handle_image_received(
+    deps: Dependencies, envelope: events.Envelope, event: events.ImageReceived
+) -> None:
+    store_image(deps, envelope, event, event.image)
+    settle_image(deps.db, deps.publisher, deps.clock, envelope, event, source=SOURCE)
 
 
 def handle_upload_received(
@@ -43,7 +58,7 @@ def handle_upload_received(
 def store_image(
     deps: Dependencies,
     envelope: events.Envelope,
-    event: events.UploadReceived,
+    event: Received,
     image: events.ReceivedImage,
 ) -> None:
     records = ImageRecords(deps.db, deps.publisher)
@@ -62,7 +77,7 @@ def store_image(
 def _process(
     deps: Dependencies,
     envelope: events.Envelope,
-    event: events.UploadReceived,
+    event: Received,
     doc: dict[str, Any],
 ) -> None:
     settings = deps.settings
@@ -85,7 +100,7 @@ def _process(
 def _keep(
     deps: Dependencies,
     envelope: events.Envelope,
-    event: events.UploadReceived,
+    event: Received,
     doc: dict[str, Any],
     result: NormalisedImage,
 ) -> None:
@@ -110,7 +125,7 @@ def _keep(
 def _reject(
     deps: Dependencies,
     envelope: events.Envelope,
-    event: events.UploadReceived,
+    event: Received,
     doc: dict[str, Any],
     reason: str,
     code: FailureCode,

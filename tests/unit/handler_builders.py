@@ -67,8 +67,9 @@ def published(publisher: Any, event_type: type[events.Payload]) -> list[dict[str
 
 @dataclass(frozen=True)
 class SeededUpload:
-    envelope: events.Envelope
+    envelope: events.Envelope  # upload.received, as sent (and as queued by earlier versions)
     image_ids: list[str]
+    messages: list[events.Envelope]  # image.received, one per image, as sent after it
 
     @property
     def upload_id(self) -> str:
@@ -121,7 +122,32 @@ def seed_upload(
     envelope = events.wrap(
         received, source="jaryo/gateway", subject=upload_id, correlation_id=CORRELATION
     )
-    return SeededUpload(envelope, [image["_id"] for image in images])
+    image_ids = [image["_id"] for image in images]
+    messages = [
+        events.wrap(
+            events.ImageReceived(
+                upload_id=upload_id,
+                user_id=USER,
+                image_type=received.image_type,
+                image=image,
+                upload_image_ids=image_ids,
+            ),
+            source="jaryo/gateway",
+            subject=upload_id,
+            correlation_id=CORRELATION,
+        )
+        for image in received.images
+    ]
+    return SeededUpload(envelope, image_ids, messages)
+
+
+def deliver_each(handler_map: dict[str, Handler], upload: SeededUpload) -> Decision:
+    """Deliver each of the upload's image.received messages in order; the worker's decision,
+    which must be the same for every message (a test that expects them to differ delivers
+    `upload.messages` one by one)."""
+    decisions = [deliver(handler_map, message) for message in upload.messages]
+    assert len(set(decisions)) == 1, f"the images' messages were decided apart: {decisions}"
+    return decisions[0]
 
 
 def _image(upload_id: str, index: int, image_type: str, raw: bytes) -> dict[str, Any]:

@@ -14,10 +14,26 @@ import storage_service.handlers
 from jaryo_shared import events
 from jaryo_shared.topology import SERVICE_QUEUES
 
-SERVICES: dict[str, tuple[ModuleType, str]] = {
-    "storage": (storage_service.handlers, "handle_upload_received"),
-    "ocr": (ocr_service.handlers, "handle_upload_received"),
-    "deck": (deck_service.handlers, "handle_deck_requested"),
+# Each service's handler of each event type it takes.
+SERVICES: dict[str, tuple[ModuleType, dict[str, str]]] = {
+    "storage": (
+        storage_service.handlers,
+        {
+            events.ImageReceived.event_type: "handle_image_received",
+            events.UploadReceived.event_type: "handle_upload_received",
+        },
+    ),
+    "ocr": (
+        ocr_service.handlers,
+        {
+            events.ImageReceived.event_type: "handle_image_received",
+            events.UploadReceived.event_type: "handle_upload_received",
+        },
+    ),
+    "deck": (
+        deck_service.handlers,
+        {events.DeckRequested.event_type: "handle_deck_requested"},
+    ),
 }
 
 
@@ -27,23 +43,28 @@ def test_every_consuming_service_has_a_handler_map():
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
-def test_a_service_handles_exactly_the_events_its_queue_is_bound_to(service):
+def test_a_service_handles_the_events_its_queue_is_bound_to_and_those_it_was(service):
+    """What its queue is bound to, and what an earlier binding may have queued before an
+    upgrade removed it (topology's retired keys): nothing else."""
     module, _ = SERVICES[service]
 
     handled = module.handlers(object())
 
     routed = {events.EVENT_TYPES[event_type].routing_key() for event_type in handled}
-    assert routed == set(SERVICE_QUEUES[service].routing_keys)
+    spec = SERVICE_QUEUES[service]
+    assert routed == set(spec.routing_keys) | set(spec.retired_routing_keys)
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_a_handler_in_the_map_is_given_the_services_collaborators(service, monkeypatch):
-    module, name = SERVICES[service]
+    module, names = SERVICES[service]
     calls: list[tuple[object, ...]] = []
-    monkeypatch.setattr(module, name, lambda *args: calls.append(args))
+    for name in names.values():
+        monkeypatch.setattr(module, name, lambda *args, name=name: calls.append((name, *args)))
     deps, envelope, payload = object(), object(), object()
 
-    (handler,) = module.handlers(deps).values()
-    handler(envelope, payload)
+    handler_map = module.handlers(deps)
+    for event_type in names:
+        handler_map[event_type](envelope, payload)
 
-    assert calls == [(deps, envelope, payload)]
+    assert calls == [(name, deps, envelope, payload) for name in names.values()]

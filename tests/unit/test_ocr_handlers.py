@@ -28,7 +28,9 @@ from tests.unit.handler_builders import (
     NOW,
     USER,
     Decision,
+    SeededUpload,
     deliver,
+    deliver_each,
     published,
     seed_upload,
 )
@@ -81,6 +83,10 @@ class Ocr:
     def deliver(self, envelope: events.Envelope) -> Decision:
         return deliver(handlers(self.deps), envelope)
 
+    def deliver_upload(self, upload: SeededUpload) -> Decision:
+        """Each of its image.received messages, in order."""
+        return deliver_each(handlers(self.deps), upload)
+
     def result(self, image_id: str) -> dict:
         found = self.db.ocr_results.find_one({"_id": image_id})
         assert found is not None
@@ -101,7 +107,7 @@ def test_an_images_text_and_boxes_are_recorded_and_ocr_completed_is_published(oc
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes(64, 48)], "kor-printed")
     [image_id] = upload.image_ids
 
-    assert ocr.deliver(upload.envelope) == Decision("ack")
+    assert ocr.deliver_upload(upload) == Decision("ack")
 
     assert ocr.engine.calls == [((64, 48), "kor+eng", 5.0)]
     result = ocr.result(image_id)
@@ -126,7 +132,7 @@ def test_an_images_text_and_boxes_are_recorded_and_ocr_completed_is_published(oc
 def test_english_print_is_read_in_english(ocr):
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes()], "eng-printed")
 
-    ocr.deliver(upload.envelope)
+    ocr.deliver_upload(upload)
 
     assert [language for _, language, _ in ocr.engine.calls] == ["eng"]
     assert ocr.result(upload.image_ids[0])["language"] == "eng"
@@ -138,7 +144,7 @@ def test_the_stored_image_is_read_when_the_staged_file_is_gone(ocr):
     ocr.store.put_bytes(ocr.settings.bucket_images, image["image_path"], png_bytes(30, 20))
     ocr.store.delete(ocr.settings.bucket_staging, image["staging_key"])
 
-    assert ocr.deliver(upload.envelope) == Decision("ack")
+    assert ocr.deliver_upload(upload) == Decision("ack")
 
     assert [size for size, _, _ in ocr.engine.calls] == [(30, 20)]
     assert ocr.result(image["_id"])["status"] == "done"
@@ -149,7 +155,7 @@ def test_an_image_gone_from_both_buckets_fails_with_the_reason(ocr):
     [image] = ocr.db.images.find({"_id": upload.image_ids[0]})
     ocr.store.delete(ocr.settings.bucket_staging, image["staging_key"])
 
-    assert ocr.deliver(upload.envelope) == Decision("ack")
+    assert ocr.deliver_upload(upload) == Decision("ack")
 
     assert ocr.engine.calls == []
     result = ocr.result(image["_id"])
@@ -162,7 +168,7 @@ def test_an_undecodable_image_fails_with_its_reason_and_the_others_are_read(ocr)
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes()[:60], png_bytes()])
     broken_id, good_id = upload.image_ids
 
-    assert ocr.deliver(upload.envelope) == Decision("ack")  # the file's fault: not retried
+    assert ocr.deliver_upload(upload) == Decision("ack")  # the file's fault: not retried
 
     assert len(ocr.engine.calls) == 1
     broken = ocr.result(broken_id)
@@ -178,7 +184,7 @@ def test_an_image_whose_document_is_gone_is_skipped_and_the_others_are_read(ocr)
     gone_id, kept_id = upload.image_ids
     ocr.db.images.delete_one({"_id": gone_id})
 
-    assert ocr.deliver(upload.envelope) == Decision("ack")
+    assert ocr.deliver_upload(upload) == Decision("ack")
 
     assert ocr.db.ocr_results.find_one({"_id": gone_id}) is None
     assert [e["image_id"] for e in published(ocr.publisher, events.OcrCompleted)] == [kept_id]
@@ -188,7 +194,7 @@ def test_an_image_whose_read_times_out_fails_with_the_time_limit_in_its_reason(o
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes()])
     ocr.engine.fail_with = EngineTimeout()
 
-    assert ocr.deliver(upload.envelope) == Decision("ack")
+    assert ocr.deliver_upload(upload) == Decision("ack")
 
     result = ocr.result(upload.image_ids[0])
     reason = "reading the text took longer than the 5 s allowed per image"
@@ -202,13 +208,13 @@ def test_an_engine_error_requeues_the_message_and_the_retry_reads_the_image(ocr)
     [image_id] = upload.image_ids
     ocr.engine.fail_with = RuntimeError("tesseract fell over")
 
-    assert ocr.deliver(upload.envelope).action == "requeue"
+    assert ocr.deliver_upload(upload).action == "requeue"
 
     assert (ocr.result(image_id)["status"], ocr.result(image_id)["attempts"]) == ("processing", 1)
     assert ocr.publisher.published == []
     ocr.engine.fail_with = None
 
-    assert ocr.deliver(upload.envelope) == Decision("ack")
+    assert ocr.deliver_upload(upload) == Decision("ack")
 
     assert (ocr.result(image_id)["status"], ocr.result(image_id)["attempts"]) == ("done", 2)
     assert ocr.publisher.types() == [events.OcrCompleted.event_type]
@@ -219,12 +225,14 @@ def test_an_image_that_keeps_failing_is_given_up_and_its_message_dead_lettered_w
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes(), png_bytes()])
     crashing_id, good_id = upload.image_ids
     ocr.stored(crashing_id, good_id)
+    crashing, good = upload.messages
     ocr.engine.fail_with = RuntimeError("engine crashed")
-    assert ocr.deliver(upload.envelope).action == "requeue"
-    assert ocr.deliver(upload.envelope).action == "requeue"
+    assert ocr.deliver(crashing).action == "requeue"
+    assert ocr.deliver(crashing).action == "requeue"
     ocr.engine.fail_with = None
+    assert ocr.deliver(good) == Decision("ack")  # the upload's other images are read meanwhile
 
-    decision = ocr.deliver(upload.envelope)
+    decision = ocr.deliver(crashing)
 
     reason = "reading stopped 2 times without finishing"
     assert decision.action == "dead-letter"
@@ -232,7 +240,7 @@ def test_an_image_that_keeps_failing_is_given_up_and_its_message_dead_lettered_w
     crashing = ocr.result(crashing_id)
     assert crashing["status"] == "failed"
     assert crashing["reason"].startswith(reason)
-    assert ocr.result(good_id)["status"] == "done"  # the rest of the upload is read first
+    assert ocr.result(good_id)["status"] == "done"
     [completed] = published(ocr.publisher, events.UploadCompleted)
     assert completed["status"] == "partial"
     assert [f["image_id"] for f in completed["failures"]] == [crashing_id]
@@ -242,8 +250,8 @@ def test_reading_the_last_image_after_storage_settles_the_upload_once(ocr):
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes(), png_bytes()])
     ocr.stored(*upload.image_ids)
 
-    assert ocr.deliver(upload.envelope) == Decision("ack")
-    assert ocr.deliver(upload.envelope) == Decision("ack")  # redelivered
+    assert ocr.deliver_upload(upload) == Decision("ack")
+    assert ocr.deliver_upload(upload) == Decision("ack")  # redelivered
 
     [completed] = published(ocr.publisher, events.UploadCompleted)
     assert (completed["status"], completed["read_count"], completed["failures"]) == (
@@ -258,7 +266,7 @@ def test_reading_the_last_image_after_storage_settles_the_upload_once(ocr):
 def test_the_upload_stays_processing_while_storage_has_not_finished(ocr):
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes()])
 
-    ocr.deliver(upload.envelope)
+    ocr.deliver_upload(upload)
 
     assert ocr.db.uploads.find_one({"_id": upload.upload_id})["status"] == "processing"
     assert published(ocr.publisher, events.UploadCompleted) == []
@@ -266,10 +274,10 @@ def test_the_upload_stays_processing_while_storage_has_not_finished(ocr):
 
 def test_a_redelivery_of_a_read_image_reads_and_publishes_nothing_again(ocr):
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes()])
-    ocr.deliver(upload.envelope)
+    ocr.deliver_upload(upload)
     ocr.clock.advance(timedelta(minutes=5))
 
-    assert ocr.deliver(upload.envelope) == Decision("ack")
+    assert ocr.deliver_upload(upload) == Decision("ack")
 
     assert len(ocr.engine.calls) == 1
     assert ocr.publisher.types() == [events.OcrCompleted.event_type]
@@ -281,7 +289,7 @@ def test_with_the_broker_down_after_the_write_the_event_stays_owed_and_goes_out_
     [image_id] = upload.image_ids
     ocr.publisher.fail_with = ConnectionError("broker out of reach")
 
-    assert ocr.deliver(upload.envelope).action == "requeue"
+    assert ocr.deliver_upload(upload).action == "requeue"
 
     result = ocr.result(image_id)
     assert (result["status"], result["outbox_pending"]) == ("done", True)
@@ -289,7 +297,7 @@ def test_with_the_broker_down_after_the_write_the_event_stays_owed_and_goes_out_
     assert [envelope["type"] for envelope in owed] == [events.OcrCompleted.event_type]
     ocr.publisher.fail_with = None
 
-    assert ocr.deliver(upload.envelope) == Decision("ack")
+    assert ocr.deliver_upload(upload) == Decision("ack")
 
     assert [e.id for e in ocr.publisher.published] == [owed[0]["id"]]
     assert len(ocr.engine.calls) == 1
@@ -300,12 +308,12 @@ def test_with_s3_down_the_message_is_retried_and_no_image_is_marked_failed(ocr):
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes()])
     ocr.store.fail_with = ConnectionError("S3 out of reach")
 
-    assert ocr.deliver(upload.envelope).action == "requeue"
+    assert ocr.deliver_upload(upload).action == "requeue"
 
     assert ocr.db.ocr_results.find_one({"_id": upload.image_ids[0]}) is None
     assert ocr.publisher.published == []
     ocr.store.fail_with = None  # S3 is back: the retried message reads the image
-    assert ocr.deliver(upload.envelope) == Decision("ack")
+    assert ocr.deliver_upload(upload) == Decision("ack")
     assert ocr.result(upload.image_ids[0])["status"] == "done"
 
 
@@ -333,7 +341,7 @@ def test_a_read_image_keeps_a_clean_copy_stored_before_the_result_that_announces
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes(64, 48)], "kor-printed")
     [image_id] = upload.image_ids
 
-    assert ocr.deliver(upload.envelope) == Decision("ack")
+    assert ocr.deliver_upload(upload) == Decision("ack")
 
     assert ocr.result(image_id)["clean_background"] is True
     key = clean_background_key(USER, upload.upload_id, image_id)
@@ -346,8 +354,36 @@ def test_an_image_whose_read_failed_keeps_no_clean_copy(ocr):
     upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes()])
     ocr.engine.fail_with = EngineTimeout()
 
-    ocr.deliver(upload.envelope)
+    ocr.deliver_upload(upload)
 
     key = clean_background_key(USER, upload.upload_id, upload.image_ids[0])
     assert ocr.store.get_bytes_if_present(ocr.settings.bucket_images, key) is None
     assert ocr.result(upload.image_ids[0]).get("clean_background") is not True
+
+
+def test_each_image_is_its_own_message_and_the_one_read_last_settles_the_upload(ocr):
+    upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes(), png_bytes(), png_bytes()])
+    ocr.stored(*upload.image_ids)
+    first, second, third = upload.messages
+
+    for message in (third, first):  # taken by other workers, in any order
+        assert ocr.deliver(message) == Decision("ack")
+        assert published(ocr.publisher, events.UploadCompleted) == []
+    assert ocr.deliver(second) == Decision("ack")
+
+    read = [r["image_id"] for r in published(ocr.publisher, events.OcrCompleted)]
+    assert read == [upload.image_ids[2], upload.image_ids[0], upload.image_ids[1]]
+    [completed] = published(ocr.publisher, events.UploadCompleted)
+    assert (completed["status"], completed["read_count"]) == ("completed", 3)
+
+
+def test_an_upload_received_queued_before_image_messages_existed_is_still_read(ocr):
+    """A queue bound to upload.received by an earlier version may still hold one at upgrade."""
+    upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes(), png_bytes()])
+    ocr.stored(*upload.image_ids)
+
+    assert ocr.deliver(upload.envelope) == Decision("ack")
+
+    assert [ocr.result(i)["status"] for i in upload.image_ids] == ["done", "done"]
+    [completed] = published(ocr.publisher, events.UploadCompleted)
+    assert completed["read_count"] == 2

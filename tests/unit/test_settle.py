@@ -88,9 +88,18 @@ def _completed(publisher: FakePublisher) -> list[dict[str, Any]]:
 # --- the services' settle -------------------------------------------------------------------
 
 
-def test_settle_waits_while_an_image_is_unfinished() -> None:
+@pytest.mark.parametrize(
+    "images",
+    [
+        [("stored", "done"), ("stored", None)],
+        [("stored", None), ("stored", "done"), ("rejected", "failed")],  # the first unread
+        [("queued", "done"), ("stored", "done"), ("stored", "done")],  # the first unstored
+        [("stored", "done"), ("stored", "processing"), ("stored", "done")],
+    ],
+)
+def test_settle_waits_while_an_image_is_unfinished(images: list[tuple[str, str | None]]) -> None:
     db, publisher, clock = FakeDatabase(), FakePublisher(), FixedClock(START)
-    ids = _upload(db, [("stored", "done"), ("stored", None)])
+    ids = _upload(db, images)
     _settle(db, publisher, clock, ids)
     assert db.upload_completions.find_one({"_id": UPLOAD}) is None
     assert db.uploads.find_one({"_id": UPLOAD})["status"] == "processing"

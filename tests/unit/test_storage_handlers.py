@@ -26,7 +26,9 @@ from tests.unit.handler_builders import (
     USER,
     CountingObjectStore,
     Decision,
+    SeededUpload,
     deliver,
+    deliver_each,
     published,
     seed_upload,
 )
@@ -49,6 +51,10 @@ class Storage:
 
     def deliver(self, envelope: events.Envelope) -> Decision:
         return deliver(handlers(self.deps), envelope)
+
+    def deliver_upload(self, upload: SeededUpload) -> Decision:
+        """Each of its image.received messages, in order."""
+        return deliver_each(handlers(self.deps), upload)
 
     def image(self, image_id: str) -> dict:
         found = self.db.images.find_one({"_id": image_id})
@@ -85,7 +91,7 @@ def test_a_good_image_is_stored_with_its_thumbnail_and_image_stored_is_published
     upload = seed_upload(storage.db, storage.store, storage.settings, [png_bytes(64, 48)])
     [image_id] = upload.image_ids
 
-    decision = storage.deliver(upload.envelope)
+    decision = storage.deliver_upload(upload)
 
     assert decision == Decision("ack")
     image = storage.image(image_id)
@@ -128,7 +134,7 @@ def test_a_sideways_photo_is_stored_upright_without_its_exif_and_gps(storage):
         storage.db, storage.store, storage.settings, [_jpeg_turned_on_its_side(60, 40)]
     )
 
-    assert storage.deliver(upload.envelope) == Decision("ack")
+    assert storage.deliver_upload(upload) == Decision("ack")
 
     image = storage.image(upload.image_ids[0])
     stored = Image.open(io.BytesIO(storage.kept(image["image_path"]) or b""))
@@ -145,7 +151,7 @@ def test_an_undecodable_image_is_rejected_with_its_reason_and_the_others_are_sto
     )
     broken_id, good_id = upload.image_ids
 
-    assert storage.deliver(upload.envelope) == Decision("ack")  # the file's fault: not retried
+    assert storage.deliver_upload(upload) == Decision("ack")  # the file's fault: not retried
 
     broken = storage.image(broken_id)
     assert broken["storage"]["status"] == "rejected"
@@ -165,7 +171,7 @@ def test_an_image_over_the_pixel_limit_is_rejected_with_the_limit_in_its_reason(
     )
     large_id, small_id = upload.image_ids
 
-    assert storage.deliver(upload.envelope) == Decision("ack")
+    assert storage.deliver_upload(upload) == Decision("ack")
 
     large = storage.image(large_id)
     assert large["storage"]["status"] == "rejected"
@@ -183,7 +189,7 @@ def test_an_image_whose_staged_file_expired_is_rejected_as_gone(storage):
     image = storage.image(upload.image_ids[0])
     storage.store.delete(storage.settings.bucket_staging, image["staging_key"])
 
-    assert storage.deliver(upload.envelope) == Decision("ack")
+    assert storage.deliver_upload(upload) == Decision("ack")
 
     assert storage.image(image["_id"])["storage"]["status"] == "rejected"
     assert "staged file is gone" in storage.image(image["_id"])["storage"]["reason"]
@@ -196,7 +202,7 @@ def test_an_image_whose_document_is_gone_is_skipped_and_the_others_are_stored(st
     gone_id, kept_id = upload.image_ids
     storage.db.images.delete_one({"_id": gone_id})
 
-    assert storage.deliver(upload.envelope) == Decision("ack")
+    assert storage.deliver_upload(upload) == Decision("ack")
 
     assert storage.image(kept_id)["storage"]["status"] == "stored"
     assert [e["image_id"] for e in published(storage.publisher, events.ImageStored)] == [kept_id]
@@ -204,11 +210,11 @@ def test_an_image_whose_document_is_gone_is_skipped_and_the_others_are_stored(st
 
 def test_a_redelivery_after_success_stores_and_publishes_nothing_again(storage):
     upload = seed_upload(storage.db, storage.store, storage.settings, [png_bytes()])
-    assert storage.deliver(upload.envelope) == Decision("ack")
+    assert storage.deliver_upload(upload) == Decision("ack")
     writes, sent = list(storage.store.puts), list(storage.publisher.published)
     storage.clock.advance(timedelta(minutes=5))
 
-    assert storage.deliver(upload.envelope) == Decision("ack")
+    assert storage.deliver_upload(upload) == Decision("ack")
 
     assert storage.store.puts == writes
     assert storage.publisher.published == sent
@@ -219,13 +225,13 @@ def test_with_s3_down_the_message_is_retried_and_no_image_is_marked_failed(stora
     upload = seed_upload(storage.db, storage.store, storage.settings, [png_bytes()])
     storage.store.fail_with = ConnectionError("S3 out of reach")
 
-    decision = storage.deliver(upload.envelope)
+    decision = storage.deliver_upload(upload)
 
     assert decision.action == "requeue"
     assert storage.image(upload.image_ids[0])["storage"] == {"status": "queued"}
     assert storage.publisher.published == []
     storage.store.fail_with = None  # S3 is back: the retried message stores the image
-    assert storage.deliver(upload.envelope) == Decision("ack")
+    assert storage.deliver_upload(upload) == Decision("ack")
     assert storage.image(upload.image_ids[0])["storage"]["status"] == "stored"
 
 
@@ -233,7 +239,7 @@ def test_with_the_broker_down_after_the_write_the_event_stays_owed_and_goes_out_
     upload = seed_upload(storage.db, storage.store, storage.settings, [png_bytes()])
     storage.publisher.fail_with = ConnectionError("broker out of reach")
 
-    assert storage.deliver(upload.envelope).action == "requeue"
+    assert storage.deliver_upload(upload).action == "requeue"
 
     image = storage.image(upload.image_ids[0])
     assert image["storage"]["status"] == "stored"
@@ -243,7 +249,7 @@ def test_with_the_broker_down_after_the_write_the_event_stays_owed_and_goes_out_
     ]
     storage.publisher.fail_with = None  # the redelivery publishes what the outbox owes
 
-    assert storage.deliver(upload.envelope) == Decision("ack")
+    assert storage.deliver_upload(upload) == Decision("ack")
 
     assert storage.publisher.types() == [events.ImageStored.event_type]
     assert storage.publisher.published[0].id == image["outbox"][0]["envelope"]["id"]
@@ -256,8 +262,8 @@ def test_storing_the_last_image_after_ocr_settles_the_upload_once_with_each_fail
     storage.read(good_id)
     storage.read(junk_id, status="failed")
 
-    assert storage.deliver(upload.envelope) == Decision("ack")
-    assert storage.deliver(upload.envelope) == Decision("ack")  # redelivered
+    assert storage.deliver_upload(upload) == Decision("ack")
+    assert storage.deliver_upload(upload) == Decision("ack")  # redelivered
 
     [completed] = published(storage.publisher, events.UploadCompleted)
     assert completed["status"] == "partial"
@@ -272,7 +278,40 @@ def test_storing_the_last_image_after_ocr_settles_the_upload_once_with_each_fail
 def test_the_upload_stays_processing_while_ocr_has_not_finished(storage):
     upload = seed_upload(storage.db, storage.store, storage.settings, [png_bytes()])
 
-    storage.deliver(upload.envelope)
+    storage.deliver_upload(upload)
 
     assert storage.db.uploads.find_one({"_id": upload.upload_id})["status"] == "processing"
     assert published(storage.publisher, events.UploadCompleted) == []
+
+
+def test_each_image_is_its_own_message_and_the_one_that_finishes_last_settles(storage):
+    upload = seed_upload(storage.db, storage.store, storage.settings, [png_bytes(), png_bytes()])
+    first, second = upload.messages
+    for image_id in upload.image_ids:
+        storage.read(image_id)
+
+    assert storage.deliver(second) == Decision("ack")  # taken out of order by another worker
+    assert storage.image(upload.image_ids[0])["storage"]["status"] == "queued"
+    assert published(storage.publisher, events.UploadCompleted) == []
+
+    assert storage.deliver(first) == Decision("ack")
+
+    assert [s["image_id"] for s in published(storage.publisher, events.ImageStored)] == [
+        upload.image_ids[1],
+        upload.image_ids[0],
+    ]
+    [completed] = published(storage.publisher, events.UploadCompleted)
+    assert (completed["status"], completed["stored_count"]) == ("completed", 2)
+
+
+def test_an_upload_received_queued_before_image_messages_existed_is_still_stored(storage):
+    """A queue bound to upload.received by an earlier version may still hold one at upgrade."""
+    upload = seed_upload(storage.db, storage.store, storage.settings, [png_bytes(), png_bytes()])
+    for image_id in upload.image_ids:
+        storage.read(image_id)
+
+    assert storage.deliver(upload.envelope) == Decision("ack")
+
+    assert all(storage.image(i)["storage"]["status"] == "stored" for i in upload.image_ids)
+    [completed] = published(storage.publisher, events.UploadCompleted)
+    assert completed["stored_count"] == 2

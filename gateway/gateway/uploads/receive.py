@@ -154,13 +154,15 @@ def _upload_document(
     size: int,
     now: datetime,
 ) -> dict[str, Any]:
-    """The Upload, owing its `upload.received` event in its outbox."""
-    envelope = events.wrap(
-        _received_event(user_id, upload_id, image_type, images),
-        source=SOURCE,
-        subject=upload_id,
-        correlation_id=current_correlation_id(),
-    )
+    """The Upload, owing in its outbox its `upload.received` event, then one `image.received`
+    per image (the unit of work of storage and OCR)."""
+    received = _received_event(user_id, upload_id, image_type, images)
+    owed = [received, *_image_events(received)]
+    correlation_id = current_correlation_id()
+    envelopes = [
+        events.wrap(event, source=SOURCE, subject=upload_id, correlation_id=correlation_id)
+        for event in owed
+    ]
     return {
         "_id": upload_id,
         "user_id": user_id,
@@ -171,7 +173,7 @@ def _upload_document(
         "image_count": len(images),
         "bytes": size,  # what counts against the person's storage quota
         "deleted_at": None,
-        **outbox.pending(envelope, now=now),
+        **outbox.pending(*envelopes, now=now),
     }
 
 
@@ -279,3 +281,17 @@ def _received_event(
             for image in images
         ],
     )
+
+
+def _image_events(received: events.UploadReceived) -> list[events.ImageReceived]:
+    image_ids = [image.image_id for image in received.images]
+    return [
+        events.ImageReceived(
+            upload_id=received.upload_id,
+            user_id=received.user_id,
+            image_type=received.image_type,
+            image=image,
+            upload_image_ids=image_ids,
+        )
+        for image in received.images
+    ]
