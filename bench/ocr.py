@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import multiprocessing
 import random
 import statistics
@@ -191,16 +192,23 @@ class Round:
     post_seconds: float = 0.0  # service only: posting every upload
 
 
-def through_service(http, base, auth, probe: Probe, files: list[bytes], image_type: str) -> Round:
-    """One upload per image, posted back to back, until every upload.completed arrived."""
+def through_service(
+    http, base, auth, probe: Probe, files: list[bytes], image_type: str, *, per_upload: int = 1
+) -> Round:
+    """The images in uploads of `per_upload` each, posted back to back, until every
+    upload.completed arrived."""
+    batches = [files[n : n + per_upload] for n in range(0, len(files), per_upload)]
     bodies = [
         urllib3.encode_multipart_formdata(
             [
-                ("image0", (f"page{n}.png", data, "application/octet-stream")),
+                *(
+                    ("images", (f"page{b}-{n}.png", data, "application/octet-stream"))
+                    for n, data in enumerate(batch)
+                ),
                 ("image_type", image_type),
             ]
         )
-        for n, data in enumerate(files)
+        for b, batch in enumerate(batches)
     ]
     upload_ids = []
     start = time.perf_counter()
@@ -225,8 +233,9 @@ def through_service(http, base, auth, probe: Probe, files: list[bytes], image_ty
 
 
 def direct(reader: Reader, files: list[bytes], image_type: str) -> Round:
+    """What the OCR handler asks of the reader (the text, its layout and the clean copy)."""
     start = time.perf_counter()
-    engine_ms = [reader.read(data, image_type).result.duration_ms for data in files]
+    engine_ms = [reader.read(data, image_type, clean=True).result.duration_ms for data in files]
     return Round(time.perf_counter() - start, engine_ms)
 
 
@@ -240,7 +249,7 @@ def _load_reader() -> None:
 
 def _read(data: bytes, image_type: str) -> int:
     assert _reader is not None
-    return _reader.read(data, image_type).result.duration_ms
+    return _reader.read(data, image_type, clean=True).result.duration_ms
 
 
 def direct_parallel(pool: Any, files: list[bytes], image_type: str) -> Round:
@@ -270,11 +279,23 @@ def main() -> None:
         probe = Probe(settings)
         stack.callback(probe.close)
         service = partial(through_service, http, base, auth, probe, files, args.image_type)
+        fanned = files[: args.fanout] if args.fanout else []
+        fanout = partial(
+            through_service,
+            http,
+            base,
+            auth,
+            probe,
+            fanned,
+            args.image_type,
+            per_upload=len(fanned),
+        )
         rows = [
-            measure(settings, int(workers), logs, service, reader, files, args)
+            measure(settings, int(workers), logs, service, fanout, reader, files, args)
             for workers in args.workers.split(",")
         ]
     print_tables(rows, len(files))
+    print_fanout(rows, len(fanned))
     print(f"bench took {time.perf_counter() - began:.0f} s")
 
 
@@ -285,6 +306,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--samples", type=Path, help="read these image files instead")
     parser.add_argument("--image-type", default="eng-printed")
     parser.add_argument("--workers", default="1,2", help="OCR worker counts, comma-separated")
+    parser.add_argument(
+        "--fanout", type=int, default=20, help="images in the one-upload round (0: none)"
+    )
     return parser.parse_args()
 
 
@@ -292,7 +316,12 @@ def _log(stack: ExitStack, logs: Path, name: str) -> IO[bytes]:
     return stack.enter_context((logs / f"{name}.log").open("ab"))
 
 
-Row = tuple[int, list[Round], list[Round]]
+@dataclass(frozen=True)
+class Row:
+    workers: int
+    direct: list[Round]
+    service: list[Round]
+    fanout: list[Round]  # one upload of many images, POST to upload.completed
 
 
 def measure(
@@ -300,12 +329,14 @@ def measure(
     workers: int,
     logs: Path,
     service: Callable[[], Round],
+    fanout: Callable[[], Round],
     reader: Reader,
     files: list[bytes],
     args: argparse.Namespace,
 ) -> Row:
     """The rounds with `workers` OCR processes: service and direct interleaved, and alternately
-    first, so both see the same machine load; the first of each is a warm-up, dropped."""
+    first, so both see the same machine load; then the one-upload rounds. The first of each
+    kind is a warm-up, dropped."""
     with ExitStack() as stack:
         log = _log(stack, logs, f"ocr-{workers}")
         stack.enter_context(
@@ -317,7 +348,8 @@ def measure(
         for n in range(args.rounds + 1):
             for which in ("service", "direct") if n % 2 == 0 else ("direct", "service"):
                 rounds[which].append(service() if which == "service" else direct_round())
-    return workers, rounds["direct"][1:], rounds["service"][1:]
+        one_upload = [fanout() for _ in range(args.rounds + 1)] if args.fanout else []
+    return Row(workers, rounds["direct"][1:], rounds["service"][1:], one_upload[1:])
 
 
 @contextmanager
@@ -341,7 +373,7 @@ def print_tables(rows: list[Row], count: int) -> None:
     print()
     print("| workers | direct img/s | service img/s | ratio |")
     print("|---:|---:|---:|---:|")
-    for workers, baselines, service in rows:
+    for workers, baselines, service in ((r.workers, r.direct, r.service) for r in rows):
         d = statistics.median(count / r.seconds for r in baselines)
         s = statistics.median(count / r.seconds for r in service)
         print(f"| {workers} | {d:.2f} | {s:.2f} | {s / d:.2f} |")
@@ -354,7 +386,7 @@ def print_tables(rows: list[Row], count: int) -> None:
         "| last ocr.completed s | last upload.completed s |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for workers, baselines, service in rows:
+    for workers, baselines, service in ((r.workers, r.direct, r.service) for r in rows):
         engine_d = statistics.median(ms for r in baselines for ms in r.engine_ms)
         engine_s = statistics.median(ms for r in service for ms in r.engine_ms)
         # The share of the workers' wall time spent inside Reader.read.
@@ -368,6 +400,22 @@ def print_tables(rows: list[Row], count: int) -> None:
             f"| {workers} | {engine_d:.0f} | {engine_s:.0f} | {busy_d:.0%} | {busy_s:.0%} "
             f"| {posted:.2f} | {first:.2f} | {read:.2f} | {last:.2f} |"
         )
+    print()
+
+
+def print_fanout(rows: list[Row], count: int) -> None:
+    """One upload of `count` images: its time with each worker count, against the first's."""
+    if not count:
+        return
+    first = statistics.median(r.seconds for r in rows[0].fanout)
+    print(f"One upload of {count} images, POST to upload.completed (medians):")
+    print()
+    print(f"| OCR workers | seconds | vs {rows[0].workers} worker(s) | ideal |")
+    print("|---:|---:|---:|---:|")
+    for row in rows:
+        seconds = statistics.median(r.seconds for r in row.fanout)
+        ideal = math.ceil(count / row.workers) / math.ceil(count / rows[0].workers)
+        print(f"| {row.workers} | {seconds:.2f} | {seconds / first:.2f} | {ideal:.2f} |")
     print()
 
 

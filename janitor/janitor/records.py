@@ -53,6 +53,7 @@ def images_of_upload_in_order(db: Database, upload_id: str) -> list[Document]:
 
 def delete_images_and_texts(db: Database, image_ids: list[str]) -> None:
     for image_id in image_ids:
+        db.ocr_layouts.delete_one({"_id": image_id})
         db.ocr_results.delete_one({"_id": image_id})
         db.images.delete_one({"_id": image_id})
 

@@ -1,6 +1,12 @@
-"""`ocr_results` as the OCR service reads and writes it: the one place that collection is
-written. One document per image (`_id` = the image's), so OCR never races storage's write of
-`images`; each outcome is written with its `ocr.completed` event, then the event published."""
+"""`ocr_results` and `ocr_layouts` as the OCR service reads and writes them: the one place those
+collections are written. One document of each per image (`_id` = the image's), so OCR never
+races storage's write of `images`; each outcome is written with its `ocr.completed` event, then
+the event published.
+
+The layout (blocks, lines, words, figures: nearly all of a result's bytes) is inserted once, in
+its own document, before the outcome: FerretDB 1.x rewrites a whole document on every update,
+and the outcome's document is updated again when its event is flushed, so it is kept small
+(bench/ocr_writes.py measures the three ways of keeping it)."""
 
 from __future__ import annotations
 
@@ -12,13 +18,14 @@ from pymongo.database import Database
 from jaryo_shared import database, events, outbox
 from jaryo_shared.completion import OCR_FINISHED
 from jaryo_shared.messaging import Publisher
-from jaryo_shared.ocr_result import OcrResult
+from jaryo_shared.ocr_result import LAYOUT_FIELDS, OcrResult
 from jaryo_shared.read_models.images import Image
 
 
 class OcrResults:
     def __init__(self, db: Database, publisher: Publisher) -> None:
         self._results = db.ocr_results
+        self._layouts = db.ocr_layouts
         self._publisher = publisher
 
     def attempts_if_unfinished(self, image_id: str) -> int | None:
@@ -44,6 +51,13 @@ class OcrResults:
         self, image: Image, result: OcrResult, now: datetime, event: events.Envelope
     ) -> bool:
         fields = {**result.model_dump(mode="json"), "finished_at": now}
+        layout = {key: fields.pop(key) for key in LAYOUT_FIELDS}
+        # Replaced, not inserted: a delivery that died before recording the outcome left one.
+        self._layouts.replace_one(
+            {"_id": image.id},
+            {"upload_id": image.upload_id, "user_id": image.user_id, **layout},
+            upsert=True,
+        )
         return self._record(image, fields, event)
 
     def record_failure(

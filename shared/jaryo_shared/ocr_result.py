@@ -88,6 +88,10 @@ class Page(BaseModel):
     )
 
 
+# The result's bulk, kept in its own `ocr_layouts` document (ocr_service.records says why).
+LAYOUT_FIELDS = ("blocks", "figures")
+
+
 class OcrResult(BaseModel):
     model_config = ConfigDict(frozen=True)
     status: Literal["done", "failed"]

@@ -116,6 +116,7 @@ def _everything_of(db, store, settings, user_id: str, upload_id: str) -> dict:
         "upload": db.uploads.count_documents({"_id": upload_id}),
         "images": len(image_ids),
         "ocr_results": sum(db.ocr_results.count_documents({"_id": i}) for i in image_ids),
+        "ocr_layouts": sum(db.ocr_layouts.count_documents({"_id": i}) for i in image_ids),
         "completion": db.upload_completions.count_documents({"_id": upload_id}),
         "deletion": db.upload_deletions.count_documents({"_id": upload_id}),
     }
@@ -128,6 +129,7 @@ def test_deleted_upload_is_purged_with_everything_after_the_grace_and_only_it(
     grace = timedelta(minutes=janitor_settings.deleted_grace_minutes)
     before = _everything_of(db, store, settings, user.user_id, upload_id)
     assert before["objects"] and before["upload"] == before["images"] == before["deletion"] == 1
+    assert before["ocr_results"] == before["ocr_layouts"] == 1  # read before it was deleted
     kept_before = _everything_of(db, store, settings, user.user_id, kept)
 
     run_once(janitor(deleted_at + grace - SECOND), say=lambda _: None)
@@ -139,6 +141,7 @@ def test_deleted_upload_is_purged_with_everything_after_the_grace_and_only_it(
         "upload": 0,
         "images": 0,
         "ocr_results": 0,
+        "ocr_layouts": 0,
         "completion": 0,
         "deletion": 0,
     }
@@ -253,6 +256,7 @@ def test_purge_interrupted_half_way_is_finished_by_the_next_run(
         "upload": 0,
         "images": 0,
         "ocr_results": 0,
+        "ocr_layouts": 0,
         "completion": 0,
         "deletion": 0,
     }
@@ -307,6 +311,7 @@ def test_uploads_and_decks_go_one_second_past_retention_with_all_they_own(
         "upload": 0,
         "images": 0,
         "ocr_results": 0,
+        "ocr_layouts": 0,
         "completion": 0,
         "deletion": 0,
     }

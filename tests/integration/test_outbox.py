@@ -40,7 +40,7 @@ def test_upload_accepted_while_broker_is_down_is_published_by_the_relay_later(
     assert response.status_code == 202
     upload_id = response.get_json()["upload_id"]
     upload = db.uploads.find_one({"_id": upload_id})
-    assert upload["outbox_pending"] is True and len(upload["outbox"]) == 1
+    assert upload["outbox_pending"] is True and len(upload["outbox"]) == 2
     assert probe.drain() == []
 
     # The writer's claim lapses; then a relay with a live broker publishes it, once.
@@ -49,7 +49,8 @@ def test_upload_accepted_while_broker_is_down_is_published_by_the_relay_later(
     assert relay_pass(app.extensions["jaryo"]) == 0
     published = probe.until("jaryo.upload.received.v1")
     assert [(e.type, p.upload_id) for e, p in published] == [
-        ("jaryo.upload.received.v1", upload_id)
+        ("jaryo.upload.received.v1", upload_id),
+        ("jaryo.image.received.v1", upload_id),
     ]
     assert db.uploads.find_one({"_id": upload_id})["outbox_pending"] is False
 

@@ -13,11 +13,11 @@ from PIL import Image
 from jaryo_shared import events, upload_deletions
 from jaryo_shared.clock import SystemClock
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
-from ocr_service.handlers import handle_upload_received as read_upload
+from ocr_service.handlers import handle_image_received as read_image
 from ocr_service.handlers import handlers as ocr_handlers
 from ocr_service.settings import OcrSettings
 from storage_service.bootstrap import bootstrap
-from storage_service.handlers import handle_upload_received
+from storage_service.handlers import handle_image_received as store_image
 from storage_service.handlers import handlers as storage_handlers
 from storage_service.settings import StorageSettings
 from tests.helpers import png_bytes, wait_until
@@ -27,6 +27,7 @@ pillow_heif.register_heif_opener()
 
 
 UPLOAD_RECEIVED = events.UploadReceived.event_type
+IMAGE_RECEIVED = events.ImageReceived.event_type
 
 
 def _jpeg_rotated_90(width: int, height: int) -> bytes:
@@ -184,7 +185,7 @@ def test_uploads_are_listed_newest_first_a_page_at_a_time(client, make_user):
     assert bad.status_code == 422
 
 
-def test_redelivered_upload_received_changes_nothing_twice(
+def test_redelivered_image_messages_change_nothing_twice(
     client, make_user, settings, db, store, probe
 ):
     user = make_user()
@@ -192,10 +193,12 @@ def test_redelivered_upload_received_changes_nothing_twice(
     upload_id = response.get_json()["upload_id"]
     received = [
         (e, p)
-        for e, p in probe.until("jaryo.upload.received.v1")
-        if e.type == "jaryo.upload.received.v1" and p.upload_id == upload_id
+        for e, p in probe.until(IMAGE_RECEIVED, upload_id=upload_id)
+        if e.type == IMAGE_RECEIVED
     ]
-    envelope, payload = received[0]
+    assert [p.image.image_id for _, p in received] == [
+        i["_id"] for i in sorted(db.images.find({"upload_id": upload_id}), key=lambda i: i["index"])
+    ]
     storage = bootstrap(StorageSettings(**settings.model_dump()))
     ocr = ocr_bootstrap(OcrSettings(**settings.model_dump()))
 
@@ -204,11 +207,14 @@ def test_redelivered_upload_received_changes_nothing_twice(
         results = db.ocr_results.find({"upload_id": upload_id}, {"outbox": 0})
         return {r["_id"]: (images[r["_id"]], r) for r in results}
 
-    handle_upload_received(storage, envelope, payload)
-    read_upload(ocr, envelope, payload)
+    def deliver_all():
+        for envelope, payload in received:
+            store_image(storage, envelope, payload)
+            read_image(ocr, envelope, payload)
+
+    deliver_all()
     first = outcomes()
-    handle_upload_received(storage, envelope, payload)  # the broker delivers it again
-    read_upload(ocr, envelope, payload)
+    deliver_all()  # the broker delivers them again
     second = outcomes()
 
     assert second == first
@@ -236,9 +242,12 @@ def test_correlation_id_of_the_request_follows_into_every_event_it_causes(
         for e, p in probe.until("jaryo.upload.completed.v1")
         if p.upload_id == upload_id
     ]
-    # Storage and OCR run in parallel: their events may come in either order.
-    assert caused[0] == ("jaryo.upload.received.v1", "req-4711")
-    assert sorted(caused[1:-1]) == [
+    # The gateway's two events in order; storage and OCR run in parallel: theirs in any order.
+    assert caused[:2] == [
+        ("jaryo.upload.received.v1", "req-4711"),
+        ("jaryo.image.received.v1", "req-4711"),
+    ]
+    assert sorted(caused[2:-1]) == [
         ("jaryo.image.stored.v1", "req-4711"),
         ("jaryo.ocr.completed.v1", "req-4711"),
     ]

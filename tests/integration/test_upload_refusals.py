@@ -138,7 +138,12 @@ def test_accepted_upload_leaves_documents_staged_objects_and_an_event(
     assert db.images.count_documents({"user_id": user.user_id}) == 2
     assert len(list(store.keys(settings.bucket_staging, prefix=f"{user.user_id}/"))) == 2
     seen = wait_until(probe.drain)
-    assert [(e.type, e.subject) for e, _ in seen] == [(events.UploadReceived.event_type, upload_id)]
+    assert [(e.type, e.subject) for e, _ in seen] == [
+        (events.UploadReceived.event_type, upload_id),
+        (events.ImageReceived.event_type, upload_id),
+        (events.ImageReceived.event_type, upload_id),
+    ]
+    assert [p.image.image_name for e, p in seen[1:]] == ["a.png", "b.jpg"]
 
 
 def test_hand_built_valid_token_is_accepted_for_upload(client, make_user, gateway_settings):
@@ -367,7 +372,10 @@ def test_idempotency_key_retried_returns_the_same_upload_and_creates_one(
     seen = wait_until(probe.drain)
     time.sleep(0.3)
     seen += probe.drain()
-    assert [(e.type, e.subject) for e, _ in seen] == [(events.UploadReceived.event_type, upload_id)]
+    assert [(e.type, e.subject) for e, _ in seen] == [
+        (events.UploadReceived.event_type, upload_id),
+        (events.ImageReceived.event_type, upload_id),
+    ]
 
     # A different key is a different request.
     other = _post(

@@ -49,5 +49,8 @@ def test_a_retried_upload_whose_first_request_never_sent_its_event_is_announced_
     assert again.status_code == 202
     assert again.get_json()["upload_id"] == upload_id  # the same upload, not a second one
     published = probe.until("jaryo.upload.received.v1", timeout=PROMPTLY, upload_id=upload_id)
-    assert [envelope.type for envelope, _ in published] == ["jaryo.upload.received.v1"]
+    assert [envelope.type for envelope, _ in published] == [
+        "jaryo.upload.received.v1",
+        "jaryo.image.received.v1",
+    ]
     assert db.uploads.find_one({"_id": upload_id})["outbox_pending"] is False

@@ -26,23 +26,30 @@ pytestmark = pytest.mark.integration
 
 
 def _received_upload(db, store, settings, *, user_id="u1"):
-    """Stage one PNG and write its Upload and Image documents, owing upload.received."""
+    """Stage one PNG and write its Upload and Image documents, owing upload.received and the
+    image's image.received, as the gateway does."""
     upload_id, image_id = uuid.uuid4().hex, uuid.uuid4().hex
     key = image_key(user_id, upload_id, "page.png")
     data = png_bytes(120, 80)
     store.put_bytes(settings.bucket_staging, key, data, "image/png")
-    event = events.UploadReceived(
+    image = events.ReceivedImage(
+        image_id=image_id, image_name="page.png", staging_key=key, size=len(data)
+    )
+    received = events.UploadReceived(
+        upload_id=upload_id, user_id=user_id, image_type="mixed-printed", images=[image]
+    )
+    image_received = events.ImageReceived(
         upload_id=upload_id,
         user_id=user_id,
         image_type="mixed-printed",
-        images=[
-            events.ReceivedImage(
-                image_id=image_id, image_name="page.png", staging_key=key, size=len(data)
-            )
-        ],
+        image=image,
+        upload_image_ids=[image_id],
     )
-    envelope = events.wrap(
-        event, source="jaryo/gateway", subject=upload_id, correlation_id="corr-" + upload_id[:8]
+    envelope, image_envelope = (
+        events.wrap(
+            event, source="jaryo/gateway", subject=upload_id, correlation_id="corr-" + upload_id[:8]
+        )
+        for event in (received, image_received)
     )
     db.images.insert_one(
         {
@@ -62,11 +69,22 @@ def _received_upload(db, store, settings, *, user_id="u1"):
             "_id": upload_id,
             "user_id": user_id,
             "status": "processing",
-            **outbox.pending(envelope, now=SystemClock().now()),
+            **outbox.pending(envelope, image_envelope, now=SystemClock().now()),
             "outbox_claimed_until": None,
         }
     )
     return upload_id, image_id, envelope
+
+
+def _image_received(upload_id: str) -> events.ImageReceived:
+    image = events.ReceivedImage(image_id="i", image_name="a.png", staging_key="k", size=1)
+    return events.ImageReceived(
+        upload_id=upload_id,
+        user_id="u",
+        image_type="eng-printed",
+        image=image,
+        upload_image_ids=["i"],
+    )
 
 
 def test_event_published_by_gateway_is_written_to_database_by_storage_worker(
@@ -77,7 +95,7 @@ def test_event_published_by_gateway_is_written_to_database_by_storage_worker(
     run_worker("storage", storage_handlers(storage))
     upload_id, image_id, _ = _received_upload(db, store, settings)
 
-    assert relay_pass(gateway) >= 1
+    assert relay_pass(gateway) >= 1  # the relay publishes both events
     assert db.uploads.find_one({"_id": upload_id})["outbox_pending"] is False
 
     doc = wait_until(lambda: db.images.find_one({"_id": image_id, "storage.status": "stored"}))
@@ -96,9 +114,9 @@ def test_failing_message_is_retried_then_dead_lettered_not_lost(
         attempts.append(envelope.id)
         raise RuntimeError("the handler's dependency is down")
 
-    run_worker("storage", {events.UploadReceived.event_type: always_fails})
+    run_worker("storage", {events.ImageReceived.event_type: always_fails})
     envelope = events.wrap(
-        events.UploadReceived(upload_id="x", user_id="u", image_type="eng-printed", images=[]),
+        _image_received("x"),
         source="tests",
     )
     publisher.publish(envelope)
@@ -112,7 +130,7 @@ def test_failing_message_is_retried_then_dead_lettered_not_lost(
     # A message published after it reaches the worker behind any redelivery of the first, so
     # once the worker has seen it, the first was not delivered again.
     marker = events.wrap(
-        events.UploadReceived(upload_id="y", user_id="u", image_type="eng-printed", images=[]),
+        _image_received("y"),
         source="tests",
     )
     publisher.publish(marker)
@@ -130,9 +148,9 @@ def test_permanent_failure_is_dead_lettered_without_retries(
         attempts.append(envelope.id)
         raise PermanentError("this upload can never be stored")
 
-    run_worker("storage", {events.UploadReceived.event_type: rejects})
+    run_worker("storage", {events.ImageReceived.event_type: rejects})
     envelope = events.wrap(
-        events.UploadReceived(upload_id="y", user_id="u", image_type="eng-printed", images=[]),
+        _image_received("y"),
         source="tests",
     )
     publisher.publish(envelope)

@@ -161,10 +161,15 @@ class FakeCollection:
         _apply(self.documents[query["_id"]], update)
         return UpdateResult(0, 0, upserted_id=query["_id"])
 
-    def replace_one(self, query: dict[str, Any], replacement: dict[str, Any]) -> UpdateResult:
+    def replace_one(
+        self, query: dict[str, Any], replacement: dict[str, Any], upsert: bool = False
+    ) -> UpdateResult:
         document = next(self._matching(query), None)
         if document is None:
-            return UpdateResult(0, 0)
+            if not upsert:
+                return UpdateResult(0, 0)
+            self.insert_one({"_id": query["_id"], **copy.deepcopy(replacement)})  # by `_id` alone
+            return UpdateResult(0, 0, upserted_id=query["_id"])
         self.documents[document["_id"]] = {"_id": document["_id"], **copy.deepcopy(replacement)}
         return UpdateResult(1, 1)
 

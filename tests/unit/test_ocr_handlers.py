@@ -16,6 +16,7 @@ from jaryo_shared import events
 from jaryo_shared.clock import FixedClock
 from jaryo_shared.keys import clean_background_key
 from jaryo_shared.ocr_result import Block, Line, Page, Word
+from jaryo_shared.read_models import ocr_results
 from ocr_service.bootstrap import Dependencies
 from ocr_service.engines.base import EngineTimeout
 from ocr_service.handlers import handlers
@@ -113,8 +114,13 @@ def test_an_images_text_and_boxes_are_recorded_and_ocr_completed_is_published(oc
     result = ocr.result(image_id)
     assert (result["status"], result["text"], result["engine"]) == ("done", PAGE.text, "fake-ocr")
     assert (result["language"], result["attempts"], result["finished_at"]) == ("kor+eng", 1, NOW)
-    assert result["blocks"] == PAGE.model_dump(mode="json")["blocks"]
     assert (result["outbox"], result["outbox_pending"]) == ([], False)
+    assert "blocks" not in result  # the bulk is kept apart, so the result's rewrites stay small
+    layout = ocr.db.ocr_layouts.find_one({"_id": image_id})
+    assert layout["blocks"] == PAGE.model_dump(mode="json")["blocks"]
+    assert (layout["upload_id"], layout["user_id"]) == (upload.upload_id, USER)
+    [read] = ocr_results.of_images(ocr.db, [image_id]).values()  # as the gateway reads it
+    assert read.blocks == PAGE.blocks and read.text == PAGE.text
     [event] = ocr.publisher.published
     assert (event.type, event.source, event.correlationid) == (
         events.OcrCompleted.event_type,

@@ -135,3 +135,37 @@ def test_an_ocr_result_says_whether_it_has_figures_and_a_clean_background(db):
     assert found["img-new"].figures == [Figure(bbox=(0.1, 0.2, 0.3, 0.4))]
     assert found["img-new"].clean_background
     assert found["img-old"].figures is None and not found["img-old"].clean_background
+
+
+def test_an_ocr_results_layout_is_read_from_its_own_document_and_only_when_asked(db):
+    block = {"bbox": [0.1, 0.1, 0.5, 0.2], "lines": []}
+    db.ocr_results.insert_one(
+        {"_id": "img-1", "upload_id": "up-1", "user_id": "user-1", "status": "done", "text": "hi"}
+    )
+    db.ocr_layouts.insert_one(
+        {
+            "_id": "img-1",
+            "upload_id": "up-1",
+            "user_id": "user-1",
+            "blocks": [block],
+            "figures": [{"bbox": [0.6, 0.6, 0.9, 0.9]}],
+        }
+    )
+    db.ocr_results.insert_one(  # read before layouts were kept apart: inline
+        {
+            "_id": "img-old",
+            "upload_id": "up-1",
+            "user_id": "user-1",
+            "status": "done",
+            "text": "old",
+            "blocks": [block],
+        }
+    )
+
+    full = ocr_results.of_images(db, ["img-1", "img-old"])
+    light = ocr_results.of_images(db, ["img-1"], with_blocks=False)
+
+    assert [b.bbox for b in full["img-1"].blocks] == [(0.1, 0.1, 0.5, 0.2)]
+    assert full["img-1"].figures == [Figure(bbox=(0.6, 0.6, 0.9, 0.9))]
+    assert [b.bbox for b in full["img-old"].blocks] == [(0.1, 0.1, 0.5, 0.2)]
+    assert light["img-1"].blocks is None and light["img-1"].text == "hi"

@@ -1,14 +1,15 @@
 """`ocr_results` as its readers see it (the gateway, the settle): one document per image
-(`_id` = the image's), written by the OCR service alone."""
+(`_id` = the image's), written by the OCR service alone, with its layout (blocks, figures) in
+the image's `ocr_layouts` document (inline in results read before that existed)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 from pymongo.database import Database
 
-from jaryo_shared.ocr_result import Block, Figure
+from jaryo_shared.ocr_result import LAYOUT_FIELDS, Block, Figure
 from jaryo_shared.read_models.base import ReadModel
 
 OcrStatus = Literal["processing", "done", "failed"]
@@ -45,4 +46,14 @@ def of_images(
     left_out = {"outbox": 0, **({} if with_text else {"text": 0})}
     projection = {**left_out, **({} if with_blocks else {"blocks": 0})}
     found = (db.ocr_results.find_one({"_id": image_id}, projection) for image_id in image_ids)
-    return {r["_id"]: OcrRecord.model_validate(r) for r in found if r is not None}
+    records = (_with_layout(db, r) if with_blocks else r for r in found if r is not None)
+    return {r["_id"]: OcrRecord.model_validate(r) for r in records}
+
+
+def _with_layout(db: Database, result: dict[str, Any]) -> dict[str, Any]:
+    """The result with its blocks and figures, from its layout document if it was read since
+    layouts were kept apart (none while unread or failed)."""
+    if "blocks" in result or result.get("status") != "done":
+        return result
+    layout = db.ocr_layouts.find_one({"_id": result["_id"]}) or {}
+    return {**result, **{key: layout[key] for key in LAYOUT_FIELDS if key in layout}}
