@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test faults install infra status lock ocr-eval draft-eval asyncapi web
+.PHONY: help up down test faults install infra status lock ocr-eval draft-eval bench asyncapi web
 
 help:
 	@echo "make up      install what is missing, start everything, print the gateway URL"
@@ -12,6 +12,7 @@ help:
 	@echo "make status  which local servers are up"
 	@echo "make ocr-eval  score the OCR path on ../shared/samples/ocr beside raw Tesseract"
 	@echo "make draft-eval  how faithful drafts of ../shared/samples are, per background (needs make infra)"
+	@echo "make bench  the throughput table: upload, OCR and deck benches in one run (needs make infra)"
 	@echo "make asyncapi  regenerate docs/asyncapi.yaml (the event contract) from the models"
 	@echo "make web     build the browser app into web/dist if its sources changed (make up does)"
 
@@ -46,6 +47,10 @@ ocr-eval: install
 draft-eval: install
 	@source scripts/lib.sh && "$$UV" run --frozen python -m bench.draft_eval \
 		--samples "$${JARYO_DRAFT_SAMPLES:-../shared/samples}" $(DRAFT_EVAL_ARGS)
+
+# BENCH_ARGS="--quick" or "--only ocr" narrows it down (docs/performance.md).
+bench: install
+	@source scripts/lib.sh && "$$UV" run --frozen python -m bench.throughput $(BENCH_ARGS)
 
 lock:
 	@source scripts/lib.sh && "$$UV" lock

@@ -42,7 +42,7 @@ import urllib3
 from kombu import Connection, Consumer, Queue, binding
 from PIL import Image, ImageDraw, ImageFont
 
-from bench import cluster
+from bench import cluster, figures
 from jaryo_shared import database, events, messaging
 from jaryo_shared.topology import Topology
 from ocr_service.bootstrap import build_reader
@@ -296,6 +296,7 @@ def main() -> None:
         ]
     print_tables(rows, len(files))
     print_fanout(rows, len(fanned))
+    figures.save(args.figures, issue_figures(rows, len(files), len(fanned)))
     print(f"bench took {time.perf_counter() - began:.0f} s")
 
 
@@ -309,6 +310,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--fanout", type=int, default=20, help="images in the one-upload round (0: none)"
     )
+    parser.add_argument("--figures", type=Path, help="save the issue-16 figures here (JSON)")
     return parser.parse_args()
 
 
@@ -417,6 +419,38 @@ def print_fanout(rows: list[Row], count: int) -> None:
         ideal = math.ceil(count / row.workers) / math.ceil(count / rows[0].workers)
         print(f"| {row.workers} | {seconds:.2f} | {seconds / first:.2f} | {ideal:.2f} |")
     print()
+
+
+def issue_figures(rows: list[Row], count: int, fanned: int) -> list[figures.Figure]:
+    """The service/direct ratio per worker count, and the one big upload on the most workers
+    against the fewest."""
+    targets = {1: ">= 0.9", 2: ">= 0.85"}
+    found = []
+    for row in rows:
+        d = statistics.median(count / r.seconds for r in row.direct)
+        s = statistics.median(count / r.seconds for r in row.service)
+        found.append(
+            figures.Figure(
+                f"OCR through the service vs the engine called directly, {row.workers} worker(s)",
+                s / d,
+                targets.get(row.workers, ">= 0.85"),
+                f"{count} single-image uploads",
+            )
+        )
+    if rows[-1].fanout and len(rows) > 1:
+        few, most = (
+            statistics.median(r.seconds for r in row.fanout) for row in (rows[0], rows[-1])
+        )
+        found.append(
+            figures.Figure(
+                f"a {fanned}-image upload on {rows[-1].workers} OCR workers vs on "
+                f"{rows[0].workers}",
+                most / few,
+                "<= 0.6",
+                "time from POST to upload.completed",
+            )
+        )
+    return found
 
 
 if __name__ == "__main__":
