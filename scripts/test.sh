@@ -21,4 +21,4 @@ say "web unit tests (vitest)"
 say "pytest"
 # tests/faults runs in its short form here (each fault once); `make faults` runs the full one.
 export JARYO_FAULTS=${JARYO_FAULTS:-short}
-exec "$bin/pytest" "$@"
+exec "$bin/pytest" --durations=15 "$@"
