@@ -42,7 +42,7 @@ import urllib3
 from kombu import Connection, Consumer, Queue, binding
 from PIL import Image, ImageDraw, ImageFont
 
-from bench import cluster, figures
+from bench import cluster, figures, profiling
 from jaryo_shared import database, events, messaging
 from jaryo_shared.topology import Topology
 from ocr_service.bootstrap import build_reader
@@ -311,6 +311,9 @@ def arguments() -> argparse.Namespace:
         "--fanout", type=int, default=20, help="images in the one-upload round (0: none)"
     )
     parser.add_argument("--figures", type=Path, help="save the issue-16 figures here (JSON)")
+    parser.add_argument(
+        "--profile", action="store_true", help="sample the OCR processes with py-spy in one round"
+    )
     return parser.parse_args()
 
 
@@ -341,7 +344,7 @@ def measure(
     kind is a warm-up, dropped."""
     with ExitStack() as stack:
         log = _log(stack, logs, f"ocr-{workers}")
-        stack.enter_context(
+        ocr = stack.enter_context(
             cluster.worker("ocr_service", settings, log=log, JARYO_OCR_WORKERS=str(workers))
         )
         wait_for_consumers(settings, "ocr", workers, timeout=120)
@@ -351,7 +354,20 @@ def measure(
             for which in ("service", "direct") if n % 2 == 0 else ("direct", "service"):
                 rounds[which].append(service() if which == "service" else direct_round())
         one_upload = [fanout() for _ in range(args.rounds + 1)] if args.fanout else []
+        if args.profile:
+            profile_round(service, ocr.pid, logs / f"ocr-{workers}.pyspy.txt", workers)
     return Row(workers, rounds["direct"][1:], rounds["service"][1:], one_upload[1:])
+
+
+def profile_round(service: Callable[[], Round], pid: int, out: Path, workers: int) -> None:
+    """One more service round, not counted, with the OCR processes sampled by py-spy."""
+    with profiling.sampled(pid, out) as raw:
+        service()
+    if raw is None or not raw.exists():
+        print("(no profile: py-spy is not installed or may not trace here)")
+        return
+    title = f"OCR service, {workers} worker(s), one round"
+    print(f"\n{profiling.table(title, profiling.kinds(raw))}\n(samples: {raw})\n")
 
 
 @contextmanager
