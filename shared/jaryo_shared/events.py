@@ -166,7 +166,10 @@ class DeckCompleted(Payload):
     file_path: str
     size: int
     slide_count: int
-    preview_count: int = 0
+    preview_count: int = Field(
+        default=0,
+        description="0 since previews follow the deck: deck.previews_ready.v1 counts them",
+    )
     revision: int = Field(default=1, ge=1, description="the revision of the spec that was built")
 
 
@@ -185,6 +188,18 @@ class DeckFailed(Payload):
         default=None, description="why, as a stable machine-readable code beside `reason`"
     )
     revision: int = Field(default=1, ge=1, description="the revision of the spec that failed")
+
+
+class DeckPreviewsReady(Payload):
+    """The slide previews of a built revision are stored (after its deck.completed): one PNG per
+    slide, served at /v1/decks/{deck_id}/previews/{n}."""
+
+    event_type: ClassVar[str] = "jaryo.deck.previews_ready.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/deck-service",)
+    deck_id: str
+    user_id: str
+    revision: int = Field(ge=1, description="the revision of the spec whose slides they show")
+    preview_count: int = Field(ge=0, description="one per slide")
 
 
 class UploadExpired(Payload):
@@ -223,6 +238,7 @@ EVENT_TYPES: dict[str, type[Payload]] = {
         DeckRequested,
         DeckCompleted,
         DeckFailed,
+        DeckPreviewsReady,
         UploadExpired,
         DeckExpired,
     )
