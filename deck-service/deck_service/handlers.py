@@ -33,7 +33,7 @@ from pydantic import ValidationError
 from deck_service import metrics, previews
 from deck_service.bootstrap import Dependencies
 from deck_service.build import MissingImage, build_pptx
-from deck_service.pictures import picture
+from deck_service.pictures import Picture, picture
 from deck_service.records import BuiltDeck, DeckBuilds
 from deck_service.slide_looks import slide_hashes
 from deck_service.slugs import slug
@@ -137,10 +137,11 @@ def _build(deps: Dependencies, deck: Deck) -> Built:
         ) from None
     with tempfile.TemporaryDirectory() as work:
         template, font = _template(deps, deck, spec.template_id, Path(work))
-        placed: dict[tuple[str, str], str] = {}
+        placed: dict[tuple[str, str], Picture] = {}
         pptx = _build_on(deps, deck, spec, template, font, placed)
+        keys = {wanted: found.key for wanted, found in placed.items()}
         dpi = deps.settings.preview_dpi
-        return Built(pptx, slide_hashes(spec, template.read_bytes(), font, placed, dpi))
+        return Built(pptx, slide_hashes(spec, template.read_bytes(), font, keys, dpi))
 
 
 def _template(deps: Dependencies, deck: Deck, template_id: str, work: Path) -> tuple[Path, str]:
@@ -168,18 +169,22 @@ def _build_on(
     spec: DeckSpec,
     template: Path,
     font: str,
-    placed: dict[tuple[str, str], str],
+    placed: dict[tuple[str, str], Picture],
 ) -> bytes:
-    """The .pptx; `placed` gets the object each (image, variant) was taken from."""
+    """The .pptx; `placed` gets each (image, variant) placed, read once however many slides
+    place it."""
 
     def image_bytes(element: ImageElement) -> bytes:
+        wanted = (element.image_id, element.variant)
+        if wanted in placed:
+            return placed[wanted].data
         try:
             found = picture(deps, deck.user_id, element)
         except UNREACHABLE as exc:
             raise Unreachable(f"could not read image {element.image_id}") from exc
         if found is None:
             raise MissingImage(element.image_id)
-        placed[(element.image_id, element.variant)] = found.key
+        placed[wanted] = found
         return found.data
 
     try:

@@ -194,6 +194,24 @@ def test_a_deck_on_a_built_in_template_is_stored_and_deck_completed_is_published
     }
 
 
+def test_an_image_placed_on_several_slides_is_read_once(decks):
+    image_id = decks.stored_image(png_bytes(80, 60))
+    envelope = decks.request([_picture(image_id)], [_picture(image_id)], [_picture(image_id)])
+    reads: list[str] = []
+    read = decks.store.get_bytes_if_present
+
+    def counted(bucket: str, key: str) -> bytes | None:
+        reads.append(key)
+        return read(bucket, key)
+
+    decks.store.get_bytes_if_present = counted  # type: ignore[method-assign]
+
+    assert decks.deliver(envelope) == Decision("ack")
+
+    assert len(decks.file(_deck_id(envelope)).slides) == 3
+    assert len(reads) == 1
+
+
 def test_a_deck_on_the_persons_own_template_is_built_on_it(decks):
     template_id = decks.own_template(BUILTIN["midnight"].pptx_path.read_bytes())
     envelope = decks.request([_text("On my template")], template_id=template_id)
