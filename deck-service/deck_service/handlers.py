@@ -171,24 +171,9 @@ def _build_on(
     font: str,
     placed: dict[tuple[str, str], Picture],
 ) -> bytes:
-    """The .pptx; `placed` gets each (image, variant) placed, read once however many slides
-    place it."""
-
-    def image_bytes(element: ImageElement) -> bytes:
-        wanted = (element.image_id, element.variant)
-        if wanted in placed:
-            return placed[wanted].data
-        try:
-            found = picture(deps, deck.user_id, element)
-        except UNREACHABLE as exc:
-            raise Unreachable(f"could not read image {element.image_id}") from exc
-        if found is None:
-            raise MissingImage(element.image_id)
-        placed[wanted] = found
-        return found.data
-
+    """The .pptx; `placed` gets each (image, variant) placed."""
     try:
-        return build_pptx(spec, template, font, image_bytes)
+        return build_pptx(spec, template, font, partial(_image_bytes, deps, deck, placed))
     except MissingImage as exc:
         raise DeckFailure(
             f"the image {exc.args[0]} is no longer available; remove it from the deck",
@@ -204,6 +189,26 @@ def _build_on(
         # template fails the same way again, so say so now instead of retrying.
         log.exception("deck %s could not be built on template %s", deck.id, spec.template_id)
         raise DeckFailure(_explain(spec.template_id, exc), FailureCode.TEMPLATE_UNUSABLE) from None
+
+
+def _image_bytes(
+    deps: Dependencies,
+    deck: Deck,
+    placed: dict[tuple[str, str], Picture],
+    element: ImageElement,
+) -> bytes:
+    """What the element places, read once however many slides place it."""
+    wanted = (element.image_id, element.variant)
+    if wanted in placed:
+        return placed[wanted].data
+    try:
+        found = picture(deps, deck.user_id, element)
+    except UNREACHABLE as exc:
+        raise Unreachable(f"could not read image {element.image_id}") from exc
+    if found is None:
+        raise MissingImage(element.image_id)
+    placed[wanted] = found
+    return found.data
 
 
 def _explain(template_id: str, exc: Exception) -> str:

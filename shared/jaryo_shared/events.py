@@ -166,10 +166,7 @@ class DeckCompleted(Payload):
     file_path: str
     size: int
     slide_count: int
-    preview_count: int = Field(
-        default=0,
-        description="0 since previews follow the deck: deck.previews_ready.v1 counts them",
-    )
+    preview_count: int = Field(default=0, description="0: previews follow (deck.previews_ready)")
     revision: int = Field(default=1, ge=1, description="the revision of the spec that was built")
 
 
@@ -191,8 +188,7 @@ class DeckFailed(Payload):
 
 
 class DeckPreviewsReady(Payload):
-    """The slide previews of a built revision are stored (after its deck.completed): one PNG per
-    slide, served at /v1/decks/{deck_id}/previews/{n}."""
+    """A built revision's slide previews are stored, one PNG a slide, after its deck.completed."""
 
     event_type: ClassVar[str] = "jaryo.deck.previews_ready.v1"
     emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/deck-service",)
