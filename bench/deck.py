@@ -1,31 +1,39 @@
 """Building a 50-slide deck through the service vs a bare python-pptx script making the same
-deck in-process, in one run; and the same deck with slide previews on, for information.
+deck in-process, in one run, with slide previews on (the default, as deployed): previews follow
+the deck, so "completed" no longer waits for LibreOffice. Also when the previews are ready,
+what a revision with one slide changed costs (only that slide is rendered), and LibreOffice on a
+1-slide excerpt vs the whole deck.
 
-    source scripts/lib.sh && .venv/bin/python -m bench.deck [--rounds 5] [--preview-rounds N]
+    source scripts/lib.sh && .venv/bin/python -m bench.deck [--rounds 5] [--previews-off]
+        [--profile]
 
 Starts a gunicorn gateway (one worker) and `python -m deck_service` as the integration tests do
 (bench/cluster.py), in a namespace of its own that it removes afterwards. Needs the local
-servers (`make infra`). Through the service, the time runs from
-`POST /v1/decks` until `GET /v1/decks/{id}?wait=60` answers completed; the deck service's own
-step (started_at to completed_at on the deck document: template, build, S3 put, previews) is
-shown beside it. Previews off is the like-for-like comparison with the bare script; previews on
-adds LibreOffice rendering 50 PNGs. Prints medians; ratio = time / bare time (higher is slower).
+servers (`make infra`). Through the service, the time runs from `POST /v1/decks` until
+`GET /v1/decks/{id}?wait=60` answers completed; the deck service's own step (started_at to
+completed_at on the deck's build: template, build, S3 put, outcome) is shown beside it, then
+POST → previews ready (asked every 0.1 s). Each round waits for its previews before the next,
+so no round queues behind another's render. Prints medians; ratio = time / bare time. With
+`--profile`, the deck service's handler runs once in this process under cProfile (previews off:
+the step up to completed), and the top of the profile is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import io
 import json
+import pstats
 import statistics
 import time
 
-import urllib3
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
-from bench import cluster
+from bench import cluster, deck_renders
+from bench.deck_client import Api, Posted, post, revise
 from jaryo_shared import database
 from jaryo_shared.settings import Settings
 
@@ -98,131 +106,152 @@ def bare_python_pptx() -> float:
     return elapsed
 
 
-def through_service(http, base, auth, spec: dict) -> tuple[float, str]:
-    """Seconds from POST /v1/decks until the deck reads completed, and the deck's id."""
-    start = time.perf_counter()
-    response = http.request("POST", f"{base}/v1/decks", json=spec, headers=auth)
-    assert response.status == 202, response.data[:300]
-    deck_id = json.loads(response.data)["deck_id"]
-    deadline = start + 300
-    while True:  # ?wait= stops at 60 s; slow preview renders may need another ask
-        view = json.loads(
-            http.request("GET", f"{base}/v1/decks/{deck_id}?wait=60", headers=auth).data
-        )
-        if view["status"] in ("completed", "failed") or time.perf_counter() > deadline:
-            break
-    elapsed = time.perf_counter() - start
-    assert view["status"] == "completed", view
-    return elapsed, deck_id
+STAGES = ("recorded", "queued", "step", "answered")
 
 
-def stages(db, deck_id: str) -> tuple[float, float] | None:
-    """Queued (the deck's created_at to its build's started_at) and the deck service's step
-    (started_at to completed_at), in seconds, to the millisecond the database keeps."""
-    deck = db.decks.find_one({"_id": deck_id})
-    build = db.deck_builds.find_one({"_id": deck_id}) or {}
+def stages(db, posted: Posted) -> dict[str, float] | None:
+    """Seconds of each stage, from the clock here and the database's timestamps (to its
+    millisecond): POST sent → the deck's created_at (recorded), → its build's started_at
+    (queued: the rest of the POST, publish, pick-up, the service's checks), → completed_at
+    (the deck service's step), → the answer of ?wait (the write, deck.completed, the gateway's
+    listener and its re-read)."""
+    deck = db.decks.find_one({"_id": posted.deck_id})
+    build = db.deck_builds.find_one({"_id": posted.deck_id}) or {}
     if "started_at" not in build or "completed_at" not in build:
         return None
-    queued = (build["started_at"] - deck["created_at"]).total_seconds()
-    return queued, (build["completed_at"] - build["started_at"]).total_seconds()
+    created, started = deck["created_at"].timestamp(), build["started_at"].timestamp()
+    completed = build["completed_at"].timestamp()
+    sent, answered = posted.wall
+    return dict(
+        zip(
+            STAGES,
+            (created - sent, started - created, completed - started, answered - completed),
+            strict=True,
+        )
+    )
 
 
-def check_file(http, base, auth, deck_id: str) -> None:
+def check_file(api: Api, deck_id: str) -> None:
     """The service made the deck asked for (outside the timing, once)."""
-    response = http.request("GET", f"{base}/v1/decks/{deck_id}/file", headers=auth)
+    response = api.call("GET", f"/v1/decks/{deck_id}/file")
     assert response.status == 200, response.data[:300]
     deck = Presentation(io.BytesIO(response.data))
     assert len(deck.slides) == SLIDES, len(deck.slides)
     assert deck.slides[0].shapes[0].text_frame.text == title_text(1)
 
 
-def measure(http, base, auth, db, rounds: int, with_bare: bool) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {
-        "bare": [],
-        "service": [],
-        "queued": [],
-        "step": [],
-        "lost": [],
-    }
-    spec = deck_spec()
-    # A small deck first: the deck service is consuming, the gateway's listener is up.
-    through_service(http, base, auth, deck_spec(slides=1))
+def measure(api: Api, db, rounds: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {key: [] for key in ("bare", "service", "previews", *STAGES)}
+    times.update(lost=[], revised=[], revised_previews=[])
+    post(api, deck_spec(slides=1))  # the deck service is consuming, the gateway's listener is up
+    deck_id = ""
     for round_ in range(rounds):  # interleaved, so both see the same machine load
-        if with_bare:
-            times["bare"].append(bare_python_pptx())
-        elapsed, deck_id = through_service(http, base, auth, spec)
-        times["service"].append(elapsed)
-        found = stages(db, deck_id)
+        times["bare"].append(bare_python_pptx())
+        posted = post(api, deck_spec())
+        deck_id = posted.deck_id
+        times["service"].append(posted.completed)
+        times["previews"].append(posted.previews)
+        found = stages(db, posted)
         if found is None:
             times["lost"].append(1.0)
-        else:
-            times["queued"].append(found[0])
-            times["step"].append(found[1])
+        for stage, seconds in (found or {}).items():
+            times[stage].append(seconds)
         if round_ == 0:
-            check_file(http, base, auth, deck_id)
+            check_file(api, deck_id)
+    spec = deck_spec()
+    for revision in range(2, rounds + 2):  # the last deck, one slide changed each time
+        completed, previews = revise(api, deck_id, spec, revision, slide=revision * 7 % SLIDES)
+        times["revised"].append(completed)
+        times["revised_previews"].append(previews)
     return times
+
+
+def profile_handler(api: Api, db, settings: Settings) -> str:
+    """The deck service's handler once in this process under cProfile, previews off (no worker
+    runs now: the deck's message waits in the queue, and is purged with the namespace)."""
+    from deck_service.bootstrap import bootstrap
+    from deck_service.handlers import handle_deck_requested
+    from deck_service.settings import DeckSettings
+    from jaryo_shared import events
+
+    deps = bootstrap(DeckSettings(**settings.model_dump(), previews=False))
+
+    def asked() -> tuple[events.Envelope, events.DeckRequested]:
+        response = api.call("POST", "/v1/decks", json=deck_spec())
+        deck_id = json.loads(response.data)["deck_id"]
+        user_id = db.decks.find_one({"_id": deck_id})["user_id"]
+        payload = events.DeckRequested(
+            deck_id=deck_id, user_id=user_id, template_id="clean", slide_count=SLIDES
+        )
+        return events.wrap(payload, source="bench"), payload
+
+    handle_deck_requested(deps, *asked())  # warm, as a worker is after its first deck
+    profile = cProfile.Profile()
+    profile.runcall(handle_deck_requested, deps, *asked())
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(22)
+    return out.getvalue()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--preview-rounds", type=int, help="previews on; default --rounds, 0 skips")
+    parser.add_argument("--previews-off", action="store_true", help="JARYO_PREVIEWS=false")
+    parser.add_argument("--profile", action="store_true", help="cProfile the handler once")
     args = parser.parse_args()
-    preview_rounds = args.rounds if args.preview_rounds is None else args.preview_rounds
     settings = cluster.bench_settings(Settings)
-    began = time.perf_counter()
+    began, profiled = time.perf_counter(), ""
     with cluster.namespace(settings), cluster.gateway(settings) as (_, base):
         client = database.connect(settings)
         try:
             db = database.database(client, settings)
-            http = urllib3.PoolManager(timeout=120)
-            auth = cluster.sign_in(http, base)
+            api = Api(base)
             bare_python_pptx()  # python-pptx imported and warm in this process too
-            with cluster.worker("deck_service", settings, JARYO_PREVIEWS="false"):
-                off = measure(http, base, auth, db, args.rounds, with_bare=True)
-            on = None
-            if preview_rounds:
-                with cluster.worker("deck_service", settings, JARYO_PREVIEWS="true"):
-                    on = measure(http, base, auth, db, preview_rounds, with_bare=False)
+            previews = "false" if args.previews_off else "true"
+            with cluster.worker("deck_service", settings, JARYO_PREVIEWS=previews):
+                times = measure(api, db, args.rounds)
+            if args.profile:
+                profiled = profile_handler(api, db, settings)
         finally:
             client.close()
-    report(off, on, began)
+    renders = deck_renders.measure(deck_spec(), rounds=3)
+    report(times, renders, "off" if args.previews_off else "on", began)
+    print(profiled)
 
 
-def report(off: dict[str, list[float]], on: dict[str, list[float]] | None, began: float) -> None:
-    bare = statistics.median(off["bare"])
+def report(
+    times: dict[str, list[float]], renders: dict[str, list[float]], previews: str, began: float
+) -> None:
+    bare = statistics.median(times["bare"])
 
     def row(what: str, samples: list[float], ratio: bool = True) -> str:
         if not samples:
             return f"| {what} | n/a | | 0 |"
         median = statistics.median(samples)
-        versus = f"{median / bare:.1f}×" if ratio else ""
+        versus = f"{median / bare:.2f}×" if ratio else ""
         return f"| {what} | {median:.3f} | {versus} | {len(samples)} |"
 
     print(
-        f"\n{SLIDES}-slide deck, template clean; medians; ratio = time / bare (higher is slower)\n"
+        f"\n{SLIDES}-slide deck, template clean, previews {previews}; medians; "
+        "ratio = time / bare python-pptx (higher is slower)\n"
     )
-    print("| path | seconds | ratio | rounds |")
-    print("|---|---:|---:|---:|")
-    print(row("bare python-pptx, in process", off["bare"]))
-    for label, times in (("previews off", off), ("previews on (informational)", on)):
-        if times is None:
-            continue
-        print(row(f"service, {label}: POST → completed", times["service"]))
-        print(
-            row(
-                "  of which insert, publish, pick-up (created → started)",
-                times["queued"],
-                ratio=False,
-            )
-        )
-        print(row("  of which deck-service step (started → completed)", times["step"]))
-    for label, times in (("previews off", off), ("previews on", on)):
-        if times is not None and times["lost"]:
-            print(
-                f"\n{label}: {len(times['lost'])} of {len(times['service'])} completed decks had "
-                "no started_at (a lost update; see stages()), so fewer stage rounds"
-            )
+    print("| path | seconds | ratio | rounds |\n|---|---:|---:|---:|")
+    print(row("bare python-pptx, in process", times["bare"]))
+    print(row("service: POST → completed (target ≤ 1.5×)", times["service"]))
+    print(row("  of which POST sent → deck recorded (created_at)", times["recorded"], False))
+    print(row("  of which recorded → build started (publish, pick-up)", times["queued"], False))
+    print(row("  of which deck-service step (started → completed; target ≤ 1.3×)", times["step"]))
+    print(row("  of which completed → ?wait answered", times["answered"], False))
+    print(row("service: POST → previews ready", times["previews"], False))
+    print(row("revision, 1 slide changed: PUT → completed", times["revised"], False))
+    print(row("revision, 1 slide changed: PUT → previews ready", times["revised_previews"], False))
+    if times["lost"]:
+        print(f"\n{len(times['lost'])} completed decks had no started_at (a lost update)")
+    if renders:
+        print("\nLibreOffice in this process (pptx → PDF → PNGs at 48 dpi), medians of 3:\n")
+        print("| slides rendered | seconds |\n|---|---:|")
+        for size, samples in renders.items():
+            print(f"| {SLIDES if size == 'all' else size} | {statistics.median(samples):.2f} |")
     print(f"\nwhole run: {time.perf_counter() - began:.0f} s")
 
 

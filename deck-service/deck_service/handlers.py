@@ -1,7 +1,8 @@
 """What the deck service does with `deck.requested`: build the .pptx from the spec of the revision
-the event names (an older revision than the deck's latest is skipped), keep it (and its slide
-previews, when LibreOffice is installed) in the decks bucket under that revision's keys, record
-the outcome with its `deck.completed` or `deck.failed` event in one write, and publish the event.
+the event names (an older revision than the deck's latest is skipped), keep it in the decks
+bucket under that revision's keys, record the outcome with its `deck.completed` or `deck.failed`
+event in one write, and publish the event; then make the built revision's slide previews, when
+LibreOffice is installed (deck_service.previews), before the message is acked.
 
 The deck document belongs to the gateway (request, deletion); this service writes only the
 deck's `deck_builds` document (same `_id`): FerretDB 1.x rewrites a whole document on update, so
@@ -22,24 +23,27 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import cast
 
 from pydantic import ValidationError
 
-from deck_service import metrics, render
+from deck_service import metrics, previews
 from deck_service.bootstrap import Dependencies
 from deck_service.build import MissingImage, build_pptx
-from deck_service.pictures import picture
+from deck_service.pictures import Picture, picture
 from deck_service.records import BuiltDeck, DeckBuilds
+from deck_service.slide_looks import slide_hashes
 from deck_service.slugs import slug
 from jaryo_shared import deck_outcomes, events
 from jaryo_shared.deck_spec import DeckSpec, ImageElement
 from jaryo_shared.failures import FailureCode
-from jaryo_shared.keys import deck_key, deck_preview_key
+from jaryo_shared.keys import deck_key
 from jaryo_shared.messaging import UNREACHABLE, Handler
 from jaryo_shared.read_models import decks, templates
+from jaryo_shared.read_models.deck_builds import PreviewsStatus
 from jaryo_shared.read_models.decks import Deck
 from jaryo_shared.templates import BUILTIN
 from jaryo_shared.templates.package import UnsafePackage
@@ -59,6 +63,12 @@ class DeckFailure(Exception):
         super().__init__(reason)
         self.reason = reason
         self.code = code
+
+
+@dataclass(frozen=True)
+class Built:
+    pptx: bytes
+    slide_hashes: list[str]  # what each slide's preview depends on (deck_service.slide_looks)
 
 
 class Unreachable(ConnectionError):
@@ -81,6 +91,7 @@ def handle_deck_requested(
     builds = DeckBuilds(deps.db, deps.publisher)
     if builds.finished(deck.id, deck.revision):
         builds.publish_owed(deck.id)  # what a crash left unsent
+        previews.follow(deps, deck.id, envelope.correlationid)  # or unrendered
         return
     if _superseded(deps, deck):
         return
@@ -94,12 +105,14 @@ def handle_deck_requested(
     except DeckFailure as exc:
         metrics.BUILD_SECONDS.labels("failed").observe(time.monotonic() - started)
         _fail(deps, envelope, deck, exc.reason, exc.code)
+        # The last built revision keeps its file: its previews, if a crash left them owed.
+        previews.follow(deps, deck.id, envelope.correlationid)
         return
     metrics.BUILD_SECONDS.labels("built").observe(time.monotonic() - started)
     key = deck_key(deck.user_id, deck.id, slug(deck.title), deck.revision)
-    deps.store.put_bytes(deps.settings.bucket_decks, key, built, PPTX)
-    previews = _previews(deps, deck, built)
-    _complete(deps, envelope, deck, key, built, previews)
+    deps.store.put_bytes(deps.settings.bucket_decks, key, built.pptx, PPTX)
+    _complete(deps, envelope, deck, key, built)
+    previews.follow(deps, deck.id, envelope.correlationid, built.pptx)
 
 
 def _superseded(deps: Dependencies, deck: Deck) -> bool:
@@ -112,7 +125,7 @@ def _superseded(deps: Dependencies, deck: Deck) -> bool:
     return False
 
 
-def _build(deps: Dependencies, deck: Deck) -> bytes:
+def _build(deps: Dependencies, deck: Deck) -> Built:
     try:
         spec = DeckSpec.model_validate(deck.spec)
     except ValidationError as exc:  # stored before today's rules (e.g. characters XML forbids)
@@ -124,7 +137,11 @@ def _build(deps: Dependencies, deck: Deck) -> bytes:
         ) from None
     with tempfile.TemporaryDirectory() as work:
         template, font = _template(deps, deck, spec.template_id, Path(work))
-        return _build_on(deps, deck, spec, template, font)
+        placed: dict[tuple[str, str], Picture] = {}
+        pptx = _build_on(deps, deck, spec, template, font, placed)
+        keys = {wanted: found.key for wanted, found in placed.items()}
+        dpi = deps.settings.preview_dpi
+        return Built(pptx, slide_hashes(spec, template.read_bytes(), font, keys, dpi))
 
 
 def _template(deps: Dependencies, deck: Deck, template_id: str, work: Path) -> tuple[Path, str]:
@@ -146,18 +163,17 @@ def _template(deps: Dependencies, deck: Deck, template_id: str, work: Path) -> t
     return path, PRIVATE_TEMPLATE_FONT
 
 
-def _build_on(deps: Dependencies, deck: Deck, spec: DeckSpec, template: Path, font: str) -> bytes:
-    def image_bytes(element: ImageElement) -> bytes:
-        try:
-            found = picture(deps, deck.user_id, element)
-        except UNREACHABLE as exc:
-            raise Unreachable(f"could not read image {element.image_id}") from exc
-        if found is None:
-            raise MissingImage(element.image_id)
-        return found
-
+def _build_on(
+    deps: Dependencies,
+    deck: Deck,
+    spec: DeckSpec,
+    template: Path,
+    font: str,
+    placed: dict[tuple[str, str], Picture],
+) -> bytes:
+    """The .pptx; `placed` gets each (image, variant) placed."""
     try:
-        return build_pptx(spec, template, font, image_bytes)
+        return build_pptx(spec, template, font, partial(_image_bytes, deps, deck, placed))
     except MissingImage as exc:
         raise DeckFailure(
             f"the image {exc.args[0]} is no longer available; remove it from the deck",
@@ -175,6 +191,26 @@ def _build_on(deps: Dependencies, deck: Deck, spec: DeckSpec, template: Path, fo
         raise DeckFailure(_explain(spec.template_id, exc), FailureCode.TEMPLATE_UNUSABLE) from None
 
 
+def _image_bytes(
+    deps: Dependencies,
+    deck: Deck,
+    placed: dict[tuple[str, str], Picture],
+    element: ImageElement,
+) -> bytes:
+    """What the element places, read once however many slides place it."""
+    wanted = (element.image_id, element.variant)
+    if wanted in placed:
+        return placed[wanted].data
+    try:
+        found = picture(deps, deck.user_id, element)
+    except UNREACHABLE as exc:
+        raise Unreachable(f"could not read image {element.image_id}") from exc
+    if found is None:
+        raise MissingImage(element.image_id)
+    placed[wanted] = found
+    return found.data
+
+
 def _explain(template_id: str, exc: Exception) -> str:
     what = f"{type(exc).__name__}: {exc}"[:300]
     if template_id in BUILTIN:
@@ -185,48 +221,29 @@ def _explain(template_id: str, exc: Exception) -> str:
     )
 
 
-def _previews(deps: Dependencies, deck: Deck, built: bytes) -> int | None:
-    """PNG pictures of the slides, or None when they cannot be made here."""
-    if not deps.settings.previews or not render.available():
-        return None
-    with tempfile.TemporaryDirectory() as work:
-        pptx = Path(work) / "deck.pptx"
-        pptx.write_bytes(built)
-        try:
-            with metrics.PREVIEW_SECONDS.time():
-                pngs = render.to_pngs(pptx, Path(work), dpi=deps.settings.preview_dpi)
-        except Exception:  # previews are a nicety: the deck itself is done
-            log.exception("could not render previews of deck %s", deck.id)
-            return None
-        for number, png in enumerate(pngs, 1):
-            key = deck_preview_key(deck.user_id, deck.id, number, deck.revision)
-            deps.store.put_bytes(deps.settings.bucket_decks, key, png.read_bytes(), "image/png")
-        return len(pngs)
-
-
 def _complete(
     deps: Dependencies,
     envelope: events.Envelope,
     deck: Deck,
     key: str,
-    built: bytes,
-    previews: int | None,
+    built: Built,
 ) -> None:
     slide_count = len(deck.spec["slides"])
+    size = len(built.pptx)
     payload = events.DeckCompleted(
         deck_id=deck.id,
         user_id=deck.user_id,
         file_path=key,
-        size=len(built),
+        size=size,
         slide_count=slide_count,
-        preview_count=previews or 0,
         revision=deck.revision,
     )
-    outcome = BuiltDeck(key, len(built), slide_count, previews, deck.revision)
+    owed: PreviewsStatus = "pending" if previews.available(deps) else "unavailable"
+    outcome = BuiltDeck(key, size, slide_count, owed, built.slide_hashes, deck.revision)
     if _claimed(deps, deck):
         builds = DeckBuilds(deps.db, deps.publisher)
         builds.mark_completed(deck.id, outcome, deps.clock.now(), _wrap(envelope, payload))
-    log.info("built deck %s: %d slides, %d bytes", deck.id, slide_count, len(built))
+    log.info("built deck %s: %d slides, %d bytes", deck.id, slide_count, size)
 
 
 def _fail(

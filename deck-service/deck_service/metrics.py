@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Histogram
+from prometheus_client import Counter, Histogram
 
 BUILD_SECONDS = Histogram(
     "jaryo_deck_build_seconds",
@@ -12,6 +12,11 @@ BUILD_SECONDS = Histogram(
 )
 PREVIEW_SECONDS = Histogram(
     "jaryo_deck_preview_seconds",
-    "Time to render one deck's slide previews with LibreOffice",
+    "Time to render the changed slides of one deck's revision with LibreOffice",
     buckets=(0.5, 1, 2, 5, 10, 30, 60),
+)
+PREVIEW_SLIDES = Counter(
+    "jaryo_deck_preview_slides_total",
+    "Slide previews stored, by how: rendered, or copied from the previous revision (unchanged)",
+    ["how"],
 )

@@ -4,6 +4,7 @@ removed (`variant: clean`, kept by the OCR service) when there is one."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from deck_service.bootstrap import Dependencies
 from jaryo_shared.deck_spec import ImageElement
@@ -13,7 +14,13 @@ from jaryo_shared.read_models import images, uploads
 log = logging.getLogger(__name__)
 
 
-def picture(deps: Dependencies, user_id: str, element: ImageElement) -> bytes | None:
+@dataclass(frozen=True)
+class Picture:
+    key: str  # which object it is, so a slide's preview can be reused while its pictures are
+    data: bytes
+
+
+def picture(deps: Dependencies, user_id: str, element: ImageElement) -> Picture | None:
     """None if the image is gone (deleted with its upload, or purged). A clean copy that is
     missing (the image was read before such copies were made, or none could be made) falls
     back to the original: the deck still shows the photo, as the editor does, and the person
@@ -28,6 +35,7 @@ def picture(deps: Dependencies, user_id: str, element: ImageElement) -> bytes | 
         key = clean_background_key(user_id, image.upload_id, image.id)
         clean = deps.store.get_bytes_if_present(bucket, key)
         if clean is not None:
-            return clean
+            return Picture(key, clean)
         log.info("image %s has no clean background; placing its original", image.id)
-    return deps.store.get_bytes_if_present(bucket, image.image_path)
+    data = deps.store.get_bytes_if_present(bucket, image.image_path)
+    return None if data is None else Picture(image.image_path, data)

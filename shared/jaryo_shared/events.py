@@ -184,7 +184,7 @@ class DeckCompleted(Payload):
     file_path: str
     size: int
     slide_count: int
-    preview_count: int = 0
+    preview_count: int = Field(default=0, description="0: previews follow (deck.previews_ready)")
     revision: int = Field(default=1, ge=1, description="the revision of the spec that was built")
 
 
@@ -203,6 +203,17 @@ class DeckFailed(Payload):
         default=None, description="why, as a stable machine-readable code beside `reason`"
     )
     revision: int = Field(default=1, ge=1, description="the revision of the spec that failed")
+
+
+class DeckPreviewsReady(Payload):
+    """A built revision's slide previews are stored, one PNG a slide, after its deck.completed."""
+
+    event_type: ClassVar[str] = "jaryo.deck.previews_ready.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/deck-service",)
+    deck_id: str
+    user_id: str
+    revision: int = Field(ge=1, description="the revision of the spec whose slides they show")
+    preview_count: int = Field(ge=0, description="one per slide")
 
 
 class UploadExpired(Payload):
@@ -242,6 +253,7 @@ EVENT_TYPES: dict[str, type[Payload]] = {
         DeckRequested,
         DeckCompleted,
         DeckFailed,
+        DeckPreviewsReady,
         UploadExpired,
         DeckExpired,
     )

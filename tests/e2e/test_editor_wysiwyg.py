@@ -89,6 +89,12 @@ def _rendered(person, spec: dict) -> tuple[str, Image.Image]:
     deck_id = person.new_deck(spec)
     built = json.loads(person.call("GET", f"/v1/decks/{deck_id}?wait=60").data)
     assert built["status"] == "completed", built
+
+    def previews_settled() -> dict | None:  # they follow the deck
+        deck = json.loads(person.call("GET", f"/v1/decks/{deck_id}").data)
+        return None if deck["previews_status"] == "pending" else deck
+
+    built = wait_until(previews_settled, timeout=120, interval=0.3)
     if built.get("previews") == "unavailable":
         pytest.skip("LibreOffice is not installed: no render to compare with")
     preview = person.call("GET", f"/v1/decks/{deck_id}/previews/1")

@@ -130,8 +130,8 @@ def _drafted_deck_is_built(page: Page, folder: Path) -> str:
     expect(page).to_have_url(re.compile(r"/decks/\w+$"))
     expect(page.get_by_role("heading", name="Pages journey")).to_be_visible()
     expect(page.get_by_role("status")).to_have_text("Status: built", timeout=BUILD_TIMEOUT_MS)
-    previews = page.get_by_role("list", name="Slides")
-    expect(previews.get_by_role("img", name="Slide 1")).to_be_visible()
+    previews = page.get_by_role("list", name="Slides")  # they follow the deck: the page asks again
+    expect(previews.get_by_role("img", name="Slide 1")).to_be_visible(timeout=BUILD_TIMEOUT_MS)
     expect(previews.get_by_role("img", name="Slide 2")).to_be_visible()
     expect(page.get_by_role("link", name="Open in the editor")).to_have_attribute(
         "href", re.compile(r"/decks/\w+/edit$")

@@ -36,7 +36,7 @@ from jaryo_shared import database, messaging
 from jaryo_shared.keys import clean_background_key
 from jaryo_shared.templates import BUILTIN
 from jaryo_shared.topology import Topology
-from tests.helpers import png_bytes
+from tests.helpers import png_bytes, wait_until
 from tests.integration.processes import free_port, gateway, worker_service
 
 pytestmark = pytest.mark.integration
@@ -112,6 +112,13 @@ class Api:
         body = requests.get(f"{self.url}{path}?wait=60", headers=self.auth, timeout=90).json()
         assert body["status"] == status, body
         return dict(body)
+
+    def previews_made(self, deck_id: str) -> None:
+        def made() -> bool:
+            deck = requests.get(f"{self.url}/v1/decks/{deck_id}", headers=self.auth, timeout=30)
+            return deck.json().get("previews_status") != "pending"
+
+        wait_until(made, timeout=120, interval=0.3)
 
     def owned(self, case):
         """`case` naming the user's own upload, image, deck or template and, if it is a valid
@@ -209,6 +216,7 @@ def _seed(api: Api, settings, logs: dict[str, IO[bytes]]) -> None:
         deck_id = api.new_deck()
         upload = api.wait(f"/v1/uploads/{upload_id}", "completed")
         api.wait(f"/v1/decks/{deck_id}", "completed")
+        api.previews_made(deck_id)  # they follow the deck; the workers stop after this
     api.ids.update(
         upload_id=upload_id,
         image_id=upload["images"][0]["image_id"],

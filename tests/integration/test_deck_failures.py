@@ -1,5 +1,6 @@
-"""Decks under failure, over the real servers: a deck worker killed mid-build, a deck whose
-image is gone by the time it is built, and a template python-pptx cannot build on."""
+"""Decks under failure, over the real servers: a deck worker killed mid-build and again while
+it renders the previews, a deck whose image is gone by the time it is built, and a template
+python-pptx cannot build on."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def _kill(service: subprocess.Popen) -> None:
     service.wait(timeout=10)
 
 
-def test_deck_worker_killed_mid_build_builds_it_again_and_finishes_once(
+def test_deck_worker_killed_mid_build_and_mid_render_finishes_both_once(
     client, make_user, settings, db, store, probe, purge_queues
 ):
     purge_queues()
@@ -67,18 +68,23 @@ def test_deck_worker_killed_mid_build_builds_it_again_and_finishes_once(
     assert response.status_code == 202
     deck_id = response.get_json()["deck_id"]
 
-    def status() -> str:
-        return (db.deck_builds.find_one({"_id": deck_id}) or {"status": "queued"})["status"]
+    def state() -> tuple[str, str | None]:
+        build = db.deck_builds.find_one({"_id": deck_id}) or {"status": "queued"}
+        return build["status"], build.get("previews_status")
 
     service = _start_deck_service(settings)
     try:
-        wait_until(lambda: status() == "building", timeout=60, interval=0.05)
-        _kill(service)  # while it builds or renders the 200 previews
-        assert status() == "building", "it finished before it could be killed"
+        wait_until(lambda: state()[0] == "building", timeout=60, interval=0.05)
+        _kill(service)  # while it builds the 200 slides
+        assert state()[0] == "building", "it finished before it could be killed"
         service = _start_deck_service(settings)
-        wait_until(lambda: status() == "completed", timeout=180, interval=0.3)
+        wait_until(lambda: state() == ("completed", "pending"), timeout=180, interval=0.05)
+        _kill(service)  # while it renders the 200 previews, after deck.completed
+        assert state() == ("completed", "pending"), "the previews were made before the kill"
+        service = _start_deck_service(settings)
+        wait_until(lambda: state()[1] == "ready", timeout=400, interval=0.3)
         # The event is published just after that write: the service must live until it is.
-        seen = probe.until("jaryo.deck.completed.v1", timeout=60)
+        seen = probe.until("jaryo.deck.previews_ready.v1", timeout=60)
     finally:
         if service.poll() is None:
             _kill(service)
@@ -87,8 +93,15 @@ def test_deck_worker_killed_mid_build_builds_it_again_and_finishes_once(
     assert deck["attempts"] == 2 and deck["preview_count"] == 200
     keys = list(store.keys(settings.bucket_decks, f"{user.user_id}/deck{deck_id}/"))
     assert [k for k in keys if k.endswith(".pptx")] == [deck["file_path"]]
-    completed = [p for e, p in seen if e.type == "jaryo.deck.completed.v1" and p.deck_id == deck_id]
+    assert len([k for k in keys if "/previews/" in k]) == 200
+
+    def about_the_deck(event_type: str) -> list:
+        return [p for e, p in seen if e.type == event_type and p.deck_id == deck_id]
+
+    completed = about_the_deck("jaryo.deck.completed.v1")
     assert len(completed) == 1 and completed[0].slide_count == 200
+    ready = about_the_deck("jaryo.deck.previews_ready.v1")
+    assert [(p.revision, p.preview_count) for p in ready] == [(1, 200)]
 
 
 def test_deck_whose_image_is_gone_fails_with_a_reason_the_person_can_act_on(

@@ -10,14 +10,19 @@ import threading
 import pytest
 from pptx import Presentation
 
+from deck_service import render
 from jaryo_shared.keys import deck_prefix
+from tests.integration.deck_previews import with_previews
 
 pytestmark = pytest.mark.integration
 
 
-def _spec(text: str, title: str = "Revisions") -> dict:
-    box = {"type": "text", "text": text, "x": 0.1, "y": 0.1, "w": 0.8, "h": 0.3, "size": 28}
-    return {"template_id": "clean", "title": title, "slides": [{"elements": [box]}]}
+def _spec(text: str, title: str = "Revisions", *more: str) -> dict:
+    def slide(text: str) -> dict:
+        box = {"type": "text", "text": text, "x": 0.1, "y": 0.1, "w": 0.8, "h": 0.3, "size": 28}
+        return {"elements": [box]}
+
+    return {"template_id": "clean", "title": title, "slides": [slide(t) for t in (text, *more)]}
 
 
 def _texts(client, user, deck: dict) -> list[str]:
@@ -69,6 +74,36 @@ def test_an_edited_spec_is_built_as_revision_2_and_the_deck_serves_the_new_file(
     assert client.get(f"{location}/spec", headers=held).status_code == 304
     assert client.get(second["links"]["file"], headers=held).status_code == 304
     assert client.get(location, headers=user.auth).headers["ETag"] == '"r2"'
+
+
+def test_a_revision_shows_its_changed_slide_anew_and_keeps_the_unchanged_ones_previews(
+    client, make_user, deck_worker, monkeypatch
+):
+    rendered: list[int] = []  # slides LibreOffice rendered, per render
+    real_render = render.to_pngs
+
+    def counted_render(*args, **kwargs):
+        pngs = real_render(*args, **kwargs)
+        rendered.append(len(pngs))
+        return pngs
+
+    monkeypatch.setattr(render, "to_pngs", counted_render)
+    user = make_user()
+    location = _post(client, user, _spec("같은 Same", "Previews", "바뀔 Before"))
+    _finished(client, user, location)
+    first = with_previews(client, user, location)
+    before = [client.get(url, headers=user.auth).data for url in first["previews"]]
+
+    edited = _spec("같은 Same", "Previews", "바뀐 After — a longer line now")
+    assert _put(client, user, location, edited, '"r1"').status_code == 202
+    _finished(client, user, location)
+    second = with_previews(client, user, location)
+
+    assert (second["built_revision"], second["previews_status"]) == (2, "ready")
+    assert rendered == [2, 1]  # the whole first deck, then only the changed slide
+    after = [client.get(url, headers=user.auth).data for url in second["previews"]]
+    assert after[0] == before[0]
+    assert after[1] != before[1] and after[1].startswith(b"\x89PNG")
 
 
 def test_an_edit_without_if_match_is_428_and_a_stale_one_412_and_neither_is_stored(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,7 +16,9 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Pt
 
+from deck_service import render
 from tests.helpers import png_bytes
+from tests.integration.deck_previews import with_previews
 
 pytestmark = pytest.mark.integration
 
@@ -217,7 +220,9 @@ def test_edited_spec_is_built_to_the_emu_with_fonts_sizes_colours_and_hangul_typ
 def test_deck_converts_to_pdf_and_its_previews_show_the_slides(client, make_user, deck_worker):
     user = make_user()
     response = client.post("/v1/decks", json=EDITED, headers=user.auth)
-    deck = _finished(client, user, response.headers["Location"])
+    _finished(client, user, response.headers["Location"])
+    deck = with_previews(client, user, response.headers["Location"])
+    assert deck["previews_status"] == "ready"
     data = client.get(deck["links"]["file"], headers=user.auth).data
 
     with tempfile.TemporaryDirectory() as work:
@@ -248,6 +253,40 @@ def test_deck_converts_to_pdf_and_its_previews_show_the_slides(client, make_user
     assert picture.getpixel((5, 5)) == (15, 23, 42)
     assert len(picture.crop((0, 0, picture.width, picture.height // 3)).getcolors(100_000)) > 10
     assert client.get(deck["previews"][0][:-1] + "9", headers=user.auth).status_code == 404
+
+
+def test_a_deck_downloads_while_its_previews_are_made_and_previews_ready_follows(
+    client, make_user, deck_worker, probe, monkeypatch
+):
+    release, rendering = threading.Event(), threading.Event()
+    real_render = render.to_pngs
+
+    def held_render(*args, **kwargs):
+        rendering.set()
+        assert release.wait(timeout=60)
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(render, "to_pngs", held_render)
+    user = make_user()
+    location = client.post("/v1/decks", json=EDITED, headers=user.auth).headers["Location"]
+
+    deck = _finished(client, user, location)  # ?wait does not wait for the previews
+    assert rendering.wait(timeout=60)
+
+    assert (deck["previews_status"], "previews" in deck) == ("pending", False)
+    assert len(_download(client, user, deck).slides) == 2
+    pending = client.get(f"{location}/previews/1", headers=user.auth)
+    assert (pending.status_code, pending.headers["Retry-After"]) == (409, "2")
+    assert pending.get_json()["previews_status"] == "pending"
+    release.set()
+    seen = probe.until("jaryo.deck.previews_ready.v1", timeout=120)
+    built = [e.type for e, p in seen if e.type != "jaryo.deck.requested.v1"]
+    assert built == ["jaryo.deck.completed.v1", "jaryo.deck.previews_ready.v1"]
+    ready = [p for e, p in seen if e.type == "jaryo.deck.previews_ready.v1"]
+    assert [(p.deck_id, p.revision, p.preview_count) for p in ready] == [(deck["deck_id"], 1, 2)]
+    deck = client.get(location, headers=user.auth).get_json()
+    assert (deck["previews_status"], len(deck["previews"])) == ("ready", 2)
+    assert client.get(deck["previews"][1], headers=user.auth).mimetype == "image/png"
 
 
 MALFORMED = [
@@ -377,7 +416,8 @@ def test_unknown_template_or_image_is_404_and_other_users_never_see_a_deck(
     assert db.decks.count_documents({"user_id": owner.user_id}) == 0
 
     location = client.post("/v1/decks", json=EDITED, headers=owner.auth).headers["Location"]
-    deck = _finished(client, owner, location)
+    _finished(client, owner, location)
+    deck = with_previews(client, owner, location)
     urls = [location, deck["links"]["file"], deck["links"]["spec"], deck["previews"][0]]
     for url in urls:
         assert client.get(url, headers=owner.auth).status_code == 200, url
@@ -556,7 +596,8 @@ def test_deck_still_downloads_after_its_upload_and_staged_files_are_gone(
         },
         headers=user.auth,
     ).headers["Location"]
-    deck = _finished(client, user, location)
+    _finished(client, user, location)
+    deck = with_previews(client, user, location)
     before = client.get(deck["links"]["file"], headers=user.auth).data
 
     # What retention does to an upload days later: staging purged, the upload deleted.
@@ -577,7 +618,7 @@ def test_without_libreoffice_the_deck_completes_and_previews_say_unavailable(
 
     deck = _finished(client, user, location)
 
-    assert deck["previews"] == "unavailable"
+    assert (deck["previews_status"], deck["previews"]) == ("unavailable", "unavailable")
     assert len(_download(client, user, deck).slides) == 2
     missing = client.get(f"{location}/previews/1", headers=user.auth)
     assert missing.status_code == 404 and "unavailable" in missing.get_json()["detail"]

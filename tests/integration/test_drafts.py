@@ -12,6 +12,7 @@ from PIL import Image, ImageChops, ImageStat
 from pptx import Presentation
 
 from gateway.decks.contrast import contrast
+from tests.integration.deck_previews import with_previews
 
 pytestmark = pytest.mark.integration
 
@@ -45,6 +46,7 @@ def _draft(client, user, upload_id: str, **background) -> tuple[dict, Presentati
     assert response.status_code == 202, response.get_json()
     deck = _waited(client, user, response.headers["Location"])
     assert deck["status"] == "completed", deck
+    deck = with_previews(client, user, response.headers["Location"])
     data = client.get(deck["links"]["file"], headers=user.auth).data
     return deck, Presentation(io.BytesIO(data))
 

@@ -1,28 +1,25 @@
 """The deck service's handling of `deck.requested` (deck_service.handlers), run through its handler
 map as the worker runs it, over in-memory fakes of the database, the object store and the broker
-(real python-pptx; LibreOffice's slide previews faked at the service's `render` module): the
-deck's build outcome and reason, the files kept, the events that go out, and the worker's
-decision."""
+(real python-pptx): the deck's build outcome and reason, the files kept, the events that go
+out, and the worker's decision. The previews that follow a deck are in test_deck_previews.py."""
 
 from __future__ import annotations
 
 import io
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from deck_service import render
 from deck_service.bootstrap import Dependencies
 from deck_service.handlers import handlers
 from deck_service.settings import DeckSettings
 from jaryo_shared import events
 from jaryo_shared.clock import FixedClock
-from jaryo_shared.keys import deck_key, deck_prefix, deck_preview_key, template_key
+from jaryo_shared.keys import deck_key, deck_prefix, template_key
 from jaryo_shared.templates import BUILTIN
 from tests.helpers import png_bytes
 from tests.unit.fakes import FakeDatabase, FakePublisher
@@ -174,7 +171,11 @@ def test_a_deck_on_a_built_in_template_is_stored_and_deck_completed_is_published
         key,
         len(data),
     )
-    assert (build["slide_count"], build["preview_count"], build["completed_at"]) == (2, None, NOW)
+    assert (build["slide_count"], build["previews_status"], build["completed_at"]) == (
+        2,
+        "unavailable",  # previews are off here
+        NOW,
+    )
     assert (build["outbox"], build["outbox_pending"]) == ([], False)
     [event] = decks.publisher.published
     assert (event.type, event.source, event.correlationid) == (
@@ -191,6 +192,24 @@ def test_a_deck_on_a_built_in_template_is_stored_and_deck_completed_is_published
         "preview_count": 0,
         "revision": 1,
     }
+
+
+def test_an_image_placed_on_several_slides_is_read_once(decks):
+    image_id = decks.stored_image(png_bytes(80, 60))
+    envelope = decks.request([_picture(image_id)], [_picture(image_id)], [_picture(image_id)])
+    reads: list[str] = []
+    read = decks.store.get_bytes_if_present
+
+    def counted(bucket: str, key: str) -> bytes | None:
+        reads.append(key)
+        return read(bucket, key)
+
+    decks.store.get_bytes_if_present = counted  # type: ignore[method-assign]
+
+    assert decks.deliver(envelope) == Decision("ack")
+
+    assert len(decks.file(_deck_id(envelope)).slides) == 3
+    assert len(reads) == 1
 
 
 def test_a_deck_on_the_persons_own_template_is_built_on_it(decks):
@@ -353,53 +372,3 @@ def test_a_deck_the_janitor_already_failed_is_not_built_or_announced_again(decks
 
     assert decks.db.deck_builds.find_one({"_id": _deck_id(envelope)}) is None
     assert (decks.store.puts, decks.publisher.published) == ([], [])
-
-
-def _fake_renderer(monkeypatch: pytest.MonkeyPatch, fail: bool = False) -> list[Path]:
-    """LibreOffice faked at the service's render module: one PNG per slide of the deck."""
-    rendered: list[Path] = []
-
-    def to_pngs(pptx: Path, out_dir: Path, *, dpi: int = 48) -> list[Path]:
-        if fail:
-            raise RuntimeError("soffice crashed")
-        pngs = []
-        for number in range(1, len(Presentation(str(pptx)).slides) + 1):
-            png = out_dir / f"slide-{number}.png"
-            png.write_bytes(png_bytes(16, 9, color="navy"))
-            pngs.append(png)
-        rendered.append(pptx)
-        return pngs
-
-    monkeypatch.setattr(render, "available", lambda: True)
-    monkeypatch.setattr(render, "to_pngs", to_pngs)
-    return rendered
-
-
-def test_a_deck_with_previews_keeps_a_picture_of_each_slide(monkeypatch):
-    decks = Decks(previews=True)
-    rendered = _fake_renderer(monkeypatch)
-    envelope = decks.request([_text("one")], [_text("two")])
-    deck_id = _deck_id(envelope)
-
-    assert decks.deliver(envelope) == Decision("ack")
-
-    assert len(rendered) == 1
-    for number in (1, 2):
-        key = (decks.settings.bucket_decks, deck_preview_key(USER, deck_id, number))
-        assert decks.store.objects[key] == png_bytes(16, 9, color="navy")
-        assert decks.store.content_types[key] == "image/png"
-    assert decks.build(deck_id)["preview_count"] == 2
-    assert published(decks.publisher, events.DeckCompleted)[0]["preview_count"] == 2
-
-
-def test_a_deck_whose_previews_fail_still_completes_without_previews(monkeypatch):
-    decks = Decks(previews=True)
-    _fake_renderer(monkeypatch, fail=True)
-    envelope = decks.request([_text("one")])
-
-    assert decks.deliver(envelope) == Decision("ack")
-
-    build = decks.build(_deck_id(envelope))
-    assert (build["status"], build["preview_count"]) == ("completed", None)
-    assert published(decks.publisher, events.DeckCompleted)[0]["preview_count"] == 0
-    assert [key for _, key in decks.store.puts if "/previews/" in key] == []

@@ -145,6 +145,7 @@ def test_the_deck_is_queued_at_its_new_revision_while_the_older_file_is_served()
         "file_path": "k",
         "file_size": 3,
         "preview_count": None,
+        "previews_status": "unavailable",  # built before previews followed, without any
         "built_revision": 1,
     }
     assert service.build_state(build, 1)["status"] == "completed"

@@ -27,6 +27,15 @@ def test_deck_within_its_limit_or_already_built_is_left_alone() -> None:
     assert world.db.deck_builds.find_one({"_id": "done"})["status"] == "completed"
 
 
+def test_a_built_deck_whose_previews_are_still_being_made_is_not_stuck() -> None:
+    world = World()
+    world.deck("previewing", built="completed")
+    world.db.deck_builds.update_one({"_id": "previewing"}, {"$set": {"previews_status": "pending"}})
+
+    assert run_policy(stuck_decks, world.janitor(LATE + 60 * MINUTE)) == []
+    assert world.publisher.published == []
+
+
 def test_stuck_deck_is_failed_with_a_reason_and_deck_failed_is_published_once() -> None:
     world = World()
     world.deck("never", built=None)  # its message never reached the deck service

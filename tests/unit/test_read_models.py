@@ -107,6 +107,23 @@ def test_deck_builds_are_found_by_deck(db):
     assert found["deck-1"].document()["file_size"] == 99
 
 
+def test_previews_of_a_deck_built_before_they_followed_it_read_as_they_were_then(db):
+    built = {"status": "completed", "file_path": "k.pptx", "built_revision": 1}
+    db.deck_builds.insert_one({"_id": "had-them", **built, "preview_count": 3})
+    db.deck_builds.insert_one({"_id": "had-none", **built, "preview_count": None})
+    db.deck_builds.insert_one({"_id": "following", **built, "previews_status": "pending"})
+    db.deck_builds.insert_one({"_id": "not-built", "status": "building"})
+
+    found = deck_builds.of_decks(db, ["had-them", "had-none", "following", "not-built"])
+
+    assert {deck_id: build.previews() for deck_id, build in found.items()} == {
+        "had-them": "ready",
+        "had-none": "unavailable",
+        "following": "pending",
+        "not-built": None,
+    }
+
+
 def test_an_upload_counts_as_deleted_by_its_deletion_record_alone(db):
     db.uploads.insert_one({"_id": "up-1", "deleted_at": None})  # DELETE's own write was lost
     db.uploads.insert_one({"_id": "up-2", "deleted_at": None})

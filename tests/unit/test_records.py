@@ -190,7 +190,7 @@ def test_a_completed_build_keeps_its_file_and_is_finished(db, publisher):
     )
     event = events.wrap(payload, source="jaryo/deck-service", subject="deck-1")
 
-    builds.mark_completed("deck-1", BuiltDeck("k.pptx", 9, 2, None), NOW, event)
+    builds.mark_completed("deck-1", BuiltDeck("k.pptx", 9, 2, "unavailable"), NOW, event)
 
     assert builds.finished("deck-1", 1)
     build = db.deck_builds.find_one({"_id": "deck-1"})

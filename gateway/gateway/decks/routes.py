@@ -37,6 +37,7 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 FINISHED = ("completed", "failed")
 NOT_BUILT = problem("no revision of the deck is built (yet)")
 NOT_MODIFIED = empty("not modified: If-None-Match names this revision")
+RETRY_SECONDS = 2  # a preview asked for while they are made: most decks take seconds
 
 
 @blueprint.post("")
@@ -206,8 +207,8 @@ def content_disposition(filename: str) -> str:
     {
         200: content("image/png", "that slide of the latest revision built, as PNG"),
         304: NOT_MODIFIED,
-        404: problem("no such slide, or previews unavailable"),
-        409: NOT_BUILT,
+        404: problem("no such slide, or no previews of this revision (failed or unavailable)"),
+        409: problem("no revision is built yet, or its previews are still being made"),
     },
     path=PreviewPath,
     headers=IfNoneMatchHeader,
@@ -215,9 +216,8 @@ def content_disposition(filename: str) -> str:
 @require_user
 def get_preview(deck_id: str, number: int) -> Response:
     deck = _built_deck(deck_id)
-    count = deck.get("preview_count")
-    if count is None:
-        raise NotFound("previews are unavailable for this deck (LibreOffice is not installed)")
+    _previews_ready(deck)
+    count = deck["preview_count"]
     if not 1 <= number <= count:
         raise NotFound(f"the deck has previews 1 to {count}")
     deps = current_deps()
@@ -225,6 +225,20 @@ def get_preview(deck_id: str, number: int) -> Response:
     key = deck_preview_key(deck["user_id"], deck["_id"], number, revision)
     png = deps.store.stream(deps.settings.bucket_decks, key)
     return _conditional(revision, lambda: Response(stream_with_context(png), mimetype="image/png"))
+
+
+def _previews_ready(deck: dict[str, Any]) -> None:
+    """409 while the built revision's previews are being made (they follow its file), 404 if
+    there are none of it: the render failed, or previews are not made here."""
+    status = deck["previews_status"]
+    if status == "pending":
+        raise NotReady(
+            "the slide previews are being made", retry_after=RETRY_SECONDS, previews_status=status
+        )
+    if status == "failed":
+        raise NotFound("the slide previews of this revision could not be made")
+    if status == "unavailable":
+        raise NotFound("previews are unavailable for this deck (LibreOffice is not installed)")
 
 
 @blueprint.delete("/<deck_id>")

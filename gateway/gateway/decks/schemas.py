@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from gateway.schemas import Absent
 from jaryo_shared.failures import FailureCode
+from jaryo_shared.read_models.deck_builds import PreviewsStatus
 
 DeckStatus = Literal["queued", "building", "completed", "failed"]
 
@@ -53,7 +54,15 @@ class Deck(BaseModel):
     )
     size: int | Absent = Field(None, description="of the .pptx of `built_revision`")
     previews: list[str] | Literal["unavailable"] | Absent = Field(
-        None, description="each slide's PNG, of `built_revision`"
+        None,
+        description="each slide's PNG, of `built_revision`, once `previews_status` is ready; "
+        "`unavailable` if it is failed or unavailable; absent while pending",
+    )
+    previews_status: PreviewsStatus | Absent = Field(
+        None,
+        description="the previews of `built_revision` follow its file: `pending` while they are "
+        "made (`?wait` does not wait for them; `deck.previews_ready` announces them), then "
+        "`ready`, or `failed` (the render failed) or `unavailable` (previews are not made here)",
     )
     links: DeckLinks
 

@@ -167,6 +167,7 @@ def build_state(build: DeckBuild | None, revision: int) -> dict[str, Any]:
             file_path=build.file_path,
             file_size=build.file_size,
             preview_count=build.preview_count,
+            previews_status=build.previews(),
             built_revision=build.file_revision(),
         )
     if build.revision == revision:

@@ -35,10 +35,18 @@ def deck_view(deck: dict[str, Any]) -> dict[str, Any]:
         view["built_revision"] = deck["built_revision"]
         view["size"] = deck["file_size"]
         view["links"]["file"] = url_for("decks.get_file", **ids)
-        count = deck.get("preview_count")
-        view["previews"] = (
-            [url_for("decks.get_preview", number=n, **ids) for n in range(1, count + 1)]
-            if count is not None
-            else "unavailable"
-        )
+        view.update(_previews(deck, ids))
     return view
+
+
+def _previews(deck: dict[str, Any], ids: dict[str, Any]) -> dict[str, Any]:
+    """Their status, and their URLs once ready: none while pending (they follow the deck),
+    "unavailable" if none will come for this revision (the render failed, or cannot run)."""
+    status = deck["previews_status"]
+    shown: dict[str, Any] = {"previews_status": status}
+    if status == "ready":
+        numbers = range(1, deck["preview_count"] + 1)
+        shown["previews"] = [url_for("decks.get_preview", number=n, **ids) for n in numbers]
+    elif status != "pending":
+        shown["previews"] = "unavailable"
+    return shown

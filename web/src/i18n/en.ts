@@ -91,6 +91,8 @@ export const en = {
   downloadDeck: "Download {title}.pptx",
   downloadFailed: "The file could not be downloaded.",
   previewsTitle: "Slides",
+  previewsPending: "The slide previews are being made…",
+  previewsFailed: "The slide previews could not be made; the .pptx is ready to download.",
   previewsUnavailable: "Slide previews are not available for this deck.",
   slideNumber: "Slide {number}",
   openEditor: "Open in the editor",

@@ -93,6 +93,8 @@ export const ko: Catalogue = {
   downloadDeck: "{title}.pptx 내려받기",
   downloadFailed: "파일을 내려받지 못했습니다.",
   previewsTitle: "슬라이드",
+  previewsPending: "슬라이드 미리보기를 만드는 중입니다…",
+  previewsFailed: "슬라이드 미리보기를 만들지 못했습니다. .pptx 파일은 내려받을 수 있습니다.",
   previewsUnavailable: "이 프레젠테이션은 슬라이드 미리보기가 없습니다.",
   slideNumber: "슬라이드 {number}",
   openEditor: "편집기에서 열기",

@@ -1,5 +1,5 @@
-/** A deck: its build status followed live (the API's `?wait=` long poll), then the built
- * slides' previews and the .pptx to download, or why the build failed. */
+/** A deck: its build status followed live (the API's `?wait=` long poll), then the .pptx to
+ * download and the built slides' previews once they follow, or why the build failed. */
 import { useEffect, useState } from "preact/hooks";
 import { saveAs } from "../api/blobs";
 import { fileUrl, previewUrl, waitForDeck, type Deck } from "../api/decks";
@@ -8,16 +8,19 @@ import { AuthImage } from "../components/AuthImage";
 import { when } from "../components/dates";
 import { t, type MessageKey } from "../i18n";
 import { Link } from "../router";
+import { nextAsk } from "./deckFollow";
 import { failureMessage } from "./failures";
 
-const WAIT_SECONDS = 30;
 const RETRY_MS = 3000;
-const FINISHED = ["completed", "failed"];
 
 type Followed = Deck | "missing" | "unreachable" | null;
 
-/** The deck, asked again with `?wait` until it is built or failed (or the page is left); a
- * failed request is asked again after a pause. */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The deck, asked again (deckFollow.nextAsk) until it is built with its previews or failed
+ * (or the page is left); a failed request is asked again after a pause. */
 function useDeck(deckId: string): Followed {
   const [deck, setDeck] = useState<Followed>(null);
   useEffect(() => {
@@ -26,11 +29,16 @@ function useDeck(deckId: string): Followed {
       const answer = await waitForDeck(deckId, wait).catch(() => null);
       if (!live) return;
       if (answer?.response.status === 404) return setDeck("missing");
-      if (answer?.data) setDeck(answer.data);
-      else setDeck((before) => (before === null ? "unreachable" : before));
-      if (answer?.data && FINISHED.includes(answer.data.status)) return;
-      if (!answer?.data) await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-      return follow(WAIT_SECONDS);
+      if (!answer?.data) {
+        setDeck((before) => (before === null ? "unreachable" : before));
+        await pause(RETRY_MS);
+        return live ? follow(0) : undefined;
+      }
+      setDeck(answer.data);
+      const next = nextAsk(answer.data);
+      if (next === "settled") return;
+      if (next.pauseMs) await pause(next.pauseMs);
+      return live ? follow(next.wait) : undefined;
     };
     void follow(0);
     return () => {
@@ -59,6 +67,8 @@ export function DownloadButton(props: { deck: Deck }) {
 
 export function Previews(props: { deck: Deck }) {
   const { deck } = props;
+  if (deck.previews_status === "pending") return <p class="hint">{t("previewsPending")}</p>;
+  if (deck.previews_status === "failed") return <p class="hint">{t("previewsFailed")}</p>;
   if (!Array.isArray(deck.previews)) return <p class="hint">{t("previewsUnavailable")}</p>;
   return (
     <ol class="previews" aria-label={t("previewsTitle")}>
@@ -66,7 +76,7 @@ export function Previews(props: { deck: Deck }) {
         <li key={index}>
           <AuthImage
             alt={t("slideNumber", { number: index + 1 })}
-            cacheKey={`${deck.deck_id}/${index + 1}`}
+            cacheKey={`${deck.deck_id}/r${deck.built_revision}/${index + 1}`}
             load={() => previewUrl(deck.deck_id, index + 1)}
           />
         </li>
