@@ -2,7 +2,7 @@
 
 FerretDB 1.24 on SQLite answers every query by reading the whole collection, `_id` lookups too
 (docs/listings.md measures it): a listing read from `uploads` costs seconds at 50,000 uploads. So
-each upload also has an entry in one of PARTITIONS small collections (`upload_listings_00` ...),
+each upload also has an entry in one of PARTITIONS small collections (`upload_listings_000` ...),
 chosen by its owner, and a listing reads the owner's partition alone. Entries are inserted once
 and never updated (FerretDB can lose one of two concurrent updates): the entry when the upload is
 recorded, and a mark with its final status once it is settled. DELETE and the janitor's purge
@@ -20,7 +20,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 FAMILY = "upload_listings"
-PARTITIONS = 64
+PARTITIONS = 256
 # What the listing shows of an upload that never changes once it is recorded.
 LISTED = ("user_id", "created_at", "image_type", "image_count")
 SETTLED = ("completed", "failed")
@@ -32,11 +32,11 @@ BATCH = 1000  # documents a backfill inserts at once
 def collection_name(user_id: str) -> str:
     """The partition of this person's entries: the same for every process, on every run."""
     digest = hashlib.sha256(user_id.encode()).digest()
-    return f"{FAMILY}_{int.from_bytes(digest[:4], 'big') % PARTITIONS:02d}"
+    return f"{FAMILY}_{int.from_bytes(digest[:4], 'big') % PARTITIONS:03d}"
 
 
 def all_collection_names() -> list[str]:
-    return [f"{FAMILY}_{number:02d}" for number in range(PARTITIONS)]
+    return [f"{FAMILY}_{number:03d}" for number in range(PARTITIONS)]
 
 
 def mark_id(upload_id: str) -> str:

@@ -34,7 +34,7 @@ DYNAMIC = {
     ("janitor.policies.expired_auth_records", "purge"): "COLLECTIONS",
     ("janitor.policies.orphans", "plan"): "OWNERS",
     ("jaryo_shared.outbox_relay", "OutboxRelay.relay_pass"): "OUTBOX_COLLECTIONS",
-    # A person's listing partition (`upload_listings_00` ...), one row of the table.
+    # A person's listing partition (`upload_listings_000` ...), one row of the table.
     **{
         ("jaryo_shared.upload_listings", function): "FAMILY"
         for function in ("add", "mark_settled", "forget", "of_user", "listed_ids", "backfill")
