@@ -26,7 +26,7 @@ LISTED = ("user_id", "created_at", "image_type", "image_count")
 SETTLED = ("completed", "failed")
 MARKED = ":settled"  # the suffix of a mark's `_id`
 DUPLICATE_KEY = 11000
-BATCH = 1000  # documents a backfill inserts at once
+BATCH = 500  # documents a backfill inserts at once
 
 
 def collection_name(user_id: str) -> str:
@@ -115,13 +115,16 @@ def backfill(db: Database) -> int:
     listed = set(listed_ids(db))
     owed: dict[str, list[dict[str, Any]]] = {}
     added = 0
-    for upload in db.uploads.find({"deleted_at": None}, {"outbox": 0}):
-        if upload["_id"] not in listed:
-            marked = [_mark(upload)] if upload["status"] in SETTLED else []
-            owed.setdefault(collection_name(upload["user_id"]), []).extend(
-                [_entry(upload), *marked]
-            )
-            added += 1
+    fields = dict.fromkeys((*LISTED, "status"), 1)
+    for upload in db.uploads.find({"deleted_at": None}, fields):
+        if upload["_id"] in listed:
+            continue
+        name = collection_name(upload["user_id"])
+        marked = [_mark(upload)] if upload["status"] in SETTLED else []
+        owed.setdefault(name, []).extend([_entry(upload), *marked])
+        added += 1
+        if len(owed[name]) >= BATCH:  # a batch at a time: provision runs in little memory
+            _insert_all_new(db[name], owed.pop(name))
     for name, documents in owed.items():
         _insert_all_new(db[name], documents)
     return added

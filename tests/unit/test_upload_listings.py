@@ -143,3 +143,14 @@ def test_a_cursor_without_an_offset_is_read_as_utc() -> None:
     found = service.newest_first(db, ANN, request)  # type: ignore[arg-type]
 
     assert [upload["_id"] for upload in found] == [f"{1:032x}"]
+
+
+def test_the_backfill_lists_every_upload_of_a_person_with_more_than_a_batch() -> None:
+    db = _Database()
+    count = upload_listings.BATCH  # two documents each (the entry, the mark): two batches
+    for n in range(count):
+        db.uploads.insert_one(_upload(n))
+
+    assert upload_listings.backfill(db) == count  # type: ignore[arg-type]
+
+    assert len(_listed(db, limit=100)) == count
