@@ -9,7 +9,7 @@ import binascii
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from gateway.problems import InvalidInput
@@ -27,6 +27,10 @@ class PageRequest:
     limit: int
     after: tuple[datetime, str] | None  # (created_at, _id) of the last item already seen
 
+    def follows_cursor(self, item: Mapping[str, Any]) -> bool:
+        """Whether the item comes after the cursor, newest first (what `filter` asks a query)."""
+        return self.after is None or newest_first_key(item) < self.after
+
     def filter(self) -> dict[str, Any]:
         """What to add to a list query so that it starts after the cursor."""
         if self.after is None:
@@ -38,6 +42,11 @@ class PageRequest:
                 {"created_at": created_at, "_id": {"$lt": document_id}},
             ]
         }
+
+
+def newest_first_key(item: Mapping[str, Any]) -> tuple[datetime, str]:
+    """NEWEST_FIRST's order, for items sorted here rather than by the database."""
+    return item["created_at"], item["_id"]
 
 
 def page_request(args: Mapping[str, str]) -> PageRequest:
@@ -73,7 +82,9 @@ def _cursor(raw: str | None) -> tuple[datetime, str] | None:
         created_at, document_id = base64.urlsafe_b64decode(raw.encode()).decode().split("|")
         if not _DOCUMENT_ID.fullmatch(document_id):
             raise ValueError("not an id")
-        return datetime.fromisoformat(created_at), document_id
+        after = datetime.fromisoformat(created_at)
+        # The database keeps UTC times; a cursor without an offset means UTC there too.
+        return (after if after.tzinfo else after.replace(tzinfo=UTC)), document_id
     except (ValueError, binascii.Error, UnicodeError):
         raise InvalidInput("cursor is not one this API returned", pointer="/cursor") from None
 

@@ -1,4 +1,5 @@
-"""Create what the cluster needs before it starts: exchanges, queues, buckets and indexes."""
+"""Create what the cluster needs before it starts: exchanges, queues, buckets and indexes, and
+the listing entries of uploads recorded before listings existed (upload_listings.backfill)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 from minio.error import S3Error
 from pymongo.errors import PyMongoError
 
-from jaryo_shared import database, messaging, objectstore
+from jaryo_shared import database, messaging, objectstore, upload_listings
 from jaryo_shared.settings import Settings
 from jaryo_shared.topology import Topology
 
@@ -34,7 +35,11 @@ def _provision(settings: Settings) -> None:
     objectstore.ObjectStore(objectstore.client(settings)).ensure_buckets(settings.buckets)
     client = database.connect(settings)
     try:
-        database.ensure_indexes(database.database(client, settings))
+        db = database.database(client, settings)
+        database.ensure_indexes(db)
+        listed = upload_listings.backfill(db)
+        if listed:
+            log.info("listed %d uploads recorded before listings existed", listed)
     finally:
         client.close()
 

@@ -29,10 +29,16 @@ SHARED = "shared/jaryo_shared"
 # record (the planned subject names the collection) and its orphan check (which owner document
 # an object's key names; a read). A constant that is not in the function's module is looked up
 # in each service that reaches the function (e.g. the collections a shared relay is given).
+# A listing partition's name is computed from its owner: the family counts as one collection.
 DYNAMIC = {
     ("janitor.policies.expired_auth_records", "purge"): "COLLECTIONS",
     ("janitor.policies.orphans", "plan"): "OWNERS",
     ("jaryo_shared.outbox_relay", "OutboxRelay.relay_pass"): "OUTBOX_COLLECTIONS",
+    # A person's listing partition (`upload_listings_000` ...), one row of the table.
+    **{
+        ("jaryo_shared.upload_listings", function): "FAMILY"
+        for function in ("add", "mark_settled", "forget", "of_user", "listed_ids", "backfill")
+    },
 }
 
 

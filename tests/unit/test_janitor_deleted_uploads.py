@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from janitor.policies import deleted_uploads
-from jaryo_shared import events
+from jaryo_shared import events, upload_listings
 from tests.unit.janitor_world import MINUTE, START, USER, BrokerDown, S3Down, World, run_policy
 
 DELETED_AT = START + 5 * MINUTE
@@ -106,3 +106,17 @@ def test_purging_an_upload_already_gone_does_nothing() -> None:
     deleted_uploads.purge(deps, item)
     deleted_uploads.purge(deps, item)  # a second janitor's stale plan
     assert len(world.events(EXPIRED)) == 1
+
+
+def test_a_purged_upload_leaves_nothing_in_the_listing() -> None:
+    world = World()
+    _deleted(world)
+    # Listed and marked settled before the DELETE removed it, which a crash may have cut short.
+    listed = {"_id": "aa01", "user_id": USER, "created_at": START, "status": "completed"}
+    listed |= {"image_type": "mixed-printed", "image_count": 2}
+    upload_listings.add(world.db, listed)  # type: ignore[arg-type]
+    upload_listings.mark_settled(world.db, listed)  # type: ignore[arg-type]
+
+    run_policy(deleted_uploads, world.janitor(DELETED_AT + 11 * MINUTE))
+
+    assert world.db[upload_listings.collection_name(USER)].count_documents({}) == 0

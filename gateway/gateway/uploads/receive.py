@@ -17,7 +17,7 @@ from gateway.bootstrap import Dependencies
 from gateway.problems import FileTooLarge, InvalidUpload, StorageUnavailable, UnsupportedImage
 from gateway.uploads import filenames, quota
 from gateway.uploads.sniff import NotAnImage, Sniffed, TooManyPixels, sniff
-from jaryo_shared import events, outbox
+from jaryo_shared import events, outbox, upload_listings
 from jaryo_shared.keys import image_key, upload_prefix
 from jaryo_shared.logs import current_correlation_id
 
@@ -247,10 +247,12 @@ def _stage(deps: Dependencies, images: list[dict[str, Any]], accepted: list[Acce
 
 def _record(deps: Dependencies, upload: dict[str, Any], images: list[dict[str, Any]]) -> None:
     try:
+        upload_listings.add(deps.db, upload)
         deps.db.images.insert_many(images)
         deps.db.uploads.insert_one(upload)
     except Exception as exc:
         deps.db.images.delete_many({"upload_id": upload["_id"]})
+        upload_listings.forget(deps.db, upload["user_id"], upload["_id"])
         _remove_objects(deps, [image["staging_key"] for image in images])
         log.exception("recording upload %s failed", upload["_id"])
         raise StorageUnavailable("the upload could not be recorded; try again") from exc

@@ -9,7 +9,7 @@ from typing import Any
 from pymongo.database import Database
 
 from gateway import paging
-from jaryo_shared import upload_deletions
+from jaryo_shared import upload_deletions, upload_listings
 from jaryo_shared.clock import Clock
 from jaryo_shared.database import by_id
 from jaryo_shared.read_models import images as read_images
@@ -49,15 +49,38 @@ def newest_first(
     db: Database, user_id: str, page_request: paging.PageRequest
 ) -> list[dict[str, Any]]:
     """The caller's live uploads from the cursor on, one more than the page holds (so
-    `paging.page_of` knows whether another page follows)."""
-    query: dict[str, Any] = {"user_id": user_id, "deleted_at": None, **page_request.filter()}
-    return list(db.uploads.find(query).sort(paging.NEWEST_FIRST).limit(page_request.limit + 1))
+    `paging.page_of` knows whether another page follows). Read from the caller's listing
+    partition (jaryo_shared.upload_listings), not from `uploads`, which FerretDB would read
+    whole; only an upload not yet known to be settled is looked up there."""
+    entries, statuses = upload_listings.of_user(db, user_id)
+    after = [entry for entry in entries if page_request.follows_cursor(entry)]
+    after.sort(key=paging.newest_first_key, reverse=True)
+    found: list[dict[str, Any]] = []
+    for entry in after:
+        if len(found) > page_request.limit:
+            break
+        status = statuses.get(entry["_id"]) or _status_of_unsettled(db, entry)
+        if status is not None:
+            found.append({**entry, "status": status})
+    return found
+
+
+def _status_of_unsettled(db: Database, entry: dict[str, Any]) -> str | None:
+    """The upload's status from its document, kept beside the entry once it is final; None if
+    the upload is deleted or its recording never finished."""
+    upload = by_id(db.uploads, entry["_id"], {"outbox": 0}, user_id=entry["user_id"])
+    if upload is None or upload["deleted_at"] is not None:
+        return None
+    upload_listings.mark_settled(db, upload)
+    return upload["status"]
 
 
 def delete_upload(db: Database, clock: Clock, user_id: str, upload_id: str) -> bool:
     """Mark the caller's upload deleted; False if there is no such live upload."""
     if own_upload(db, user_id, upload_id) is None:
         return False
+    # Out of the listing first: a DELETE that fails after it is retried and finds the upload.
+    upload_listings.forget(db, user_id, upload_id)
     # The record first, then the upload (upload_deletions says why).
     deleted_at = upload_deletions.record(db, upload_id, user_id, clock.now())
     upload_deletions.mark(db, upload_id, deleted_at)

@@ -1,7 +1,7 @@
 """Uploads a person deleted are purged after a short grace period: every object (staged files,
 originals, thumbnails) and every document (images, OCR results, the completion record), then
-`upload.expired`, then the upload document itself, last, so an interrupted purge is found and
-finished by the next run."""
+`upload.expired`, then its listing entry and the upload document itself, last, so an
+interrupted purge is found and finished by the next run."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any, Literal
 from janitor import records
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
-from jaryo_shared import events, upload_deletions
+from jaryo_shared import events, upload_deletions, upload_listings
 from jaryo_shared.keys import upload_prefix
 
 NAME = "deleted-uploads"
@@ -61,5 +61,6 @@ def purge_upload(
             expired, source=SOURCE, subject=upload["_id"], event_id=f"expired-{upload['_id']}"
         )
     )
+    upload_listings.forget(deps.db, upload["user_id"], upload["_id"])
     records.delete_upload(deps.db, upload["_id"])
     upload_deletions.forget(deps.db, upload["_id"])
