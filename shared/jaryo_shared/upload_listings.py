@@ -23,7 +23,7 @@ FAMILY = "upload_listings"
 PARTITIONS = 256
 # What the listing shows of an upload that never changes once it is recorded.
 LISTED = ("user_id", "created_at", "image_type", "image_count")
-SETTLED = ("completed", "failed")
+SETTLED = ("completed", "partial", "failed")  # an upload is settled once, for good
 MARKED = ":settled"  # the suffix of a mark's `_id`
 DUPLICATE_KEY = 11000
 BATCH = 500  # documents a backfill inserts at once

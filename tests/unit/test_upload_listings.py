@@ -9,6 +9,8 @@ import base64
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from gateway import paging
 from gateway.uploads import service
 from jaryo_shared import upload_listings
@@ -154,3 +156,16 @@ def test_the_backfill_lists_every_upload_of_a_person_with_more_than_a_batch() ->
     assert upload_listings.backfill(db) == count  # type: ignore[arg-type]
 
     assert len(_listed(db, limit=100)) == count
+
+
+@pytest.mark.parametrize("status", ["completed", "partial", "failed"])
+def test_a_settled_upload_is_read_once_then_listed_from_its_mark(status: str) -> None:
+    """Every final status is kept beside the entry: the listing reads `uploads` for it once (on
+    FerretDB the newest uploads are the slowest to find), then never again."""
+    db = _Database()
+    _record(db, _upload(1, status=status))
+    assert _listed(db) == [(f"{1:032x}", status)]
+
+    db.uploads.delete_one({"_id": f"{1:032x}"})  # were it read again, it would be missing
+
+    assert _listed(db) == [(f"{1:032x}", status)]
