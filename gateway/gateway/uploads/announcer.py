@@ -12,7 +12,7 @@ import contextvars
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -34,12 +34,12 @@ _pool: ThreadPoolExecutor | None = None
 _pool_guard = threading.Lock()
 
 
-def later(deps: Dependencies, upload: dict[str, Any]) -> None:
+def later(deps: Dependencies, upload: dict[str, Any]) -> Future[None]:
     """Send what the just-written upload owes, soon, on an announcer thread (with this request's
     context: its correlation id in the logs). The threads finish their work before the process
     exits."""
     context = contextvars.copy_context()
-    _announcers().submit(context.run, _publish, deps, upload)
+    return _announcers().submit(context.run, _send_while_claimed, deps, upload)
 
 
 def send_owed(deps: Dependencies, upload: dict[str, Any]) -> None:
@@ -51,6 +51,17 @@ def send_owed(deps: Dependencies, upload: dict[str, Any]) -> None:
         upload = _after_writers_send(deps, upload)
     if _owes(upload):
         _publish(deps, upload)
+
+
+def _send_while_claimed(deps: Dependencies, upload: dict[str, Any]) -> None:
+    """Past its writer's claim the relay sends the event: sending it too could repeat the
+    relay's send. So a backlog (the broker slow or away) drains at once when it clears, and
+    holds at most a claim's worth of uploads."""
+    claimed_until = upload.get("outbox_claimed_until")
+    if claimed_until is None or deps.clock.now() < claimed_until:
+        _publish(deps, upload)
+    else:
+        log.warning("upload %s's event left to the outbox relay: not sent in time", upload["_id"])
 
 
 def _publish(deps: Dependencies, upload: dict[str, Any]) -> None:
