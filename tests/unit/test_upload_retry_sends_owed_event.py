@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from gateway.uploads import announcer, idempotency
 from jaryo_shared import events, outbox
 from jaryo_shared.clock import FixedClock
@@ -16,6 +18,13 @@ from tests.unit.fakes import FakeDatabase, FakePublisher
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 USER, KEY, UPLOAD = "user-1", "key-1", "upload-1"
+
+
+@pytest.fixture(autouse=True)
+def _short_grace(monkeypatch):
+    """A retry gives a writer whose claim holds this long to send (2 s); these writers are dead
+    or done."""
+    monkeypatch.setattr(announcer, "WRITER_GRACE", timedelta(milliseconds=50))
 
 
 class Killed(BaseException):
@@ -128,8 +137,7 @@ def test_a_retry_right_after_the_write_leaves_the_event_to_its_writer_who_sends_
     assert deps.publisher.published == []  # the one copy is the writer's
 
 
-def test_a_retry_right_after_the_write_sends_the_event_if_its_writer_does_not(monkeypatch):
-    monkeypatch.setattr(announcer, "WRITER_GRACE", timedelta(milliseconds=50))
+def test_a_retry_right_after_the_write_sends_the_event_if_its_writer_does_not():
     deps, envelope = Deps(), _received()
 
     announcer.send_owed(deps, _written_now(deps, envelope))

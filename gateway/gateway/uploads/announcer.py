@@ -24,10 +24,10 @@ log = logging.getLogger(__name__)
 # Each send is a publish and the outbox's clearing writes (about 10 ms): a few threads keep up
 # with far more uploads than one gateway process accepts; the publisher serialises its channel.
 THREADS = 4
-# A live writer's announcer sends within milliseconds of its 202; a retry that comes sooner
-# (a client that retries a request it was answered) waits this long for it, so one upload is
-# announced once. A writer that died is only this much later than an instant resend.
-WRITER_GRACE = timedelta(seconds=1)
+# A live writer's announcer sends within milliseconds of its 202 (a second or so on a loaded
+# machine); a retry that comes meanwhile (a client retrying a request it was answered) waits
+# this long for it, so one upload is announced once. A writer that died costs its retry this.
+WRITER_GRACE = timedelta(seconds=2)
 _POLL_SECONDS = 0.02
 
 _pool: ThreadPoolExecutor | None = None
@@ -47,7 +47,7 @@ def send_owed(deps: Dependencies, upload: dict[str, Any]) -> None:
     it died before sending it (or has not yet). Send it now, not after that writer's claim runs
     out (30 s): the client is told 202 either way. A second copy is harmless (its consumers
     are idempotent); the settle still announces the upload once."""
-    if _owes(upload) and _written_within(deps, upload, WRITER_GRACE):
+    if _owes(upload) and _claimed(deps, upload):  # its writer may be sending it right now
         upload = _after_writers_send(deps, upload)
     if _owes(upload):
         _publish(deps, upload)
@@ -57,8 +57,7 @@ def _send_while_claimed(deps: Dependencies, upload: dict[str, Any]) -> None:
     """Past its writer's claim the relay sends the event: sending it too could repeat the
     relay's send. So a backlog (the broker slow or away) drains at once when it clears, and
     holds at most a claim's worth of uploads."""
-    claimed_until = upload.get("outbox_claimed_until")
-    if claimed_until is None or deps.clock.now() < claimed_until:
+    if upload.get("outbox_claimed_until") is None or _claimed(deps, upload):
         _publish(deps, upload)
     else:
         log.warning("upload %s's event left to the outbox relay: not sent in time", upload["_id"])
@@ -80,9 +79,10 @@ def _owes(upload: dict[str, Any]) -> bool:
     return bool(upload.get("outbox_pending") and upload.get("outbox"))
 
 
-def _written_within(deps: Dependencies, upload: dict[str, Any], span: timedelta) -> bool:
-    created = upload.get("created_at")
-    return created is not None and deps.clock.now() - created < span
+def _claimed(deps: Dependencies, upload: dict[str, Any]) -> bool:
+    """Whether its writer's claim on the outbox holds (or a relay's: either may be sending)."""
+    claimed_until = upload.get("outbox_claimed_until")
+    return claimed_until is not None and deps.clock.now() < claimed_until
 
 
 def _after_writers_send(deps: Dependencies, upload: dict[str, Any]) -> dict[str, Any]:
