@@ -1,21 +1,29 @@
 """Upload throughput through the gateway vs direct S3 PUTs of the same bytes, in one run; and
 the gateway worker's peak memory while it receives one 50 MB request.
 
-    source scripts/lib.sh && .venv/bin/python -m bench.upload [--rounds 5]
+    source scripts/lib.sh && .venv/bin/python -m bench.upload [--rounds 9] [--sizes 0.1,1,10]
 
 Starts a gunicorn gateway (one worker) as the integration tests do (bench/cluster.py), in a
-namespace of its own that it removes afterwards. Needs the local servers (`make infra`). Prints
-medians; the ratio is what to compare across machines.
+namespace of its own that it removes afterwards. Needs the local servers (`make infra`). Prints,
+per size, the medians of each way's request time and the median of the per-round ratios (each
+round sends the same image both ways, back to back, so both see the same machine load); the
+ratio is what to compare across machines. `--baseline DIR` serves a second gateway from
+another checkout (e.g. `git worktree add ../base main`) and measures it in the same rounds: a
+before/after in one machine state (docs/upload-path.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
 import statistics
 import time
 import uuid
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import urllib3
@@ -24,6 +32,7 @@ from PIL import Image
 from bench import cluster
 from jaryo_shared import objectstore
 from jaryo_shared.settings import Settings
+from tests.integration import processes
 
 
 def image_of_size(target_bytes: int, seed: int) -> bytes:
@@ -74,28 +83,66 @@ def direct_put(store: objectstore.ObjectStore, bucket: str, files: list[bytes]) 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=5)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--sizes", default="1,10", help="image sizes in MB, comma-separated")
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout whose gateway to measure beside this one"
+    )
+    args = parser.parse_args()
+    sizes = [float(size) for size in args.sizes.split(",")]
     settings = cluster.bench_settings(Settings)
     store = objectstore.ObjectStore(objectstore.client(settings))
-    with cluster.namespace(settings), cluster.gateway(settings) as (gateway, base):
+    with ExitStack() as stack:
+        stack.enter_context(cluster.namespace(settings))
+        gateway, base = stack.enter_context(cluster.gateway(settings))
         http = urllib3.PoolManager(timeout=120)
         auth = cluster.sign_in(http, base)
-        throughput(http, base, auth, store, settings.bucket_staging, rounds)
+        ways = {"gateway": Way(lambda data: through_gateway(http, base, auth, [data]))}
+        if args.baseline:
+            _, old = stack.enter_context(baseline_gateway(settings, args.baseline))
+            ways = {"baseline": Way(lambda data: through_gateway(http, old, auth, [data])), **ways}
+        ways["direct S3"] = Way(lambda data: direct_put(store, settings.bucket_staging, [data]))
+        throughput(ways, sizes, args.rounds)
         peak_memory(http, base, auth, worker_pid(gateway.pid))
 
 
-def throughput(http, base, auth, store: objectstore.ObjectStore, bucket: str, rounds: int) -> None:
-    print(f"{'size':>6} {'gateway MB/s':>13} {'direct S3 MB/s':>15} {'ratio':>6}")
-    for megabytes in (1, 10):
-        data = image_of_size(megabytes * 1_000_000, megabytes)
-        mb = len(data) / 1e6
-        via, direct = [], []
-        for _ in range(rounds):  # interleaved, so both see the same machine load
-            via.append(mb / through_gateway(http, base, auth, [data]))
-            direct.append(mb / direct_put(store, bucket, [data]))
-        g, d = statistics.median(via), statistics.median(direct)
-        print(f"{mb:5.1f}M {g:13.1f} {d:15.1f} {g / d:6.2f}")
+def baseline_gateway(settings: Settings, checkout: Path):
+    """The gateway of another checkout (e.g. a worktree at main), served the same way: its
+    packages come first on the path, before this venv's editable installs of this one."""
+    packages = [checkout / folder for folder in ("gateway", "shared")]
+    path = os.pathsep.join(str(folder.resolve()) for folder in packages)
+    return processes.gateway_process(settings, workers=1, env={**cluster.QUIET, "PYTHONPATH": path})
+
+
+@dataclass
+class Way:
+    """One way of storing an image, and its request times in the current size's rounds."""
+
+    send: Callable[[bytes], float]
+    seconds: list[float] = field(default_factory=list)
+
+
+def throughput(ways: dict[str, Way], sizes: list[float], rounds: int) -> None:
+    """Each round sends the image every way, back to back, so all see the same machine load;
+    a ratio is the direct PUT's time over that way's, in the same round."""
+    print(f"{'size':>6} {'way':>10} {'median ms':>10} {'MB/s':>7} {'ratio':>6} {'ratio range':>12}")
+    for way in ways.values():  # warm: connections opened, lazy imports done
+        way.send(image_of_size(100_000, 0))
+    for megabytes in sizes:
+        data = image_of_size(int(megabytes * 1_000_000), int(megabytes * 10))
+        for way in ways.values():
+            way.seconds = []
+        for _ in range(rounds):
+            for way in ways.values():
+                way.seconds.append(way.send(data))
+        direct, mb = ways["direct S3"].seconds, len(data) / 1e6
+        for name, way in ways.items():
+            ratios = sorted(d / t for t, d in zip(way.seconds, direct, strict=True))
+            median = statistics.median(way.seconds)
+            print(
+                f"{mb:5.1f}M {name:>10} {median * 1000:10.1f} {mb / median:7.1f} "
+                f"{statistics.median(ratios):6.2f} {ratios[0]:5.2f}–{ratios[-1]:.2f}"
+            )
 
 
 def peak_memory(http, base, auth, worker: int) -> None:

@@ -6,16 +6,25 @@ about would sit `queued` until the dead writer's outbox claim ran out."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gateway.uploads import idempotency
+import pytest
+
+from gateway.uploads import announcer, idempotency
 from jaryo_shared import events, outbox
 from jaryo_shared.clock import FixedClock
 from tests.unit.fakes import FakeDatabase, FakePublisher
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 USER, KEY, UPLOAD = "user-1", "key-1", "upload-1"
+
+
+@pytest.fixture(autouse=True)
+def _short_grace(monkeypatch):
+    """A retry gives a writer whose claim holds this long to send (2 s); these writers are dead
+    or done."""
+    monkeypatch.setattr(announcer, "WRITER_GRACE", timedelta(milliseconds=50))
 
 
 class Killed(BaseException):
@@ -99,3 +108,39 @@ def test_a_retry_while_the_broker_is_away_still_gets_its_upload_and_leaves_the_e
 
     assert upload["_id"] == UPLOAD  # the 202 does not wait on the broker
     assert deps.db.uploads.find_one({"_id": UPLOAD})["outbox_pending"] is True  # the relay's
+
+
+# A retry that comes right after the first request's 202: that request's announcer is sending.
+
+
+def _written_now(deps: Deps, envelope: events.Envelope) -> dict[str, Any]:
+    """The upload as a retry first reads it: written a moment ago, its event still owed."""
+    upload = {
+        "_id": UPLOAD,
+        "user_id": USER,
+        "created_at": NOW,
+        "status": "processing",
+        "deleted_at": None,
+        **outbox.pending(envelope, now=NOW),
+    }
+    deps.db.uploads.insert_one(dict(upload))
+    return upload
+
+
+def test_a_retry_right_after_the_write_leaves_the_event_to_its_writer_who_sends_it():
+    deps, envelope = Deps(), _received()
+    read_by_the_retry = _written_now(deps, envelope)
+    outbox.flush(deps.db.uploads, UPLOAD, FakePublisher())  # the writer's announcer, meanwhile
+
+    announcer.send_owed(deps, read_by_the_retry)
+
+    assert deps.publisher.published == []  # the one copy is the writer's
+
+
+def test_a_retry_right_after_the_write_sends_the_event_if_its_writer_does_not():
+    deps, envelope = Deps(), _received()
+
+    announcer.send_owed(deps, _written_now(deps, envelope))
+
+    assert [e.id for e in deps.publisher.published] == [envelope.id]
+    assert deps.db.uploads.find_one({"_id": UPLOAD})["outbox_pending"] is False

@@ -1,6 +1,6 @@
 """`Idempotency-Key` on POST /v1/uploads: a retry of a request gets the upload the first one
 made, and nothing is created twice. If the first request died between writing the upload and
-sending its event, the retry sends it (receive.send_owed), so its 202 is not followed by a wait.
+sending its event, the retry sends it (announcer.send_owed), so its 202 is not followed by a wait.
 
 The key is claimed with a unique `_id` insert, the one write FerretDB makes atomic under
 concurrency. A claim whose upload was deleted (or purged, or never written because its request
@@ -19,7 +19,7 @@ from pymongo.errors import DuplicateKeyError
 
 from gateway.bootstrap import Dependencies
 from gateway.problems import IdempotencyConflict, InvalidUpload
-from gateway.uploads import receive
+from gateway.uploads import announcer
 from jaryo_shared.database import by_id
 
 # A claim is written just before its upload, within one request; gunicorn stops any request
@@ -63,7 +63,7 @@ def create_once(
                 continue  # withdrawn just now by a request that failed: claim it again
             state, existing = _claimed(deps, claim, user_id)
             if existing is not None:
-                receive.send_owed(deps, existing)
+                announcer.send_owed(deps, existing)
                 return existing, images_of(existing["_id"])
             if state == "pending":
                 break

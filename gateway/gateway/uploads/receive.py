@@ -1,6 +1,7 @@
 """Accepting an upload: check every file before anything is written, then stage the files,
 write the Upload and Image documents (the Upload owing `upload.received` in its outbox), and
-publish. A refused request leaves no document, object or event behind."""
+hand the publishing to the announcer, so the 202 does not wait for it. A refused request leaves
+no document, object or event behind."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 
 from gateway.bootstrap import Dependencies
 from gateway.problems import FileTooLarge, InvalidUpload, StorageUnavailable, UnsupportedImage
-from gateway.uploads import filenames, quota
+from gateway.uploads import announcer, filenames, quota
 from gateway.uploads.sniff import NotAnImage, Sniffed, TooManyPixels, sniff
 from jaryo_shared import events, outbox, upload_listings
 from jaryo_shared.keys import image_key, upload_prefix
@@ -130,7 +131,7 @@ def create_upload(
         _remove_objects(deps, [image["staging_key"] for image in images])
         raise
     log.info("received upload %s: %d images (%s)", upload_id, len(images), image_type)
-    _publish(deps, upload)
+    announcer.later(deps, upload)
     return upload, images
 
 
@@ -175,27 +176,6 @@ def _upload_document(
         "deleted_at": None,
         **outbox.pending(*envelopes, now=now),
     }
-
-
-def send_owed(deps: Dependencies, upload: dict[str, Any]) -> None:
-    """A retried request found its upload still owing `upload.received`: the request that wrote
-    it died before sending it (or has not yet). Send it now, not after that writer's claim runs
-    out (30 s): the client is told 202 either way. A second copy is harmless (its consumers
-    are idempotent); the settle still announces the upload once."""
-    if upload.get("outbox_pending") and upload.get("outbox"):
-        _publish(deps, upload)
-
-
-def _publish(deps: Dependencies, upload: dict[str, Any]) -> None:
-    """Send the upload's event now if the broker takes it; the relay sends it otherwise."""
-    try:
-        outbox.flush(deps.db.uploads, upload["_id"], deps.publisher, upload["outbox"])
-    except Exception:
-        log.warning(
-            "broker unavailable; upload %s's event left to the outbox relay",
-            upload["_id"],
-            exc_info=True,
-        )
 
 
 def _image_document(

@@ -15,7 +15,7 @@ from gateway.openapi.operations import content, documented, empty, json, problem
 from gateway.problems import Busy, NoCleanBackground, NotFound, NotReady
 from gateway.progress import TooManyWaiters
 from gateway.schemas import PageQuery, WaitQuery
-from gateway.uploads import idempotency, quota, receive, service, sse, views
+from gateway.uploads import idempotency, quota, receive, request_body, service, sse, views
 from gateway.uploads.schemas import (
     AcceptedUpload,
     IdempotencyHeader,
@@ -78,6 +78,7 @@ def _ocr_results(images: list[dict[str, Any]], **projection: int) -> dict[str, d
 @require_user
 def create_upload() -> tuple[Response, int, dict[str, str]]:
     deps = current_deps()
+    request_body.read_in_large_steps(request.environ)
     image_type = receive.validate_image_type(request.form.get("image_type"))
     accepted = receive.check_files(deps, receive.collect_files(request.files, request.form))
     key = request.headers.get("Idempotency-Key")
