@@ -24,10 +24,10 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     # name: (arguments for a full run, for a quick one)
     "upload": (["--rounds", "7"], ["--rounds", "2"]),
     "ocr": (
-        ["--rounds", "3", "--images", "16", "--fanout", "20"],
-        ["--rounds", "1", "--images", "4", "--fanout", "6"],
+        ["--rounds", "3", "--images", "20", "--fanout", "20", "--profile"],
+        ["--rounds", "1", "--images", "4", "--fanout", "4"],
     ),
-    "deck": (["--rounds", "5"], ["--rounds", "2"]),
+    "deck": (["--rounds", "5", "--profile"], ["--rounds", "2"]),
 }
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import urllib3
 from PIL import Image
 
-from bench import cluster
+from bench import cluster, figures
 from jaryo_shared import objectstore
 from jaryo_shared.settings import Settings
 from tests.integration import processes
@@ -88,6 +88,7 @@ def main() -> None:
     parser.add_argument(
         "--baseline", type=Path, help="another checkout whose gateway to measure beside this one"
     )
+    parser.add_argument("--figures", type=Path, help="save the issue-16 figures here (JSON)")
     args = parser.parse_args()
     sizes = [float(size) for size in args.sizes.split(",")]
     settings = cluster.bench_settings(Settings)
@@ -102,8 +103,24 @@ def main() -> None:
             _, old = stack.enter_context(baseline_gateway(settings, args.baseline))
             ways = {"baseline": Way(lambda data: through_gateway(http, old, auth, [data])), **ways}
         ways["direct S3"] = Way(lambda data: direct_put(store, settings.bucket_staging, [data]))
-        throughput(ways, sizes, args.rounds)
+        ratios = throughput(ways, sizes, args.rounds)
         peak_memory(http, base, auth, worker_pid(gateway.pid))
+    figures.save(args.figures, issue_figures(ratios))
+
+
+TARGETS = {1.0: ">= 0.6", 10.0: ">= 0.85"}  # issue 16's, by size in MB
+
+
+def issue_figures(ratios: dict[float, float]) -> list[figures.Figure]:
+    return [
+        figures.Figure(
+            f"upload through the gateway vs direct S3 PUT, {megabytes:g} MB",
+            ratio,
+            TARGETS.get(megabytes, ">= 0.6"),
+            "median of the per-round ratios",
+        )
+        for megabytes, ratio in ratios.items()
+    ]
 
 
 def baseline_gateway(settings: Settings, checkout: Path):
@@ -122,9 +139,11 @@ class Way:
     seconds: list[float] = field(default_factory=list)
 
 
-def throughput(ways: dict[str, Way], sizes: list[float], rounds: int) -> None:
+def throughput(ways: dict[str, Way], sizes: list[float], rounds: int) -> dict[float, float]:
     """Each round sends the image every way, back to back, so all see the same machine load;
-    a ratio is the direct PUT's time over that way's, in the same round."""
+    a ratio is the direct PUT's time over that way's, in the same round. Returns the gateway's
+    median ratio by size."""
+    gateway_ratios: dict[float, float] = {}
     print(f"{'size':>6} {'way':>10} {'median ms':>10} {'MB/s':>7} {'ratio':>6} {'ratio range':>12}")
     for way in ways.values():  # warm: connections opened, lazy imports done
         way.send(image_of_size(100_000, 0))
@@ -143,6 +162,9 @@ def throughput(ways: dict[str, Way], sizes: list[float], rounds: int) -> None:
                 f"{mb:5.1f}M {name:>10} {median * 1000:10.1f} {mb / median:7.1f} "
                 f"{statistics.median(ratios):6.2f} {ratios[0]:5.2f}–{ratios[-1]:.2f}"
             )
+            if name == "gateway":
+                gateway_ratios[megabytes] = statistics.median(ratios)
+    return gateway_ratios
 
 
 def peak_memory(http, base, auth, worker: int) -> None:
