@@ -12,12 +12,15 @@ delete both. On MongoDB the index on `user_id` (database.INDEXES) serves the sam
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+log = logging.getLogger(__name__)
 
 FAMILY = "upload_listings"
 PARTITIONS = 256
@@ -118,6 +121,9 @@ def backfill(db: Database) -> int:
     fields = dict.fromkeys((*LISTED, "status"), 1)
     for upload in db.uploads.find({"deleted_at": None}, fields):
         if upload["_id"] in listed:
+            continue
+        if not all(field in upload for field in fields):  # not as the gateway writes one
+            log.warning("upload %s lacks a listed field; not listed", upload["_id"])
             continue
         name = collection_name(upload["user_id"])
         marked = [_mark(upload)] if upload["status"] in SETTLED else []

@@ -39,5 +39,8 @@ def test_an_upload_is_answered_while_the_broker_is_slow_and_its_event_follows(
     assert db.uploads.find_one({"_id": upload_id})["outbox_pending"] is True  # still owed
     broker_answers.set()
     published = probe.until("jaryo.upload.received.v1", upload_id=upload_id)
-    assert [envelope.subject for envelope, _ in published] == [upload_id]
+    assert [(envelope.type, envelope.subject) for envelope, _ in published] == [
+        ("jaryo.upload.received.v1", upload_id),
+        ("jaryo.image.received.v1", upload_id),
+    ]
     wait_until(lambda: db.uploads.find_one({"_id": upload_id})["outbox_pending"] is False)

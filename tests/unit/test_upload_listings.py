@@ -169,3 +169,16 @@ def test_a_settled_upload_is_read_once_then_listed_from_its_mark(status: str) ->
     db.uploads.delete_one({"_id": f"{1:032x}"})  # were it read again, it would be missing
 
     assert _listed(db) == [(f"{1:032x}", status)]
+
+
+def test_the_backfill_passes_over_an_upload_not_written_as_the_gateway_writes_one() -> None:
+    """A malformed document must not stop provisioning (and so every service's start)."""
+    db = _Database()
+    db.uploads.insert_one(
+        {"_id": "odd", "user_id": ANN, "status": "processing", "deleted_at": None}
+    )
+    db.uploads.insert_one(_upload(1))
+
+    assert upload_listings.backfill(db) == 1  # type: ignore[arg-type]
+
+    assert _listed(db) == [(f"{1:032x}", "completed")]
