@@ -11,9 +11,10 @@ from typing import Any
 
 from gateway import paging
 from gateway.uploads import service
-from jaryo_shared import upload_listings
+from jaryo_shared import listings, upload_listings
 from jaryo_shared.clock import FixedClock
 from tests.unit.fakes import FakeCollection, FakeDatabase
+from tests.unit.listing_pages import every_page
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 ANN, BOB = "a" * 32, "b" * 32
@@ -54,16 +55,8 @@ def _record(db: FakeDatabase, upload: dict[str, Any]) -> None:
 
 def _listed(db: FakeDatabase, user_id: str = ANN, limit: int = 2) -> list[tuple[str, str]]:
     """Every page in turn, through the cursors handed out: (upload id, status) newest first."""
-    seen: list[tuple[str, str]] = []
-    query = {"limit": str(limit)}
-    while True:
-        request = paging.page_request(query)
-        found = service.newest_first(db, user_id, request)  # type: ignore[arg-type]
-        page, cursor = paging.page_of(found, request)
-        seen += [(upload["_id"], upload["status"]) for upload in page]
-        if cursor is None:
-            return seen
-        query = {"limit": str(limit), "cursor": cursor}
+    listed = every_page(service.newest_first, db, user_id, limit)
+    return [(upload["_id"], upload["status"]) for upload in listed]
 
 
 def test_a_persons_uploads_are_listed_newest_first_a_page_at_a_time_and_only_theirs() -> None:
@@ -147,7 +140,7 @@ def test_a_cursor_without_an_offset_is_read_as_utc() -> None:
 
 def test_the_backfill_lists_every_upload_of_a_person_with_more_than_a_batch() -> None:
     db = _Database()
-    count = upload_listings.BATCH  # two documents each (the entry, the mark): two batches
+    count = listings.BATCH  # two documents each (the entry, the mark): two batches
     for n in range(count):
         db.uploads.insert_one(_upload(n))
 
