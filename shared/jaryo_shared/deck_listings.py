@@ -11,13 +11,14 @@ keyed by revision. DELETE and the janitor's purge delete all of a deck's documen
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pymongo.database import Database
 
 from jaryo_shared import listings
-from jaryo_shared.listings import insert_new
+from jaryo_shared.listings import BATCH, insert_all_new, insert_new
 
 FAMILY = "deck_listings"
 # What a revision sets that the listing shows (the rest of the deck's row never changes).
@@ -45,7 +46,11 @@ def all_collection_names() -> list[str]:
 def add(db: Database, deck: dict[str, Any]) -> None:
     """List the deck as POST records it (before its document: a crash between leaves an entry
     whose deck is missing, which the listing skips). A second add is a no-op."""
-    entry = {
+    insert_new(db[collection_name(deck["user_id"])], _entry(deck))
+
+
+def _entry(deck: dict[str, Any]) -> dict[str, Any]:
+    return {
         "_id": deck["_id"],
         "kind": DECK,
         "deck_id": deck["_id"],
@@ -53,7 +58,6 @@ def add(db: Database, deck: dict[str, Any]) -> None:
         "created_at": deck["created_at"],
         **{field: deck[field] for field in REVISED},
     }
-    insert_new(db[collection_name(deck["user_id"])], entry)
 
 
 def add_revision(db: Database, revision: dict[str, Any]) -> None:
@@ -74,7 +78,14 @@ def mark_settled(
 ) -> None:
     """Keep what the listing shows of this revision's finished build beside the deck, so the
     listing need not read the deck's documents again while it is the latest."""
-    mark = {
+    insert_new(db[collection_name(user_id)], settled_mark(user_id, deck_id, revision, shown))
+
+
+def settled_mark(
+    user_id: str, deck_id: str, revision: int, shown: dict[str, Any]
+) -> dict[str, Any]:
+    """The document `mark_settled` inserts (bench/listings.py inserts them in batches)."""
+    return {
         "_id": f"{deck_id}:{SETTLED}:{revision}",
         "kind": SETTLED,
         "deck_id": deck_id,
@@ -82,7 +93,6 @@ def mark_settled(
         "revision": revision,
         "shown": shown,
     }
-    insert_new(db[collection_name(user_id)], mark)
 
 
 def forget(db: Database, user_id: str, deck_id: str) -> None:
@@ -120,12 +130,32 @@ def backfill(db: Database) -> int:
         for name in all_collection_names()
         for document in db[name].find({"kind": DECK}, {"_id": 1})
     }
-    added: set[str] = set()
-    for deck in db.decks.find({"deleted_at": None}, {"spec": 0, "outbox": 0}):
-        if deck["_id"] not in listed:
-            add(db, deck)
-            added.add(deck["_id"])
-    for revision in db.deck_revisions.find({}, {"spec": 0, "outbox": 0}):
-        if revision["deck_id"] in added:
-            add_revision(db, revision)
+    fields = dict.fromkeys(("user_id", "created_at", *REVISED), 1)
+    added = _insert_batched(
+        db, (_entry(deck) for deck in db.decks.find({"deleted_at": None}, fields)), listed
+    )
+    revisions = db.deck_revisions.find(
+        {}, dict.fromkeys(("deck_id", "user_id", "revision", *REVISED), 1)
+    )
+    _insert_batched(db, (_revision(found) for found in revisions if found["deck_id"] in added))
     return len(added)
+
+
+def _insert_batched(
+    db: Database, documents: Iterable[dict[str, Any]], skipped: Container[str] = ()
+) -> set[str]:
+    """Insert each document not in `skipped` into its owner's partition, a batch at a time
+    (provision runs in little memory); returns the ids of the decks they are of."""
+    owed: dict[str, list[dict[str, Any]]] = {}
+    decks: set[str] = set()
+    for document in documents:
+        if document["_id"] in skipped:
+            continue
+        name = collection_name(document["user_id"])
+        owed.setdefault(name, []).append(document)
+        decks.add(document["deck_id"])
+        if len(owed[name]) >= BATCH:
+            insert_all_new(db[name], owed.pop(name))
+    for name, batch in owed.items():
+        insert_all_new(db[name], batch)
+    return decks

@@ -5,9 +5,13 @@ and is served from the partition, never to another person, and never once delete
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from jaryo_shared import deck_listings
+from jaryo_shared.read_models.decks import revision_id
 from tests.helpers import wait_until
 from tests.integration.deck_previews import with_previews
 
@@ -91,3 +95,45 @@ def test_a_revision_is_listed_as_soon_as_its_put_is_accepted_then_with_its_build
 
     deck = wait_until(built, timeout=60, interval=0.2)
     assert (deck["status"], deck["revision"]) == ("completed", 2)
+
+
+def test_decks_from_before_listings_are_listed_once_beside_new_ones_after_the_backfill(
+    client, make_user, db
+):
+    user = make_user()
+    created_at = datetime.now(UTC) - timedelta(minutes=10)
+    legacy = {  # as the gateway wrote a deck and its revision 2 before listings
+        "_id": uuid.uuid4().hex,
+        "user_id": user.user_id,
+        "title": "Old",
+        "template_id": "clean",
+        "spec": _spec("Old"),
+        "slide_count": 1,
+        "status": "queued",
+        "created_at": created_at,
+        "deleted_at": None,
+    }
+    db.decks.insert_many([legacy, {**legacy, "_id": uuid.uuid4().hex, "deleted_at": created_at}])
+    db.deck_revisions.insert_one(
+        {
+            "_id": revision_id(legacy["_id"], 2),
+            "deck_id": legacy["_id"],
+            "user_id": user.user_id,
+            "revision": 2,
+            "title": "Edited",
+            "template_id": "clean",
+            "spec": _spec("Edited"),
+            "slide_count": 1,
+            "created_at": created_at,
+        }
+    )
+    new = _post(client, user, "New")
+
+    deck_listings.backfill(db)
+    deck_listings.backfill(db)  # a second provision adds nothing
+
+    listed = _listed(client, user)
+    assert [(d["deck_id"], d["revision"], d["title"]) for d in listed] == [
+        (new, 1, "New"),
+        (legacy["_id"], 2, "Edited"),
+    ]

@@ -1,5 +1,6 @@
-"""A listing read the way a client reads it: every page in turn, through the cursors the
-previous pages handed out (for the uploads' and the decks' `newest_first`)."""
+"""For the listings' tests: a listing read the way a client reads it (every page in turn,
+through the cursors the previous pages handed out), and the fake database with the
+`insert_many` the backfills use (the shared fakes have none)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gateway import paging
+from tests.unit.fakes import FakeCollection, FakeDatabase
 
 NewestFirst = Callable[[Any, str, paging.PageRequest], list[dict[str, Any]]]
 
@@ -24,3 +26,15 @@ def every_page(
         if cursor is None:
             return seen
         query = {"limit": str(limit), "cursor": cursor}
+
+
+class _BatchingCollection(FakeCollection):
+    def insert_many(self, documents: list[dict[str, Any]], ordered: bool = True) -> None:
+        for document in documents:
+            if document["_id"] not in self.documents:
+                self.insert_one(document)
+
+
+class ListingDatabase(FakeDatabase):
+    def __getitem__(self, name: str) -> FakeCollection:
+        return self.collections.setdefault(name, _BatchingCollection(name))

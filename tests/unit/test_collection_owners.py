@@ -42,7 +42,15 @@ DYNAMIC = {
     # A person's deck listing partition (`deck_listings_000` ...), one row of the table.
     **{
         ("jaryo_shared.deck_listings", function): "FAMILY"
-        for function in ("add", "add_revision", "mark_settled", "forget", "of_user", "backfill")
+        for function in (
+            "add",
+            "add_revision",
+            "mark_settled",
+            "forget",
+            "of_user",
+            "backfill",
+            "_insert_batched",
+        )
     },
 }
 

@@ -15,7 +15,7 @@ from jaryo_shared.clock import FixedClock
 from jaryo_shared.read_models.decks import revision_id
 from tests.unit.fakes import FakeCollection, FakeDatabase, FakePublisher
 from tests.unit.janitor_world import DAY, START, USER, World, run_policy
-from tests.unit.listing_pages import every_page
+from tests.unit.listing_pages import ListingDatabase, every_page
 
 ANN, BOB = "a" * 32, "b" * 32
 AT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -241,7 +241,7 @@ def test_a_revision_the_listing_missed_is_found_and_listed_while_unsettled() -> 
 
 
 def test_decks_recorded_before_listings_are_listed_once_after_the_backfill() -> None:
-    db = FakeDatabase()
+    db = ListingDatabase()
     old = {
         "_id": _deck_id(1),
         "user_id": ANN,
