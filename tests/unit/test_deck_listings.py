@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from gateway.decks import service
 from janitor.policies import retention
 from jaryo_shared import deck_listings, events
@@ -218,6 +220,19 @@ def test_a_deck_whose_recording_failed_halfway_is_not_listed() -> None:
     )
 
     assert _ids(_listed(db)) == [_deck_id(1)]
+
+
+def test_a_deck_the_database_refused_to_record_leaves_no_entry() -> None:
+    db = FakeDatabase()
+
+    def refused(document: dict[str, Any]) -> None:
+        raise ConnectionError("the database went away")
+
+    db.decks.insert_one = refused  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):
+        _record(db, 1)
+
+    assert deck_listings.of_user(db, ANN) == []  # type: ignore[arg-type]
 
 
 def test_a_revision_the_listing_missed_is_found_and_listed_while_unsettled() -> None:

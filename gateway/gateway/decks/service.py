@@ -84,7 +84,12 @@ def record_deck(
     insert, then the event is sent (left to the outbox relay if the broker is away)."""
     deck_listings.add(db, deck)
     document = {**deck, **outbox.pending(envelope, now=now)}
-    db.decks.insert_one(document)
+    try:
+        db.decks.insert_one(document)
+    except Exception:
+        # Not recorded (the caller gets the error): out of the listing again if we can.
+        deck_listings.forget(db, deck["user_id"], deck["_id"])
+        raise
     log.info(
         "deck %s requested: %d slides on %s", deck["_id"], deck["slide_count"], deck["template_id"]
     )
