@@ -151,18 +151,27 @@ def newest_first(
 
 
 def _unsettled(db: Database, listed: dict[str, Any]) -> dict[str, Any] | None:
-    """The deck as its documents have it (as `own_deck` reads it), its build's state kept
-    beside its entry once settled; None if it is deleted or its recording never finished. A
-    revision found newer than the listing knows (its PUT died before listing it) is listed."""
-    deck = own_deck(db, listed["user_id"], listed["_id"])
-    if deck is None:
+    """The deck at its latest revision with its build's state, kept beside its entry once
+    settled; None if its recording never finished. Its entry shows it is not deleted (DELETE
+    removes it first) and a build that it was recorded, so `decks` is read only before its build
+    starts. A revision found newer than the listing knows (its PUT died before listing it) is
+    listed."""
+    build = deck_builds.of_deck(db, listed["_id"])
+    if build is None and not _recorded(db, listed):
         return None
+    deck = _at_latest(db, listed, build, {"spec": 0, "outbox": 0})
     if deck["revision"] > listed["revision"]:
         deck_listings.add_revision(db, {**deck, "deck_id": deck["_id"]})
     state = {key: deck[key] for key in SHOWN_STATE if key in deck}
     if state["status"] in FINISHED and state.get("previews_status") != "pending":
         deck_listings.mark_settled(db, deck["user_id"], deck["_id"], deck["revision"], state)
     return deck
+
+
+def _recorded(db: Database, listed: dict[str, Any]) -> bool:
+    """Whether the listed deck's document was written (and is not deleted)."""
+    mine = {"user_id": listed["user_id"], "deleted_at": None}
+    return by_id(db.decks, listed["_id"], dict.fromkeys(mine, 1), **mine) is not None
 
 
 def own_deck(
