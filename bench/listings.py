@@ -5,10 +5,14 @@ from an index and what it scans (docs/listings.md).
     source scripts/lib.sh && .venv/bin/python -m bench.listings [--requests 200]
 
 Seeds a bench namespace (bench/cluster.py) with documents shaped as the gateway writes them,
-lists the uploads as provision does (upload_listings.backfill), asks the real Flask app (in
-this process, real JWTs) for pages as random people, and prints p50/p95 per listing: the
-uploads' through their listing partitions and, in the same app, through today's query on
-`uploads` (the baseline; fewer requests, each takes seconds). Then it times single queries:
+lists the uploads and decks as provision does (the `backfill` of upload_listings and
+deck_listings), asks the real Flask app (in this process, real JWTs) for pages as random
+people, and prints p50/p95 per listing. Uploads: through their listing partitions and, in the
+same app, through the query on `uploads` they had before (the baseline; fewer requests, each
+takes seconds). Decks: the query on `decks` they had before, then the listing partitions
+before any build is marked settled (right after provision: each deck on the page is looked
+up, and marked), then once every build is marked (as the listings mark them when they first
+see them settled: the steady state). Then it times single queries:
 `_id` lookups that find a document early or late in a collection or none, an `_id` range, a
 filter on an indexed field, and the outbox relay's claim.
 """
@@ -31,10 +35,13 @@ from bench import cluster
 from gateway import paging
 from gateway.app import create_app
 from gateway.bootstrap import bootstrap
+from gateway.decks import service as decks_service
 from gateway.settings import GatewaySettings
 from gateway.uploads import service as uploads_service
-from jaryo_shared import events, outbox, upload_listings
+from jaryo_shared import deck_listings, events, listings, outbox, upload_listings
 from jaryo_shared.keys import upload_prefix
+from jaryo_shared.read_models import deck_builds
+from jaryo_shared.read_models.deck_builds import DeckBuild
 
 PEOPLE = 1_000
 BATCH = 1_000
@@ -118,6 +125,7 @@ def build(deck_document: dict[str, Any]) -> dict[str, Any]:
     """The deck service's record of a finished build (deck_service.records)."""
     return {
         "_id": deck_document["_id"],
+        "user_id": deck_document["user_id"],
         "status": "completed",
         "revision": 1,
         "attempts": 1,
@@ -134,12 +142,14 @@ def build(deck_document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def pages(client: Any, tokens: dict[str, str], route: str, requests: int) -> dict[str, list[float]]:
+def pages(
+    client: Any, tokens: dict[str, str], route: str, requests: int, seed: int = 7
+) -> dict[str, list[float]]:
     """Seconds per first page and per second page (the first page's cursor), random people.
     An answer other than 200 (a 503 when the database takes longer than the gateway's socket
     timeout) is counted under "failed" with its time."""
     found: dict[str, list[float]] = {"first": [], "later": [], "failed": []}
-    chooser = random.Random(7)
+    chooser = random.Random(seed)
     for _ in range(requests):
         auth = {"Authorization": f"Bearer {tokens[chooser.choice(list(tokens))]}"}
         cursor = _page(client, route, {}, auth, found, "first")
@@ -174,18 +184,51 @@ def todays_uploads_query(
     return list(db.uploads.find(query).sort(paging.NEWEST_FIRST).limit(page_request.limit + 1))
 
 
+def todays_decks_query(
+    db: Database, user_id: str, page_request: paging.PageRequest
+) -> list[dict[str, Any]]:
+    """gateway.decks.service.newest_first and with_builds before listings: a query on `decks`,
+    then each deck's build and latest revision."""
+    query: dict[str, Any] = {"user_id": user_id, "deleted_at": None, **page_request.filter()}
+    shown = {"spec": 0, "outbox": 0}
+    found = list(
+        db.decks.find(query, shown).sort(paging.NEWEST_FIRST).limit(page_request.limit + 1)
+    )
+    builds = deck_builds.of_decks(db, [deck["_id"] for deck in found])
+    return [decks_service._at_latest(db, d, builds.get(d["_id"]), shown) for d in found]
+
+
+def mark_every_build(db: Database) -> None:
+    """What the listings insert once they have seen each deck's revision 1 settled."""
+    owed: dict[str, list[dict[str, Any]]] = {}
+    for found in db.deck_builds.find({}, deck_builds.LEFT_OUT):
+        shown = decks_service.build_state(DeckBuild.model_validate(found), 1)
+        name = deck_listings.collection_name(found["user_id"])
+        owed.setdefault(name, []).append(
+            deck_listings.settled_mark(found["user_id"], found["_id"], 1, shown)
+        )
+    for name, marks in owed.items():
+        listings.insert_all_new(db[name], marks)
+
+
 def measure(
-    client: Any, tokens: dict[str, str], args: argparse.Namespace
+    client: Any, tokens: dict[str, str], args: argparse.Namespace, db: Database
 ) -> dict[str, dict[str, list[float]]]:
-    """Both listings as the gateway answers them, and `GET /v1/uploads` with today's query
-    put back in the same app (the baseline)."""
+    """Both listings as the gateway answers them, and each with the query it had before put
+    back in the same app (the baselines)."""
     with mock.patch.object(uploads_service, "newest_first", todays_uploads_query):
-        baseline = pages(client, tokens, "/v1/uploads", args.baseline_requests)
+        uploads_baseline = pages(client, tokens, "/v1/uploads", args.baseline_requests)
+    with mock.patch.object(decks_service, "newest_first", todays_decks_query):
+        decks_baseline = pages(client, tokens, "/v1/decks", args.baseline_requests)
+    unmarked = pages(client, tokens, "/v1/decks", args.unmarked_requests, seed=13)
+    mark_every_build(db)
     return {
-        "GET /v1/uploads, today's query on `uploads`": baseline,
+        "GET /v1/uploads, the query on `uploads` before listings": uploads_baseline,
         "GET /v1/uploads, listing partitions": pages(client, tokens, "/v1/uploads", args.requests),
-        "GET /v1/decks, today's query on `decks`": pages(
-            client, tokens, "/v1/decks", args.baseline_requests
+        "GET /v1/decks, the query on `decks` before listings": decks_baseline,
+        "GET /v1/decks, listing partitions, no build marked yet": unmarked,
+        "GET /v1/decks, listing partitions, builds marked": pages(
+            client, tokens, "/v1/decks", args.requests
         ),
     }
 
@@ -253,6 +296,9 @@ def main() -> None:
     parser.add_argument(
         "--baseline-requests", type=int, default=10, help="pages asked of today's queries"
     )
+    parser.add_argument(
+        "--unmarked-requests", type=int, default=2, help="deck pages asked before marking"
+    )
     parser.add_argument("--rounds", type=int, default=20, help="runs of each single query")
     args = parser.parse_args()
     settings = cluster.bench_settings(GatewaySettings)
@@ -263,7 +309,8 @@ def main() -> None:
         people = seed(db, args.uploads, args.decks)
         seeded = time.perf_counter() - began
         backfill = time.perf_counter()
-        upload_listings.backfill(db)  # as provision lists uploads recorded before listings
+        upload_listings.backfill(db)  # as provision lists what was recorded before listings
+        deck_listings.backfill(db)
         backfilled = time.perf_counter() - backfill
         app = create_app(settings, deps, run_relay=False)
         client = app.test_client()
@@ -272,7 +319,7 @@ def main() -> None:
             person: deps.tokens.issue(person, "access", now, timedelta(hours=2))[0]
             for person in people
         }
-        results = measure(client, tokens, args)
+        results = measure(client, tokens, args, db)
         singles = single_queries(db, people, args.rounds)
         db.client.close()
     report(args, results, singles, (seeded, backfilled), began)

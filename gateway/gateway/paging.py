@@ -7,10 +7,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from gateway.problems import InvalidInput
 
@@ -20,6 +20,7 @@ NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
 # A cursor holds an ISO timestamp and a hex id; anything far longer is not one of ours.
 _MAX_CURSOR = 200
 _DOCUMENT_ID = re.compile(r"[0-9a-f]{32}")
+Listed = TypeVar("Listed")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,27 @@ class PageRequest:
 def newest_first_key(item: Mapping[str, Any]) -> tuple[datetime, str]:
     """NEWEST_FIRST's order, for items sorted here rather than by the database."""
     return item["created_at"], item["_id"]
+
+
+def newest_shown(
+    listed: list[Listed],
+    request: PageRequest,
+    item: Callable[[Listed], Mapping[str, Any]],
+    shown: Callable[[Listed], dict[str, Any] | None],
+) -> list[dict[str, Any]]:
+    """For lists read whole and sorted here (the listing partitions): what `shown` makes of
+    the items after the cursor, newest first by `item`'s `created_at` and `_id`, until one
+    more than the page holds; an item it shows as None (gone, half-recorded) is left out."""
+    after = [listed_item for listed_item in listed if request.follows_cursor(item(listed_item))]
+    after.sort(key=lambda listed_item: newest_first_key(item(listed_item)), reverse=True)
+    found: list[dict[str, Any]] = []
+    for listed_item in after:
+        if len(found) > request.limit:
+            break
+        showing = shown(listed_item)
+        if showing is not None:
+            found.append(showing)
+    return found
 
 
 def page_request(args: Mapping[str, str]) -> PageRequest:

@@ -20,7 +20,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
 from pymongo.collection import Collection
 from pymongo.database import Database
 
-from jaryo_shared import upload_listings
+from jaryo_shared import deck_listings, upload_listings
 from jaryo_shared.settings import Settings
 
 INDEXES: dict[str, list[IndexModel]] = {
@@ -49,7 +49,10 @@ INDEXES: dict[str, list[IndexModel]] = {
     # What a listing reads on MongoDB (FerretDB 1.24 reads the small partition whole).
     **{
         name: [IndexModel([("user_id", ASCENDING)], name="by_user")]
-        for name in upload_listings.all_collection_names()
+        for name in (
+            *upload_listings.all_collection_names(),
+            *deck_listings.all_collection_names(),
+        )
     },
 }
 

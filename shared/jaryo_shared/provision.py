@@ -1,5 +1,6 @@
 """Create what the cluster needs before it starts: exchanges, queues, buckets and indexes, and
-the listing entries of uploads recorded before listings existed (upload_listings.backfill)."""
+the listing entries of uploads and decks recorded before listings existed (`backfill` of
+upload_listings and deck_listings)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 from minio.error import S3Error
 from pymongo.errors import PyMongoError
 
-from jaryo_shared import database, messaging, objectstore, upload_listings
+from jaryo_shared import database, deck_listings, messaging, objectstore, upload_listings
 from jaryo_shared.settings import Settings
 from jaryo_shared.topology import Topology
 
@@ -40,6 +41,9 @@ def _provision(settings: Settings) -> None:
         listed = upload_listings.backfill(db)
         if listed:
             log.info("listed %d uploads recorded before listings existed", listed)
+        listed = deck_listings.backfill(db)
+        if listed:
+            log.info("listed %d decks recorded before listings existed", listed)
     finally:
         client.close()
 

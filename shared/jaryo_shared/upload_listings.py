@@ -2,44 +2,41 @@
 
 FerretDB 1.24 on SQLite answers every query by reading the whole collection, `_id` lookups too
 (docs/listings.md measures it): a listing read from `uploads` costs seconds at 50,000 uploads. So
-each upload also has an entry in one of PARTITIONS small collections (`upload_listings_000` ...),
-chosen by its owner, and a listing reads the owner's partition alone. Entries are inserted once
-and never updated (FerretDB can lose one of two concurrent updates): the entry when the upload is
-recorded, and a mark with its final status once it is settled. DELETE and the janitor's purge
-delete both. On MongoDB the index on `user_id` (database.INDEXES) serves the same read.
+each upload also has an entry in one of `listings.PARTITIONS` small collections
+(`upload_listings_000` ...), chosen by its owner, and a listing reads the owner's partition alone.
+Entries are inserted once and never updated (FerretDB can lose one of two concurrent updates):
+the entry when the upload is recorded, and a mark with its final status once it is settled.
+DELETE and the janitor's purge delete both. On MongoDB the index on `user_id`
+(database.INDEXES) serves the same read.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterator
 from typing import Any
 
-from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from jaryo_shared import listings
+from jaryo_shared.listings import BATCH, insert_all_new, insert_new
 
 log = logging.getLogger(__name__)
 
 FAMILY = "upload_listings"
-PARTITIONS = 256
 # What the listing shows of an upload that never changes once it is recorded.
 LISTED = ("user_id", "created_at", "image_type", "image_count")
 SETTLED = ("completed", "partial", "failed")  # an upload is settled once, for good
 MARKED = ":settled"  # the suffix of a mark's `_id`
-DUPLICATE_KEY = 11000
-BATCH = 500  # documents a backfill inserts at once
 
 
 def collection_name(user_id: str) -> str:
     """The partition of this person's entries: the same for every process, on every run."""
-    digest = hashlib.sha256(user_id.encode()).digest()
-    return f"{FAMILY}_{int.from_bytes(digest[:4], 'big') % PARTITIONS:03d}"
+    return listings.partition_name(FAMILY, user_id)
 
 
 def all_collection_names() -> list[str]:
-    return [f"{FAMILY}_{number:03d}" for number in range(PARTITIONS)]
+    return listings.partition_names(FAMILY)
 
 
 def mark_id(upload_id: str) -> str:
@@ -49,14 +46,14 @@ def mark_id(upload_id: str) -> str:
 def add(db: Database, upload: dict[str, Any]) -> None:
     """List the upload (before its document is written: a crash between leaves an entry whose
     upload is missing, which the listing skips). A retried request's second add is a no-op."""
-    _insert_new(db[collection_name(upload["user_id"])], _entry(upload))
+    insert_new(db[collection_name(upload["user_id"])], _entry(upload))
 
 
 def mark_settled(db: Database, upload: dict[str, Any]) -> None:
     """Keep the upload's final status beside its entry, so the listing need not read `uploads`
     for it again; nothing for an upload still processing."""
     if upload["status"] in SETTLED:
-        _insert_new(db[collection_name(upload["user_id"])], _mark(upload))
+        insert_new(db[collection_name(upload["user_id"])], _mark(upload))
 
 
 def _entry(upload: dict[str, Any]) -> dict[str, Any]:
@@ -65,24 +62,6 @@ def _entry(upload: dict[str, Any]) -> dict[str, Any]:
 
 def _mark(upload: dict[str, Any]) -> dict[str, Any]:
     return {"_id": mark_id(upload["_id"]), "user_id": upload["user_id"], "status": upload["status"]}
-
-
-def _insert_new(partition: Collection, document: dict[str, Any]) -> None:
-    """Insert it unless it is there: a document already inserted is the same one."""
-    try:
-        partition.insert_one(document)
-    except DuplicateKeyError:
-        pass
-
-
-def _insert_all_new(partition: Collection, documents: list[dict[str, Any]]) -> None:
-    """`_insert_new` for many documents, a batch a round trip."""
-    for first in range(0, len(documents), BATCH):
-        try:
-            partition.insert_many(documents[first : first + BATCH], ordered=False)
-        except BulkWriteError as exc:
-            if any(error["code"] != DUPLICATE_KEY for error in exc.details["writeErrors"]):
-                raise
 
 
 def forget(db: Database, user_id: str, upload_id: str) -> None:
@@ -130,7 +109,7 @@ def backfill(db: Database) -> int:
         owed.setdefault(name, []).extend([_entry(upload), *marked])
         added += 1
         if len(owed[name]) >= BATCH:  # a batch at a time: provision runs in little memory
-            _insert_all_new(db[name], owed.pop(name))
+            insert_all_new(db[name], owed.pop(name))
     for name, documents in owed.items():
-        _insert_all_new(db[name], documents)
+        insert_all_new(db[name], documents)
     return added

@@ -39,6 +39,19 @@ DYNAMIC = {
         ("jaryo_shared.upload_listings", function): "FAMILY"
         for function in ("add", "mark_settled", "forget", "of_user", "listed_ids", "backfill")
     },
+    # A person's deck listing partition (`deck_listings_000` ...), one row of the table.
+    **{
+        ("jaryo_shared.deck_listings", function): "FAMILY"
+        for function in (
+            "add",
+            "add_revision",
+            "mark_settled",
+            "forget",
+            "of_user",
+            "backfill",
+            "_insert_batched",
+        )
+    },
 }
 
 

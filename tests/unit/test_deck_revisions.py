@@ -153,7 +153,15 @@ def test_the_deck_is_queued_at_its_new_revision_while_the_older_file_is_served()
 
 
 def _edit(db: FakeDatabase, revision: int) -> bool:
-    document = {"_id": revision_id("d1", revision), "deck_id": "d1", "revision": revision}
+    document = {
+        "_id": revision_id("d1", revision),
+        "deck_id": "d1",
+        "user_id": USER,
+        "revision": revision,
+        "title": "Edited",
+        "template_id": "clean",
+        "slide_count": 1,
+    }
     requested = events.DeckRequested(
         deck_id="d1", user_id=USER, template_id="clean", slide_count=1, revision=revision
     )

@@ -13,26 +13,13 @@ import pytest
 
 from gateway import paging
 from gateway.uploads import service
-from jaryo_shared import upload_listings
+from jaryo_shared import listings, upload_listings
 from jaryo_shared.clock import FixedClock
-from tests.unit.fakes import FakeCollection, FakeDatabase
+from tests.unit.fakes import FakeDatabase
+from tests.unit.listing_pages import ListingDatabase, every_page
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 ANN, BOB = "a" * 32, "b" * 32
-
-
-class _BatchingCollection(FakeCollection):
-    """The fake with the `insert_many` the backfill uses (the shared fakes have none)."""
-
-    def insert_many(self, documents: list[dict[str, Any]], ordered: bool = True) -> None:
-        for document in documents:
-            if document["_id"] not in self.documents:
-                self.insert_one(document)
-
-
-class _Database(FakeDatabase):
-    def __getitem__(self, name: str) -> FakeCollection:
-        return self.collections.setdefault(name, _BatchingCollection(name))
 
 
 def _upload(n: int, user_id: str = ANN, **fields: Any) -> dict[str, Any]:
@@ -56,20 +43,12 @@ def _record(db: FakeDatabase, upload: dict[str, Any]) -> None:
 
 def _listed(db: FakeDatabase, user_id: str = ANN, limit: int = 2) -> list[tuple[str, str]]:
     """Every page in turn, through the cursors handed out: (upload id, status) newest first."""
-    seen: list[tuple[str, str]] = []
-    query = {"limit": str(limit)}
-    while True:
-        request = paging.page_request(query)
-        found = service.newest_first(db, user_id, request)  # type: ignore[arg-type]
-        page, cursor = paging.page_of(found, request)
-        seen += [(upload["_id"], upload["status"]) for upload in page]
-        if cursor is None:
-            return seen
-        query = {"limit": str(limit), "cursor": cursor}
+    listed = every_page(service.newest_first, db, user_id, limit)
+    return [(upload["_id"], upload["status"]) for upload in listed]
 
 
 def test_a_persons_uploads_are_listed_newest_first_a_page_at_a_time_and_only_theirs() -> None:
-    db = _Database()
+    db = ListingDatabase()
     for n in (1, 2, 3, 4):
         _record(db, _upload(n))
     _record(db, _upload(5, created_at=START + timedelta(minutes=4)))  # the same time as 4
@@ -80,7 +59,7 @@ def test_a_persons_uploads_are_listed_newest_first_a_page_at_a_time_and_only_the
 
 
 def test_a_deleted_upload_leaves_the_listing_at_once() -> None:
-    db = _Database()
+    db = ListingDatabase()
     for n in (1, 2, 3):
         _record(db, _upload(n))
     assert len(_listed(db)) == 3  # which keeps each one's settled status beside it
@@ -91,7 +70,7 @@ def test_a_deleted_upload_leaves_the_listing_at_once() -> None:
 
 
 def test_an_upload_is_listed_processing_until_it_is_settled_then_with_its_outcome() -> None:
-    db = _Database()
+    db = ListingDatabase()
     _record(db, _upload(1, status="processing"))
     assert _listed(db) == [(f"{1:032x}", "processing")]
 
@@ -102,7 +81,7 @@ def test_an_upload_is_listed_processing_until_it_is_settled_then_with_its_outcom
 
 
 def test_an_upload_whose_recording_failed_halfway_is_not_listed() -> None:
-    db = _Database()
+    db = ListingDatabase()
     _record(db, _upload(1))
     upload_listings.add(db, _upload(2, status="processing"))  # type: ignore[arg-type]
 
@@ -110,7 +89,7 @@ def test_an_upload_whose_recording_failed_halfway_is_not_listed() -> None:
 
 
 def test_a_retried_recording_lists_the_upload_once() -> None:
-    db = _Database()
+    db = ListingDatabase()
     upload = _upload(1)
     upload_listings.add(db, upload)  # type: ignore[arg-type]
     _record(db, upload)
@@ -119,7 +98,7 @@ def test_a_retried_recording_lists_the_upload_once() -> None:
 
 
 def test_uploads_recorded_before_listings_are_listed_once_after_the_backfill() -> None:
-    db = _Database()
+    db = ListingDatabase()
     for upload in (_upload(1), _upload(2, status="processing"), _upload(3, deleted_at=START)):
         db.uploads.insert_one(upload)  # as the gateway wrote them before listings existed
     _record(db, _upload(4))
@@ -136,7 +115,7 @@ def test_uploads_recorded_before_listings_are_listed_once_after_the_backfill() -
 
 
 def test_a_cursor_without_an_offset_is_read_as_utc() -> None:
-    db = _Database()
+    db = ListingDatabase()
     for n in (1, 2):
         _record(db, _upload(n))
     raw = f"{(START + timedelta(minutes=2)).replace(tzinfo=None).isoformat()}|{2:032x}"
@@ -148,8 +127,8 @@ def test_a_cursor_without_an_offset_is_read_as_utc() -> None:
 
 
 def test_the_backfill_lists_every_upload_of_a_person_with_more_than_a_batch() -> None:
-    db = _Database()
-    count = upload_listings.BATCH  # two documents each (the entry, the mark): two batches
+    db = ListingDatabase()
+    count = listings.BATCH  # two documents each (the entry, the mark): two batches
     for n in range(count):
         db.uploads.insert_one(_upload(n))
 
@@ -162,7 +141,7 @@ def test_the_backfill_lists_every_upload_of_a_person_with_more_than_a_batch() ->
 def test_a_settled_upload_is_read_once_then_listed_from_its_mark(status: str) -> None:
     """Every final status is kept beside the entry: the listing reads `uploads` for it once (on
     FerretDB the newest uploads are the slowest to find), then never again."""
-    db = _Database()
+    db = ListingDatabase()
     _record(db, _upload(1, status=status))
     assert _listed(db) == [(f"{1:032x}", status)]
 
@@ -173,7 +152,7 @@ def test_a_settled_upload_is_read_once_then_listed_from_its_mark(status: str) ->
 
 def test_the_backfill_passes_over_an_upload_not_written_as_the_gateway_writes_one() -> None:
     """A malformed document must not stop provisioning (and so every service's start)."""
-    db = _Database()
+    db = ListingDatabase()
     db.uploads.insert_one(
         {"_id": "odd", "user_id": ANN, "status": "processing", "deleted_at": None}
     )

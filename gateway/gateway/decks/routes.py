@@ -72,7 +72,7 @@ def list_decks() -> Response:
     page_request = paging.page_request(request.args)
     found = service.newest_first(current_deps().db, g.user_id, page_request)
     page, next_cursor = paging.page_of(found, page_request)
-    items = [views.deck_view(deck) for deck in service.with_builds(current_deps().db, page)]
+    items = [views.deck_view(deck) for deck in page]
     return jsonify({"items": items, "next_cursor": next_cursor})
 
 

@@ -13,7 +13,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from gateway import paging
-from jaryo_shared import events, outbox
+from jaryo_shared import deck_listings, events, outbox
 from jaryo_shared.clock import Clock
 from jaryo_shared.database import by_id
 from jaryo_shared.messaging import Publisher
@@ -26,6 +26,18 @@ log = logging.getLogger(__name__)
 FINISHED = ("completed", "failed")
 # What a revision changes in how the deck reads: its spec and what follows from it.
 REVISED = ("title", "template_id", "spec", "slide_count")
+# What `build_state` may show of a deck's builds: a settled revision's is kept in its listing.
+SHOWN_STATE = (
+    "status",
+    "file_path",
+    "file_size",
+    "preview_count",
+    "previews_status",
+    "built_revision",
+    "completed_at",
+    "reason",
+    "code",
+)
 
 
 def live_upload(db: Database, user_id: str, upload_id: str) -> dict[str, Any] | None:
@@ -68,10 +80,16 @@ def record_deck(
     envelope: events.Envelope,
     now: datetime,
 ) -> None:
-    """The deck document and its deck.requested event in one insert, then the event is sent
-    (left to the outbox relay if the broker is away)."""
+    """The deck's listing entry, then the deck document and its deck.requested event in one
+    insert, then the event is sent (left to the outbox relay if the broker is away)."""
+    deck_listings.add(db, deck)
     document = {**deck, **outbox.pending(envelope, now=now)}
-    db.decks.insert_one(document)
+    try:
+        db.decks.insert_one(document)
+    except Exception:
+        # Not recorded (the caller gets the error): out of the listing again if we can.
+        deck_listings.forget(db, deck["user_id"], deck["_id"])
+        raise
     log.info(
         "deck %s requested: %d slides on %s", deck["_id"], deck["slide_count"], deck["template_id"]
     )
@@ -87,12 +105,13 @@ def record_revision(
 ) -> bool:
     """Claim the deck's next revision by inserting its document with its deck.requested (the
     unique `_id` is FerretDB's one atomic decision: of two edits of the same revision, one
-    wins), then send the event. False if another edit claimed that revision first."""
+    wins), list it, then send the event. False if another edit claimed that revision first."""
     document = {**revision, **outbox.pending(envelope, now=now)}
     try:
         db.deck_revisions.insert_one(document)
     except DuplicateKeyError:
         return False
+    deck_listings.add_revision(db, revision)
     log.info("deck %s: revision %d requested", revision["deck_id"], revision["revision"])
     _send(db.deck_revisions, document["_id"], publisher, document["outbox"])
     return True
@@ -116,14 +135,43 @@ def _send(
 def newest_first(
     db: Database, user_id: str, page_request: paging.PageRequest
 ) -> list[dict[str, Any]]:
-    """The caller's live decks from the cursor on, one more than the page holds (so
-    `paging.page_of` knows whether another page follows)."""
-    query: dict[str, Any] = {"user_id": user_id, "deleted_at": None, **page_request.filter()}
-    return list(
-        db.decks.find(query, {"spec": 0, "outbox": 0})
-        .sort(paging.NEWEST_FIRST)
-        .limit(page_request.limit + 1)
-    )
+    """The caller's live decks at their latest revision with how their builds went, from the
+    cursor on, one more than the page holds (so `paging.page_of` knows whether another page
+    follows). Read from the caller's listing partition (jaryo_shared.deck_listings), not from
+    `decks`, which FerretDB would read whole; only a deck whose latest revision has not
+    settled is looked up in its documents."""
+
+    def shown(listed: deck_listings.Listed) -> dict[str, Any] | None:
+        if listed.settled is not None:
+            return {**listed.deck, **listed.settled}
+        return _unsettled(db, listed.deck)
+
+    listed = deck_listings.of_user(db, user_id)
+    return paging.newest_shown(listed, page_request, lambda deck: deck.deck, shown)
+
+
+def _unsettled(db: Database, listed: dict[str, Any]) -> dict[str, Any] | None:
+    """The deck at its latest revision with its build's state, kept beside its entry once
+    settled; None if its recording never finished. Its entry shows it is not deleted (DELETE
+    removes it first) and a build that it was recorded, so `decks` is read only before its build
+    starts. A revision found newer than the listing knows (its PUT died before listing it) is
+    listed."""
+    build = deck_builds.of_deck(db, listed["_id"])
+    if build is None and not _recorded(db, listed):
+        return None
+    deck = _at_latest(db, listed, build, {"spec": 0, "outbox": 0})
+    if deck["revision"] > listed["revision"]:
+        deck_listings.add_revision(db, {**deck, "deck_id": deck["_id"]})
+    state = {key: deck[key] for key in SHOWN_STATE if key in deck}
+    if state["status"] in FINISHED and state.get("previews_status") != "pending":
+        deck_listings.mark_settled(db, deck["user_id"], deck["_id"], deck["revision"], state)
+    return deck
+
+
+def _recorded(db: Database, listed: dict[str, Any]) -> bool:
+    """Whether the listed deck's document was written (and is not deleted)."""
+    mine = {"user_id": listed["user_id"], "deleted_at": None}
+    return by_id(db.decks, listed["_id"], dict.fromkeys(mine, 1), **mine) is not None
 
 
 def own_deck(
@@ -137,12 +185,6 @@ def own_deck(
     if deck is None:
         return None
     return _at_latest(db, deck, deck_builds.of_deck(db, deck_id), projection)
-
-
-def with_builds(db: Database, decks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    builds = deck_builds.of_decks(db, [deck["_id"] for deck in decks])
-    projection = {"spec": 0, "outbox": 0}
-    return [_at_latest(db, deck, builds.get(deck["_id"]), projection) for deck in decks]
 
 
 def _at_latest(
@@ -181,6 +223,8 @@ def build_state(build: DeckBuild | None, revision: int) -> dict[str, Any]:
 
 def delete_deck(db: Database, clock: Clock, user_id: str, deck_id: str) -> bool:
     """Mark the caller's deck deleted; False if there is no such live deck."""
+    # Out of the listing first: a DELETE that fails after it is retried and finds the deck.
+    deck_listings.forget(db, user_id, deck_id)
     result = db.decks.update_one(
         {"_id": deck_id, "user_id": user_id, "deleted_at": None},
         {"$set": {"deleted_at": clock.now()}},

@@ -53,16 +53,12 @@ def newest_first(
     partition (jaryo_shared.upload_listings), not from `uploads`, which FerretDB would read
     whole; only an upload not yet known to be settled is looked up there."""
     entries, statuses = upload_listings.of_user(db, user_id)
-    after = [entry for entry in entries if page_request.follows_cursor(entry)]
-    after.sort(key=paging.newest_first_key, reverse=True)
-    found: list[dict[str, Any]] = []
-    for entry in after:
-        if len(found) > page_request.limit:
-            break
+
+    def shown(entry: dict[str, Any]) -> dict[str, Any] | None:
         status = statuses.get(entry["_id"]) or _status_of_unsettled(db, entry)
-        if status is not None:
-            found.append({**entry, "status": status})
-    return found
+        return None if status is None else {**entry, "status": status}
+
+    return paging.newest_shown(entries, page_request, lambda entry: entry, shown)
 
 
 def _status_of_unsettled(db: Database, entry: dict[str, Any]) -> str | None:

@@ -1,5 +1,5 @@
 """Uploads and decks older than the retention period (`JARYO_RETENTION_DAYS`, default 30; 0
-keeps them forever) are purged with everything of theirs (a deck's revisions too), and
+keeps them forever) are purged with everything of theirs (a deck's revisions and listing too), and
 `upload.expired` or `deck.expired` is published. The API shows each one's `expires_at`."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from janitor import records
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
 from janitor.policies.deleted_uploads import plan_objects, purge_upload
-from jaryo_shared import deck_outcomes, events
+from jaryo_shared import deck_listings, deck_outcomes, events
 from jaryo_shared.keys import deck_prefix
 from jaryo_shared.read_models.decks import latest_revision
 
@@ -59,6 +59,8 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     deck = records.deck_to_purge(deps.db, planned.subject)
     if deck is None:
         return
+    # Out of its owner's listing first: what follows deletes what the listing would show.
+    deck_listings.forget(deps.db, deck["user_id"], deck["_id"])
     for bucket, key, _ in planned.objects:
         deps.store.delete(bucket, key)
     latest = latest_revision(deps.db, deck["_id"])
