@@ -69,5 +69,5 @@ def _cpu(axis, rates: list[float], results: list[StepResult]) -> None:
     axis.set_xlabel("offered uploads per second")
     axis.set_ylabel("CPU, % of one core (mean over the step)")
     axis.grid(alpha=0.3)
-    axis.set_ylim(bottom=0)
+    axis.set_ylim(0, max(r.cpu.get("machine", 0.0) for r in results) * 1.35 + 1)
     axis.legend(fontsize=8, ncol=4, loc="upper left")
