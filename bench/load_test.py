@@ -41,14 +41,16 @@ LOCUST_OPTIONS = (
     f"--headless -f bench/load/locustfile.py,bench/load/steps.py --only-summary "
     f"--loglevel WARNING --stop-timeout {STOP_TIMEOUT_SECONDS}"
 ).split()
-QUICK = {"rates": "0.03,0.06,0.1", "step_seconds": 75.0, "pacing": 30.0}
+QUICK = {"rates": "0.025,0.05,0.1", "step_seconds": 90.0, "pacing": 40.0}
 
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     port = os.environ.get("JARYO_GATEWAY_PORT", "8080")
     parser.add_argument("--host", default=f"http://127.0.0.1:{port}", help="the gateway's URL")
-    parser.add_argument("--rates", default="0.02,0.05,0.1,0.15,0.2,0.3", help="uploads/s steps")
+    parser.add_argument(
+        "--rates", default="0.025,0.05,0.1,0.15,0.2,0.3", help="uploads/s steps (x pacing: people)"
+    )
     parser.add_argument("--step-seconds", type=float, default=120.0)
     parser.add_argument(
         "--pacing",

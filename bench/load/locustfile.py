@@ -7,7 +7,7 @@ waits for it and downloads the .pptx. Only the public API (docs/api.md), no inte
 Besides locust's per-request statistics it fires three timings of its own ("journey" type):
 `upload accepted` (the POST), `upload completed` (POST → completed) and `deck completed`
 (POST /v1/decks → completed); with JARYO_LOAD_JOURNAL set, every journey is also written there
-(bench/load/journal.py) for bench/load_test.py. JARYO_LOAD_PACING (seconds, 45) is how often
+(bench/load/journal.py) for bench/load_test.py. JARYO_LOAD_PACING (seconds, 40) is how often
 each person starts a journey, so users / pacing is the offered rate of uploads a second.
 The cluster must allow a sign-up per simulated user from one address: start it with
 JARYO_REGISTRATIONS_PER_ADDRESS raised (docs/performance.md).

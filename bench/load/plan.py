@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 PACING_ENV = "JARYO_LOAD_PACING"
 STEPS_ENV = "JARYO_LOAD_STEPS"
-DEFAULT_PACING_SECONDS = 45.0  # longer than a journey while the cluster keeps up
+DEFAULT_PACING_SECONDS = 40.0  # longer than a journey while the cluster keeps up
 
 
 def pacing() -> float:

@@ -31,5 +31,7 @@ class Staircase(LoadTestShape):
         before = plan.users_for(rates[index - 1], self.pacing) if index else 0
         if index != self._step:
             self._step = index
-            journal.append(journal.Step(time.time(), index, rates[index], users))
+            # The rate offered is what the whole people make of it (rounded up from the plan's).
+            offered = users / self.pacing
+            journal.append(journal.Step(time.time(), index, offered, users))
         return users, max(users - before, 1) / self.pacing
