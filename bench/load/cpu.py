@@ -40,14 +40,12 @@ def _command(process: psutil.Process) -> str:
 def members(
     cluster_root: int | None, load_root: int | None
 ) -> Iterator[tuple[str, psutil.Process]]:
-    """Each process of the cluster with its group: below `cluster_root` (honcho) each child
-    names its service and its descendants inherit it; without a root, every process whose
-    command line names a service. The servers are found by name, the load generator by pid."""
+    """Each process of the cluster with its group: below `cluster_root` (honcho) a process
+    whose command line names a service starts that service's branch, and the processes below
+    it inherit it (honcho's own helpers name none); without a root, every process whose command
+    line names a service. The servers are found by name, the load generator by pid."""
     if cluster_root is not None and psutil.pid_exists(cluster_root):
-        for child in psutil.Process(cluster_root).children():
-            group = group_of(_command(child), SERVICES)
-            if group is not None:
-                yield from ((group, p) for p in [child, *_descendants(child)])
+        yield from _branches(psutil.Process(cluster_root))
     elif cluster_root is None:
         for process in psutil.process_iter():
             group = group_of(_command(process), SERVICES)
@@ -60,6 +58,23 @@ def members(
     if load_root is not None and psutil.pid_exists(load_root):
         process = psutil.Process(load_root)
         yield from (("locust", p) for p in [process, *_descendants(process)])
+
+
+def _branches(root: psutil.Process) -> Iterator[tuple[str, psutil.Process]]:
+    waiting: list[tuple[psutil.Process, str | None]] = [(c, None) for c in _children(root)]
+    while waiting:
+        process, inherited = waiting.pop()
+        group = inherited or group_of(_command(process), SERVICES)
+        if group is not None:
+            yield group, process
+        waiting.extend((child, group) for child in _children(process))
+
+
+def _children(process: psutil.Process) -> list[psutil.Process]:
+    try:
+        return list(process.children())
+    except psutil.NoSuchProcess:
+        return []
 
 
 def _descendants(process: psutil.Process) -> list[psutil.Process]:

@@ -15,6 +15,8 @@ from tests.helpers import wait_until
 SLEEP = "import time; time.sleep(60)"
 # A process that starts a child of its own, as the OCR service starts its worker processes.
 WITH_CHILD = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {SLEEP!r}])"
+# honcho starts each command from a helper process of its own, whose command line names nothing.
+HELPER = "import json, os, subprocess; subprocess.run(json.loads(os.environ['BRANCH']))"
 
 
 @contextmanager
@@ -30,10 +32,13 @@ def started(*commands: list[str]) -> Iterator[list[subprocess.Popen]]:
 
 @contextmanager
 def cluster_root() -> Iterator[int]:
-    """A stand-in for honcho: one process per service, the OCR one with a child."""
+    """A stand-in for honcho: one process per service, the OCR one with a child and started
+    through a helper, as honcho does."""
+    ocr = [sys.executable, "-c", WITH_CHILD, "-m", "ocr_service"]
     script = (
-        "import subprocess, sys, time\n"
-        f"ocr = subprocess.Popen([sys.executable, '-c', {WITH_CHILD!r}, '-m', 'ocr_service'])\n"
+        "import json, os, subprocess, sys, time\n"
+        f"env = {{**os.environ, 'BRANCH': json.dumps({ocr!r})}}\n"
+        f"ocr = subprocess.Popen([sys.executable, '-c', {HELPER!r}], env=env)\n"
         f"storage = subprocess.Popen([sys.executable, '-c', {SLEEP!r}, 'storage_service'])\n"
         "ocr.wait()\n"
     )
