@@ -9,6 +9,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psutil
+
 from bench.load import cpu
 from tests.helpers import wait_until
 
@@ -25,7 +27,9 @@ def started(*commands: list[str]) -> Iterator[list[subprocess.Popen]]:
     try:
         yield processes
     finally:
-        for process in processes:
+        for process in processes:  # the whole tree: the stand-ins start processes of their own
+            for child in psutil.Process(process.pid).children(recursive=True):
+                child.kill()
             process.kill()
             process.wait()
 
