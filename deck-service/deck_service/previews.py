@@ -55,7 +55,14 @@ def follow(
         log.error("deck %s: revision %d's previews were tried too often", deck_id, owed.revision)
         builds.mark_previews_failed(deck_id, owed.revision)
         return
-    plan = _plan(deps, owed)  # the reads first: an outage here costs no attempt
+    try:
+        plan = _plan(deps, owed)  # the reads first: an outage here costs no attempt
+    except UNREACHABLE:
+        raise
+    except Exception:  # not an outage: retrying cannot help, and pending would last for ever
+        log.exception("could not plan deck %s's previews (revision %d)", deck_id, owed.revision)
+        builds.mark_previews_failed(deck_id, owed.revision)
+        return
     builds.count_render_attempt(deck_id)
     try:
         _make(deps, owed, plan, built)

@@ -3,7 +3,8 @@ durable bucket if staging is gone), record its text with positions in `ocr_resul
 document per image, `_id` = the image's; the storage service writes the image document itself),
 publish `ocr.completed`, and settle the upload once storage and OCR have both finished every
 image. Each image is its own message, so one upload's images are read by every OCR worker at
-once. An `upload.received` queued before image.received existed is still read, image by image.
+once. An `upload.received` from a gateway that announces no images (an earlier version, while
+a cluster is upgraded) is read whole, image by image; one that announces them is passed over.
 
 A file that cannot be decoded is that image's failure, at once and with the reason
 (jaryo_shared.images).
@@ -60,6 +61,8 @@ def handle_image_received(
 def handle_upload_received(
     deps: Dependencies, envelope: events.Envelope, event: events.UploadReceived
 ) -> None:
+    if event.each_image_announced:
+        return  # its images' own messages do the work (image.received)
     gave_up: list[str] = []
     for image in event.images:
         reason = read_image(deps, envelope, event, image)

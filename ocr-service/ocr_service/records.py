@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 from jaryo_shared import database, events, outbox
 from jaryo_shared.completion import OCR_FINISHED
@@ -53,11 +54,14 @@ class OcrResults:
         fields = {**result.model_dump(mode="json"), "finished_at": now}
         layout = {key: fields.pop(key) for key in LAYOUT_FIELDS}
         # Replaced, not inserted: a delivery that died before recording the outcome left one.
-        self._layouts.replace_one(
-            {"_id": image.id},
-            {"upload_id": image.upload_id, "user_id": image.user_id, **layout},
-            upsert=True,
-        )
+        try:
+            self._layouts.replace_one(
+                {"_id": image.id},
+                {"upload_id": image.upload_id, "user_id": image.user_id, **layout},
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            pass  # a duplicate message's reading inserted it at the same moment: the same layout
         return self._record(image, fields, event)
 
     def record_failure(

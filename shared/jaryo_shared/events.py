@@ -53,6 +53,12 @@ class UploadReceived(Payload):
     user_id: str
     image_type: ImageType
     images: list[ReceivedImage]
+    # Added with image.received (additive: same version).
+    each_image_announced: bool = Field(
+        default=False,
+        description="each image also has its own image.received, the unit of work: storage "
+        "and OCR take those and pass over this event",
+    )
 
 
 class ImageReceived(Payload):

@@ -15,26 +15,19 @@ from jaryo_shared.settings import Settings
 class QueueSpec:
     service: str
     routing_keys: tuple[str, ...]
-    # Bindings an earlier version made: removed when the topology is declared, since declaring
-    # a queue only ever adds bindings.
-    retired_routing_keys: tuple[str, ...] = ()
 
 
 # Each consuming service gets its own queue, so one event fans out to all that want it. Storage
-# and OCR take an upload image by image (they took whole uploads until image.received existed).
+# and OCR take an upload image by image (image.received). They stay bound to upload.received
+# for a release, so that no upload is lost while gateways and workers are upgraded one by one:
+# they work whole uploads from a gateway that announces no images, and pass over the others
+# (docs/events.md).
+_UPLOAD_WORK = (events.ImageReceived.routing_key(), events.UploadReceived.routing_key())
 SERVICE_QUEUES: dict[str, QueueSpec] = {
     spec.service: spec
     for spec in (
-        QueueSpec(
-            "storage",
-            (events.ImageReceived.routing_key(),),
-            retired_routing_keys=(events.UploadReceived.routing_key(),),
-        ),
-        QueueSpec(
-            "ocr",
-            (events.ImageReceived.routing_key(),),
-            retired_routing_keys=(events.UploadReceived.routing_key(),),
-        ),
+        QueueSpec("storage", _UPLOAD_WORK),
+        QueueSpec("ocr", _UPLOAD_WORK),
         QueueSpec("deck", (events.DeckRequested.routing_key(),)),
         QueueSpec("janitor", ()),
     )
@@ -96,7 +89,3 @@ class Topology:
             self.dead_letter_exchange(channel).declare()
             for queue in self.all_queues():
                 queue(channel).declare()
-            for service, spec in SERVICE_QUEUES.items():
-                queue = self.queue(service)(channel)
-                for key in spec.retired_routing_keys:
-                    queue.unbind_from(self.exchange, routing_key=key)

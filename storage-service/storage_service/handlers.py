@@ -3,8 +3,8 @@ image, keep it and its thumbnail in the durable bucket, record the outcome, and 
 upload if that was its last unfinished image. A file that cannot be used is rejected at once with
 the reason; the upload's other images, each its own message, go on in other workers.
 
-An `upload.received` queued before image.received existed (a queue bound by an earlier version)
-is still handled, image by image in one message.
+An `upload.received` from a gateway that announces no images (an earlier version, while a
+cluster is upgraded) is worked whole, image by image; one that announces them is passed over.
 
 Redelivery is safe: an image already stored or rejected is not processed again, and the events
 it owes are published from its outbox until they are confirmed.
@@ -50,6 +50,8 @@ def handle_image_received(
 def handle_upload_received(
     deps: Dependencies, envelope: events.Envelope, event: events.UploadReceived
 ) -> None:
+    if event.each_image_announced:
+        return  # its images' own messages do the work (image.received)
     for image in event.images:
         store_image(deps, envelope, event, image)
     settle_received(deps.db, deps.publisher, deps.clock, envelope, event, source=SOURCE)

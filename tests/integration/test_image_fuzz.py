@@ -122,10 +122,11 @@ def test_every_damaged_image_ends_kept_or_failed_with_a_reason_and_nothing_is_st
         finished = seen.count("jaryo.image.stored.v1") + seen.count("jaryo.image.rejected.v1")
         assert finished == 2 and seen.count("jaryo.ocr.completed.v1") == 2, seen
     # First deliveries only: no handler failed (which would have meant a retry), nothing was
-    # dead-lettered, and each worker acknowledged exactly one message per image (two an upload).
+    # dead-lettered, and each worker acknowledged exactly one message per image and the
+    # upload's own (which it passes over): three an upload.
     assert trouble(settings) == before
-    images = 2 * len(posted)
-    wait_until(lambda: storage_worker.handled == ocr_worker.handled == images, timeout=10)
+    messages = 3 * len(posted)
+    wait_until(lambda: storage_worker.handled == ocr_worker.handled == messages, timeout=10)
     print(
         f"\n{len(posted)} uploads of a damaged and a good image, {IN_FLIGHT} at a time, settled "
         f"in {time.monotonic() - started:.1f} s (slowest {slowest:.1f} s after its POST); "

@@ -228,13 +228,15 @@ def test_each_worker_counts_its_messages_and_times_its_work(settings, run: Run):
     storage, ocr, deck = (run.worker_metrics[s] for s in ("storage", "ocr", "deck"))
     queue = Topology(settings).queue_name
     received, requested = "jaryo.upload.received.v1", "jaryo.deck.requested.v1"
+    image = "jaryo.image.received.v1"  # the run's upload has one image
 
     handled = "jaryo_messages_handled_total"
-    assert _sample(storage, handled, queue=queue("storage"), event_type=received) == 1
-    assert _sample(ocr, handled, queue=queue("ocr"), event_type=received) == 1
+    for text, service in ((storage, "storage"), (ocr, "ocr")):
+        assert _sample(text, handled, queue=queue(service), event_type=image) == 1
+        assert _sample(text, handled, queue=queue(service), event_type=received) == 1  # passed over
     assert _sample(deck, handled, queue=queue("deck"), event_type=requested) == 1
     seconds = "jaryo_message_processing_seconds_count"
-    assert _sample(storage, seconds, queue=queue("storage"), event_type=received) == 1
+    assert _sample(storage, seconds, queue=queue("storage"), event_type=image) == 1
     # The OCR service's worker processes report through their supervisor's one port.
     assert _sample(ocr, "jaryo_ocr_image_seconds_count", engine="tesseract", outcome="done") == 1
     assert _sample(deck, "jaryo_deck_build_seconds_count", outcome="built") == 1

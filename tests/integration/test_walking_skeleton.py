@@ -36,7 +36,11 @@ def _received_upload(db, store, settings, *, user_id="u1"):
         image_id=image_id, image_name="page.png", staging_key=key, size=len(data)
     )
     received = events.UploadReceived(
-        upload_id=upload_id, user_id=user_id, image_type="mixed-printed", images=[image]
+        upload_id=upload_id,
+        user_id=user_id,
+        image_type="mixed-printed",
+        images=[image],
+        each_image_announced=True,
     )
     image_received = events.ImageReceived(
         upload_id=upload_id,

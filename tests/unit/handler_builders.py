@@ -67,7 +67,7 @@ def published(publisher: Any, event_type: type[events.Payload]) -> list[dict[str
 
 @dataclass(frozen=True)
 class SeededUpload:
-    envelope: events.Envelope  # upload.received, as sent (and as queued by earlier versions)
+    envelope: events.Envelope  # upload.received as an earlier gateway sent it (no images announced)
     image_ids: list[str]
     messages: list[events.Envelope]  # image.received, one per image, as sent after it
 
@@ -168,3 +168,8 @@ def _image(upload_id: str, index: int, image_type: str, raw: bytes) -> dict[str,
         "created_at": NOW,
         "storage": {"status": "queued"},
     }
+
+
+def announcing(envelope: events.Envelope) -> events.Envelope:
+    """The upload.received as the gateway sends it now: each image also has its image.received."""
+    return envelope.model_copy(update={"data": {**envelope.data, "each_image_announced": True}})

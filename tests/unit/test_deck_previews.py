@@ -278,3 +278,27 @@ def test_previews_of_a_revision_overtaken_by_a_newer_build_are_not_recorded(deck
         2,
     )
     assert [p["revision"] for p in published(decks.publisher, events.DeckPreviewsReady)] == [2]
+
+
+def test_previews_whose_old_slides_cannot_be_read_are_failed_not_left_pending(
+    decks, renderer, monkeypatch
+):
+    """S3 answering with an error that is no outage (access denied) while the previews step
+    reads the old slides: retrying cannot help, so the previews fail and the message is done."""
+    first = decks.request([_text("one")], [_text("two")])
+    deck_id = _deck_id(first)
+    decks.deliver(first)
+
+    def refused(bucket: str, key: str) -> bytes | None:
+        raise RuntimeError("AccessDenied")
+
+    monkeypatch.setattr(decks.store, "get_bytes_if_present", refused)
+
+    assert decks.deliver(_revise(decks, deck_id, 2, "one", "TWO")) == Decision("ack")
+
+    build = decks.build(deck_id)
+    assert (build["status"], build["revision"], build["previews_status"]) == (
+        "completed",
+        2,
+        "failed",
+    )

@@ -43,16 +43,13 @@ def test_every_consuming_service_has_a_handler_map():
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
-def test_a_service_handles_the_events_its_queue_is_bound_to_and_those_it_was(service):
-    """What its queue is bound to, and what an earlier binding may have queued before an
-    upgrade removed it (topology's retired keys): nothing else."""
+def test_a_service_handles_exactly_the_events_its_queue_is_bound_to(service):
     module, _ = SERVICES[service]
 
     handled = module.handlers(object())
 
     routed = {events.EVENT_TYPES[event_type].routing_key() for event_type in handled}
-    spec = SERVICE_QUEUES[service]
-    assert routed == set(spec.routing_keys) | set(spec.retired_routing_keys)
+    assert routed == set(SERVICE_QUEUES[service].routing_keys)
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))

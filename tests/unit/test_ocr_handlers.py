@@ -30,6 +30,7 @@ from tests.unit.handler_builders import (
     USER,
     Decision,
     SeededUpload,
+    announcing,
     deliver,
     deliver_each,
     published,
@@ -393,3 +394,13 @@ def test_an_upload_received_queued_before_image_messages_existed_is_still_read(o
     assert [ocr.result(i)["status"] for i in upload.image_ids] == ["done", "done"]
     [completed] = published(ocr.publisher, events.UploadCompleted)
     assert completed["read_count"] == 2
+
+
+def test_an_upload_received_that_announces_its_images_is_passed_over(ocr):
+    """Its images' own messages do the work; working it too would read each image twice."""
+    upload = seed_upload(ocr.db, ocr.store, ocr.settings, [png_bytes(), png_bytes()])
+
+    assert ocr.deliver(announcing(upload.envelope)) == Decision("ack")
+
+    assert [ocr.db.ocr_results.find_one({"_id": i}) for i in upload.image_ids] == [None, None]
+    assert ocr.publisher.published == []

@@ -27,6 +27,7 @@ from tests.unit.handler_builders import (
     CountingObjectStore,
     Decision,
     SeededUpload,
+    announcing,
     deliver,
     deliver_each,
     published,
@@ -315,3 +316,13 @@ def test_an_upload_received_queued_before_image_messages_existed_is_still_stored
     assert all(storage.image(i)["storage"]["status"] == "stored" for i in upload.image_ids)
     [completed] = published(storage.publisher, events.UploadCompleted)
     assert completed["stored_count"] == 2
+
+
+def test_an_upload_received_that_announces_its_images_is_passed_over(storage):
+    """Its images' own messages do the work; working it too would read each image twice."""
+    upload = seed_upload(storage.db, storage.store, storage.settings, [png_bytes(), png_bytes()])
+
+    assert storage.deliver(announcing(upload.envelope)) == Decision("ack")
+
+    assert all(storage.image(i)["storage"]["status"] == "queued" for i in upload.image_ids)
+    assert storage.publisher.published == []

@@ -161,3 +161,14 @@ def test_the_backfill_passes_over_an_upload_not_written_as_the_gateway_writes_on
     assert upload_listings.backfill(db) == 1  # type: ignore[arg-type]
 
     assert _listed(db) == [(f"{1:032x}", "completed")]
+
+
+def test_two_people_whose_entries_share_a_partition_each_see_only_their_own() -> None:
+    carol = f"{0xF6:032x}"  # found to hash to ANN's partition
+    assert upload_listings.collection_name(carol) == upload_listings.collection_name(ANN)
+    db = ListingDatabase()
+    _record(db, _upload(1))
+    _record(db, _upload(2, user_id=carol))
+
+    assert _listed(db) == [(f"{1:032x}", "completed")]
+    assert _listed(db, carol) == [(f"{2:032x}", "completed")]

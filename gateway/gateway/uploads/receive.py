@@ -252,6 +252,7 @@ def _received_event(
     return events.UploadReceived(
         upload_id=upload_id,
         user_id=user_id,
+        each_image_announced=True,  # _image_events
         image_type=image_type,  # type: ignore[arg-type]
         images=[
             events.ReceivedImage(
