@@ -13,7 +13,7 @@ import tesserocr
 from PIL import Image, ImageChops, ImageDraw
 
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
-from ocr_service.handlers import handle_upload_received as read_upload
+from ocr_service.handlers import handle_image_received as read_image
 from ocr_service.images import load
 from tests.helpers import cer, png_bytes, wait_until
 
@@ -233,10 +233,10 @@ def test_ocr_reads_the_stored_image_when_staging_is_already_gone(
     (received,) = [
         (e, p)
         for e, p in probe.until("jaryo.image.stored.v1", upload_id=upload_id)
-        if e.type == "jaryo.upload.received.v1"
+        if e.type == "jaryo.image.received.v1"
     ]
 
-    read_upload(deps, *received)  # the OCR service gets to it only now
+    read_image(deps, *received)  # the OCR service gets to it only now
 
     detail = client.get(f"/v1/uploads/{upload_id}", headers=user.auth).get_json()
     assert detail["status"] == "completed"
