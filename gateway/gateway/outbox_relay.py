@@ -4,7 +4,10 @@ workers relay theirs."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from gateway.bootstrap import Dependencies
+from jaryo_shared import upload_deletions
 from jaryo_shared.outbox_relay import OutboxRelay
 
 # The collections whose outboxes the gateway writes events into (docs/architecture.md).
@@ -13,7 +16,11 @@ OUTBOX_COLLECTIONS = ("uploads", "decks", "deck_revisions")
 
 def relay(deps: Dependencies) -> OutboxRelay:
     return OutboxRelay(
-        deps, OUTBOX_COLLECTIONS, interval_seconds=deps.settings.outbox_relay_interval_seconds
+        deps,
+        OUTBOX_COLLECTIONS,
+        interval_seconds=deps.settings.outbox_relay_interval_seconds,
+        # Its writes to an upload can lose a DELETE's `deleted_at` (upload_deletions).
+        after_writes={"uploads": partial(upload_deletions.restore, deps.db)},
     )
 
 

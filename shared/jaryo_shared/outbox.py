@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from collections.abc import Callable
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -121,16 +122,27 @@ def _clear_flag_if_empty(collection: Collection, document_id: Any) -> None:
         )
 
 
-def relay_once(collection: Collection, publisher: EventPublisher, clock: Clock) -> int:
+def relay_once(
+    collection: Collection,
+    publisher: EventPublisher,
+    clock: Clock,
+    after_write: Callable[[Any], None] | None = None,
+) -> int:
     """Publish every pending outbox in the collection, claiming each document so that relays in
-    other processes skip it meanwhile. A failed publish leaves the events for the next pass."""
+    other processes skip it meanwhile. A failed publish leaves the events for the next pass.
+    `after_write(document_id)` runs after the relay's writes to a document, published or not
+    (an upload's deletion is restored by it: upload_deletions)."""
     published = 0
     while True:
         now = clock.now()
         document = _claim(collection, now, now + timedelta(seconds=CLAIM_SECONDS))
         if document is None:
             return published
-        published += flush(collection, document["_id"], publisher)
+        try:
+            published += flush(collection, document["_id"], publisher)
+        finally:
+            if after_write is not None:
+                after_write(document["_id"])
 
 
 # FerretDB 1.x implements no projection ("fields") in findAndModify: take the whole document.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 from pymongo.database import Database
 
@@ -43,9 +43,13 @@ class OutboxRelay:
         collections: Sequence[str],
         *,
         interval_seconds: float,
+        after_writes: Mapping[str, Callable[[Any], None]] | None = None,
     ) -> None:
+        """`after_writes[collection](document_id)` runs after the relay writes to a document of
+        that collection (outbox.relay_once)."""
         self._deps = deps
         self.collections = tuple(collections)
+        self._after_writes = dict(after_writes or {})
         self.interval_seconds = interval_seconds
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
@@ -54,7 +58,9 @@ class OutboxRelay:
         """Publish every unclaimed pending event of the collections; how many were published."""
         deps = self._deps
         return sum(
-            outbox.relay_once(deps.db[name], deps.publisher, deps.clock)
+            outbox.relay_once(
+                deps.db[name], deps.publisher, deps.clock, self._after_writes.get(name)
+            )
             for name in self.collections
         )
 

@@ -1,12 +1,13 @@
 """A person's DELETE of an upload, kept where no concurrent write can lose it.
 
-The upload document has two writers: the gateway (DELETE sets `deleted_at`) and whichever
-service settles the upload (`status`). On FerretDB 1.x two updates of one document at the same
-moment can lose one of them (database.py), and a lost `deleted_at` would keep a deleted upload
-visible and unpurged. So DELETE first inserts a record here (its own document, one writer), then
-sets `deleted_at`; and the settle, after its own write, sets `deleted_at` again from this record.
-If the two writes raced, the record existed before the settle's write ended, so the settle sees
-it and restores what was lost.
+The upload document has several writers: the gateway (DELETE sets `deleted_at`), the writes that
+clear its outbox after the 202 (the announcer, or the outbox relay), and whichever service
+settles the upload (`status`). On FerretDB 1.x two updates of one document at the same moment
+can lose one of them (database.py), and a lost `deleted_at` would keep a deleted upload visible
+and unpurged. So DELETE first inserts a record here (its own document, one writer), then sets
+`deleted_at`; and every other writer, after its own write, sets `deleted_at` again from this
+record (`restore`). If two writes raced, the record existed before the other write ended, so
+that writer sees it and restores what was lost.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from gateway.bootstrap import Dependencies
-from jaryo_shared import outbox
+from jaryo_shared import outbox, upload_deletions
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,9 @@ def _send_while_claimed(deps: Dependencies, upload: dict[str, Any]) -> None:
 
 
 def _publish(deps: Dependencies, upload: dict[str, Any]) -> None:
-    """Send the upload's events now if the broker takes them; the relay sends them otherwise."""
+    """Send the upload's events now if the broker takes them; the relay sends them otherwise.
+    Clearing the outbox writes the upload, which can lose a DELETE made meanwhile (the client
+    has its 202 and may delete at once): the deletion is restored after (upload_deletions)."""
     try:
         outbox.flush(deps.db.uploads, upload["_id"], deps.publisher, upload["outbox"])
     except Exception:
@@ -73,6 +75,8 @@ def _publish(deps: Dependencies, upload: dict[str, Any]) -> None:
             upload["_id"],
             exc_info=True,
         )
+    finally:
+        upload_deletions.restore(deps.db, upload["_id"])
 
 
 def _owes(upload: dict[str, Any]) -> bool:
