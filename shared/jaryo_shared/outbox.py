@@ -8,8 +8,8 @@ document for the relay. Events are published at least once; consumers are idempo
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ReturnDocument

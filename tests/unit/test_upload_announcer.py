@@ -71,7 +71,7 @@ def test_a_delete_made_while_the_outbox_is_cleared_is_not_lost():
 
 def test_the_relays_writes_to_an_upload_restore_a_lost_delete_too():
     deps = Deps()
-    upload, envelope = _written(deps)
+    _, envelope = _written(deps)
     deps.clock.advance(timedelta(seconds=outbox.CLAIM_SECONDS + 1))  # its writer died
     upload_deletions.record(deps.db, "upload-1", "user-1", NOW)  # type: ignore[arg-type]
 
