@@ -48,6 +48,14 @@ class InvalidUpload(Problem):
     status, slug, title = 422, "invalid-upload", "Invalid upload"
 
 
+class TooManyPages(Problem):
+    status, slug, title = 422, "too-many-pages", "Too many pages"
+
+
+class PdfRefused(Problem):
+    status, slug, title = 422, "unacceptable-pdf", "PDF not accepted"
+
+
 class UnacceptableTemplate(Problem):
     status, slug, title = 422, "invalid-template", "Invalid template"
 

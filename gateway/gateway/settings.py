@@ -66,7 +66,9 @@ class GatewaySettings(Settings):
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
     max_images_per_upload: int = Field(default=20, ge=1)
-    max_image_bytes: int = Field(default=20 * 1000 * 1000, ge=1)
+    max_image_bytes: int = Field(default=20 * 1000 * 1000, ge=1)  # a PDF's too
+    max_pdf_pages_per_file: int = Field(default=50, ge=1)
+    max_pdf_pages_per_upload: int = Field(default=50, ge=1)
     max_request_bytes: int = Field(default=100 * 1000 * 1000, ge=1)
     max_image_pixels: int = Field(default=64_000_000, gt=0)
     # Per-user quotas on live (not deleted) uploads: 429 past the count, 413 past the bytes.

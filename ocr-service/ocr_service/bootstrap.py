@@ -11,6 +11,7 @@ from jaryo_shared import messaging, objectstore
 from jaryo_shared.clock import Clock, SystemClock
 from jaryo_shared.ocr_result import MEASURED_FONT
 from jaryo_shared.wiring import clients
+from ocr_service.engines.pdf_text import PdfTextLayer
 from ocr_service.engines.regions import RegionEngine
 from ocr_service.engines.tesseract import TesseractEngine
 from ocr_service.layout.detector import LineDetector
@@ -52,6 +53,7 @@ def build_reader(settings: OcrSettings) -> Reader:
     return Reader(
         routes,
         regions,
+        text_layer=PdfTextLayer(fonts),
         timeout_seconds=settings.ocr_timeout_seconds,
         max_pixels=settings.max_image_pixels,
         read_pixels=settings.ocr_read_pixels,

@@ -45,7 +45,12 @@ def without_text(pixels: np.ndarray, mask: np.ndarray) -> bytes:
     a photo's full resolution would make every deck and every inpainting many times bigger for
     nothing seen."""
     cleaned = cv2.inpaint(pixels, mask, RADIUS, cv2.INPAINT_TELEA) if mask.any() else pixels
-    ok, encoded = cv2.imencode(".png", cv2.cvtColor(cleaned, cv2.COLOR_RGB2BGR))
+    return png(cleaned)
+
+
+def png(pixels: np.ndarray) -> bytes:
+    """PNG bytes of the RGB image `pixels`."""
+    ok, encoded = cv2.imencode(".png", cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR))
     if not ok:
         raise RuntimeError("OpenCV could not encode the clean background as PNG")
     return encoded.tobytes()

@@ -112,7 +112,7 @@ def _read(deps: Dependencies, envelope: events.Envelope, image: Image) -> None:
     OcrResults(deps.db, deps.publisher).start_attempt(image, deps.clock.now())
     started = time.monotonic()
     try:
-        reading = deps.reader.read(raw, image.image_type, clean=True)
+        reading = deps.reader.read(raw, image.image_type, page=image.page, clean=True)
     except UnusableImage as exc:  # the file's fault, not the engine's: failed now, for good
         metrics.IMAGE_SECONDS.labels(engine.name, "unreadable").observe(time.monotonic() - started)
         log.info("image %s is unusable: %s (%s)", image.id, exc.reason, exc.detail)
@@ -136,7 +136,8 @@ def _read(deps: Dependencies, envelope: events.Envelope, image: Image) -> None:
 
 
 def _fetch(deps: Dependencies, image: Image) -> bytes | None:
-    """The staged original, or the stored (already upright) image if staging is gone."""
+    """The staged original (for a page of a PDF, the PDF), or the stored (already upright)
+    image if staging is gone."""
     settings = deps.settings
     for bucket, key in (
         (settings.bucket_staging, image.staging_key),

@@ -1,5 +1,7 @@
 """The service's OCR path for one image: decode upright, pick the engine and language from the
-image type, read within the time limit, and time it. Used by the handler and by `make ocr-eval`."""
+image type, read within the time limit, and time it. A page of a PDF is rendered instead of
+decoded, and read from its own text layer when it has one worth trusting (engines.pdf_text).
+Used by the handler and by `make ocr-eval`."""
 
 from __future__ import annotations
 
@@ -8,9 +10,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jaryo_shared.ocr_result import Figure, OcrResult, fraction_box
-from ocr_service.clean import MAX_SIDE, text_mask, without_text
+import numpy as np
+from PIL import Image
+
+from jaryo_shared import pdf
+from jaryo_shared.ocr_result import Figure, OcrResult, Page, fraction_box
+from ocr_service.clean import MAX_SIDE, png, text_mask, without_text
 from ocr_service.engines.base import Engine
+from ocr_service.engines.pdf_text import PdfTextLayer
 from ocr_service.images import load
 from ocr_service.layout.figures import figures, mark_figure_text
 from ocr_service.layout.style import as_array, at_most_side
@@ -42,12 +49,14 @@ class Reader:
         routes: Sequence[Route],
         fallback: Engine,
         *,
+        text_layer: PdfTextLayer,
         timeout_seconds: float,
         max_pixels: int,
         read_pixels: int,
     ) -> None:
         self._routes = list(routes)
         self._fallback = fallback
+        self._text_layer = text_layer
         self._timeout = timeout_seconds
         self._max_pixels = max_pixels
         self._read_pixels = read_pixels
@@ -58,17 +67,75 @@ class Reader:
                 return route.engine
         return self._fallback
 
-    def read(self, raw: bytes, image_type: str, *, clean: bool = False) -> Reading:
-        """Raises UnusableImage (the file's fault), EngineTimeout, or whatever the engine raises.
-        With `clean`, also the image with its text removed (PNG), for drafts."""
+    def read(
+        self, raw: bytes, image_type: str, *, page: int | None = None, clean: bool = False
+    ) -> Reading:
+        """`raw` is an image, or a PDF of which `page` (from 1) is read. Raises UnusableImage
+        (the file's fault), EngineTimeout, or whatever the engine raises. With `clean`, also
+        the image with its text removed (PNG), for drafts."""
         started = time.perf_counter()
+        language = LANGUAGES[image_type]
+        if page is not None and pdf.is_pdf(raw[: pdf.HEADER_BYTES]):
+            return self._read_pdf_page(raw, page, image_type, language, started, clean=clean)
         upright = load(raw, max_pixels=self._max_pixels, read_pixels=self._read_pixels)
         engine = self.engine_for(image_type)
-        language = LANGUAGES[image_type]
-        page = engine.read(upright.image, language, dpi=upright.dpi, timeout_seconds=self._timeout)
+        found = engine.read(upright.image, language, dpi=upright.dpi, timeout_seconds=self._timeout)
+        return self._finish(upright.image, found, engine.name, language, started, clean=clean)
+
+    def _read_pdf_page(
+        self,
+        raw: bytes,
+        number: int,
+        image_type: str,
+        language: str,
+        started: float,
+        *,
+        clean: bool,
+    ) -> Reading:
+        """From the page's text layer when it has one to trust: laid out on the page rendered at
+        most MAX_SIDE px (as a clean copy is), and the clean copy is the page rendered without
+        its text, so nothing is inpainted. Otherwise rendered for OCR and read like a photo."""
+        with pdf.opened_page(raw, number) as pdf_page:
+            layout = pdf.render(pdf_page, max_pixels=self._max_pixels, max_side=MAX_SIDE)
+            found = self._text_layer.read(pdf_page, layout)
+            if found is None:
+                scan = pdf.render(pdf_page, max_pixels=min(self._read_pixels, self._max_pixels))
+            else:
+                blank = pdf.render(pdf_page, dpi=layout.dpi, without_text=True).image
+        if found is None:
+            engine = self.engine_for(image_type)
+            read = engine.read(
+                scan.image, language, dpi=round(scan.dpi), timeout_seconds=self._timeout
+            )
+            return self._finish(scan.image, read, engine.name, language, started, clean=clean)
+        pixels = as_array(blank)
+        height, width = pixels.shape[:2]
+        boxes = figures(pixels, np.zeros((height, width), np.uint8))
+        result = OcrResult(
+            status="done",
+            engine=self._text_layer.name,
+            language=language,
+            duration_ms=round((time.perf_counter() - started) * 1000),
+            text=found.text,
+            blocks=found.blocks,  # real text, never a figure's print: none is left in the copy
+            figures=[Figure(bbox=fraction_box(box, width, height)) for box in boxes],
+            clean_background=clean,
+        )
+        return Reading(result, png(pixels) if clean else None)
+
+    def _finish(
+        self,
+        image: Image.Image,
+        page: Page,
+        engine_name: str,
+        language: str,
+        started: float,
+        *,
+        clean: bool,
+    ) -> Reading:
         # Figures and the clean copy are made at most MAX_SIDE px (boxes are fractions):
         # bounded memory, and a slide's background needs no more.
-        pixels = as_array(at_most_side(upright.image, MAX_SIDE))
+        pixels = as_array(at_most_side(image, MAX_SIDE))
         height, width = pixels.shape[:2]
         strokes = text_mask(pixels, page)
         found = [Figure(bbox=fraction_box(box, width, height)) for box in figures(pixels, strokes)]
@@ -78,7 +145,7 @@ class Reader:
         background = without_text(pixels, strokes) if clean else None
         result = OcrResult(
             status="done",
-            engine=engine.name,
+            engine=engine_name,
             language=language,
             duration_ms=round((time.perf_counter() - started) * 1000),
             text=page.text,

@@ -42,6 +42,12 @@ class ReceivedImage(BaseModel):
     image_name: str = Field(description="the sanitised, unique-in-upload file name")
     staging_key: str = Field(description="object key in the staging bucket")
     size: int = Field(ge=0)
+    page: int | None = Field(
+        default=None,
+        ge=1,
+        description="the page (from 1) of the PDF at `staging_key` this image is rendered from; "
+        "null for an image file",
+    )
 
 
 class UploadReceived(Payload):

@@ -1,7 +1,8 @@
 """What the storage service does with an `image.received` event: decode and normalise the
-image, keep it and its thumbnail in the durable bucket, record the outcome, and settle the
-upload if that was its last unfinished image. A file that cannot be used is rejected at once with
-the reason; the upload's other images, each its own message, go on in other workers.
+image (or render its page of a PDF), keep it and its thumbnail in the durable bucket, record
+the outcome, and settle the upload if that was its last unfinished image. A file that cannot be
+used is rejected at once with the reason; the upload's other images, each its own message, go on
+in other workers.
 
 An `upload.received` from a gateway that announces no images (an earlier version, while a
 cluster is upgraded) is worked whole, image by image; one that announces them is passed over.
@@ -23,7 +24,7 @@ from jaryo_shared.images import UnusableImage
 from jaryo_shared.keys import thumbnail_key
 from jaryo_shared.messaging import Handler
 from storage_service.bootstrap import Dependencies
-from storage_service.normalise import NormalisedImage, normalise
+from storage_service.normalise import NormalisedImage, normalise, normalise_pdf_page
 from storage_service.records import ImageRecords
 
 log = logging.getLogger(__name__)
@@ -89,10 +90,12 @@ def _process(
         _reject(deps, envelope, event, doc, gone, FailureCode.IMAGE_GONE)
         return
     raw = deps.store.get_bytes(settings.bucket_staging, doc["staging_key"])
+    limits = {"max_pixels": settings.max_image_pixels, "thumbnail_size": settings.thumbnail_size}
     try:
-        result = normalise(
-            raw, max_pixels=settings.max_image_pixels, thumbnail_size=settings.thumbnail_size
-        )
+        if doc.get("page") is not None:  # a page of the PDF staged for all its pages
+            result = normalise_pdf_page(raw, doc["page"], **limits)
+        else:
+            result = normalise(raw, **limits)
     except UnusableImage as exc:  # the file's own fault: failed for good, now, with the reason
         _reject(deps, envelope, event, doc, exc.reason, exc.code, exc.detail)
         return

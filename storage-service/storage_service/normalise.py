@@ -1,5 +1,6 @@
-"""Turning untrusted image bytes into an upright, metadata-free image and its thumbnail. Any
-failure on the way is the image's own (`UnusableImage`, with a reason for the person)."""
+"""Turning untrusted image bytes into an upright, metadata-free image and its thumbnail, or a
+PDF's page into a PNG of it and its thumbnail. Any failure on the way is the image's own
+(`UnusableImage`, with a reason for the person)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from jaryo_shared import pdf
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import Decoded, decode, failing_as
 
@@ -41,6 +43,26 @@ def normalise(raw: bytes, *, max_pixels: int, thumbnail_size: int) -> Normalised
     return NormalisedImage(
         data=data,
         media_type=MEDIA_TYPES[stored_format],
+        width=width,
+        height=height,
+        sha256=hashlib.sha256(data).hexdigest(),
+        thumbnail=thumbnail,
+    )
+
+
+def normalise_pdf_page(
+    raw: bytes, page: int, *, max_pixels: int, thumbnail_size: int
+) -> NormalisedImage:
+    """Page `page` (from 1) of the PDF `raw`, rendered as OCR reads it (jaryo_shared.pdf), kept
+    as PNG. Raises UnusableImage."""
+    image = pdf.rendered_page(raw, page, max_pixels=min(max_pixels, pdf.MAX_PAGE_PIXELS))
+    width, height = image.size
+    with failing_as(NOT_STORABLE, FailureCode.IMAGE_NOT_STORABLE):
+        data = _encode(Decoded(image, "PDF", scale=1.0, dpi=None, icc_profile=None), "PNG")
+        thumbnail = _thumbnail(image, thumbnail_size)
+    return NormalisedImage(
+        data=data,
+        media_type=MEDIA_TYPES["PNG"],
         width=width,
         height=height,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -15,11 +15,13 @@ from PIL import Image
 from jaryo_shared import events
 from jaryo_shared.clock import FixedClock
 from jaryo_shared.keys import clean_background_key
-from jaryo_shared.ocr_result import Block, Line, Page, Word
+from jaryo_shared.ocr_result import MEASURED_FONT, Block, Line, Page, Word
 from jaryo_shared.read_models import ocr_results
 from ocr_service.bootstrap import Dependencies
 from ocr_service.engines.base import EngineTimeout
+from ocr_service.engines.pdf_text import PdfTextLayer
 from ocr_service.handlers import handlers
+from ocr_service.layout.style import FontFiles
 from ocr_service.reader import Reader
 from ocr_service.settings import OcrSettings
 from tests.helpers import png_bytes
@@ -66,9 +68,11 @@ class Ocr:
         self.settings = OcrSettings(ocr_timeout_seconds=5, **settings)  # type: ignore[arg-type]
         self.db, self.store = FakeDatabase(), FakeObjectStore()
         self.publisher, self.clock, self.engine = FakePublisher(), FixedClock(NOW), FakeEngine()
+        fonts = FontFiles(self.settings.font_regular, self.settings.font_bold, MEASURED_FONT)
         reader = Reader(
             [],
             self.engine,
+            text_layer=PdfTextLayer(fonts),
             timeout_seconds=self.settings.ocr_timeout_seconds,
             max_pixels=self.settings.max_image_pixels,
             read_pixels=self.settings.ocr_read_pixels,

@@ -1,7 +1,10 @@
 """Accepting an upload: check every file before anything is written, then stage the files,
 write the Upload and Image documents (the Upload owing `upload.received` in its outbox), and
 hand the publishing to the announcer, so the 202 does not wait for it. A refused request leaves
-no document, object or event behind."""
+no document, object or event behind.
+
+A PDF is staged once, whole; each of its pages is an image of the upload (`{stem}-p{n}.png`),
+which the storage and OCR services render from it (docs/pdf.md)."""
 
 from __future__ import annotations
 
@@ -15,12 +18,20 @@ from typing import Any
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from gateway.bootstrap import Dependencies
-from gateway.problems import FileTooLarge, InvalidUpload, StorageUnavailable, UnsupportedImage
+from gateway.problems import (
+    FileTooLarge,
+    InvalidUpload,
+    PdfRefused,
+    StorageUnavailable,
+    TooManyPages,
+    UnsupportedImage,
+)
 from gateway.uploads import announcer, filenames, quota
 from gateway.uploads.sniff import NotAnImage, Sniffed, TooManyPixels, sniff
 from jaryo_shared import events, outbox, upload_listings
 from jaryo_shared.keys import image_key, upload_prefix
 from jaryo_shared.logs import current_correlation_id
+from jaryo_shared.pdf import UnacceptablePdf
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +47,13 @@ class AcceptedFile:
     file: FileStorage
     size: int
     sniffed: Sniffed
+
+    @property
+    def pages(self) -> list[int | None]:
+        """The pages that become images (from 1), or [None]: the file is one image."""
+        if self.sniffed.pages is None:
+            return [None]
+        return list(range(1, self.sniffed.pages + 1))
 
 
 def collect_files(
@@ -83,7 +101,17 @@ def check_files(deps: Dependencies, files: list[FileStorage]) -> list[AcceptedFi
         raise InvalidUpload(
             f"{len(files)} images is more than the {settings.max_images_per_upload} allowed"
         )
-    return [_check_file(deps, file) for file in files]
+    accepted = [_check_file(deps, file) for file in files]
+    pages = sum(a.sniffed.pages or 0 for a in accepted)
+    if pages > settings.max_pdf_pages_per_upload:
+        raise TooManyPages(
+            f"the PDFs have {pages} pages together; at most "
+            f"{settings.max_pdf_pages_per_upload} are read in one upload",
+            limit="pdf_pages_per_upload",
+            allowed=settings.max_pdf_pages_per_upload,
+            used=pages,
+        )
+    return accepted
 
 
 def _check_file(deps: Dependencies, file: FileStorage) -> AcceptedFile:
@@ -102,10 +130,22 @@ def _check_file(deps: Dependencies, file: FileStorage) -> AcceptedFile:
         sniffed = sniff(file.stream, settings.max_image_pixels)  # type: ignore[arg-type]
     except NotAnImage:
         raise UnsupportedImage(
-            f"{name} is not a JPEG, PNG, WebP, TIFF, BMP, GIF or HEIC image", filename=name
+            f"{name} is not a JPEG, PNG, WebP, TIFF, BMP, GIF or HEIC image, nor a PDF",
+            filename=name,
         ) from None
     except TooManyPixels as exc:
         raise InvalidUpload(f"{name}: {exc}", filename=name) from None
+    except UnacceptablePdf as exc:
+        raise PdfRefused(f"{name}: {exc}", filename=name, reason=exc.kind) from None
+    if sniffed.pages is not None and sniffed.pages > settings.max_pdf_pages_per_file:
+        raise TooManyPages(
+            f"{name} has {sniffed.pages} pages; at most {settings.max_pdf_pages_per_file} "
+            "are read from one PDF",
+            filename=name,
+            limit="pdf_pages_per_file",
+            allowed=settings.max_pdf_pages_per_file,
+            used=sniffed.pages,
+        )
     return AcceptedFile(file, size, sniffed)
 
 
@@ -121,29 +161,58 @@ def create_upload(
     quota.check(deps, user_id, size)  # before storing anything; checked again when recording
     now = deps.clock.now()
     upload_id = upload_id or uuid.uuid4().hex
-    images = _image_documents(user_id, upload_id, image_type, accepted, now)
-    _stage(deps, images, accepted)
+    staging_keys = _staging_keys(user_id, upload_id, accepted)
+    images = _image_documents(user_id, upload_id, image_type, accepted, staging_keys, now)
+    _stage(deps, staging_keys, accepted)
     upload = _upload_document(user_id, upload_id, image_type, images, size, now)
     try:
         with quota.admitted(deps, user_id, upload_id, size):
             _record(deps, upload, images)
     except quota.REFUSALS:
-        _remove_objects(deps, [image["staging_key"] for image in images])
+        _remove_objects(deps, staging_keys)
         raise
     log.info("received upload %s: %d images (%s)", upload_id, len(images), image_type)
     announcer.later(deps, upload)
     return upload, images
 
 
-def _image_documents(
-    user_id: str, upload_id: str, image_type: str, accepted: list[AcceptedFile], now: datetime
-) -> list[dict[str, Any]]:
+def _staging_keys(user_id: str, upload_id: str, accepted: list[AcceptedFile]) -> list[str]:
+    """Where each file is staged: an image as the name it is kept under (the pages' names come
+    after, so an image keeps the name it would have alone), a PDF as `{stem}.pdf`."""
+    stems = [filenames.safe_stem(a.file.filename) for a in accepted]
     names = filenames.unique_names(
-        [(filenames.safe_stem(a.file.filename), a.sniffed.stored_extension) for a in accepted]
+        [
+            (stem, "pdf" if a.sniffed.is_pdf else a.sniffed.stored_extension)
+            for stem, a in zip(stems, accepted, strict=True)
+        ]
+    )
+    return [image_key(user_id, upload_id, name) for name in names]
+
+
+def _image_documents(
+    user_id: str,
+    upload_id: str,
+    image_type: str,
+    accepted: list[AcceptedFile],
+    staging_keys: list[str],
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """One per image, and one per page of each PDF, in the order the files came."""
+    sources = [
+        (a, key, page) for a, key in zip(accepted, staging_keys, strict=True) for page in a.pages
+    ]
+    names = filenames.unique_names(
+        [
+            (
+                filenames.safe_stem(a.file.filename) + (f"-p{page}" if page else ""),
+                a.sniffed.stored_extension,
+            )
+            for a, _, page in sources
+        ]
     )
     return [
-        _image_document(user_id, upload_id, index, name, image_type, a, now)
-        for index, (name, a) in enumerate(zip(names, accepted, strict=True))
+        _image_document(user_id, upload_id, index, name, image_type, a, key, page, now)
+        for index, (name, (a, key, page)) in enumerate(zip(names, sources, strict=True))
     ]
 
 
@@ -185,9 +254,10 @@ def _image_document(
     name: str,
     image_type: str,
     accepted: AcceptedFile,
+    staging_key: str,
+    page: int | None,
     now: datetime,
 ) -> dict[str, Any]:
-    key = image_key(user_id, upload_id, name)
     return {
         "_id": uuid.uuid4().hex,
         "upload_id": upload_id,
@@ -195,8 +265,9 @@ def _image_document(
         "index": index,
         "image_name": name,
         "filename": filenames.displayable(accepted.file.filename),
-        "image_path": key,
-        "staging_key": key,
+        "image_path": image_key(user_id, upload_id, name),
+        "staging_key": staging_key,  # a PDF's, for each of its pages
+        **({"page": page} if page is not None else {}),
         "image_type": image_type,
         "format": accepted.sniffed.format,
         "size": accepted.size,
@@ -205,20 +276,21 @@ def _image_document(
     }
 
 
-def _stage(deps: Dependencies, images: list[dict[str, Any]], accepted: list[AcceptedFile]) -> None:
+def _stage(deps: Dependencies, staging_keys: list[str], accepted: list[AcceptedFile]) -> None:
     """Stream every file to the staging bucket; on any failure remove what was staged."""
     bucket = deps.settings.bucket_staging
     staged: list[str] = []
     try:
-        for image, a in zip(images, accepted, strict=True):
+        for key, a in zip(staging_keys, accepted, strict=True):
+            media = "application/pdf" if a.sniffed.is_pdf else f"image/{a.sniffed.format.lower()}"
             deps.store.put_stream(
                 bucket,
-                image["staging_key"],
+                key,
                 a.file.stream,  # type: ignore[arg-type]
                 length=a.size,
-                content_type=f"image/{a.sniffed.format.lower()}",
+                content_type=media,
             )
-            staged.append(image["staging_key"])
+            staged.append(key)
     except Exception as exc:
         _remove_objects(deps, staged)
         log.exception("staging failed")
@@ -233,7 +305,7 @@ def _record(deps: Dependencies, upload: dict[str, Any], images: list[dict[str, A
     except Exception as exc:
         deps.db.images.delete_many({"upload_id": upload["_id"]})
         upload_listings.forget(deps.db, upload["user_id"], upload["_id"])
-        _remove_objects(deps, [image["staging_key"] for image in images])
+        _remove_objects(deps, sorted({image["staging_key"] for image in images}))
         log.exception("recording upload %s failed", upload["_id"])
         raise StorageUnavailable("the upload could not be recorded; try again") from exc
 
@@ -260,6 +332,7 @@ def _received_event(
                 image_name=image["image_name"],
                 staging_key=image["staging_key"],
                 size=image["size"],
+                page=image.get("page"),
             )
             for image in images
         ],

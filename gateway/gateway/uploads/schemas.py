@@ -78,6 +78,10 @@ class Image(BaseModel):
     image_id: str
     filename: str
     original_filename: str | None
+    page: int | None = Field(
+        description="the page of the PDF `original_filename` this image is, from 1; null for a "
+        "photo or scan sent as an image"
+    )
     index: int
     status: ImageStatus = Field(
         description="done once stored and read; failed says why in `reason`"
@@ -134,6 +138,7 @@ class UploadPage(BaseModel):
 class AcceptedImage(BaseModel):
     image_id: str
     filename: str
+    page: int | None = Field(description="the page of the PDF it comes from; null for an image")
     status: Literal["queued"]
 
 

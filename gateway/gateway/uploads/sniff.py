@@ -1,4 +1,5 @@
-"""What an uploaded file really is, read from its header bytes, never its name or Content-Type."""
+"""What an uploaded file really is, read from its header bytes, never its name or Content-Type:
+an image we accept, or a PDF (checked whole: jaryo_shared.pdf.inspect)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from typing import BinaryIO
 import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
+from jaryo_shared import pdf
+
 pillow_heif.register_heif_opener()
 
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "TIFF", "BMP", "GIF", "HEIF"}
 # What the storage service will keep each format as (it decides; this names the file to match).
-STORED_EXTENSION = {"JPEG": "jpg", "MPO": "jpg", "HEIF": "jpg"}
+STORED_EXTENSION = {"JPEG": "jpg", "MPO": "jpg", "HEIF": "jpg"}  # a PDF's pages: PNG
 DEFAULT_STORED_EXTENSION = "png"
 
 
@@ -26,9 +29,14 @@ class TooManyPixels(ValueError):
 
 @dataclass(frozen=True)
 class Sniffed:
-    format: str
-    width: int
+    format: str  # "PDF" for a PDF
+    width: int  # 0 for a PDF: each page has its own size
     height: int
+    pages: int | None = None  # a PDF's
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.pages is not None
 
     @property
     def stored_extension(self) -> str:
@@ -36,7 +44,15 @@ class Sniffed:
 
 
 def sniff(stream: BinaryIO, max_pixels: int) -> Sniffed:
-    """Read the header (Pillow opens lazily: no pixel is decoded) and rewind the stream."""
+    """Read the header (Pillow opens lazily: no pixel is decoded), or a PDF whole, and rewind
+    the stream. Raises NotAnImage, TooManyPixels or UnacceptablePdf."""
+    head = stream.read(pdf.HEADER_BYTES)
+    stream.seek(0)
+    if pdf.is_pdf(head):
+        try:
+            return Sniffed("PDF", 0, 0, pages=pdf.inspect(stream.read()).pages)
+        finally:
+            stream.seek(0)
     try:
         with Image.open(stream) as image:
             fmt, (width, height) = image.format or "", image.size

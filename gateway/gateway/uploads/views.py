@@ -36,7 +36,13 @@ def accepted_upload(upload: dict[str, Any], images: list[dict[str, Any]]) -> dic
         "image_type": upload["image_type"],
         "created_at": upload["created_at"].isoformat(),
         "images": [
-            {"image_id": i["_id"], "filename": i["image_name"], "status": "queued"} for i in images
+            {
+                "image_id": i["_id"],
+                "filename": i["image_name"],
+                "page": i.get("page"),
+                "status": "queued",
+            }
+            for i in images
         ],
     }
 
@@ -93,6 +99,7 @@ def image_detail(image: dict[str, Any], ocr: dict[str, Any] | None) -> dict[str,
         "filename": image["image_name"],
         # Cleaned again: documents stored before names were cleaned on receipt.
         "original_filename": displayable(image.get("filename")),
+        "page": image.get("page"),
         "index": image["index"],
         "status": image_status(image, ocr),
         "image_type": image["image_type"],

@@ -41,6 +41,7 @@ class Image(ReadModel):
     image_type: str
     image_path: str
     staging_key: str
+    page: int | None = None  # the page of the PDF at `staging_key` this image is rendered from
     size: int
     created_at: datetime | None = None
     storage: Storage = Storage()

@@ -1,0 +1,123 @@
+"""PDFs for the tests, made the ways people make them: slides exported by LibreOffice (a real
+text layer, Korean in a CJK font and punctuation in a Latin fallback), a scan (pages that are
+only pictures), and the files we refuse (encrypted, scripted, damaged, too long)."""
+
+from __future__ import annotations
+
+import functools
+import io
+import tempfile
+from pathlib import Path
+
+import pikepdf
+from PIL import Image, ImageDraw, ImageFont
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.util import Inches, Pt
+
+from deck_service import render
+
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+# Three slides: what each says, line by line (the first line is its title).
+SLIDES = (
+    ("회의록: 2026년 12월", "오늘의 안건은 예산 검토입니다.", "The budget review is today."),
+    ("Quarterly results", "매출이 42% 증가했습니다.", "Costs fell by 7 percent."),
+    ("세 번째 페이지", "Thank you. 감사합니다.", "질문이 있으신가요?"),
+)
+
+
+def page_text(lines: tuple[str, ...]) -> str:
+    return "\n".join(lines)
+
+
+@functools.cache
+def exported_slides(slides: tuple[tuple[str, ...], ...] = SLIDES) -> bytes:
+    """A 16:9 deck of these slides, exported to PDF by LibreOffice (as PowerPoint users do)."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    for lines in slides:
+        slide = deck.slides.add_slide(deck.slide_layouts[6])
+        for number, text in enumerate(lines):
+            box = slide.shapes.add_textbox(
+                Inches(1), Inches(1 + 1.5 * number), Inches(11), Inches(1.2)
+            )
+            paragraph = box.text_frame.paragraphs[0]
+            paragraph.text = text
+            font = paragraph.runs[0].font
+            font.size = Pt(40 if number == 0 else 28)
+            if number == 0:
+                font.color.rgb = RGBColor(0xC0, 0x39, 0x2B)
+    with tempfile.TemporaryDirectory() as folder:
+        pptx = Path(folder) / "slides.pptx"
+        deck.save(pptx)
+        return render.to_pdf(pptx, Path(folder)).read_bytes()
+
+
+def scanned(*pages: Image.Image) -> bytes:
+    """Pages that are only pictures, as a scanner makes them (no text layer)."""
+    out = io.BytesIO()
+    first, *rest = [page.convert("RGB") for page in pages]
+    first.save(out, "PDF", resolution=200.0, save_all=True, append_images=rest)
+    return out.getvalue()
+
+
+def printed_page(lines: list[str], size: tuple[int, int] = (1700, 1100)) -> Image.Image:
+    """A page of large dark print on white, as a scan of it would look."""
+    page = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(CJK_FONT, 64)
+    for number, line in enumerate(lines):
+        draw.text((120, 140 + 130 * number), line, fill=(20, 20, 20), font=font)
+    return page
+
+
+def blank_pages(count: int) -> bytes:
+    """A PDF of `count` small blank pages."""
+    return scanned(*[Image.new("RGB", (200, 260), "white") for _ in range(count)])
+
+
+def encrypted(data: bytes, *, user_password: str = "secret") -> bytes:
+    """`data` encrypted (AES-256); with an empty user password it opens without one, but its
+    owner restricted it."""
+    with pikepdf.open(io.BytesIO(data)) as document:
+        out = io.BytesIO()
+        document.save(out, encryption=pikepdf.Encryption(owner="owner", user=user_password, R=6))
+        return out.getvalue()
+
+
+def with_javascript(data: bytes, *, compress: bool = False) -> bytes:
+    """`data` running a script when opened (the catalogue's /OpenAction). With `compress`, its
+    objects are packed in object streams, where no byte scan finds the script."""
+    with pikepdf.open(io.BytesIO(data)) as document:
+        script = pikepdf.Dictionary(
+            Type=pikepdf.Name.Action,
+            S=pikepdf.Name.JavaScript,
+            JS=pikepdf.String("app.alert('hi')"),
+        )
+        document.Root.Names = pikepdf.Dictionary(
+            JavaScript=pikepdf.Dictionary(Names=pikepdf.Array(["hello", script]))
+        )
+        document.Root.OpenAction = script
+        out = io.BytesIO()
+        mode = pikepdf.ObjectStreamMode.generate if compress else pikepdf.ObjectStreamMode.disable
+        document.save(out, object_stream_mode=mode)
+        return out.getvalue()
+
+
+def damaged(data: bytes) -> bytes:
+    """The header of a PDF and then garbage: what a cut-off download leaves."""
+    return data[:200] + bytes(range(256)) * 4
+
+
+def without_unicode_maps(data: bytes) -> bytes:
+    """`data` with its fonts' ToUnicode maps removed: the glyphs are drawn as before, but the
+    text layer holds codes that are not the characters (what some PDF makers produce)."""
+    with pikepdf.open(io.BytesIO(data)) as document:
+        for page in document.pages:
+            for _, font in page.Resources.Font.items():
+                if "/ToUnicode" in font:
+                    del font["/ToUnicode"]
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
