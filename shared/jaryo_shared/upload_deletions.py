@@ -28,6 +28,11 @@ def record(db: Database, upload_id: str, user_id: str, now: datetime) -> datetim
     return now
 
 
+def recorded(db: Database, upload_id: str) -> bool:
+    """Whether the upload was deleted, whatever its document says for now."""
+    return db.upload_deletions.find_one({"_id": upload_id}, {"_id": 1}) is not None
+
+
 def mark(db: Database, upload_id: str, deleted_at: datetime) -> None:
     db.uploads.update_one({"_id": upload_id}, {"$set": {"deleted_at": deleted_at}})
 

@@ -147,6 +147,8 @@ def test_a_deletion_lost_to_a_racing_write_comes_back_when_the_upload_settles(
     purge_queues()
     user = make_user()
     upload_id = _upload_three(client, user).get_json()["upload_id"]
+    # After the announcer's writes, which restore a deletion too (they may race DELETE as well).
+    wait_until(lambda: db.uploads.find_one({"_id": upload_id})["outbox_pending"] is False)
     upload_deletions.record(db, upload_id, user.user_id, SystemClock().now())
     assert db.uploads.find_one({"_id": upload_id})["deleted_at"] is None  # the lost write
 

@@ -13,7 +13,7 @@ import pytest
 
 from gateway import paging
 from gateway.uploads import service
-from jaryo_shared import listings, upload_listings
+from jaryo_shared import listings, upload_deletions, upload_listings
 from jaryo_shared.clock import FixedClock
 from tests.unit.fakes import FakeDatabase
 from tests.unit.listing_pages import ListingDatabase, every_page
@@ -67,6 +67,17 @@ def test_a_deleted_upload_leaves_the_listing_at_once() -> None:
     assert service.delete_upload(db, FixedClock(START), ANN, f"{2:032x}")  # type: ignore[arg-type]
 
     assert [upload_id for upload_id, _ in _listed(db)] == [f"{3:032x}", f"{1:032x}"]
+
+
+def test_a_deleted_upload_is_gone_even_while_a_racing_write_hides_its_deleted_at() -> None:
+    """The announcer's write just after the 202 can lose DELETE's `deleted_at` until it
+    restores it (upload_deletions): meanwhile the upload is already gone to its owner."""
+    db = ListingDatabase()
+    _record(db, _upload(1))
+    upload_deletions.record(db, f"{1:032x}", ANN, START)  # type: ignore[arg-type]
+
+    assert service.own_upload(db, ANN, f"{1:032x}") is None  # type: ignore[arg-type]
+    assert not service.delete_upload(db, FixedClock(START), ANN, f"{1:032x}")  # type: ignore[arg-type]
 
 
 def test_an_upload_is_listed_processing_until_it_is_settled_then_with_its_outcome() -> None:

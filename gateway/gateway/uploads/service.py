@@ -17,8 +17,13 @@ from jaryo_shared.read_models import ocr_results
 
 
 def own_upload(db: Database, user_id: str, upload_id: str) -> dict[str, Any] | None:
-    """The caller's live upload; None also for another user's (existence is not leaked)."""
-    return by_id(db.uploads, upload_id, user_id=user_id, deleted_at=None)
+    """The caller's live upload; None also for another user's (existence is not leaked). A
+    deletion is also looked up in its own record: a write racing the DELETE (the announcer's,
+    just after the 202) can hide its `deleted_at` until that writer restores it."""
+    upload = by_id(db.uploads, upload_id, user_id=user_id, deleted_at=None)
+    if upload is None or upload_deletions.recorded(db, upload_id):
+        return None
+    return upload
 
 
 def images(db: Database, user_id: str, upload_id: str) -> list[dict[str, Any]]:
