@@ -64,8 +64,12 @@ def _ocr_results(images: list[dict[str, Any]], **projection: int) -> dict[str, d
             "a file or the request is too large, or the images would pass the caller's stored "
             "bytes (`limit`: stored_bytes_per_user)"
         ),
-        415: problem("not an accepted image type"),
-        422: problem("invalid upload"),
+        415: problem("neither an accepted image type nor a PDF"),
+        422: problem(
+            "invalid upload; a PDF with too many pages (`too-many-pages`, `limit`: "
+            "pdf_pages_per_file or pdf_pages_per_upload), or one we do not take "
+            "(`unacceptable-pdf`, `reason`: encrypted, javascript or broken)"
+        ),
         429: problem(
             "the caller keeps as many uploads as one person may (`limit`: uploads_per_user), or "
             "another of their uploads is being recorded"

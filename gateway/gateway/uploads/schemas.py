@@ -19,7 +19,8 @@ UploadStatus = Literal["processing", "completed", "partial", "failed"]
 # receive.py reads this form as it streams in (a file at a time), so it describes the form
 # rather than validates it.
 class UploadForm(BaseModel):
-    """The images in `images`, or one in each of `image0`, `image1`, …"""
+    """The images in `images`, or one in each of `image0`, `image1`, … A PDF is taken like an
+    image: each of its pages becomes an image of the upload (`{stem}-p{n}.png`)."""
 
     model_config = ConfigDict(
         json_schema_extra={
