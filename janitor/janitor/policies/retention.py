@@ -1,6 +1,6 @@
 """Uploads and decks older than the retention period (`JARYO_RETENTION_DAYS`, default 30; 0
-keeps them forever) are purged with everything of theirs (a deck's revisions, PDFs and listing too), and
-`upload.expired` or `deck.expired` is published. The API shows each one's `expires_at`."""
+keeps them forever) are purged with everything of theirs (a deck's revisions, PDFs and listing
+too), and `upload.expired` or `deck.expired` is published. The API shows each one's `expires_at`."""
 
 from __future__ import annotations
 
