@@ -8,7 +8,7 @@ from deck_service.settings import DeckSettings
 from jaryo_shared.wiring import WorkerDependencies, clients
 
 # The collections whose outboxes the deck service writes events into, and so relays.
-OUTBOX_COLLECTIONS = ("deck_builds",)
+OUTBOX_COLLECTIONS = ("deck_builds", "deck_pdfs")
 
 
 @dataclass

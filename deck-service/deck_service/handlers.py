@@ -30,7 +30,7 @@ from typing import cast
 
 from pydantic import ValidationError
 
-from deck_service import metrics, previews
+from deck_service import metrics, pdf_export, previews
 from deck_service.bootstrap import Dependencies
 from deck_service.build import MissingImage, build_pptx
 from deck_service.pictures import Picture, picture
@@ -78,7 +78,12 @@ class Unreachable(ConnectionError):
 
 def handlers(deps: Dependencies) -> dict[str, Handler]:
     """The map `__main__` and the tests run the worker with; the worker dispatches by type."""
-    return {events.DeckRequested.event_type: cast(Handler, partial(handle_deck_requested, deps))}
+    return {
+        events.DeckRequested.event_type: cast(Handler, partial(handle_deck_requested, deps)),
+        events.DeckPdfRequested.event_type: cast(
+            Handler, partial(pdf_export.handle_pdf_requested, deps)
+        ),
+    }
 
 
 def handle_deck_requested(

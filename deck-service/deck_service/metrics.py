@@ -15,6 +15,12 @@ PREVIEW_SECONDS = Histogram(
     "Time to render the changed slides of one deck's revision with LibreOffice",
     buckets=(0.5, 1, 2, 5, 10, 30, 60),
 )
+PDF_SECONDS = Histogram(
+    "jaryo_deck_pdf_seconds",
+    "Time to make one revision's PDF (read the .pptx, LibreOffice, store), by outcome",
+    ["outcome"],
+    buckets=(0.5, 1, 2, 5, 10, 30, 60, 180),
+)
 PREVIEW_SLIDES = Counter(
     "jaryo_deck_preview_slides_total",
     "Slide previews stored, by how: rendered, or copied from the previous revision (unchanged)",

@@ -1,5 +1,6 @@
 """The gateway's outbox relay: each gateway process publishes what its own requests could not
-(`upload.received`, a deck's or a revision's `deck.requested`, while the broker was away). The
+(`upload.received`, a deck's or a revision's `deck.requested`, a PDF's
+`deck.pdf_requested`, while the broker was away). The
 workers relay theirs."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from jaryo_shared import upload_deletions
 from jaryo_shared.outbox_relay import OutboxRelay
 
 # The collections whose outboxes the gateway writes events into (docs/architecture.md).
-OUTBOX_COLLECTIONS = ("uploads", "decks", "deck_revisions")
+OUTBOX_COLLECTIONS = ("uploads", "decks", "deck_revisions", "deck_pdf_requests")
 
 
 def relay(deps: Dependencies) -> OutboxRelay:

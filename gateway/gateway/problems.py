@@ -92,6 +92,13 @@ class NoCleanBackground(Problem):
     code = "no-clean-background"
 
 
+class PdfNotMade(Problem):
+    status, slug, title = 404, "not-found", "Not found"
+    # The deck is the caller's and built, but its PDF of this revision could not be made (a
+    # final outcome, like failed previews): told apart from an unknown deck.
+    code = "pdf-not-made"
+
+
 class NotReady(Problem):
     status, slug, title = 409, "not-ready", "Not ready"
 

@@ -35,6 +35,7 @@ PROGRESS_EVENTS = (
     events.UploadCompleted,
     events.DeckCompleted,
     events.DeckFailed,
+    events.DeckPdfRendered,
 )
 # How often a waiter looks whether its client is still there (one non-blocking peek at the
 # socket): a slot comes back within this much of the client going away.

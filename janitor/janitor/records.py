@@ -17,6 +17,7 @@ from typing import Any
 from pymongo.database import Database
 
 from jaryo_shared.database import by_id
+from jaryo_shared.read_models.deck_pdfs import pdf_id
 from jaryo_shared.read_models.decks import revision_id
 
 Document = dict[str, Any]
@@ -131,6 +132,14 @@ def delete_revisions(db: Database, deck_id: str, latest: int) -> None:
     short leaves revisions a rerun still finds, never ones above a gap."""
     for revision in range(latest, 1, -1):
         db.deck_revisions.delete_one({"_id": revision_id(deck_id, revision)})
+
+
+def delete_pdfs(db: Database, deck_id: str, revisions: Iterable[int]) -> None:
+    """These revisions' PDF requests (the gateway's) and their outcomes (the deck service's),
+    by `_id` alone (any other filter scans on FerretDB)."""
+    for revision in revisions:
+        db.deck_pdf_requests.delete_one({"_id": pdf_id(deck_id, revision)})
+        db.deck_pdfs.delete_one({"_id": pdf_id(deck_id, revision)})
 
 
 def delete_deck(db: Database, deck_id: str) -> None:

@@ -45,6 +45,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "deck_revisions": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
     "deck_builds": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
+    "deck_pdf_requests": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
+    "deck_pdfs": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
     "templates": [IndexModel([("user_id", ASCENDING)], name="by_user")],
     # What a listing reads on MongoDB (FerretDB 1.24 reads the small partition whole).
     **{

@@ -228,6 +228,41 @@ class DeckPreviewsReady(Payload):
     preview_count: int = Field(ge=0, description="one per slide")
 
 
+class DeckPdfRequested(Payload):
+    """Someone asked for a built revision's PDF for the first time (GET
+    /v1/decks/{id}/file?format=pdf): render it once, from that revision's .pptx."""
+
+    event_type: ClassVar[str] = "jaryo.deck.pdf_requested.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/gateway",)
+    deck_id: str
+    user_id: str
+    revision: int = Field(ge=1, description="the built revision whose PDF is wanted")
+    file_path: str = Field(description="that revision's .pptx: its key in the decks bucket")
+
+
+class DeckPdfRendered(Payload):
+    """A revision's PDF is stored (`ready`) or could not be made (`failed`, final for that
+    revision); once per deck.pdf_requested."""
+
+    event_type: ClassVar[str] = "jaryo.deck.pdf_rendered.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/deck-service",)
+    deck_id: str
+    user_id: str
+    revision: int = Field(ge=1, description="the revision the PDF is of")
+    status: Literal["ready", "failed"]
+    file_path: str | None = Field(
+        default=None, description="the PDF's key in the decks bucket (when ready)"
+    )
+    size: int | None = Field(default=None, ge=0, description="the PDF's bytes (when ready)")
+    page_count: int | None = Field(
+        default=None, ge=0, description="its pages, one per slide (when ready)"
+    )
+    reason: str | None = Field(default=None, description="why it failed, for a person")
+    code: FailureCode | None = Field(
+        default=None, description="why, as a stable machine-readable code (when failed)"
+    )
+
+
 class UploadExpired(Payload):
     """The janitor purged an upload and every object of it; `reason` is `deleted` (the person
     deleted it) or `retention` (it outlived the retention period)."""
@@ -266,6 +301,8 @@ EVENT_TYPES: dict[str, type[Payload]] = {
         DeckCompleted,
         DeckFailed,
         DeckPreviewsReady,
+        DeckPdfRequested,
+        DeckPdfRendered,
         UploadExpired,
         DeckExpired,
     )

@@ -30,6 +30,12 @@ class FailureCode(StrEnum):
     TEMPLATE_UNUSABLE = "template-unusable"
     DECK_IMAGE_GONE = "deck-image-gone"
     DECK_TIMED_OUT = "deck-timed-out"
+    # A deck's PDF that could not be made (GET /v1/decks/{id}/file?format=pdf).
+    PDF_RENDER_FAILED = "pdf-render-failed"
+    PDF_RENDER_TIMED_OUT = "pdf-render-timed-out"
+    PDF_RENDER_CRASHED = "pdf-render-crashed"
+    PDF_RENDER_UNAVAILABLE = "pdf-render-unavailable"
+    DECK_FILE_GONE = "deck-file-gone"
     # Kept for outcomes recorded before codes existed, or a failure no code above describes.
     UNSPECIFIED = "unspecified"
 
@@ -51,5 +57,10 @@ DESCRIPTIONS: dict[FailureCode, str] = {
     FailureCode.TEMPLATE_UNUSABLE: "the template cannot be opened or built on",
     FailureCode.DECK_IMAGE_GONE: "an image the deck places was deleted or purged",
     FailureCode.DECK_TIMED_OUT: "the deck was not built in time (the janitor)",
+    FailureCode.PDF_RENDER_FAILED: "LibreOffice could not turn the deck's .pptx into a PDF",
+    FailureCode.PDF_RENDER_TIMED_OUT: "turning the deck into a PDF took longer than allowed",
+    FailureCode.PDF_RENDER_CRASHED: "the PDF render stopped too many times without finishing",
+    FailureCode.PDF_RENDER_UNAVAILABLE: "LibreOffice is not installed where decks are rendered",
+    FailureCode.DECK_FILE_GONE: "the built .pptx was gone (purged) before its PDF was made",
     FailureCode.UNSPECIFIED: "recorded before codes existed, or no other code applies",
 }

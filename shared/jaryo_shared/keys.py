@@ -36,6 +36,12 @@ def deck_key(user_id: str, deck_id: str, slug: str, revision: int = 1) -> str:
     return f"{deck_revision_prefix(user_id, deck_id, revision)}{slug}.pptx"
 
 
+def deck_pdf_key(user_id: str, deck_id: str, slug: str, revision: int = 1) -> str:
+    """The revision's PDF, rendered when first asked for (`?format=pdf`), beside its .pptx under
+    the revision's prefix, so whatever purges the revision's files purges it too."""
+    return f"{deck_revision_prefix(user_id, deck_id, revision)}{slug}.pdf"
+
+
 def deck_preview_key(user_id: str, deck_id: str, number: int, revision: int = 1) -> str:
     return f"{deck_revision_prefix(user_id, deck_id, revision)}previews/{number}.png"
 

@@ -28,7 +28,9 @@ SERVICE_QUEUES: dict[str, QueueSpec] = {
     for spec in (
         QueueSpec("storage", _UPLOAD_WORK),
         QueueSpec("ocr", _UPLOAD_WORK),
-        QueueSpec("deck", (events.DeckRequested.routing_key(),)),
+        QueueSpec(
+            "deck", (events.DeckRequested.routing_key(), events.DeckPdfRequested.routing_key())
+        ),
         QueueSpec("janitor", ()),
     )
 }

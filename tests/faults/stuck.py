@@ -20,6 +20,8 @@ OUTBOX_COLLECTIONS = (
     "upload_completions",
     "decks",
     "deck_builds",
+    "deck_pdf_requests",
+    "deck_pdfs",
 )
 
 

@@ -113,6 +113,11 @@ class Api:
         assert body["status"] == status, body
         return dict(body)
 
+    def pdf_made(self, deck_id: str) -> None:
+        url = f"{self.url}/v1/decks/{deck_id}/file?format=pdf&wait=60"
+        made = requests.get(url, headers=self.auth, timeout=90)
+        assert made.status_code == 200, made.text
+
     def previews_made(self, deck_id: str) -> None:
         def made() -> bool:
             deck = requests.get(f"{self.url}/v1/decks/{deck_id}", headers=self.auth, timeout=30)
@@ -196,8 +201,9 @@ def _registered(url: str) -> Api:
 
 
 def _seed(api: Api, settings, logs: dict[str, IO[bytes]]) -> None:
-    """A read upload with a stored image, a built deck with previews, a private template. The
-    workers run only for this: what the fuzzer creates later just waits in its queue."""
+    """A read upload with a stored image, a built deck with previews and its PDF, a private
+    template. The workers run only for this: what the fuzzer creates later just waits in its
+    queue."""
     with (
         worker_service(
             "storage_service",
@@ -217,6 +223,7 @@ def _seed(api: Api, settings, logs: dict[str, IO[bytes]]) -> None:
         upload = api.wait(f"/v1/uploads/{upload_id}", "completed")
         api.wait(f"/v1/decks/{deck_id}", "completed")
         api.previews_made(deck_id)  # they follow the deck; the workers stop after this
+        api.pdf_made(deck_id)  # made once asked for: a fuzzed `?format=pdf&wait` waits for none
     api.ids.update(
         upload_id=upload_id,
         image_id=upload["images"][0]["image_id"],

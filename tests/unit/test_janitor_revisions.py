@@ -1,12 +1,14 @@
 """The janitor and deck revisions: older revisions' files go once a newer revision has been
 built for the grace period, a stuck revision is failed counting from its own request (and only
-the latest one), and a purged deck takes its revisions and their outcome claims with it."""
+the latest one), and a purged deck takes its revisions, their outcome claims and their PDFs
+with it."""
 
 from __future__ import annotations
 
 from janitor.policies import old_revisions, retention, stuck_decks
 from jaryo_shared import deck_outcomes
-from jaryo_shared.keys import deck_key, deck_preview_key
+from jaryo_shared.keys import deck_key, deck_pdf_key, deck_preview_key
+from jaryo_shared.read_models.deck_pdfs import pdf_id
 from jaryo_shared.read_models.decks import revision_id
 from tests.unit.janitor_world import DAY, MINUTE, START, USER, World, run_policy
 
@@ -118,3 +120,42 @@ def test_a_purge_cut_short_among_the_revisions_leaves_none_behind_after_a_rerun(
     run_policy(retention, world.janitor(START + 31 * DAY, retention_days=30))
 
     assert world.db.deck_revisions.find() == [] and world.db.decks.find() == []
+
+
+def _pdf(world: World, deck_id: str, revision: int) -> str:
+    """A revision's PDF as the gateway asked for it and the deck service stored it."""
+    key = deck_pdf_key(USER, deck_id, "deck", revision)
+    world.store.put(world.settings.bucket_decks, key)
+    asked = {"_id": pdf_id(deck_id, revision), "deck_id": deck_id, "revision": revision}
+    world.db.deck_pdf_requests.insert_one(asked)
+    world.db.deck_pdfs.insert_one({**asked, "status": "ready", "file_path": key})
+    return key
+
+
+def test_a_purged_deck_takes_its_pdfs_and_their_records_with_it():
+    world = World()
+    world.deck("dk01")
+    _revised(world, "dk01", 3)
+    for revision in (1, 3):
+        _pdf(world, "dk01", revision)
+
+    run_policy(retention, world.janitor(START + 31 * DAY, retention_days=30))
+
+    assert world.db.deck_pdf_requests.find() == [] and world.db.deck_pdfs.find() == []
+    assert not any(key.endswith(".pdf") for key in _deck_keys(world))
+
+
+def test_an_older_revisions_pdf_goes_with_its_files_and_the_built_ones_stays():
+    world = World()
+    world.deck("dk01", built=None)
+    _revised(world, "dk01", 2)
+    _pdf(world, "dk01", 1)
+    _built(world, "dk01", 2)
+    kept = _pdf(world, "dk01", 2)
+
+    [planned] = run_policy(old_revisions, world.janitor(START + 11 * MINUTE))
+
+    assert deck_pdf_key(USER, "dk01", "deck", 1) in [key for _, key, _ in planned.objects]
+    assert kept in _deck_keys(world)
+    assert [p["_id"] for p in world.db.deck_pdf_requests.find()] == [pdf_id("dk01", 2)]
+    assert [p["_id"] for p in world.db.deck_pdfs.find()] == [pdf_id("dk01", 2)]

@@ -13,13 +13,15 @@ from gateway.problems import PreconditionFailed, PreconditionRequired
 T = TypeVar("T")
 
 
-def tag(revision: int) -> str:
-    """The opaque part of the ETag; it is strong, since a revision's spec never changes."""
-    return f"r{revision}"
+def tag(revision: int, variant: str = "") -> str:
+    """The opaque part of the ETag; it is strong, since a revision's spec never changes. A
+    `variant` (`pdf`) names another representation of the same revision, so a cache never
+    takes the .pptx for the PDF."""
+    return f"r{revision}.{variant}" if variant else f"r{revision}"
 
 
-def etag(revision: int) -> str:
-    return f'"{tag(revision)}"'
+def etag(revision: int, variant: str = "") -> str:
+    return f'"{tag(revision, variant)}"'
 
 
 def require_match(latest: int, check_body: Callable[[], T]) -> T:
@@ -47,6 +49,6 @@ def stale(latest: int) -> PreconditionFailed:
     return problem
 
 
-def not_modified(revision: int) -> bool:
+def not_modified(revision: int, variant: str = "") -> bool:
     """Whether the client already holds this revision (If-None-Match, weak comparison)."""
-    return request.if_none_match.contains_weak(tag(revision))
+    return request.if_none_match.contains_weak(tag(revision, variant))

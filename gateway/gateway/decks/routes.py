@@ -8,22 +8,34 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, g, jsonify, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    jsonify,
+    make_response,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
 
 from gateway import paging
 from gateway.auth.routes import require_user
 from gateway.bootstrap import current_deps
-from gateway.decks import preconditions, recording, service, views
+from gateway.decks import pdf_file, preconditions, recording, service, views
 from gateway.decks.schemas import (
     AcceptedDeck,
     Deck,
     DeckPage,
+    FileQuery,
     IfMatchHeader,
     IfNoneMatchHeader,
     PreviewPath,
+    RenderingPdf,
 )
 from gateway.openapi.common import BAD_PAGE, BAD_WAIT, NOT_FOUND, TOO_MANY_WAITS
-from gateway.openapi.operations import content, documented, empty, json, problem
+from gateway.openapi.operations import content, contents, documented, empty, json, problem
 from gateway.problems import NotFound, NotReady
 from gateway.schemas import PageQuery, WaitQuery
 from gateway.validation import json_body, validate
@@ -34,10 +46,12 @@ from jaryo_shared.keys import deck_preview_key
 blueprint = Blueprint("decks", __name__, url_prefix="/v1/decks")
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PDF = "application/pdf"
 FINISHED = ("completed", "failed")
 NOT_BUILT = problem("no revision of the deck is built (yet)")
 NOT_MODIFIED = empty("not modified: If-None-Match names this revision")
 RETRY_SECONDS = 2  # a preview asked for while they are made: most decks take seconds
+PDF_RETRY_SECONDS = 3  # LibreOffice takes a few seconds for most decks (docs/decks.md)
 
 
 @blueprint.post("")
@@ -147,11 +161,19 @@ def put_spec(deck_id: str) -> tuple[Response, int, dict[str, str]]:
     return jsonify(accepted), 202, headers
 
 
-def _conditional(revision: int, answer: Callable[[], Response]) -> Response:
+def _conditional(
+    revision: int, answer: Callable[[], ResponseReturnValue], variant: str = ""
+) -> Response:
     """304 if the client holds this revision already, else the answer; either way tagged with
-    it, and revalidated before reuse (a new revision reuses the same URL)."""
-    response = Response(status=304) if preconditions.not_modified(revision) else answer()
-    response.headers["ETag"] = preconditions.etag(revision)
+    it, and revalidated before reuse (a new revision reuses the same URL). An answer that is
+    not the representation (a 202 while the PDF is made) is not tagged."""
+    if preconditions.not_modified(revision, variant):
+        response = Response(status=304)
+    else:
+        response = make_response(answer())
+        if response.status_code != 200:
+            return response
+    response.headers["ETag"] = preconditions.etag(revision, variant)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 
@@ -159,17 +181,41 @@ def _conditional(revision: int, answer: Callable[[], Response]) -> Response:
 @blueprint.get("/<deck_id>/file")
 @documented(
     {
-        200: content(PPTX, "the .pptx of the latest revision built (its ETag names it)"),
+        200: contents(
+            (PPTX, PDF),
+            "the latest revision built, as .pptx (the default) or `?format=pdf` (its ETag names "
+            "the revision and the format)",
+            "ETag",
+        ),
+        202: json(
+            RenderingPdf,
+            "`?format=pdf`: the PDF is being made; ask again after Retry-After (Location), or "
+            "with `?wait`",
+            "Location",
+            "Retry-After",
+        ),
         304: NOT_MODIFIED,
-        404: NOT_FOUND,
+        404: problem(
+            "not the caller's deck, or (`code` pdf-not-made) its PDF of this revision could "
+            "not be made: `failure_code` says why"
+        ),
         409: NOT_BUILT,
+        422: problem("format is not pptx or pdf, or wait out of range; `pointer` names it"),
+        429: TOO_MANY_WAITS,
     },
+    query=FileQuery,
     headers=IfNoneMatchHeader,
 )
 @require_user
 def get_file(deck_id: str) -> Response:
+    """The deck's latest built revision as .pptx, or as PDF (`?format=pdf`): rendered once per
+    revision when first asked for, 202 until it is ready; `?wait=N` (seconds, at most 60)
+    waits for it."""
+    fmt, wait = pdf_file.file_query()
     deck = _built_deck(deck_id)
     deps = current_deps()
+    if fmt == "pdf":
+        return _conditional(deck["built_revision"], lambda: _pdf(deck, wait), "pdf")
 
     def download() -> Response:
         chunks = deps.store.stream(deps.settings.bucket_decks, deck["file_path"])
@@ -184,6 +230,25 @@ def get_file(deck_id: str) -> Response:
         )
 
     return _conditional(deck["built_revision"], download)
+
+
+def _pdf(deck: dict[str, Any], wait: int) -> ResponseReturnValue:
+    made = pdf_file.when_made(deck, wait)
+    if made is None or made.file_path is None:
+        rendering = {"status": "rendering", "revision": deck["built_revision"]}
+        location = url_for("decks.get_file", deck_id=deck["_id"], format="pdf")
+        headers = {"Location": location, "Retry-After": str(PDF_RETRY_SECONDS)}
+        return jsonify(rendering), 202, headers
+    deps = current_deps()
+    chunks = deps.store.stream(deps.settings.bucket_decks, made.file_path)
+    return Response(
+        stream_with_context(chunks),
+        mimetype=PDF,
+        headers={
+            "Content-Disposition": content_disposition(pdf_file.pdf_name(deck["file_path"])),
+            "Content-Length": str(made.size),
+        },
+    )
 
 
 def _built_deck(deck_id: str) -> dict[str, Any]:

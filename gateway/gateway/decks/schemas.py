@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from gateway.schemas import Absent
+from gateway.schemas import Absent, WaitQuery
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.read_models.deck_builds import PreviewsStatus
 
@@ -19,6 +19,21 @@ class AcceptedDeck(BaseModel):
     deck_id: str
     status: DeckStatus
     revision: int = Field(description='the revision being built; its ETag is `"r{revision}"`')
+
+
+class FileQuery(WaitQuery):
+    """`?format` and `?wait` of GET /v1/decks/{id}/file (gateway.decks.pdf_file reads them)."""
+
+    format: Literal["pptx", "pdf"] | Absent = Field(
+        None,
+        description="`pptx` (the default) or `pdf`: the PDF is rendered when first asked for, "
+        "once per revision; until it is ready the answer is 202 (`?wait` waits for it)",
+    )
+
+
+class RenderingPdf(BaseModel):
+    status: Literal["rendering"]
+    revision: int = Field(ge=1, description="the built revision whose PDF is being made")
 
 
 class DeckLinks(BaseModel):

@@ -17,8 +17,9 @@ from jaryo_shared import deck_listings, events, outbox
 from jaryo_shared.clock import Clock
 from jaryo_shared.database import by_id
 from jaryo_shared.messaging import Publisher
-from jaryo_shared.read_models import deck_builds, images, ocr_results, uploads
+from jaryo_shared.read_models import deck_builds, deck_pdfs, images, ocr_results, uploads
 from jaryo_shared.read_models.deck_builds import DeckBuild
+from jaryo_shared.read_models.deck_pdfs import DeckPdf
 from jaryo_shared.read_models.decks import latest_revision, revision_id
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,32 @@ def record_revision(
     log.info("deck %s: revision %d requested", revision["deck_id"], revision["revision"])
     _send(db.deck_revisions, document["_id"], publisher, document["outbox"])
     return True
+
+
+def request_pdf(
+    db: Database,
+    publisher: Publisher,
+    request: dict[str, Any],
+    envelope: events.Envelope,
+    now: datetime,
+) -> bool:
+    """Ask for a built revision's PDF: its request with its deck.pdf_requested in one insert
+    into `deck_pdf_requests` (`_id` the revision's PDF's), then the event is sent. The unique
+    `_id` makes it once per revision: False if another request got there first (it sent the
+    event; this one sends nothing)."""
+    document = {**request, **outbox.pending(envelope, now=now)}
+    try:
+        db.deck_pdf_requests.insert_one(document)
+    except DuplicateKeyError:
+        return False
+    log.info("deck %s: revision %d's PDF requested", request["deck_id"], request["revision"])
+    _send(db.deck_pdf_requests, document["_id"], publisher, document["outbox"])
+    return True
+
+
+def pdf_of(db: Database, deck_id: str, revision: int) -> DeckPdf | None:
+    """How the revision's PDF came out, as the deck service records it; None before it starts."""
+    return deck_pdfs.of_revision(db, deck_id, revision)
 
 
 def current_revision(db: Database, deck_id: str, at_least: int = 1) -> int:

@@ -177,7 +177,8 @@ def _response(answer: Answer, refs: Refs) -> dict[str, Any]:
         media: dict[str, Any] = {}
         if answer.model is not None:
             media["schema"] = refs[(answer.model, "serialization")]
-        found["content"] = {answer.media_type: media}
+        types = (answer.media_type, *answer.more_media_types)
+        found["content"] = {media_type: dict(media) for media_type in types}
     if answer.headers:
         found["headers"] = {name: header(name) for name in answer.headers}
     return found

@@ -26,6 +26,7 @@ class Answer:
     media_type: str | None = None
     model: type[BaseModel] | None = None
     headers: tuple[str, ...] = ()
+    more_media_types: tuple[str, ...] = ()  # a body that comes in one of several types
 
 
 def json(model: type[BaseModel], description: str, *headers: str) -> Answer:
@@ -39,6 +40,12 @@ def problem(description: str, *headers: str) -> Answer:
 def content(media_type: str, description: str, model: type[BaseModel] | None = None) -> Answer:
     """A body that is not JSON (bytes, text, an event stream); the model, if any, says its shape."""
     return Answer(description, media_type, model)
+
+
+def contents(media_types: tuple[str, ...], description: str, *headers: str) -> Answer:
+    """A body of one of these types (not JSON), as the request chose (e.g. `?format`)."""
+    first, *more = media_types
+    return Answer(description, first, None, headers, tuple(more))
 
 
 def empty(description: str) -> Answer:

@@ -35,6 +35,11 @@ def plan(deps: Dependencies) -> list[Planned]:
 
 
 def purge(deps: Dependencies, planned: Planned) -> None:
-    """Only objects: nothing points at an older revision's files any more."""
+    """The objects (their PDFs among them: keys.deck_pdf_key), then the records of those
+    revisions' PDFs, which pointed at them; nothing else points at an older revision's files."""
+    revisions = set()
     for bucket, key, _ in planned.objects:
         deps.store.delete(bucket, key)
+        user_id = key.split("/", 1)[0]
+        revisions.add(revision_of_deck_key(key, user_id, planned.subject))
+    records.delete_pdfs(deps.db, planned.subject, sorted(revisions))

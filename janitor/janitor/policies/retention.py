@@ -1,6 +1,6 @@
 """Uploads and decks older than the retention period (`JARYO_RETENTION_DAYS`, default 30; 0
-keeps them forever) are purged with everything of theirs (a deck's revisions and listing too), and
-`upload.expired` or `deck.expired` is published. The API shows each one's `expires_at`."""
+keeps them forever) are purged with everything of theirs (a deck's revisions, PDFs and listing
+too), and `upload.expired` or `deck.expired` is published. The API shows each one's `expires_at`."""
 
 from __future__ import annotations
 
@@ -64,6 +64,7 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     for bucket, key, _ in planned.objects:
         deps.store.delete(bucket, key)
     latest = latest_revision(deps.db, deck["_id"])
+    records.delete_pdfs(deps.db, deck["_id"], range(1, latest + 1))
     records.delete_build(deps.db, deck["_id"])
     deck_outcomes.forget(deps.db, deck["_id"], latest)
     records.delete_revisions(deps.db, deck["_id"], latest)

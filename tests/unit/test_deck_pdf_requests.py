@@ -1,0 +1,43 @@
+"""The gateway's ask for a revision's PDF (gateway.decks.service.request_pdf) over the fakes: the
+first ask is recorded with its deck.pdf_requested and sends it; another ask of the same
+revision, meanwhile, records and sends nothing; a broker away leaves the event to the relay."""
+
+from __future__ import annotations
+
+from gateway.decks import service
+from jaryo_shared import events
+from jaryo_shared.read_models.deck_pdfs import pdf_id
+from tests.unit.fakes import FakeDatabase, FakePublisher
+from tests.unit.handler_builders import NOW, USER
+
+
+def _ask(db: FakeDatabase, publisher: FakePublisher, revision: int = 1) -> bool:
+    asked = events.DeckPdfRequested(
+        deck_id="dk1", user_id=USER, revision=revision, file_path=f"{USER}/deckdk1/d.pptx"
+    )
+    envelope = events.wrap(asked, source="jaryo/gateway", subject="dk1")
+    document = {"_id": pdf_id("dk1", revision), "deck_id": "dk1", "revision": revision}
+    return service.request_pdf(db, publisher, document, envelope, NOW)  # type: ignore[arg-type]
+
+
+def test_a_revisions_pdf_is_requested_once_however_many_ask():
+    db, publisher = FakeDatabase(), FakePublisher()
+
+    assert _ask(db, publisher) is True
+    assert _ask(db, publisher) is False
+    assert _ask(db, publisher, revision=2) is True
+
+    assert publisher.types() == [events.DeckPdfRequested.event_type] * 2
+    assert [e.data["revision"] for e in publisher.published] == [1, 2]
+    assert [d["_id"] for d in db.deck_pdf_requests.find()] == ["dk1:1", "dk1:2"]
+    assert all(d["outbox"] == [] for d in db.deck_pdf_requests.find())
+
+
+def test_an_ask_made_while_the_broker_is_away_is_kept_for_the_relay():
+    db, publisher = FakeDatabase(), FakePublisher()
+    publisher.fail_with = ConnectionError("broker out of reach")
+
+    assert _ask(db, publisher) is True
+
+    [document] = db.deck_pdf_requests.find()
+    assert document["outbox_pending"] is True and len(document["outbox"]) == 1
