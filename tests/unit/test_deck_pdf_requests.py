@@ -4,6 +4,8 @@ revision, meanwhile, records and sends nothing; a broker away leaves the event t
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from gateway.decks import service
 from jaryo_shared import events
 from jaryo_shared.read_models.deck_pdfs import pdf_id
@@ -11,13 +13,20 @@ from tests.unit.fakes import FakeDatabase, FakePublisher
 from tests.unit.handler_builders import NOW, USER
 
 
-def _ask(db: FakeDatabase, publisher: FakePublisher, revision: int = 1) -> bool:
+def _ask(
+    db: FakeDatabase, publisher: FakePublisher, revision: int = 1, now: datetime = NOW
+) -> bool:
     asked = events.DeckPdfRequested(
         deck_id="dk1", user_id=USER, revision=revision, file_path=f"{USER}/deckdk1/d.pptx"
     )
     envelope = events.wrap(asked, source="jaryo/gateway", subject="dk1")
-    document = {"_id": pdf_id("dk1", revision), "deck_id": "dk1", "revision": revision}
-    return service.request_pdf(db, publisher, document, envelope, NOW)  # type: ignore[arg-type]
+    document = {
+        "_id": pdf_id("dk1", revision),
+        "deck_id": "dk1",
+        "revision": revision,
+        "requested_at": now,
+    }
+    return service.request_pdf(db, publisher, document, envelope, now)  # type: ignore[arg-type]
 
 
 def test_a_revisions_pdf_is_requested_once_however_many_ask():
@@ -41,3 +50,17 @@ def test_an_ask_made_while_the_broker_is_away_is_kept_for_the_relay():
 
     [document] = db.deck_pdf_requests.find()
     assert document["outbox_pending"] is True and len(document["outbox"]) == 1
+
+
+def test_an_ask_the_deck_service_never_took_up_is_sent_again_after_a_while():
+    """Dead-lettered, or taken by a deck service too old to know it: without a second ask the
+    PDF would stay rendering for good."""
+    db, publisher = FakeDatabase(), FakePublisher()
+    assert _ask(db, publisher) is True
+
+    _ask(db, publisher, now=NOW + service.ASK_AGAIN_AFTER / 2)  # being made, surely
+    assert len(publisher.published) == 1
+    _ask(db, publisher, now=NOW + service.ASK_AGAIN_AFTER)
+    assert len(publisher.published) == 2
+    _ask(db, publisher, now=NOW + service.ASK_AGAIN_AFTER * 1.5)  # asked again just now
+    assert len(publisher.published) == 2

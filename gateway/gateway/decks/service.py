@@ -5,7 +5,7 @@ these and shape the answer (docs/architecture.md)."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.collection import Collection
@@ -16,7 +16,7 @@ from gateway import paging
 from jaryo_shared import deck_listings, events, outbox
 from jaryo_shared.clock import Clock
 from jaryo_shared.database import by_id
-from jaryo_shared.messaging import Publisher
+from jaryo_shared.messaging import UNREACHABLE, Publisher
 from jaryo_shared.read_models import deck_builds, deck_pdfs, images, ocr_results, uploads
 from jaryo_shared.read_models.deck_builds import DeckBuild
 from jaryo_shared.read_models.deck_pdfs import DeckPdf
@@ -25,6 +25,8 @@ from jaryo_shared.read_models.decks import latest_revision, revision_id
 log = logging.getLogger(__name__)
 
 FINISHED = ("completed", "failed")
+# An ask for a PDF that the deck service has recorded nothing of after this long was lost.
+ASK_AGAIN_AFTER = timedelta(minutes=10)
 # What a revision changes in how the deck reads: its spec and what follows from it.
 REVISED = ("title", "template_id", "spec", "slide_count")
 # What `build_state` may show of a deck's builds: a settled revision's is kept in its listing.
@@ -128,15 +130,38 @@ def request_pdf(
     """Ask for a built revision's PDF: its request with its deck.pdf_requested in one insert
     into `deck_pdf_requests` (`_id` the revision's PDF's), then the event is sent. The unique
     `_id` makes it once per revision: False if another request got there first (it sent the
-    event; this one sends nothing)."""
+    event; this one sends nothing), unless that ask is ASK_AGAIN_AFTER old and the deck service
+    has still recorded nothing of it (the caller asks only then): the ask was lost (dead-
+    lettered, or taken by a deck service that did not know it), so it is sent again."""
     document = {**request, **outbox.pending(envelope, now=now)}
     try:
         db.deck_pdf_requests.insert_one(document)
     except DuplicateKeyError:
+        _ask_again_if_lost(db, publisher, document["_id"], envelope, now)
         return False
     log.info("deck %s: revision %d's PDF requested", request["deck_id"], request["revision"])
     _send(db.deck_pdf_requests, document["_id"], publisher, document["outbox"])
     return True
+
+
+def _ask_again_if_lost(
+    db: Database, publisher: Publisher, request_id: str, envelope: events.Envelope, now: datetime
+) -> None:
+    asked = db.deck_pdf_requests.find_one({"_id": request_id}, {"requested_at": 1})
+    if asked is None or now - asked["requested_at"] < ASK_AGAIN_AFTER:
+        return
+    # The gateway alone writes requests; two requests asking again at once send twice (the
+    # deck service takes a repeated ask as a redelivery).
+    db.deck_pdf_requests.update_one({"_id": request_id}, {"$set": {"requested_at": now}})
+    log.warning(
+        "%s: the PDF asked for at %s is not being made; asked again",
+        request_id,
+        asked["requested_at"],
+    )
+    try:
+        publisher.publish(envelope)
+    except UNREACHABLE:
+        log.warning("broker unavailable; %s asked again later", request_id, exc_info=True)
 
 
 def pdf_of(db: Database, deck_id: str, revision: int) -> DeckPdf | None:
