@@ -177,7 +177,7 @@ def _response(answer: Answer, refs: Refs) -> dict[str, Any]:
         media: dict[str, Any] = {}
         if answer.model is not None:
             media["schema"] = refs[(answer.model, "serialization")]
-        found["content"] = {answer.media_type: media}
+        found["content"] = {name: dict(media) for name in (answer.media_type, *answer.alternatives)}
     if answer.headers:
         found["headers"] = {name: header(name) for name in answer.headers}
     return found

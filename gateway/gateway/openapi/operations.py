@@ -26,6 +26,8 @@ class Answer:
     media_type: str | None = None
     model: type[BaseModel] | None = None
     headers: tuple[str, ...] = ()
+    # Other media types the same answer may come in (a query parameter chooses), same model.
+    alternatives: tuple[str, ...] = ()
 
 
 def json(model: type[BaseModel], description: str, *headers: str) -> Answer:
@@ -36,9 +38,16 @@ def problem(description: str, *headers: str) -> Answer:
     return Answer(description, PROBLEM_MEDIA_TYPE, Problem, headers)
 
 
-def content(media_type: str, description: str, model: type[BaseModel] | None = None) -> Answer:
-    """A body that is not JSON (bytes, text, an event stream); the model, if any, says its shape."""
-    return Answer(description, media_type, model)
+def content(
+    media_type: str,
+    description: str,
+    model: type[BaseModel] | None = None,
+    *,
+    alternatives: tuple[str, ...] = (),
+) -> Answer:
+    """A body that is not JSON (bytes, text, an event stream); the model, if any, says its shape;
+    `alternatives` are other media types it may come in instead."""
+    return Answer(description, media_type, model, alternatives=alternatives)
 
 
 def empty(description: str) -> Answer:
