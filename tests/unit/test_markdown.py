@@ -124,6 +124,18 @@ def test_two_short_rows_of_two_cells_are_too_little_to_call_a_table() -> None:
     assert "|" not in blocks_markdown([labels, values])
 
 
+def test_a_grid_of_cards_of_two_lines_each_stays_a_paragraph_per_card() -> None:
+    # As slide_06 of the samples reads: a heading over each card, then its two short lines.
+    cards = [("Agility", "Fast delivery", "Containers"), ("Cost", "Less upkeep", "Savings")]
+    blocks = []
+    for n, (heading, *lines) in enumerate(cards):
+        blocks += [column(0.1 + 0.4 * n, heading, top=0.3), column(0.1 + 0.4 * n, *lines, top=0.45)]
+
+    assert blocks_markdown(blocks) == (
+        "Agility\n\nFast delivery\nContainers\n\nCost\n\nLess upkeep\nSavings"
+    )
+
+
 def test_cells_that_do_not_line_up_are_not_a_table() -> None:
     cells = [
         block(
@@ -207,12 +219,13 @@ def test_each_image_is_a_section_in_upload_order_and_none_is_dropped() -> None:
 def test_a_pdf_page_is_named_by_its_page_and_file_when_the_image_records_them() -> None:
     images = [
         image(0, "notes-p3.png", page=3, filename="notes.pdf"),
-        image(1, "notes-p4.png"),
+        image(1, "notes-p4.png"),  # no page recorded
+        image(2, "scan.png", page=1, filename="scan.png"),  # not of a PDF
     ]
-    results = {"i0": done(), "i1": done()}
+    results = {"i0": done(), "i1": done(), "i2": done()}
 
     headings = [part for part in upload_markdown(images, results).split("\n") if part[:2] == "##"]
-    assert headings == ["## page 3 of notes.pdf", "## notes-p4.png"]
+    assert headings == ["## page 3 of notes.pdf", "## notes-p4.png", "## scan.png"]
 
 
 def test_a_hostile_image_name_stays_plain_text_in_its_heading() -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.problems import InvalidInput
+from gateway.uploads.filenames import displayable
 from gateway.uploads.views import image_failure, image_status
 
 MEDIA_TYPE = "text/markdown; charset=utf-8"
@@ -24,7 +26,7 @@ BBox = tuple[float, float, float, float]
 BULLET = "• "  # how the OCR service writes a list item's bullet (ocr_service.engines.regions)
 ROW_OVERLAP = 0.5  # of the lower line's height: two lines whose extents overlap so are one row
 ROW_GAP = 2.5  # row heights: a table's rows are no further apart than this
-MIN_ROWS, MIN_COLUMNS = 2, 2
+MIN_ROWS, MIN_COLUMNS = 3, 2  # a header and two rows at least: a grid of cards has two
 MAX_CELL_WORDS = 6  # a table's cells are short: none longer ...
 MAX_MEDIAN_CELL_WORDS = 3  # ... and most of them a few words; prose lines are longer
 ALIGN = 0.5  # line heights: a column's cells share a left or right edge or a centre within this
@@ -38,7 +40,8 @@ _INLINE = re.compile(r"([\\`*\[\]<>|~&#$!])")
 _UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 # What starts a block at a line's start: a list item, a setext underline, an ordered item.
 _LINE_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
-_SPACE = re.compile(r"[\s\x00-\x1f\x7f]+")
+_SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+_INVISIBLE = frozenset({"Cf", "Co", "Cn", "Cs"})  # format, private, unassigned, surrogates
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,8 @@ def image_section(image: dict[str, Any], result: dict[str, Any] | None) -> str:
 
 def _image_title(image: dict[str, Any]) -> str:
     """A PDF's page says which page of which file it is, when the image records both."""
-    page, filename = image.get("page"), image.get("filename")
-    if page is not None and filename:
+    page, filename = image.get("page"), displayable(image.get("filename"))
+    if page is not None and filename.casefold().endswith(".pdf"):
         return f"page {page} of {filename}"
     return str(image["image_name"])
 
@@ -150,8 +153,8 @@ def _is_item(text: str) -> bool:
 
 
 def _blank(text: str) -> bool:
-    """Nothing but whitespace and control characters (which `escape` drops)."""
-    return not _SPACE.sub("", text)
+    """Nothing `escape` keeps: whitespace, controls and format characters only."""
+    return not escape(text)
 
 
 @dataclass
@@ -188,11 +191,9 @@ def find_tables(lines: Sequence[_Line]) -> list[Table]:
 
 
 def is_table(rows: Sequence[Sequence[_Line]]) -> bool:
-    """Conservative, so that prose in two columns stays prose: at least 3 rows of 2 cells or 2
-    rows of 3; cells short (none over 6 words, the median at most 3); no cell a list item."""
-    if not rows or len(rows) < MIN_ROWS or len(rows[0]) < MIN_COLUMNS:
-        return False
-    if len(rows) < 3 and len(rows[0]) < 3:
+    """Conservative, so that prose in columns stays prose: at least 3 rows of 2 cells; cells
+    short (none over 6 words, the median at most 3); no cell a list item."""
+    if len(rows) < MIN_ROWS or len(rows[0]) < MIN_COLUMNS:
         return False
     words = [len(cell.text.split()) for row in rows for cell in row]
     if max(words) > MAX_CELL_WORDS or statistics.median(words) > MAX_MEDIAN_CELL_WORDS:
@@ -265,9 +266,11 @@ def table_markdown(table: Table) -> str:
 
 def escape(text: str) -> str:
     """Text as inline Markdown that renders as exactly this text, on one line: whitespace and
-    control characters become one space, and every character Markdown or HTML would read as
+    control characters become one space, format characters (bidi overrides, which would
+    reorder the text around them) go, and every character Markdown or HTML would read as
     syntax is escaped. Enough for a heading or a table cell, where no block can start."""
-    escaped = _INLINE.sub(r"\\\1", _SPACE.sub(" ", text).strip())
+    shown = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
+    escaped = _INLINE.sub(r"\\\1", _SPACE.sub(" ", shown).strip())
     return _UNDERSCORE.sub(r"\\_", escaped)
 
 
