@@ -71,6 +71,13 @@ def test_a_table_read_cell_by_cell_becomes_one_table_where_its_first_cell_was() 
     assert blocks_markdown([*cells, after]) == f"{SALES_MARKDOWN}\n\nSource: finance team"
 
 
+def test_a_heading_read_in_one_block_with_a_tables_first_column_stays_above_the_table():
+    columns = [column(0.1 + 0.2 * i, *(row[i] for row in SALES)) for i in range(4)]
+    columns[0]["lines"].insert(0, line("Sales by region", 0.1, 0.22))
+
+    assert blocks_markdown(columns) == f"Sales by region\n\n{SALES_MARKDOWN}"
+
+
 def test_right_aligned_numbers_still_line_up_as_a_column() -> None:
     rows = [["Plan", "Seats"], ["Free", "1"], ["Team", "10"], ["Business", "100"]]
     cells = [

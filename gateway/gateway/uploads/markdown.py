@@ -98,15 +98,20 @@ def _image_title(image: dict[str, Any]) -> str:
 
 def blocks_markdown(blocks: Sequence[dict[str, Any]], aspect: float = 1.0) -> str:
     """The blocks in reading order as paragraphs and lists, with each table found among their
-    lines in place of the first block it takes lines from. `aspect` is the image's width over
-    its height (the boxes are fractions of each)."""
+    lines in the place of the first block it takes lines from (after that block's lines above
+    it, a heading say). `aspect` is the image's width over its height (the boxes are fractions
+    of each)."""
     lines = _lines(blocks, aspect)
     tables = find_tables(lines)
     in_tables = {id(line) for table in tables for line in table.lines}
     parts: list[str] = []
     for index in range(len(blocks)):
-        parts += [table_markdown(t) for t in tables if min(c.block for c in t.lines) == index]
         kept = [line for line in lines if line.block == index and id(line) not in in_tables]
+        for table in (t for t in tables if min(c.block for c in t.lines) == index):
+            top = min(cell.bbox[1] for cell in table.rows[0])
+            parts += _paragraphs([line for line in kept if line.bbox[3] <= top])
+            parts.append(table_markdown(table))
+            kept = [line for line in kept if line.bbox[3] > top]
         parts += _paragraphs(kept)
     return "\n\n".join(parts)
 
