@@ -35,7 +35,7 @@ from gateway.decks.schemas import (
     RenderingPdf,
 )
 from gateway.openapi.common import BAD_PAGE, BAD_WAIT, NOT_FOUND, TOO_MANY_WAITS
-from gateway.openapi.operations import content, contents, documented, empty, json, problem
+from gateway.openapi.operations import content, documented, empty, json, problem
 from gateway.problems import NotFound, NotReady
 from gateway.schemas import PageQuery, WaitQuery
 from gateway.validation import json_body, validate
@@ -181,11 +181,12 @@ def _conditional(
 @blueprint.get("/<deck_id>/file")
 @documented(
     {
-        200: contents(
-            (PPTX, PDF),
+        200: content(
+            PPTX,
             "the latest revision built, as .pptx (the default) or `?format=pdf` (its ETag names "
             "the revision and the format)",
-            "ETag",
+            alternatives=(PDF,),
+            headers=("ETag",),
         ),
         202: json(
             RenderingPdf,

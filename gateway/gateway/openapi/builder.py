@@ -177,7 +177,7 @@ def _response(answer: Answer, refs: Refs) -> dict[str, Any]:
         media: dict[str, Any] = {}
         if answer.model is not None:
             media["schema"] = refs[(answer.model, "serialization")]
-        types = (answer.media_type, *answer.more_media_types)
+        types = (answer.media_type, *answer.alternatives)
         found["content"] = {media_type: dict(media) for media_type in types}
     if answer.headers:
         found["headers"] = {name: header(name) for name in answer.headers}

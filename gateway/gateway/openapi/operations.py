@@ -26,7 +26,8 @@ class Answer:
     media_type: str | None = None
     model: type[BaseModel] | None = None
     headers: tuple[str, ...] = ()
-    more_media_types: tuple[str, ...] = ()  # a body that comes in one of several types
+    # Other media types the same answer may come in (a query parameter chooses), same model.
+    alternatives: tuple[str, ...] = ()
 
 
 def json(model: type[BaseModel], description: str, *headers: str) -> Answer:
@@ -37,15 +38,17 @@ def problem(description: str, *headers: str) -> Answer:
     return Answer(description, PROBLEM_MEDIA_TYPE, Problem, headers)
 
 
-def content(media_type: str, description: str, model: type[BaseModel] | None = None) -> Answer:
-    """A body that is not JSON (bytes, text, an event stream); the model, if any, says its shape."""
-    return Answer(description, media_type, model)
-
-
-def contents(media_types: tuple[str, ...], description: str, *headers: str) -> Answer:
-    """A body of one of these types (not JSON), as the request chose (e.g. `?format`)."""
-    first, *more = media_types
-    return Answer(description, first, None, headers, tuple(more))
+def content(
+    media_type: str,
+    description: str,
+    model: type[BaseModel] | None = None,
+    *,
+    alternatives: tuple[str, ...] = (),
+    headers: tuple[str, ...] = (),
+) -> Answer:
+    """A body that is not JSON (bytes, text, an event stream); the model, if any, says its shape;
+    `alternatives` are other media types it may come in instead (as `?format` chooses)."""
+    return Answer(description, media_type, model, headers, alternatives=alternatives)
 
 
 def empty(description: str) -> Answer:

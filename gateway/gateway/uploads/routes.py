@@ -16,6 +16,8 @@ from gateway.problems import Busy, NoCleanBackground, NotFound, NotReady
 from gateway.progress import TooManyWaiters
 from gateway.schemas import PageQuery, WaitQuery
 from gateway.uploads import idempotency, quota, receive, request_body, service, sse, views
+from gateway.uploads.markdown import MEDIA_TYPE as MARKDOWN
+from gateway.uploads.markdown import upload_markdown, wants_markdown
 from gateway.uploads.schemas import (
     AcceptedUpload,
     IdempotencyHeader,
@@ -24,6 +26,7 @@ from gateway.uploads.schemas import (
     UploadForm,
     UploadPage,
     UploadText,
+    UploadTextQuery,
 )
 from gateway.waiting import open_waiter, until_finished, wait_seconds
 from jaryo_shared.keys import clean_background_key
@@ -135,17 +138,24 @@ def get_upload(upload_id: str) -> Response:
 @blueprint.get("/<upload_id>/text")
 @documented(
     {
-        200: content("text/plain; charset=utf-8", "the text", UploadText),
+        200: content(
+            "text/plain; charset=utf-8",
+            "the text (`format=md`: as Markdown)",
+            UploadText,
+            alternatives=(MARKDOWN,),
+        ),
         404: NOT_FOUND,
         409: problem("still being read"),
-        422: BAD_WAIT,
+        422: problem("wait out of range, or a format other than txt or md"),
         429: TOO_MANY_WAITS,
     },
-    query=WaitQuery,
+    query=UploadTextQuery,
 )
 @require_user
 def get_upload_text(upload_id: str) -> Response:
-    """The plain text of every read image, in upload order; `?wait=N` as for the upload."""
+    """The plain text of every read image, in upload order; `?format=md` gives Markdown with a
+    section per image instead; `?wait=N` as for the upload."""
+    as_markdown = wants_markdown(request.args.get("format"))
     upload = _settled_upload(upload_id, _wait_seconds(request.args.get("wait")))
     if upload["status"] == "processing":
         raise NotReady(
@@ -153,6 +163,9 @@ def get_upload_text(upload_id: str) -> Response:
             upload_status="processing",
         )
     images = _images(upload_id)
+    if as_markdown:
+        results = _ocr_results(images, text=0)
+        return Response(upload_markdown(images, results), content_type=MARKDOWN)
     results = _ocr_results(images, blocks=0)
     texts = [
         results[image["_id"]].get("text", "")

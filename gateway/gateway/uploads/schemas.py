@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from gateway.schemas import Absent
+from gateway.schemas import Absent, WaitQuery
 from jaryo_shared.events import ImageType
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.ocr_result import Block, Figure
@@ -152,7 +152,18 @@ class AcceptedUpload(BaseModel):
 
 
 class UploadText(RootModel[str]):
-    """The text of every read image, in upload order, separated by a blank line."""
+    """`txt`: the text of every read image, in upload order, separated by a blank line. `md`:
+    Markdown, a section per image (docs/markdown.md)."""
+
+
+class UploadTextQuery(WaitQuery):
+    """`?format` and `?wait` of GET /v1/uploads/{upload_id}/text."""
+
+    format: Literal["txt", "md"] | Absent = Field(
+        None,
+        description="`txt` (if not given): plain text; `md`: Markdown, a section per image, "
+        "blocks as paragraphs and lists, tables found in the layout as tables",
+    )
 
 
 class UploadEvent(BaseModel):
