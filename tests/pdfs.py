@@ -121,3 +121,85 @@ def without_unicode_maps(data: bytes) -> bytes:
         out = io.BytesIO()
         document.save(out)
         return out.getvalue()
+
+
+# The drawing's turn that a page's /Rotate (0, 90, 180, 270) shows upright again, and the media
+# box it is drawn in, for a 612 × 792 pt page: a scanner that stores pages sideways does this.
+_TURNS = {
+    0: (b"1 0 0 1 0 0", [0, 0, 612, 792]),
+    90: (b"0 1 -1 0 792 0", [0, 0, 792, 612]),
+    180: (b"-1 0 0 -1 612 792", [0, 0, 612, 792]),
+    270: (b"0 -1 1 0 0 612", [0, 0, 792, 612]),
+}
+
+
+def _one_page(
+    content: bytes,
+    *,
+    font: bool = True,
+    picture: Image.Image | None = None,
+    rotate: int = 0,
+) -> bytes:
+    """A page showing `content` (a content stream drawn on 612 × 792 pt) upright, with Helvetica
+    as /F1 and `picture` as /Im1; stored turned and shown upright by its /Rotate."""
+    document = pikepdf.new()
+    resources = pikepdf.Dictionary()
+    if font:
+        resources.Font = pikepdf.Dictionary(
+            F1=pikepdf.Dictionary(
+                Type=pikepdf.Name.Font,
+                Subtype=pikepdf.Name.Type1,
+                BaseFont=pikepdf.Name.Helvetica,
+                Encoding=pikepdf.Name.WinAnsiEncoding,
+            )
+        )
+    if picture is not None:
+        rgb = picture.convert("RGB")
+        image = pikepdf.Stream(document, rgb.tobytes())
+        image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+        image.Width, image.Height = rgb.width, rgb.height
+        image.ColorSpace, image.BitsPerComponent = pikepdf.Name.DeviceRGB, 8
+        resources.XObject = pikepdf.Dictionary(Im1=image)
+    turn, media_box = _TURNS[rotate]
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=media_box,
+        Rotate=rotate,
+        Resources=resources,
+        Contents=pikepdf.Stream(document, b"q " + turn + b" cm\n" + content + b"Q\n"),
+    )
+    document.pages.append(pikepdf.Page(page))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def matrix_scaled(lines: list[str], *, rotate: int = 0) -> bytes:
+    """Lines set as Quartz (macOS) sets them: the font at size 1, scaled to 28 pt by the text
+    matrix. With `rotate`, the page is stored turned and shown upright by its /Rotate."""
+    content = b"".join(
+        b"BT /F1 1 Tf 28 0 0 28 72 %d Tm (%s) Tj ET\n" % (700 - 60 * n, line.encode("latin-1"))
+        for n, line in enumerate(lines)
+    )
+    return _one_page(content, rotate=rotate)
+
+
+def scan_with_ocr_layer(lines: list[str]) -> bytes:
+    """A scanned page (a picture of the print) with an invisible text layer over it, as
+    OCRmyPDF and scanners' own OCR make it."""
+    picture = printed_page(lines, size=(1275, 1650))  # 612 × 792 pt at 150 dpi
+    words = b"".join(
+        b"BT 3 Tr /F1 1 Tf 31 0 0 31 58 %d Tm (%s) Tj ET\n"
+        % (round(792 - (140 + 130 * n + 55) * 792 / 1650), line.encode("latin-1"))
+        for n, line in enumerate(lines)
+    )
+    return _one_page(b"q 612 0 0 792 0 0 cm /Im1 Do Q\n" + words, picture=picture)
+
+
+def with_stream_saying(data: bytes, body: bytes) -> bytes:
+    """`data` with a (compressed-looking) stream whose bytes are `body`, as an image's are."""
+    with pikepdf.open(io.BytesIO(data)) as document:
+        document.Root.Extra = pikepdf.Stream(document, body)
+        out = io.BytesIO()
+        document.save(out, compress_streams=False)
+        return out.getvalue()

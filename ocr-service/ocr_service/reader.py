@@ -94,13 +94,16 @@ class Reader:
     ) -> Reading:
         """From the page's text layer when it has one to trust: laid out on the page rendered at
         most MAX_SIDE px (as a clean copy is), and the clean copy is the page rendered without
-        its text, so nothing is inpainted. Otherwise rendered for OCR and read like a photo."""
+        its text, so nothing is inpainted; unless the text is an invisible layer over a scan,
+        whose print is in the picture and is inpainted as a photo's. Otherwise rendered for OCR
+        and read like a photo."""
+        blank: Image.Image | None = None
         with pdf.opened_page(raw, number) as pdf_page:
             layout = pdf.render(pdf_page, max_pixels=self._max_pixels, max_side=MAX_SIDE)
             found = self._text_layer.read(pdf_page, layout)
             if found is None:
                 scan = pdf.render(pdf_page, max_pixels=min(self._read_pixels, self._max_pixels))
-            else:
+            elif pdf.text_drawn(pdf_page):
                 blank = pdf.render(pdf_page, dpi=layout.dpi, without_text=True).image
         if found is None:
             engine = self.engine_for(image_type)
@@ -108,12 +111,15 @@ class Reader:
                 scan.image, language, dpi=round(scan.dpi), timeout_seconds=self._timeout
             )
             return self._finish(scan.image, read, engine.name, language, started, clean=clean)
+        name = self._text_layer.name
+        if blank is None:
+            return self._finish(layout.image, found, name, language, started, clean=clean)
         pixels = as_array(blank)
         height, width = pixels.shape[:2]
         boxes = figures(pixels, np.zeros((height, width), np.uint8))
         result = OcrResult(
             status="done",
-            engine=self._text_layer.name,
+            engine=name,
             language=language,
             duration_ms=round((time.perf_counter() - started) * 1000),
             text=found.text,

@@ -1,11 +1,11 @@
-"""PDF files as Jaryo takes them in: checked at the door before anything is stored (`inspect`:
-readable, not encrypted, no JavaScript, how many pages), and each page rendered to the image the
-services keep and read (`rendered_page`), the same way in the storage and OCR services, so the
-boxes OCR finds line up with the stored page.
+"""PDF files as Jaryo opens them: recognised by their first bytes, opened (`document`, for the
+gateway's check at the door) and each page rendered to the image the services keep and read
+(`opened_page`, `render`), the same way in the storage and OCR services, so the boxes OCR
+finds line up with the stored page.
 
-pdfium (pypdfium2) parses and renders. Its builds run no JavaScript, so refusing scripted files
-is policy, not a guard: nobody photographs a form with scripts, and we keep nothing of one.
-pdfium is not thread-safe: every call into it here holds one process-wide lock.
+pdfium (pypdfium2) parses and renders; its builds run no JavaScript. pdfium is not
+thread-safe: every call into it holds one process-wide lock, which `document` and `opened_page`
+hold for as long as their block runs.
 """
 
 from __future__ import annotations
@@ -31,11 +31,8 @@ POINTS_PER_INCH = 72
 MAX_PAGE_PIXELS = 16_000_000
 
 ENCRYPTED = "the PDF is encrypted; save or print it again without a password"
-SCRIPTED = "the PDF carries JavaScript; save or print it again as a plain PDF"
 
 _LOCK = threading.RLock()
-# Names of a PDF object that carry scripts, as they appear in an uncompressed dictionary.
-_SCRIPT_NAMES = (b"/JavaScript", b"/JS")
 
 
 class UnacceptablePdf(ValueError):
@@ -46,34 +43,9 @@ class UnacceptablePdf(ValueError):
         self.kind = kind
 
 
-@dataclass(frozen=True)
-class PdfInfo:
-    pages: int
-
-
 def is_pdf(head: bytes) -> bool:
     """Whether these first bytes of a file are a PDF's."""
     return MAGIC in head[:HEADER_BYTES]
-
-
-def inspect(data: bytes) -> PdfInfo:
-    """Raises UnacceptablePdf for a file that is broken, encrypted (even with an empty password:
-    its owner restricted it), or carries JavaScript."""
-    if _has_script_names(data):
-        raise UnacceptablePdf("javascript", SCRIPTED)
-    with _document(data) as document:
-        if pdfium_c.FPDF_GetSecurityHandlerRevision(document) != -1:
-            raise UnacceptablePdf("encrypted", ENCRYPTED)
-        if pdfium_c.FPDFDoc_GetJavaScriptActionCount(document) > 0:
-            raise UnacceptablePdf("javascript", SCRIPTED)
-        pages = len(document)
-        if pages == 0:
-            raise UnacceptablePdf("broken", "the PDF has no pages")
-        for index in range(pages):  # a page that cannot be loaded would fail later, page by page
-            width, height = document.get_page_size(index)
-            if not (width > 0 and height > 0):
-                raise UnacceptablePdf("broken", f"page {index + 1} of the PDF has no size")
-    return PdfInfo(pages=pages)
 
 
 @dataclass(frozen=True)
@@ -90,10 +62,10 @@ def opened_page(data: bytes, number: int) -> Iterator[pdfium.PdfPage]:
     """Page `number` (from 1) of the PDF, with pdfium's lock held. Raises UnusableImage (the
     file's fault: this page's failure, with the reason)."""
     try:
-        with _document(data) as document:
-            if not 1 <= number <= len(document):
+        with document(data) as opened:
+            if not 1 <= number <= len(opened):
                 raise UnacceptablePdf("broken", f"the PDF has no page {number}")
-            page = document[number - 1]
+            page = opened[number - 1]
             try:
                 yield page
             finally:
@@ -135,6 +107,16 @@ def render(
     return RenderedPage(image=image, dpi=scale * POINTS_PER_INCH, to_pixels=to_pixels)
 
 
+def text_drawn(page: pdfium.PdfPage) -> bool:
+    """Whether any of the page's text is drawn, rather than all invisible (a scan's OCR layer,
+    laid over the picture that holds the print)."""
+    invisible = pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+    return any(
+        pdfium_c.FPDFTextObj_GetTextRenderMode(text) != invisible
+        for text in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT])
+    )
+
+
 def _hide_text(page: pdfium.PdfPage) -> None:
     """Every text object, also those inside form objects, drawn invisibly (its text stays)."""
     for text in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT]):
@@ -150,33 +132,20 @@ def rendered_page(
 
 
 @contextmanager
-def _document(data: bytes) -> Iterator[pdfium.PdfDocument]:
+def document(data: bytes) -> Iterator[pdfium.PdfDocument]:
+    """The PDF opened, with pdfium's lock held inside the block. Raises UnacceptablePdf if it
+    cannot be opened: it needs a password, or it is damaged."""
     with _LOCK:
         try:
-            document = pdfium.PdfDocument(data)
+            opened = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
-            if "password" in str(exc).lower():
+            if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
                 raise UnacceptablePdf("encrypted", ENCRYPTED) from exc
             raise UnacceptablePdf("broken", "the PDF is damaged and cannot be read") from exc
         try:
-            yield document
+            yield opened
         finally:
-            document.close()
-
-
-def _has_script_names(data: bytes) -> bool:
-    """A name token /JS or /JavaScript anywhere in the file's own bytes (a name ends at a
-    delimiter or white space, so /JSON or /JavaScriptX do not count). pdfium reports only
-    document-level scripts; this finds those of actions and annotations too, unless they hide in
-    a compressed object stream."""
-    for name in _SCRIPT_NAMES:
-        start = data.find(name)
-        while start != -1:
-            after = data[start + len(name) : start + len(name) + 1]
-            if not after or after in b" \t\r\n\f\x00()<>[]{}/%":
-                return True
-            start = data.find(name, start + 1)
-    return False
+            opened.close()
 
 
 def _affine(

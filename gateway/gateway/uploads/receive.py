@@ -127,7 +127,11 @@ def _check_file(deps: Dependencies, file: FileStorage) -> AcceptedFile:
             f"{name} is {size} bytes; the limit is {settings.max_image_bytes}", filename=name
         )
     try:
-        sniffed = sniff(file.stream, settings.max_image_pixels)  # type: ignore[arg-type]
+        sniffed = sniff(
+            file.stream,  # type: ignore[arg-type]
+            settings.max_image_pixels,
+            settings.max_pdf_pages_per_file,
+        )
     except NotAnImage:
         raise UnsupportedImage(
             f"{name} is not a JPEG, PNG, WebP, TIFF, BMP, GIF or HEIC image, nor a PDF",

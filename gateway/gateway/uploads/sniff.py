@@ -1,5 +1,5 @@
 """What an uploaded file really is, read from its header bytes, never its name or Content-Type:
-an image we accept, or a PDF (checked whole: jaryo_shared.pdf.inspect)."""
+an image we accept, or a PDF (checked whole: pdf_check)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import BinaryIO
 import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
+from gateway.uploads import pdf_check
 from jaryo_shared import pdf
 
 pillow_heif.register_heif_opener()
@@ -43,16 +44,24 @@ class Sniffed:
         return STORED_EXTENSION.get(self.format, DEFAULT_STORED_EXTENSION)
 
 
-def sniff(stream: BinaryIO, max_pixels: int) -> Sniffed:
+def sniff(stream: BinaryIO, max_pixels: int, max_pdf_pages: int) -> Sniffed:
     """Read the header (Pillow opens lazily: no pixel is decoded), or a PDF whole, and rewind
-    the stream. Raises NotAnImage, TooManyPixels or UnacceptablePdf."""
-    head = stream.read(pdf.HEADER_BYTES)
-    stream.seek(0)
-    if pdf.is_pdf(head):
-        try:
-            return Sniffed("PDF", 0, 0, pages=pdf.inspect(stream.read()).pages)
-        finally:
-            stream.seek(0)
+    the stream. Raises NotAnImage, TooManyPixels or UnacceptablePdf. An image is tried first:
+    `%PDF-` may appear in an image's metadata, while no PDF opens as an image."""
+    try:
+        return _image(stream, max_pixels)
+    except NotAnImage:
+        head = stream.read(pdf.HEADER_BYTES)
+        stream.seek(0)
+        if not pdf.is_pdf(head):
+            raise
+    try:
+        return Sniffed("PDF", 0, 0, pages=pdf_check.pages_of(stream.read(), max_pdf_pages))
+    finally:
+        stream.seek(0)
+
+
+def _image(stream: BinaryIO, max_pixels: int) -> Sniffed:
     try:
         with Image.open(stream) as image:
             fmt, (width, height) = image.format or "", image.size

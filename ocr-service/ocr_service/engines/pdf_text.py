@@ -88,7 +88,9 @@ class PdfTextLayer:
         visible = [c for c in chars if not c.generated and not c.text.isspace()]
         if len(visible) < tuning.min_characters:
             return False
-        unmapped = sum(1 for c in visible if c.unmapped or not _is_text(c.text))
+        unmapped = sum(
+            1 for c in visible if c.unmapped or not (_is_text(c.text) or _is_symbol(c.text))
+        )
         if unmapped > tuning.max_unmapped_share * len(visible):
             return False
         scanned = picture_cover >= tuning.scan_cover
@@ -175,12 +177,12 @@ class PdfTextLayer:
     def _words(self, chars: list[_Char]) -> Iterator[list[_Char]]:
         """Visible characters in words: parted at the file's spaces, and at spaces pdfium added
         unless they only part two fonts set close."""
+        following = _next_ink(chars)
         word: list[_Char] = []
         previous: _Char | None = None
         for index, char in enumerate(chars):
             if _is_space(char):
-                following = next((c for c in chars[index + 1 :] if not _is_space(c)), None)
-                if self._is_word_space(char, previous, following) and word:
+                if word and self._is_word_space(char, previous, following[index]):
                     yield word
                     word = []
                 continue
@@ -196,46 +198,99 @@ class PdfTextLayer:
 
 
 def _chars(textpage: pdfium.PdfTextPage, rendered: RenderedPage) -> Iterator[_Char]:
+    """Each character with its box on the rendered page. Its size is its loose box's height
+    (the font's ascent to descent, as drawn): the font size pdfium reports is the `Tf` operand,
+    which many makers set to 1 and scale by the text matrix. A character beyond the Basic
+    Multilingual Plane (an emoji) comes as two UTF-16 halves, joined here."""
     font_name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
-    to_pixels = rendered.to_pixels
-    scale = rendered.dpi / 72
-    for index in range(textpage.count_chars()):
+    count = textpage.count_chars()
+    index = 0
+    while index < count:
         code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-        text = chr(code) if 0 < code < 0x110000 else "\ufffd"
         left, bottom, right, top = textpage.get_charbox(index)
-        x0, y0 = to_pixels(left, top)
-        x1, y1 = to_pixels(right, bottom)
+        halves = 1
+        if 0xD800 <= code < 0xDC00 and index + 1 < count:
+            low = pdfium_c.FPDFText_GetUnicode(textpage, index + 1)
+            if 0xDC00 <= low < 0xE000:
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                l2, b2, r2, t2 = textpage.get_charbox(index + 1)
+                left, bottom, right, top = (
+                    min(left, l2),
+                    min(bottom, b2),
+                    max(right, r2),
+                    max(top, t2),
+                )
+                halves = 2
+        text = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
+        _, loose_bottom, _, loose_top = textpage.get_charbox(index, loose=True)
         pdfium_c.FPDFText_GetFontInfo(textpage, index, font_name, len(font_name), flags)
         yield _Char(
             text=text,
-            box=(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)),
+            box=_on_page(rendered, (left, bottom, right, top)),
             generated=pdfium_c.FPDFText_IsGenerated(textpage, index) == 1,
             font=font_name.value.decode("latin-1"),
-            size=pdfium_c.FPDFText_GetFontSize(textpage, index) * scale,
+            size=_span(rendered, loose_bottom, loose_top),
             unmapped=pdfium_c.FPDFText_HasUnicodeMapError(textpage, index) == 1,
         )
+        index += halves
+
+
+def _on_page(
+    rendered: RenderedPage, box: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """A box in page points (left, bottom, right, top) → pixels (x0, y0, x1, y1)."""
+    left, bottom, right, top = box
+    x0, y0 = rendered.to_pixels(left, top)
+    x1, y1 = rendered.to_pixels(right, bottom)
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _span(rendered: RenderedPage, bottom: float, top: float) -> float:
+    """How many pixels a vertical extent of the page takes (a turned page turns it)."""
+    x0, y0 = rendered.to_pixels(0.0, bottom)
+    x1, y1 = rendered.to_pixels(0.0, top)
+    return max(abs(x1 - x0), abs(y1 - y0))
 
 
 def _picture_cover(page: pdfium.PdfPage) -> float:
     """The share of the page the largest picture on it covers (0 to 1)."""
     width, height = page.get_size()
     largest = 0.0
-    for picture in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+    # Top-level pictures only: one inside a form object has its bounds in the form's frame.
+    for picture in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=0):
         left, bottom, right, top = picture.get_bounds()
         largest = max(largest, max(0.0, right - left) * max(0.0, top - bottom))
     return min(1.0, largest / (width * height)) if width * height else 0.0
 
 
 def _is_text(char: str) -> bool:
-    """Not U+FFFD, a control or a private-use code point (an unmapped glyph's usual forms)."""
+    """Not U+FFFD, a control or a private-use code point (an unmapped glyph's usual forms).
+    A symbol font's character (U+F020–F0FF: Wingdings' and Symbol's bullets) is not text
+    either, but it is not garbage (`_is_symbol`)."""
     if char == "\ufffd":
         return False
     return unicodedata.category(char) not in ("Co", "Cc", "Cs", "Cn")
 
 
+def _is_symbol(char: str) -> bool:
+    """A character of a symbol font, as Word and PowerPoint map their bullets."""
+    return "\uf020" <= char <= "\uf0ff"
+
+
 def _is_space(char: _Char) -> bool:
     return char.text in _SPACES
+
+
+def _next_ink(chars: list[_Char]) -> list[_Char | None]:
+    """For each position, the first character after it that is not a space."""
+    following: list[_Char | None] = [None] * len(chars)
+    upcoming: _Char | None = None
+    for index in range(len(chars) - 1, -1, -1):
+        following[index] = upcoming
+        if not _is_space(chars[index]):
+            upcoming = chars[index]
+    return following
 
 
 def _last_ink(piece: _Piece) -> _Char | None:
@@ -260,9 +315,8 @@ def _round(box: tuple[float, float, float, float]) -> Box:
 
 
 def _bulleted(text: str) -> str:
-    """A list item whose bullet glyph has no character (a symbol font's private-use code) as
-    the bullet it is."""
+    """A list item whose bullet is a symbol font's character as the bullet it is."""
     head, _, rest = text.partition(" ")
-    if rest and len(head) == 1 and not _is_text(head):
+    if rest and len(head) == 1 and _is_symbol(head):
         return _BULLET + rest
     return text
