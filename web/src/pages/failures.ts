@@ -14,13 +14,21 @@ export function failureMessage(code: string | undefined, reason: string, t: Tran
   return known(key) ? t(key) : reason;
 }
 
-/** A refused request (problem+json), from its code, naming the file at fault if it has one. */
+/** A refused request (problem+json), from its code, naming the file at fault if it has one.
+ * A problem naming the `limit` it met (PDF pages per file or per upload) is told by that
+ * limit, which says more than the code it shares with other refusals of an upload. */
 export function refusalMessage(error: unknown, status: number, t: Translate): string {
   const problem = (typeof error === "object" && error !== null ? error : {}) as {
     code?: string;
     filename?: string;
+    limit?: string;
   };
-  const key = `problem.${problem.code}`;
-  const sentence = known(key) ? t(key) : problemMessage(error, status, t);
+  const byLimit = `limit.${problem.limit}`;
+  const byCode = `problem.${problem.code}`;
+  const sentence = known(byLimit)
+    ? t(byLimit)
+    : known(byCode)
+      ? t(byCode)
+      : problemMessage(error, status, t);
   return problem.filename ? t("fileRefused", { name: problem.filename, why: sentence }) : sentence;
 }
