@@ -68,11 +68,11 @@ def _pdf_pages_show_p1_and_p2(page: Page, folder: Path) -> None:
     _no_serious_violation(page)
 
 
-def _markdown_has_a_section_per_page(page: Page, folder: Path) -> None:
+def _markdown_has_a_section_per_page(page: Page, tmp_path: Path) -> None:
     with page.expect_download() as download:
         page.get_by_role("button", name="Download text (Markdown)").click()
     assert download.value.suggested_filename.endswith(".md"), download.value.suggested_filename
-    saved = folder / "upload.md"
+    saved = tmp_path / "upload.md"
     download.value.save_as(saved)
     markdown = saved.read_text(encoding="utf-8")
     headings = [line for line in markdown.splitlines() if line.startswith("## ")]
@@ -108,7 +108,7 @@ def test_a_person_uploads_a_two_page_pdf_and_downloads_its_text_as_markdown(
     expect(page.get_by_role("list", name="1 chosen file(s)")).to_contain_text("handout.pdf")
     page.get_by_role("button", name="Upload", exact=True).click()
     _pdf_pages_show_p1_and_p2(page, folder)
-    _markdown_has_a_section_per_page(page, folder)
+    _markdown_has_a_section_per_page(page, tmp_path)
     _results_label_the_pages(page, folder)
     page.context.close()
     assert console_errors == []
