@@ -53,6 +53,28 @@ def two_page_pdf(texts: list[str]) -> bytes:
     return out.getvalue()
 
 
+def scripted_pdf() -> bytes:
+    """A one-page PDF whose catalogue runs JavaScript when it is opened (`/OpenAction`)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+        b"<< /S /JavaScript /JS (app.alert('hello')) >>",
+    ]
+    out = io.BytesIO(b"%PDF-1.7\n")
+    out.seek(0, io.SEEK_END)
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
 def _pdf_pages_show_p1_and_p2(page: Page, folder: Path) -> None:
     status = page.get_by_role("status")
     expect(status).to_contain_text(re.compile(r"Accepted: 2 image\(s\), upload \w+"))
@@ -128,6 +150,34 @@ def test_a_file_that_is_neither_an_image_nor_a_pdf_is_refused_before_sending(
     page.get_by_role("button", name="Remove notes.txt").click()
     expect(page.get_by_role("alert")).to_have_text("")
     assert sent == []
+    page.context.close()
+
+
+def test_pdfs_the_api_does_not_take_are_refused_with_why_in_words(browser, served, tmp_path):
+    page = _signed_in_page(browser, served, "en-US")
+    picker = page.get_by_label("Images or PDFs", exact=True)
+    long = tmp_path / "long.pdf"
+    blank = [Image.new("RGB", (60, 80), "white") for _ in range(60)]  # 50 are allowed
+    blank[0].save(long, "PDF", save_all=True, append_images=blank[1:])
+    scripted = tmp_path / "scripted.pdf"
+    scripted.write_bytes(scripted_pdf())
+
+    picker.set_input_files(long)
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.get_by_role("alert")).to_have_text(
+        re.compile(
+            r"^long\.pdf was refused: it has more than \d+ pages, the most one PDF may have\.$"
+        )
+    )
+    expect(page.locator(".files li.refused")).to_contain_text("long.pdf")
+    page.get_by_role("button", name="Remove long.pdf").click()
+
+    picker.set_input_files(scripted)
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "scripted.pdf was refused: the PDF carries scripts (JavaScript):"
+        " save or print it again as a plain PDF."
+    )
     page.context.close()
 
 

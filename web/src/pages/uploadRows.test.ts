@@ -92,26 +92,67 @@ describe("why a file was refused or failed", () => {
     expect(refusalMessage(problem, 415, ko)).toContain("n.png은(는) 거부되었습니다");
   });
 
-  it("names the PDF page limit an upload met, in the person's language", () => {
+  it("names the PDF page limit an upload met and the pages it allows, in both languages", () => {
     const perFile = {
       type: "x",
-      title: "Invalid upload",
+      title: "Too many pages",
       status: 422,
-      code: "invalid-upload",
+      code: "too-many-pages",
       limit: "pdf_pages_per_file",
+      allowed: 50,
+      used: 51,
       filename: "big.pdf",
-      detail: "big.pdf has 51 pages; a PDF may have 50",
+      detail: "big.pdf has 51 pages; at most 50",
     };
     expect(refusalMessage(perFile, 422, en)).toBe(
-      "big.pdf was refused: the PDF has more pages than one file may have.",
+      "big.pdf was refused: it has more than 50 pages, the most one PDF may have.",
     );
     const perUpload = { ...perFile, limit: "pdf_pages_per_upload", filename: undefined };
     expect(refusalMessage(perUpload, 422, en)).toBe(
-      "The PDFs have more pages together than one upload may have.",
+      "The PDFs have more than 50 pages together, the most one upload may have.",
     );
-    expect(refusalMessage(perUpload, 422, ko)).toContain("PDF들의 쪽수");
+    expect(refusalMessage(perUpload, 422, ko)).toContain("50쪽을 넘습니다");
+    // Without the number, the code's own sentence; an unknown limit, the same.
+    const unnumbered = { ...perUpload, allowed: undefined };
+    expect(refusalMessage(unnumbered, 422, en)).toBe("the PDF has more pages than allowed.");
     const unknown = { ...perUpload, limit: "something_new" };
-    expect(refusalMessage(unknown, 422, en)).toBe("big.pdf has 51 pages; a PDF may have 50");
+    expect(refusalMessage(unknown, 422, en)).toBe("the PDF has more pages than allowed.");
+  });
+
+  it("says why a PDF was not taken: locked, scripted or damaged", () => {
+    const refused = (reason: string) => ({
+      type: "x",
+      title: "PDF not accepted",
+      status: 422,
+      code: "unacceptable-pdf",
+      reason,
+      filename: "form.pdf",
+      detail: "form.pdf: …",
+    });
+    expect(refusalMessage(refused("encrypted"), 422, en)).toBe(
+      "form.pdf was refused: the PDF is locked with a password: save it again without one.",
+    );
+    expect(refusalMessage(refused("javascript"), 422, en)).toContain("carries scripts");
+    expect(refusalMessage(refused("broken"), 422, ko)).toContain("손상된 PDF");
+    expect(refusalMessage(refused("new-kind"), 422, en)).toBe(
+      "form.pdf was refused: it is a PDF Jaryo cannot take.",
+    );
+  });
+
+  it("says why a deck's PDF could not be made, from its failure code", () => {
+    const notMade = {
+      type: "x",
+      title: "Not found",
+      status: 404,
+      code: "pdf-not-made",
+      failure_code: "pdf-render-timed-out",
+      revision: 2,
+    };
+    expect(refusalMessage(notMade, 404, en)).toBe(
+      "The PDF of this deck could not be made: turning the deck into a PDF took too long.",
+    );
+    const unexplained = { ...notMade, failure_code: "brand-new" };
+    expect(refusalMessage(unexplained, 404, en)).toBe("The PDF of this deck could not be made.");
   });
 
   it("falls back to the API's prose for a code the catalogue does not know", () => {
