@@ -68,12 +68,13 @@ def _drop_file(page: Page, name: str, text: str) -> None:
 
 
 def _upload_refuses_the_disguised_file(page: Page, folder: Path) -> None:
-    page.get_by_label("Images", exact=True).set_input_files(SAMPLES)
+    page.get_by_label("Images or PDFs", exact=True).set_input_files(SAMPLES)
     _drop_file(page, "notes.png", "this is text, not an image")
-    expect(page.get_by_role("list", name="3 chosen image(s)")).to_be_visible()
+    expect(page.get_by_role("list", name="3 chosen file(s)")).to_be_visible()
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text(
-        "notes.png was refused: it is not a JPEG, PNG, WebP, TIFF, BMP, GIF or HEIC image."
+        "notes.png was refused: it is not a JPEG, PNG, WebP, TIFF, BMP, GIF or HEIC image,"
+        " nor a PDF."
     )
     _shot(page, folder, "1-refused-file")
     page.get_by_role("button", name="Remove notes.png").click()

@@ -48,7 +48,7 @@ def test_a_new_person_signs_up_signs_in_and_uploads_an_image(browser, served, wo
     _shot(page, tmp_path, "2-upload-limits")
 
     page.get_by_label("What the images show").select_option("eng-printed")
-    page.get_by_label("Images", exact=True).set_input_files(SAMPLE)
+    page.get_by_label("Images or PDFs", exact=True).set_input_files(SAMPLE)
     page.get_by_role("button", name="Upload").click()
     status = page.get_by_role("status")
     expect(status).to_contain_text(re.compile(r"Accepted: 1 image\(s\), upload \w+"))

@@ -75,7 +75,7 @@ def test_the_upload_page_is_interactive_within_a_second_of_signing_in(browser, s
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_label("Images", exact=True)).to_be_visible()
+    expect(page.get_by_label("Images or PDFs", exact=True)).to_be_visible()
     # From the sign-in answer (its resource timing; the password check before it is the API's
     # cost, not the page's) to a usable file picker: the page, its limits and its form.
     token_at = page.evaluate(

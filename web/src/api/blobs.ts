@@ -15,3 +15,20 @@ export function saveAs(url: string, filename: string): void {
   link.click();
   link.remove();
 }
+
+/** The file name a Content-Disposition header suggests (RFC 6266: `filename*`, the UTF-8 one,
+ * before the ASCII `filename`), or null without one. */
+export function dispositionFilename(header: string | null): string | null {
+  if (!header) return null;
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1].trim());
+    } catch {
+      // A malformed escape: the plain name below is the fallback.
+    }
+  }
+  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(header);
+  if (!plain) return null;
+  return (plain[1] ?? plain[2]).replace(/\\(.)/g, "$1") || null;
+}

@@ -10,6 +10,8 @@ export type Progress = {
 export type ProgressImage = {
   image_id: string;
   filename: string;
+  /** The PDF page it was made from, if the stream says (uploadRows.pageOf reads it). */
+  page?: number | null;
   status: "queued" | "processing" | "done" | "failed";
   storage: { status: string };
   reason?: string;

@@ -1,5 +1,5 @@
-/** A deck: its build status followed live (the API's `?wait=` long poll), then the .pptx to
- * download and the built slides' previews once they follow, or why the build failed. */
+/** A deck: its build status followed live (the API's `?wait=` long poll), then the .pptx and
+ * the PDF to download and the built slides' previews once they follow, or why the build failed. */
 import { useEffect, useState } from "preact/hooks";
 import { saveAs } from "../api/blobs";
 import { fileUrl, previewUrl, waitForDeck, type Deck } from "../api/decks";
@@ -8,6 +8,7 @@ import { AuthImage } from "../components/AuthImage";
 import { when } from "../components/dates";
 import { t, type MessageKey } from "../i18n";
 import { Link } from "../router";
+import { PdfDownloadButton } from "./DeckPdf";
 import { nextAsk } from "./deckFollow";
 import { failureMessage } from "./failures";
 
@@ -93,8 +94,9 @@ function Built(props: { deck: Deck }) {
   if (deck.status !== "completed") return null;
   return (
     <>
-      <p>
+      <p class="actions">
         <DownloadButton deck={deck} />
+        <PdfDownloadButton deck={deck} />
       </p>
       <Previews deck={deck} />
     </>

@@ -1,11 +1,14 @@
-/** One read image on the results page: the image with its OCR boxes over it (when shown), and
- * beside it its lines, doubtful words marked, each correctable in place. */
+/** One read image on the results page (headed "p. N" too when it is a PDF's page): the image
+ * with its OCR boxes over it (when shown), and beside it its lines, doubtful words marked, each
+ * correctable in place. */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { imageUrl, type UploadImage } from "../api/uploads";
 import { useObjectUrl } from "../components/AuthImage";
+import { PageTag } from "../components/PageTag";
 import { t, type MessageKey } from "../i18n";
 import { failureMessage } from "./failures";
 import { boxStyle, lineKey, linesOf, markedWords, type Corrections, type Line } from "./ocrLines";
+import { nameWithPage, pageOf } from "./uploadRows";
 
 function Overlaid(props: { uploadId: string; image: UploadImage; showBoxes: boolean }) {
   const { uploadId, image } = props;
@@ -15,7 +18,11 @@ function Overlaid(props: { uploadId: string; image: UploadImage; showBoxes: bool
   return (
     <div class="overlaid" style={{ aspectRatio: room }}>
       {url && (
-        <img class="page-image" src={url} alt={t("imageOf", { name: displayName(image) })} />
+        <img
+          class="page-image"
+          src={url}
+          alt={t("imageOf", { name: nameWithPage(displayName(image), pageOf(image), t) })}
+        />
       )}
       {url &&
         props.showBoxes &&
@@ -28,6 +35,15 @@ function Overlaid(props: { uploadId: string; image: UploadImage; showBoxes: bool
 
 function displayName(image: UploadImage): string {
   return image.original_filename ?? image.filename;
+}
+
+/** The heading of an image: its name, and "p. N" when it is a PDF's page. */
+function Heading(props: { image: UploadImage }) {
+  return (
+    <h2>
+      {displayName(props.image)} <PageTag page={pageOf(props.image)} />
+    </h2>
+  );
 }
 
 function Marked(props: { line: Line }) {
@@ -112,11 +128,11 @@ export function ResultImage(props: {
   onCorrect: (key: string, text: string | null) => void;
 }) {
   const { image } = props;
-  const name = displayName(image);
+  const name = nameWithPage(displayName(image), pageOf(image), t);
   if (image.status !== "done") {
     return (
       <article class="result">
-        <h2>{name}</h2>
+        <Heading image={image} />
         {image.status === "failed" ? (
           <p class="error">{failureMessage(image.code, image.reason ?? "", t)}</p>
         ) : (
@@ -127,7 +143,7 @@ export function ResultImage(props: {
   }
   return (
     <article class="result" aria-label={name}>
-      <h2>{name}</h2>
+      <Heading image={image} />
       <div class="result-body">
         <Overlaid uploadId={props.uploadId} image={image} showBoxes={props.showBoxes} />
         <ol class="lines" aria-label={t("linesOf", { name })}>

@@ -1,10 +1,13 @@
 /** Results: each image of an upload with its OCR boxes over it (toggle), its text beside it
- * with doubtful words marked and lines correctable, copy-all, and drafting a deck. */
+ * with doubtful words marked and lines correctable, copy-all, the text as Markdown once read,
+ * and drafting a deck. */
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { waitForUpload, type Upload } from "../api/uploads";
 import { Announced } from "../components/Announced";
 import { t, type MessageKey } from "../i18n";
 import { DraftForm } from "./DraftForm";
+import { MarkdownDownload } from "./MarkdownDownload";
 import { allText } from "./ocrLines";
 import { ResultImage } from "./ResultImage";
 
@@ -31,7 +34,12 @@ function useUpload(uploadId: string): Loaded {
   return upload;
 }
 
-function Toolbar(props: { showBoxes: boolean; onBoxes: (show: boolean) => void; text: string }) {
+function Toolbar(props: {
+  showBoxes: boolean;
+  onBoxes: (show: boolean) => void;
+  text: string;
+  children?: ComponentChildren;
+}) {
   const [copied, setCopied] = useState<string | null>(null);
   const copy = () =>
     navigator.clipboard.writeText(props.text).then(
@@ -51,6 +59,7 @@ function Toolbar(props: { showBoxes: boolean; onBoxes: (show: boolean) => void; 
       <button type="button" onClick={copy}>
         {t("copyAll")}
       </button>
+      {props.children}
       <Announced role="status" lines={[copied]} />
     </div>
   );
@@ -78,6 +87,7 @@ export function ResultsPage(props: { uploadId: string }) {
   if (upload === "unreachable") return <p role="alert">{t("networkError")}</p>;
   const first = upload.images[0];
   const name = first?.original_filename ?? first?.filename ?? t("appName");
+  const stem = name.replace(/\.\w+$/, "");
   return (
     <section>
       <h1>{t("resultsTitle")}</h1>
@@ -86,7 +96,11 @@ export function ResultsPage(props: { uploadId: string }) {
         showBoxes={showBoxes}
         onBoxes={setShowBoxes}
         text={allText(upload.images, corrections)}
-      />
+      >
+        {upload.status !== "processing" && (
+          <MarkdownDownload uploadId={upload.upload_id} fallbackName={stem} />
+        )}
+      </Toolbar>
       {upload.images.map((image) => (
         <ResultImage
           key={image.image_id}
@@ -101,7 +115,7 @@ export function ResultsPage(props: { uploadId: string }) {
         uploadId={upload.upload_id}
         images={upload.images}
         corrections={corrections}
-        defaultTitle={name.replace(/\.\w+$/, "")}
+        defaultTitle={stem}
       />
     </section>
   );

@@ -1,6 +1,7 @@
-/** Upload: the limits first, then images (picked or dropped) and their type posted to the API;
- * a refused file is named with its reason, and an accepted upload's images show their progress
- * live until it finishes, with a link to the results. */
+/** Upload: the limits first, then images or PDFs (picked or dropped) and their type posted to
+ * the API; a refused file is named with its reason, and an accepted upload's images (a PDF's
+ * pages among them) show their progress live until it finishes, with a link to the results and
+ * the text as Markdown. */
 import { useEffect, useState } from "preact/hooks";
 import { loadConfig, type AppConfig } from "../api/config";
 import { postUpload } from "../api/uploads";
@@ -9,10 +10,11 @@ import { t, type MessageKey } from "../i18n";
 import { Link } from "../router";
 import { useSubmit } from "../components/submitting";
 import { refusalMessage } from "./failures";
+import { MarkdownDownload } from "./MarkdownDownload";
 import { ChosenFiles, FilePicker, withAdded } from "./UploadFiles";
 import { ProgressList, useUploadProgress } from "./UploadProgress";
 import { acceptedRows, isFinished, type ImageRow } from "./uploadRows";
-import { formatBytes, limitLines, refusals } from "./uploadLimits";
+import { formatBytes, isImageOrPdf, limitLines, refusals } from "./uploadLimits";
 
 function Limits(props: { config: AppConfig }) {
   return (
@@ -51,6 +53,11 @@ interface Accepted {
   rows: ImageRow[];
 }
 
+/** A file name without its extension, for the Markdown's name if the API suggests none. */
+function stemOf(filename: string | undefined): string {
+  return (filename ?? t("appName")).replace(/\.\w+$/, "");
+}
+
 function Following(props: { accepted: Accepted }) {
   const { uploadId, rows: first } = props.accepted;
   const { rows, status } = useUploadProgress(uploadId, first);
@@ -62,7 +69,12 @@ function Following(props: { accepted: Accepted }) {
       <h2 id="progress-title">{t("progressTitle")}</h2>
       <Announced role="status" lines={lines} />
       <ProgressList uploadId={uploadId} rows={rows} />
-      {isFinished(status) && <Link href={`/uploads/${uploadId}`}>{t("seeResults")}</Link>}
+      {isFinished(status) && (
+        <p class="actions">
+          <Link href={`/uploads/${uploadId}`}>{t("seeResults")}</Link>
+          <MarkdownDownload uploadId={uploadId} fallbackName={stemOf(first[0]?.filename)} />
+        </p>
+      )}
     </section>
   );
 }
@@ -91,9 +103,11 @@ function useUploadForm(config: AppConfig, onAccepted: (accepted: Accepted) => vo
   const refusedBecause = (file: File) =>
     file.size > config.max_image_bytes
       ? t("fileTooLargeShort", { size: formatBytes(config.max_image_bytes) })
-      : refused?.name === file.name
-        ? refused.why
-        : null;
+      : !isImageOrPdf(file)
+        ? t("notImageOrPdfShort")
+        : refused?.name === file.name
+          ? refused.why
+          : null;
   return { files, setFiles, imageType, setImageType, refusedBecause, ...submit };
 }
 

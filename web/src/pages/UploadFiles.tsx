@@ -1,5 +1,6 @@
-/** The images chosen for an upload: picked with the file input or dropped on it, each listed
- * with its size, a remove button, and why it is refused if it is. */
+/** The files chosen for an upload (images, and PDFs whose pages the API makes images of): picked
+ * with the file input or dropped on it, each listed with its size, a remove button, and why it
+ * is refused if it is. */
 import { useState } from "preact/hooks";
 import { t } from "../i18n";
 import { formatBytes } from "./uploadLimits";
@@ -10,6 +11,9 @@ export function withAdded(files: readonly File[], added: readonly File[]): File[
   const seen = new Set(files.map(id));
   return [...files, ...added.filter((file) => !seen.has(id(file)))];
 }
+
+// `.pdf` besides the type: some systems name no type for a PDF, and the picker would hide it.
+export const ACCEPT = "image/*,application/pdf,.pdf";
 
 export function FilePicker(props: { onAdd: (files: File[]) => void }) {
   const [over, setOver] = useState(false);
@@ -34,7 +38,7 @@ export function FilePicker(props: { onAdd: (files: File[]) => void }) {
         <input
           name="images"
           type="file"
-          accept="image/*"
+          accept={ACCEPT}
           multiple
           aria-describedby="drop-hint"
           onChange={(event) => {

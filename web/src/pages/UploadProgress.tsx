@@ -1,12 +1,13 @@
-/** An accepted upload's images, each with its thumbnail once stored and its progress live
- * from the event stream; a failed image says why. */
+/** An accepted upload's images, each with its thumbnail once stored (and "p. N" if it is a
+ * PDF's page) and its progress live from the event stream; a failed image says why. */
 import { useEffect, useState } from "preact/hooks";
 import { followUpload } from "../api/uploadEvents";
 import { imageUrl } from "../api/uploads";
 import { AuthImage } from "../components/AuthImage";
+import { PageTag } from "../components/PageTag";
 import { t, type MessageKey } from "../i18n";
 import { failureMessage } from "./failures";
-import { rowsFrom, STEPS, step, type ImageRow } from "./uploadRows";
+import { nameWithPage, rowsFrom, STEPS, step, type ImageRow } from "./uploadRows";
 
 /** The rows and the upload's status, updated from the stream until the upload is finished. */
 export function useUploadProgress(uploadId: string, accepted: ImageRow[]) {
@@ -15,7 +16,7 @@ export function useUploadProgress(uploadId: string, accepted: ImageRow[]) {
   useEffect(() => {
     const stop = new AbortController();
     const onProgress = (progress: Parameters<typeof rowsFrom>[0]) => {
-      setRows(rowsFrom(progress));
+      setRows((before) => rowsFrom(progress, before));
       setStatus(progress.status);
     };
     followUpload(uploadId, onProgress, stop.signal).catch(() => undefined);
@@ -26,20 +27,23 @@ export function useUploadProgress(uploadId: string, accepted: ImageRow[]) {
 
 function Row(props: { uploadId: string; row: ImageRow }) {
   const { uploadId, row } = props;
+  const name = nameWithPage(row.filename, row.page, t);
   return (
     <li class={`image-row ${row.status}`}>
       {row.stored ? (
         <AuthImage
           class="thumb"
-          alt={t("thumbnailOf", { name: row.filename })}
+          alt={t("thumbnailOf", { name })}
           cacheKey={row.imageId}
           load={() => imageUrl(uploadId, row.imageId, "thumbnail")}
         />
       ) : (
         <span class="thumb placeholder" aria-hidden="true" />
       )}
-      <span class="name">{row.filename}</span>
-      <progress max={STEPS} value={step(row.status)} aria-label={row.filename} />
+      <span class="name">
+        {row.filename} <PageTag page={row.page} />
+      </span>
+      <progress max={STEPS} value={step(row.status)} aria-label={name} />
       <span class={row.status === "failed" ? "error" : ""}>
         {t(`imageStatus.${row.status}` as MessageKey)}
         {row.status === "failed" && `: ${failureMessage(row.code, row.reason ?? "", t)}`}

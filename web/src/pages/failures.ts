@@ -14,13 +14,37 @@ export function failureMessage(code: string | undefined, reason: string, t: Tran
   return known(key) ? t(key) : reason;
 }
 
-/** A refused request (problem+json), from its code, naming the file at fault if it has one. */
+/** What a problem may say besides its code (docs/api.md): the `limit` it met with the number
+ * `allowed`, why a PDF was refused (`reason`), why a deck's PDF could not be made
+ * (`failure_code`). */
+interface ProblemFields {
+  code?: string;
+  filename?: string;
+  limit?: string;
+  allowed?: number;
+  reason?: string;
+  failure_code?: string;
+}
+
+/** The most telling sentence the catalogue has for the problem, else the API's prose. */
+function sentenceOf(problem: ProblemFields, error: unknown, status: number, t: Translate): string {
+  const limit = `limit.${problem.limit}`;
+  if (known(limit) && typeof problem.allowed === "number") {
+    return t(limit, { allowed: problem.allowed });
+  }
+  const pdfReason = `pdfReason.${problem.reason}`;
+  if (problem.code === "unacceptable-pdf" && known(pdfReason)) return t(pdfReason);
+  const failure = `failure.${problem.failure_code}`;
+  if (problem.code === "pdf-not-made" && known(failure)) {
+    return t("pdfNotMade", { why: t(failure) });
+  }
+  const code = `problem.${problem.code}`;
+  return known(code) ? t(code) : problemMessage(error, status, t);
+}
+
+/** A refused request (problem+json) in words, naming the file at fault if it has one. */
 export function refusalMessage(error: unknown, status: number, t: Translate): string {
-  const problem = (typeof error === "object" && error !== null ? error : {}) as {
-    code?: string;
-    filename?: string;
-  };
-  const key = `problem.${problem.code}`;
-  const sentence = known(key) ? t(key) : problemMessage(error, status, t);
+  const problem = (typeof error === "object" && error !== null ? error : {}) as ProblemFields;
+  const sentence = sentenceOf(problem, error, status, t);
   return problem.filename ? t("fileRefused", { name: problem.filename, why: sentence }) : sentence;
 }
