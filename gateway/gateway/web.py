@@ -56,6 +56,8 @@ def _blueprint(dist: Path, settings: GatewaySettings) -> Blueprint:
         return jsonify(
             max_images_per_upload=settings.max_images_per_upload,
             max_image_bytes=settings.max_image_bytes,
+            max_pdf_pages_per_file=settings.max_pdf_pages_per_file,
+            max_pdf_pages_per_upload=settings.max_pdf_pages_per_upload,
             image_types=sorted(IMAGE_TYPES),
             image_formats=sorted(ACCEPTED_FORMATS),
         )

@@ -95,6 +95,7 @@ def test_the_api_document_is_still_the_api_document(web):
 def test_the_upload_limits_come_from_the_gateway_settings(web):
     config = web.get("/app-config.json").get_json()
     assert config["max_images_per_upload"] == 7
+    assert config["max_pdf_pages_per_file"] == 50 and config["max_pdf_pages_per_upload"] == 50
     assert "mixed-printed" in config["image_types"]
     assert "PNG" in config["image_formats"]
 

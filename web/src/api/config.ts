@@ -4,6 +4,8 @@
 export interface AppConfig {
   max_images_per_upload: number;
   max_image_bytes: number;
+  max_pdf_pages_per_file: number;
+  max_pdf_pages_per_upload: number;
   image_types: string[];
   image_formats: string[];
 }

@@ -20,7 +20,7 @@ export const en = {
   limitCount: "Up to {count} images at once",
   limitSize: "Each image up to {size}",
   limitFormats: "Formats: {formats}",
-  limitPdf: "PDFs too: each page becomes an image",
+  limitPdf: "PDFs too: each page becomes an image (up to {file} pages a PDF, {upload} in all)",
   imageType: "What the images show",
   chooseImages: "Images or PDFs",
   uploadSubmit: "Upload",

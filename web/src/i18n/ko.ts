@@ -22,7 +22,7 @@ export const ko: Catalogue = {
   limitCount: "한 번에 최대 {count}장",
   limitSize: "이미지 한 장당 최대 {size}",
   limitFormats: "형식: {formats}",
-  limitPdf: "PDF도 됩니다: 쪽마다 이미지 한 장이 됩니다",
+  limitPdf: "PDF도 됩니다: 쪽마다 이미지 한 장이 됩니다 (PDF 하나에 최대 {file}쪽, 모두 {upload}쪽)",
   imageType: "이미지 종류",
   chooseImages: "이미지 또는 PDF",
   uploadSubmit: "업로드",

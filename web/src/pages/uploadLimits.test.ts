@@ -6,6 +6,8 @@ import { formatBytes, isImageOrPdf, limitLines, refusals } from "./uploadLimits"
 const config: AppConfig = {
   max_images_per_upload: 2,
   max_image_bytes: 20_000_000,
+  max_pdf_pages_per_file: 50,
+  max_pdf_pages_per_upload: 60,
   image_types: ["mixed-printed"],
   image_formats: ["JPEG", "PNG"],
 };
@@ -17,7 +19,7 @@ describe("the upload limits", () => {
       "Up to 2 images at once",
       "Each image up to 20 MB",
       "Formats: JPEG, PNG",
-      "PDFs too: each page becomes an image",
+      "PDFs too: each page becomes an image (up to 50 pages a PDF, 60 in all)",
     ]);
   });
 

@@ -14,7 +14,10 @@ export function limitLines(config: AppConfig, t: Translate): string[] {
     t("limitCount", { count: config.max_images_per_upload }),
     t("limitSize", { size: formatBytes(config.max_image_bytes) }),
     t("limitFormats", { formats: config.image_formats.join(", ") }),
-    t("limitPdf"),
+    t("limitPdf", {
+      file: config.max_pdf_pages_per_file,
+      upload: config.max_pdf_pages_per_upload,
+    }),
   ];
 }
 
