@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import io
 import tempfile
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -202,4 +203,21 @@ def with_stream_saying(data: bytes, body: bytes) -> bytes:
         document.Root.Extra = pikepdf.Stream(document, body)
         out = io.BytesIO()
         document.save(out, compress_streams=False)
+        return out.getvalue()
+
+
+def with_picture_of(data: bytes, width: int, height: int) -> bytes:
+    """`data` with a picture on its first page declaring `width` × `height` pixels (its data
+    is a few bytes: pdfium would decode it whole to draw it)."""
+    with pikepdf.open(io.BytesIO(data)) as document:
+        picture = pikepdf.Stream(document, zlib.compress(bytes(4096)))
+        picture.Type, picture.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+        picture.Width, picture.Height = width, height
+        picture.ColorSpace, picture.BitsPerComponent = pikepdf.Name.DeviceGray, 8
+        picture.Filter = pikepdf.Name.FlateDecode
+        page = document.pages[0]
+        page.Resources.XObject = pikepdf.Dictionary(Big=picture)
+        page.contents_add(pikepdf.Stream(document, b"q 100 0 0 100 0 0 cm /Big Do Q"))
+        out = io.BytesIO()
+        document.save(out)
         return out.getvalue()

@@ -1,5 +1,6 @@
 """Whether the gateway takes a PDF, decided before anything is stored: it opens, it is not
-encrypted (not even with only an owner's restrictions), it carries no JavaScript, and how many
+encrypted (not even with only an owner's restrictions), it carries no JavaScript, no picture in
+it has more pixels than an image may (pdfium decodes a picture whole to draw it), and how many
 pages it has (the caller refuses too many, docs/pdf.md).
 
 JavaScript is looked for twice: pdfium's document-level scripts (found even inside compressed
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from jaryo_shared import pdf
@@ -27,10 +29,11 @@ _STREAM_BODY = re.compile(rb"stream\r?\n.*?endstream", re.S)
 _SCRIPT_NAME = re.compile(rb"/(?:JS|JavaScript)(?=[\s()<>\[\]{}/%]|$)")
 
 
-def pages_of(data: bytes, max_pages: int) -> int:
-    """The PDF's page count. Raises UnacceptablePdf (broken, encrypted, javascript). A PDF of
-    more than `max_pages` is not looked at page by page: its count is all the caller needs to
-    refuse it, and a small file can hold hundreds of thousands of pages."""
+def pages_of(data: bytes, max_pages: int, max_pixels: int) -> int:
+    """The PDF's page count. Raises UnacceptablePdf (broken, encrypted, javascript,
+    too_many_pixels). A PDF of more than `max_pages` is not looked at page by page: its count is
+    all the caller needs to refuse it, and a small file can hold hundreds of thousands of
+    pages."""
     if _names_a_script(data):
         raise UnacceptablePdf("javascript", SCRIPTED)
     with pdf.document(data) as document:
@@ -47,7 +50,22 @@ def pages_of(data: bytes, max_pages: int) -> int:
             width, height = document.get_page_size(index)
             if not (width > 0 and height > 0):
                 raise UnacceptablePdf("broken", f"page {index + 1} of the PDF has no size")
+            _check_pictures(document[index], index + 1, max_pixels)
     return pages
+
+
+def _check_pictures(page: pdfium.PdfPage, number: int, max_pixels: int) -> None:
+    try:
+        for picture in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+            width, height = picture.get_px_size()
+            if width * height > max_pixels:
+                raise UnacceptablePdf(
+                    "too_many_pixels",
+                    f"a picture on page {number} of the PDF is {width}x{height} pixels, more "
+                    f"than the {max_pixels} allowed",
+                )
+    finally:
+        page.close()
 
 
 def _names_a_script(data: bytes) -> bool:

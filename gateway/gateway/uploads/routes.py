@@ -71,7 +71,7 @@ def _ocr_results(images: list[dict[str, Any]], **projection: int) -> dict[str, d
         422: problem(
             "invalid upload; a PDF with too many pages (`too-many-pages`, `limit`: "
             "pdf_pages_per_file or pdf_pages_per_upload), or one we do not take "
-            "(`unacceptable-pdf`, `reason`: encrypted, javascript or broken)"
+            "(`unacceptable-pdf`, `reason`: encrypted, javascript, broken or too_many_pixels)"
         ),
         429: problem(
             "the caller keeps as many uploads as one person may (`limit`: uploads_per_user), or "

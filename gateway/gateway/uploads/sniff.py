@@ -56,7 +56,8 @@ def sniff(stream: BinaryIO, max_pixels: int, max_pdf_pages: int) -> Sniffed:
         if not pdf.is_pdf(head):
             raise
     try:
-        return Sniffed("PDF", 0, 0, pages=pdf_check.pages_of(stream.read(), max_pdf_pages))
+        pages = pdf_check.pages_of(stream.read(), max_pdf_pages, max_pixels)
+        return Sniffed("PDF", 0, 0, pages=pages)
     finally:
         stream.seek(0)
 

@@ -165,6 +165,7 @@ export const en = {
   "pdfReason.encrypted": "the PDF is locked with a password: save it again without one.",
   "pdfReason.javascript": "the PDF carries scripts (JavaScript): save or print it again as a plain PDF.",
   "pdfReason.broken": "the PDF is damaged.",
+  "pdfReason.too_many_pixels": "a picture in the PDF has more pixels than allowed: export it again at a lower resolution.",
   "problem.pdf-not-made": "The PDF of this deck could not be made.",
   "problem.request-entity-too-large": "The images are larger together than one upload may be.",
   "problem.upload-quota": "You keep as many uploads as one person may. Delete some first.",

@@ -167,6 +167,7 @@ export const ko: Catalogue = {
   "pdfReason.encrypted": "암호가 걸린 PDF입니다. 암호 없이 다시 저장하세요.",
   "pdfReason.javascript": "스크립트(JavaScript)가 든 PDF입니다. 일반 PDF로 다시 저장하거나 인쇄하세요.",
   "pdfReason.broken": "손상된 PDF입니다.",
+  "pdfReason.too_many_pixels": "PDF 안의 그림이 허용된 화소 수보다 큽니다. 더 낮은 해상도로 다시 내보내세요.",
   "problem.pdf-not-made": "이 덱의 PDF를 만들지 못했습니다.",
   "problem.request-entity-too-large": "이미지를 합친 크기가 한 번에 올릴 수 있는 크기보다 큽니다.",
   "problem.upload-quota": "보관할 수 있는 업로드 수가 다 찼습니다. 먼저 몇 개를 삭제하세요.",
