@@ -205,8 +205,16 @@ def test_too_many_pages_are_refused_naming_the_limit_and_leave_nothing(
         (lambda: pdfs.with_javascript(pdfs.blank_pages(1)), "javascript"),
         (lambda: pdfs.with_javascript(pdfs.blank_pages(1), compress=True), "javascript"),
         (lambda: pdfs.damaged(pdfs.blank_pages(1)), "broken"),
+        (lambda: pdfs.with_picture_of(pdfs.blank_pages(1), 30_000, 30_000), "too_many_pixels"),
     ],
-    ids=["encrypted", "owner-password-only", "javascript", "javascript-compressed", "damaged"],
+    ids=[
+        "encrypted",
+        "owner-password-only",
+        "javascript",
+        "javascript-compressed",
+        "damaged",
+        "picture-bomb",
+    ],
 )
 def test_a_pdf_we_do_not_take_is_refused_with_the_reason_and_leaves_nothing(
     client, make_user, db, store, settings, make, reason
