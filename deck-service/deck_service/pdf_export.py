@@ -20,22 +20,21 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-import pypdfium2
-
 from deck_service import metrics, render
 from deck_service.bootstrap import Dependencies
 from deck_service.pdf_records import DeckPdfs
 from deck_service.previews import MAX_RENDER_ATTEMPTS
-from jaryo_shared import events
+from jaryo_shared import deck_outcomes, events
+from jaryo_shared import pdf as jaryo_pdf
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.keys import deck_key, deck_pdf_key
 from jaryo_shared.messaging import UNREACHABLE
 from jaryo_shared.read_models import decks
+from jaryo_shared.read_models.deck_pdfs import FINISHED
 
 log = logging.getLogger(__name__)
 
 SOURCE = "jaryo/deck-service"
-FINISHED = ("ready", "failed")
 
 
 class PdfFailure(Exception):
@@ -54,6 +53,10 @@ def handle_pdf_requested(
     found = pdfs.state(event.deck_id, event.revision) or {}
     if found.get("status") in FINISHED:
         pdfs.publish_owed(event.deck_id, event.revision)  # what a crash left unsent
+        return
+    finisher = deck_outcomes.pdf_finisher(deps.db, event.deck_id, event.revision)
+    if finisher not in (None, envelope.id):  # another ask's delivery finished it: not again
+        pdfs.publish_owed(event.deck_id, event.revision)
         return
     deck = decks.of_user(deps.db, event.user_id, event.deck_id)
     if deck is None or deck.deleted_at is not None:
@@ -115,7 +118,8 @@ def _render(pptx: bytes, timeout: float) -> tuple[bytes, int]:
         source.write_bytes(pptx)
         try:
             pdf = render.to_pdf(source, Path(work), timeout=timeout).read_bytes()
-            return pdf, len(pypdfium2.PdfDocument(pdf))
+            with jaryo_pdf.document(pdf) as document:  # under the process's pdfium lock
+                return pdf, len(document)
         except render.RenderUnavailable as exc:
             raise PdfFailure(
                 f"PDFs cannot be made here: {exc}", FailureCode.PDF_RENDER_UNAVAILABLE
@@ -149,7 +153,19 @@ def _outcome(
 def _record(
     deps: Dependencies, requested: events.Envelope, rendered: events.DeckPdfRendered
 ) -> None:
+    """The outcome, if this delivery is the one that finishes the PDF (deck_outcomes.claim_pdf);
+    another delivery's, already recorded, stands."""
+    now = deps.clock.now()
+    pdfs = DeckPdfs(deps.db, deps.publisher)
+    if not deck_outcomes.claim_pdf(deps.db, rendered.deck_id, rendered.revision, requested.id, now):
+        log.info(
+            "deck %s: revision %d's PDF was finished by another delivery",
+            rendered.deck_id,
+            rendered.revision,
+        )
+        pdfs.publish_owed(rendered.deck_id, rendered.revision)
+        return
     envelope = events.wrap(
         rendered, source=SOURCE, subject=rendered.deck_id, correlation_id=requested.correlationid
     )
-    DeckPdfs(deps.db, deps.publisher).record(rendered, deps.clock.now(), envelope)
+    pdfs.record(rendered, now, envelope)

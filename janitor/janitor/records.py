@@ -16,6 +16,7 @@ from typing import Any
 
 from pymongo.database import Database
 
+from jaryo_shared import deck_outcomes
 from jaryo_shared.database import by_id
 from jaryo_shared.read_models.deck_pdfs import pdf_id
 from jaryo_shared.read_models.decks import revision_id
@@ -140,6 +141,7 @@ def delete_pdfs(db: Database, deck_id: str, revisions: Iterable[int]) -> None:
     for revision in revisions:
         db.deck_pdf_requests.delete_one({"_id": pdf_id(deck_id, revision)})
         db.deck_pdfs.delete_one({"_id": pdf_id(deck_id, revision)})
+        deck_outcomes.forget_pdf(db, deck_id, revision)
 
 
 def delete_deck(db: Database, deck_id: str) -> None:

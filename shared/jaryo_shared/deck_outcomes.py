@@ -29,6 +29,33 @@ def claim(db: Database, deck_id: str, by: str, now: datetime, revision: int = 1)
     return True
 
 
+def claim_pdf(db: Database, deck_id: str, revision: int, by: str, now: datetime) -> bool:
+    """True if the delivery `by` (its message's id) records how this revision's PDF came out:
+    two deliveries of two asks can render the same PDF at once, and only one outcome and one
+    `deck.pdf_rendered` may stand (a later `failed` must not overwrite a `ready`)."""
+    key = _pdf_claim(deck_id, revision)
+    try:
+        db.deck_outcomes.insert_one({"_id": key, "by": by, "claimed_at": now})
+    except DuplicateKeyError:
+        found = db.deck_outcomes.find_one({"_id": key}, {"by": 1})
+        return found is not None and found["by"] == by
+    return True
+
+
+def pdf_finisher(db: Database, deck_id: str, revision: int) -> str | None:
+    """The delivery that recorded the PDF's outcome, if one has."""
+    found = db.deck_outcomes.find_one({"_id": _pdf_claim(deck_id, revision)}, {"by": 1})
+    return None if found is None else str(found["by"])
+
+
+def forget_pdf(db: Database, deck_id: str, revision: int) -> None:
+    db.deck_outcomes.delete_one({"_id": _pdf_claim(deck_id, revision)})
+
+
+def _pdf_claim(deck_id: str, revision: int) -> str:
+    return f"pdf:{deck_id}:{revision}"
+
+
 def finisher(db: Database, deck_id: str, revision: int = 1) -> str | None:
     found = db.deck_outcomes.find_one({"_id": revision_id(deck_id, revision)}, {"by": 1})
     return None if found is None else str(found["by"])

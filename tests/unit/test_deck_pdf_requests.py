@@ -4,17 +4,21 @@ revision, meanwhile, records and sends nothing; a broker away leaves the event t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from gateway.decks import service
 from jaryo_shared import events
-from jaryo_shared.read_models.deck_pdfs import pdf_id
+from jaryo_shared.read_models.deck_pdfs import DeckPdf, pdf_id
 from tests.unit.fakes import FakeDatabase, FakePublisher
 from tests.unit.handler_builders import NOW, USER
 
 
 def _ask(
-    db: FakeDatabase, publisher: FakePublisher, revision: int = 1, now: datetime = NOW
+    db: FakeDatabase,
+    publisher: FakePublisher,
+    revision: int = 1,
+    now: datetime = NOW,
+    made: DeckPdf | None = None,
 ) -> bool:
     asked = events.DeckPdfRequested(
         deck_id="dk1", user_id=USER, revision=revision, file_path=f"{USER}/deckdk1/d.pptx"
@@ -26,7 +30,7 @@ def _ask(
         "revision": revision,
         "requested_at": now,
     }
-    return service.request_pdf(db, publisher, document, envelope, now)  # type: ignore[arg-type]
+    return service.request_pdf(db, publisher, document, envelope, now, made)  # type: ignore[arg-type]
 
 
 def test_a_revisions_pdf_is_requested_once_however_many_ask():
@@ -63,4 +67,29 @@ def test_an_ask_the_deck_service_never_took_up_is_sent_again_after_a_while():
     _ask(db, publisher, now=NOW + service.ASK_AGAIN_AFTER)
     assert len(publisher.published) == 2
     _ask(db, publisher, now=NOW + service.ASK_AGAIN_AFTER * 1.5)  # asked again just now
+    assert len(publisher.published) == 2
+
+
+def test_a_render_stalled_for_good_is_asked_for_again_and_a_finished_pdf_never_is():
+    """Its worker died and the message was dead-lettered: `rendering` would stay for ever."""
+    db, publisher = FakeDatabase(), FakePublisher()
+    assert _ask(db, publisher) is True
+    later = NOW + service.ASK_AGAIN_AFTER * 2
+    under_way = DeckPdf.model_validate(
+        {
+            "_id": "dk1:1",
+            "status": "rendering",
+            "revision": 1,
+            "started_at": later - timedelta(minutes=1),
+        }
+    )
+    stalled = DeckPdf.model_validate(
+        {"_id": "dk1:1", "status": "rendering", "revision": 1, "started_at": NOW}
+    )
+    ready = DeckPdf.model_validate({"_id": "dk1:1", "status": "ready", "revision": 1})
+
+    _ask(db, publisher, now=later, made=under_way)
+    _ask(db, publisher, now=later, made=ready)
+    assert len(publisher.published) == 1
+    _ask(db, publisher, now=later, made=stalled)
     assert len(publisher.published) == 2

@@ -222,3 +222,41 @@ def test_a_deleted_deck_gets_no_pdf(decks, soffice):
 
     assert soffice.calls == 0 and decks.db.deck_pdfs.find() == []
     assert decks.publisher.published == []
+
+
+def test_a_second_ask_of_a_finished_pdf_renders_nothing_and_announces_nothing(decks, soffice):
+    """A relayed duplicate, or the gateway asking again: another message than the first."""
+    deck_id = _built(decks, slides=2)
+    assert decks.deliver(_requested(decks, deck_id)) == Decision("ack")
+
+    assert decks.deliver(_requested(decks, deck_id)) == Decision("ack")
+
+    assert soffice.calls == 1
+    assert [e["status"] for e in _rendered(decks)] == ["ready"]
+
+
+def test_of_two_asks_rendered_at_once_the_first_outcome_stands(decks, soffice):
+    """Two workers render the same PDF; the one finishing second (here, timed out) must not
+    turn the stored `ready` into `failed`, nor announce a second outcome."""
+    deck_id = _built(decks, slides=2)
+    first, second = _requested(decks, deck_id), _requested(decks, deck_id)
+    racing: list[str] = []
+    real = soffice.to_pdf
+
+    def both_under_way(pptx: Path, out_dir: Path, *, timeout: float = 180) -> Path:
+        racing.append("rendering")
+        if len(racing) == 1:  # while the first renders, the second is delivered and fails
+            soffice.fails = subprocess.TimeoutExpired("soffice", timeout)
+            assert decks.deliver(second) == Decision("ack")
+            soffice.fails = None
+        return real(pptx, out_dir, timeout=timeout)
+
+    render.to_pdf = both_under_way  # type: ignore[assignment]
+    try:
+        assert decks.deliver(first) == Decision("ack")
+    finally:
+        render.to_pdf = real  # type: ignore[assignment]
+
+    assert len(racing) == 2
+    assert [e["status"] for e in _rendered(decks)] == ["failed"]  # the second finished first
+    assert _outcome(decks, deck_id).status == "failed"  # and the first did not overwrite it

@@ -14,7 +14,7 @@ from gateway.decks import service
 from gateway.problems import InvalidInput, PdfNotMade
 from gateway.waiting import until_finished, wait_seconds
 from jaryo_shared import events
-from jaryo_shared.read_models.deck_pdfs import DeckPdf, pdf_id
+from jaryo_shared.read_models.deck_pdfs import FINISHED, DeckPdf, pdf_id
 
 SOURCE = "jaryo/gateway"
 FORMATS = ("pptx", "pdf")
@@ -36,17 +36,18 @@ def when_made(deck: dict[str, Any], wait: int) -> DeckPdf | None:
     seconds; None while it is being made. PdfNotMade if it could not be made."""
     deps = current_deps()
     revision = deck["built_revision"]
-    if service.pdf_of(deps.db, deck["_id"], revision) is None:
-        _ask(deck, revision)
+    made = service.pdf_of(deps.db, deck["_id"], revision)
+    if made is None or not made.finished:
+        _ask(deck, revision, made)
 
     def read() -> dict[str, Any]:
         made = service.pdf_of(deps.db, deck["_id"], revision)
         return RENDERING if made is None else {"status": made.status, "pdf": made}
 
     state = until_finished(
-        deck["_id"], wait, read=read, finished=lambda state: state["status"] != "rendering"
+        deck["_id"], wait, read=read, finished=lambda state: state["status"] in FINISHED
     )
-    if state["status"] == "rendering":
+    if state["status"] not in FINISHED:
         return None
     made: DeckPdf = state["pdf"]
     if made.status == "failed":
@@ -58,7 +59,7 @@ def when_made(deck: dict[str, Any], wait: int) -> DeckPdf | None:
     return made
 
 
-def _ask(deck: dict[str, Any], revision: int) -> None:
+def _ask(deck: dict[str, Any], revision: int, made: DeckPdf | None) -> None:
     deps = current_deps()
     now = deps.clock.now()
     requested = events.DeckPdfRequested(
@@ -75,7 +76,7 @@ def _ask(deck: dict[str, Any], revision: int) -> None:
         "file_path": deck["file_path"],
         "requested_at": now,
     }
-    service.request_pdf(deps.db, deps.publisher, document, envelope, now)
+    service.request_pdf(deps.db, deps.publisher, document, envelope, now, made)
 
 
 def pdf_name(pptx_path: str) -> str:

@@ -50,5 +50,9 @@ def stale(latest: int) -> PreconditionFailed:
 
 
 def not_modified(revision: int, variant: str = "") -> bool:
-    """Whether the client already holds this revision (If-None-Match, weak comparison)."""
+    """Whether the client already holds this revision (If-None-Match, weak comparison). `*`
+    holds any representation that exists, so it never matches a variant (the PDF) that may not
+    have been made yet."""
+    if variant and request.if_none_match.star_tag:
+        return False
     return request.if_none_match.contains_weak(tag(revision, variant))

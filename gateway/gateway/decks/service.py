@@ -126,13 +126,17 @@ def request_pdf(
     request: dict[str, Any],
     envelope: events.Envelope,
     now: datetime,
+    made: DeckPdf | None = None,
 ) -> bool:
     """Ask for a built revision's PDF: its request with its deck.pdf_requested in one insert
     into `deck_pdf_requests` (`_id` the revision's PDF's), then the event is sent. The unique
     `_id` makes it once per revision: False if another request got there first (it sent the
-    event; this one sends nothing), unless that ask is ASK_AGAIN_AFTER old and the deck service
-    has still recorded nothing of it (the caller asks only then): the ask was lost (dead-
-    lettered, or taken by a deck service that did not know it), so it is sent again."""
+    event; this one sends nothing), unless that ask was lost: `made`, what the deck service
+    recorded of it, is nothing or a render stalled for ASK_AGAIN_AFTER, and the ask is that old
+    (dead-lettered, taken by a deck service that did not know it, or its render's worker died
+    for good). Then it is sent again. A finished PDF is never asked for again."""
+    if made is not None and (made.finished or not made.stalled(now, ASK_AGAIN_AFTER)):
+        return False
     document = {**request, **outbox.pending(envelope, now=now)}
     try:
         db.deck_pdf_requests.insert_one(document)

@@ -6,6 +6,7 @@ then `ready` (the PDF's key, size and pages) or `failed` (reason, code): both fi
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Literal
 
 from pymongo.database import Database
@@ -25,10 +26,20 @@ class DeckPdf(ReadModel):
     page_count: int | None = None
     reason: str | None = None  # when failed
     code: str | None = None  # jaryo_shared.failures.FailureCode, when failed
+    started_at: datetime | None = None  # the latest render's start, while rendering
 
     @property
     def finished(self) -> bool:
         return self.status in FINISHED
+
+    def stalled(self, now: datetime, after: timedelta) -> bool:
+        """Rendering for longer than `after`: the delivery rendering it died and its message was
+        dead-lettered (a render is bounded by the deck service's timeout, well under it)."""
+        return (
+            self.status == "rendering"
+            and self.started_at is not None
+            and now - self.started_at > after
+        )
 
 
 def pdf_id(deck_id: str, revision: int) -> str:
