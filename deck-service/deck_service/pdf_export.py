@@ -56,6 +56,7 @@ def handle_pdf_requested(
         return
     finisher = deck_outcomes.pdf_finisher(deps.db, event.deck_id, event.revision)
     if finisher not in (None, envelope.id):  # another ask's delivery finished it: not again
+        pdfs.restore_outcome(event.deck_id, event.revision)
         pdfs.publish_owed(event.deck_id, event.revision)
         return
     deck = decks.of_user(deps.db, event.user_id, event.deck_id)
@@ -158,6 +159,7 @@ def _record(
     now = deps.clock.now()
     pdfs = DeckPdfs(deps.db, deps.publisher)
     if not deck_outcomes.claim_pdf(deps.db, rendered.deck_id, rendered.revision, requested.id, now):
+        pdfs.restore_outcome(rendered.deck_id, rendered.revision)
         log.info(
             "deck %s: revision %d's PDF was finished by another delivery",
             rendered.deck_id,

@@ -41,6 +41,17 @@ class DeckPdfs:
             revision=revision,
         )
 
+    def restore_outcome(self, deck_id: str, revision: int) -> None:
+        """Another delivery recorded the outcome, then this one's counted attempt wrote
+        `rendering` over it (they raced): the outcome's fields are still there, only the status
+        was lost. It is what they say: ready with a file, else failed."""
+        key = pdf_id(deck_id, revision)
+        found = self._pdfs.find_one({"_id": key}, {"status": 1, "file_path": 1, "completed_at": 1})
+        if found is None or found.get("status") != "rendering" or not found.get("completed_at"):
+            return
+        status = "ready" if found.get("file_path") else "failed"
+        self._pdfs.update_one({"_id": key}, {"$set": {"status": status}})
+
     def give_back_attempt(self, deck_id: str, revision: int) -> None:
         """Only a server was out of reach, not the render: this one does not count."""
         self._pdfs.update_one({"_id": pdf_id(deck_id, revision)}, {"$inc": {"attempts": -1}})

@@ -260,3 +260,15 @@ def test_of_two_asks_rendered_at_once_the_first_outcome_stands(decks, soffice):
     assert len(racing) == 2
     assert [e["status"] for e in _rendered(decks)] == ["failed"]  # the second finished first
     assert _outcome(decks, deck_id).status == "failed"  # and the first did not overwrite it
+
+
+def test_a_losing_delivery_that_wrote_rendering_over_the_outcome_puts_it_back(decks, soffice):
+    deck_id = _built(decks, slides=2)
+    assert decks.deliver(_requested(decks, deck_id)) == Decision("ack")
+    # The other delivery counted its attempt just after: only the status is written.
+    decks.db.deck_pdfs.update_one({"_id": pdf_id(deck_id, 1)}, {"$set": {"status": "rendering"}})
+
+    assert decks.deliver(_requested(decks, deck_id)) == Decision("ack")
+
+    assert _outcome(decks, deck_id).status == "ready"
+    assert soffice.calls == 1

@@ -36,9 +36,9 @@ def when_made(deck: dict[str, Any], wait: int) -> DeckPdf | None:
     seconds; None while it is being made. PdfNotMade if it could not be made."""
     deps = current_deps()
     revision = deck["built_revision"]
-    made = service.pdf_of(deps.db, deck["_id"], revision)
-    if made is None or not made.finished:
-        _ask(deck, revision, made)
+    recorded = service.pdf_of(deps.db, deck["_id"], revision)
+    if recorded is None or not recorded.finished:
+        _ask(deck, revision, recorded)
 
     def read() -> dict[str, Any]:
         made = service.pdf_of(deps.db, deck["_id"], revision)
