@@ -227,12 +227,16 @@ def test_a_pdf_page_is_named_by_its_page_and_file_when_the_image_records_them() 
     images = [
         image(0, "notes-p3.png", page=3, filename="notes.pdf"),
         image(1, "notes-p4.png"),  # no page recorded
-        image(2, "scan.png", page=1, filename="scan.png"),  # not of a PDF
+        image(2, "handout-p1.png", page=1, filename="handout[1].png"),  # a PDF, named oddly
     ]
     results = {"i0": done(), "i1": done(), "i2": done()}
 
     headings = [part for part in upload_markdown(images, results).split("\n") if part[:2] == "##"]
-    assert headings == ["## page 3 of notes.pdf", "## notes-p4.png", "## scan.png"]
+    assert headings == [
+        "## page 3 of notes.pdf",
+        "## notes-p4.png",
+        "## page 1 of handout\\[1\\].png",  # the name as sent, escaped
+    ]
 
 
 def test_a_hostile_image_name_stays_plain_text_in_its_heading() -> None:

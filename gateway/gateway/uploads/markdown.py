@@ -24,7 +24,7 @@ FORMATS = ("txt", "md")
 BBox = tuple[float, float, float, float]
 
 BULLET = "• "  # how the OCR service writes a list item's bullet (ocr_service.engines.regions)
-ROW_OVERLAP = 0.5  # of the lower line's height: two lines whose extents overlap so are one row
+ROW_OVERLAP = 0.5  # of the smaller height (the line's or its row's): overlapping so, one row
 ROW_GAP = 2.5  # row heights: a table's rows are no further apart than this
 MIN_ROWS, MIN_COLUMNS = 3, 2  # a header and two rows at least: a grid of cards has two
 MAX_CELL_WORDS = 6  # a table's cells are short: none longer ...
@@ -89,9 +89,9 @@ def image_section(image: dict[str, Any], result: dict[str, Any] | None) -> str:
 
 
 def _image_title(image: dict[str, Any]) -> str:
-    """A PDF's page says which page of which file it is, when the image records both."""
+    """A PDF's page says which page of which file it is (the file's name as it was sent)."""
     page, filename = image.get("page"), displayable(image.get("filename"))
-    if page is not None and filename.casefold().endswith(".pdf"):
+    if page is not None and filename:
         return f"page {page} of {filename}"
     return str(image["image_name"])
 
