@@ -101,21 +101,26 @@ def test_a_born_digital_pdf_becomes_one_image_a_page_read_from_its_own_text(
 
 
 def test_a_text_layer_is_read_far_faster_than_the_same_page_by_ocr(client, make_user, workers):
-    """The same page, once with its text layer and once as a scan of it: the layer's read
-    takes a fraction of OCR's (a ratio in one run; bench/pdf.py measures the times)."""
+    """The same page, with its text layer and as a scan of it: the layer's read takes a
+    fraction of OCR's (a ratio in one run; bench/pdf.py measures the times). Each PDF has the
+    page twice and the faster read counts: a worker's first read also loads what it keeps."""
     user = make_user()
     lines = ["Quarterly results", "Costs fell by 7 percent"]
-    born = pdfs.exported_slides((tuple(lines),))
+    born = pdfs.exported_slides((tuple(lines), tuple(lines)))
     with_layer = _post(client, user, (born, "digital.pdf"))
-    scan = _post(client, user, (pdfs.scanned(pdfs.printed_page(lines)), "scan.pdf"))
+    page = pdfs.printed_page(lines)
+    scan = _post(client, user, (pdfs.scanned(page, page.copy()), "scan.pdf"))
 
-    digital = _settled(client, user, with_layer.get_json()["upload_id"])["images"][0]["ocr"]
-    scanned = _settled(client, user, scan.get_json()["upload_id"])["images"][0]["ocr"]
+    digital = [
+        i["ocr"] for i in _settled(client, user, with_layer.get_json()["upload_id"])["images"]
+    ]
+    scanned = [i["ocr"] for i in _settled(client, user, scan.get_json()["upload_id"])["images"]]
 
-    assert digital["engine"] == "pdf-text"
-    assert scanned["engine"] == "tesseract"  # no text layer: read by OCR
-    assert cer(scanned["text"], "\n".join(lines)) <= 0.1, scanned["text"]
-    assert digital["duration_ms"] * 3 < scanned["duration_ms"], (digital, scanned)
+    assert {ocr["engine"] for ocr in digital} == {"pdf-text"}
+    assert {ocr["engine"] for ocr in scanned} == {"tesseract"}  # no text layer: read by OCR
+    assert all(cer(ocr["text"], "\n".join(lines)) <= 0.1 for ocr in scanned), scanned
+    fastest = [min(ocr["duration_ms"] for ocr in reads) for reads in (digital, scanned)]
+    assert fastest[0] * 3 < fastest[1], fastest
 
 
 def test_a_text_layer_whose_glyphs_map_to_no_characters_is_read_by_ocr(client, make_user, workers):
