@@ -45,7 +45,7 @@ RAW_MODES = ((tesserocr.PSM.AUTO, "raw PSM 3"), (tesserocr.PSM.SINGLE_BLOCK, "ra
 GROUPS = ["ALL", "eng/printed", "kor/printed", "mixed/printed", "eng/handwritten"]
 TWELVE_MP = 12_000_000
 TIMING_RUNS = 3
-PICTURE_SIDE = 800
+PICTURE_SIDE = 600
 
 
 def main(argv: list[str] | None = None) -> int:

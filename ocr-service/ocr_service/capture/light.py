@@ -31,8 +31,9 @@ def background(pixels: np.ndarray) -> np.ndarray:
 def even_light(pixels: np.ndarray) -> np.ndarray:
     """`pixels` (uint8, grey or RGB) with the light evened, same shape."""
     height, width = pixels.shape[:2]
-    paper = cv2.resize(background(pixels), (width, height), interpolation=cv2.INTER_LINEAR)
-    paper = np.maximum(paper, 1)  # a black background stays black instead of dividing by 0
+    # at least 1, so a black background stays black instead of dividing by 0
+    paper = np.maximum(background(pixels), 1)
+    paper = cv2.resize(paper, (width, height), interpolation=cv2.INTER_LINEAR)
     evened = cv2.divide(pixels, paper, scale=255)
     grey = evened if evened.ndim == 2 else cv2.cvtColor(evened, cv2.COLOR_RGB2GRAY)
     step = max(1, int(np.sqrt(grey.size / 250_000)))  # a sample is enough for a percentile

@@ -1,6 +1,7 @@
-"""The capture step as one call: find the document, flatten it, straighten it, even its light.
-When no document is found with confidence the photo is kept as it is (never cropped, never
-re-lit): the step cannot tell a page that fills the frame from a picture that is no page."""
+"""The capture step as one call: find the document, flatten it, uncurl and straighten its
+lines, even its light. When no document is found the photo is never cropped: only its text
+lines, if it has them and they bend, are straightened (pixels move up or down, nothing is
+cut); a photo with no document and straight or no lines is kept exactly as it is."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from ocr_service.capture.curl import uncurl
 from ocr_service.capture.document import find_document
 from ocr_service.capture.flatten import flatten
 from ocr_service.capture.light import even_light
@@ -32,7 +34,10 @@ def capture(photo: Image.Image) -> Capture:
     pixels = np.asarray(photo.convert("RGB") if photo.mode not in ("RGB", "L") else photo)
     found = find_document(pixels)
     if found is None:
-        return Capture(photo, None, None, ())
+        uncurled = uncurl(pixels)
+        if uncurled is None:
+            return Capture(photo, None, None, ())
+        return Capture(Image.fromarray(uncurled), None, None, ("uncurled",))
     height, width = pixels.shape[:2]
     # A corner just past the frame (a page cut by it) is taken at the frame: the corners are
     # fractions of the photo for the person to move, and nothing past the frame can be shown.
@@ -41,6 +46,10 @@ def capture(photo: Image.Image) -> Capture:
     corners: Corners = (tl, tr, br, bl)
     steps = ["flattened"]
     page = flatten(pixels, quad)
+    uncurled = uncurl(page)
+    if uncurled is not None:
+        page = uncurled
+        steps.append("uncurled")
     angle = skew(page)
     if angle:
         page = rotate(page, -angle)
