@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr_service.capture import capture
+from ocr_service.capture.curl import uncurl
 from ocr_service.capture.flatten import aspect_ratio
 from ocr_service.capture.light import even_light, spread
 
@@ -180,3 +181,49 @@ def test_shadow_across_a_page_is_evened_out() -> None:
     grey = cv2.cvtColor(evened, cv2.COLOR_RGB2GRAY)
     assert np.percentile(grey, 50) > 240  # the paper is white ...
     assert np.percentile(grey, 1) < 60  # ... and the print still dark
+
+
+def bent(pixels: np.ndarray, sag: float) -> np.ndarray:
+    """The page bowed as over a book's spine: each column dropped by a parabola's height,
+    `sag` px more at the middle than at the edges."""
+    height, width = pixels.shape[:2]
+    xs = np.arange(width, dtype=np.float32)
+    drop = sag * (1 - ((xs - width / 2) / (width / 2)) ** 2)
+    map_x = np.broadcast_to(xs[None, :], (height, width)).copy()
+    map_y = (np.arange(height, dtype=np.float32)[:, None] - drop[None, :]).astype(np.float32)
+    return cv2.remap(pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def wide_page_with_text() -> np.ndarray:
+    page = Image.new("RGB", (900, 1100), (245, 243, 238))
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=30)
+    for row in range(LINES):
+        draw.text(
+            (60, 80 + row * 110),
+            "Pour off the liquid in the pan and brown",
+            font=font,
+            fill=(25, 25, 30),
+        )
+    return np.asarray(page)
+
+
+def inked_rows(pixels: np.ndarray) -> int:
+    """How many rows hold ink: a level line covers its own height, a bowed one its sag too."""
+    return sum(end - start for start, end in text_rows(pixels))
+
+
+def test_curled_page_has_its_lines_made_level_again() -> None:
+    page = wide_page_with_text()
+    curled = bent(page, sag=30)
+    assert inked_rows(curled) > 1.5 * inked_rows(page)
+
+    flat = uncurl(curled)
+
+    assert flat is not None
+    assert inked_rows(flat) < 1.25 * inked_rows(page)
+    assert len(text_rows(flat)) == len(text_rows(page))
+
+
+def test_page_with_level_lines_is_not_uncurled() -> None:
+    assert uncurl(wide_page_with_text()) is None

@@ -23,7 +23,8 @@ MIN_STRAY = 0.002  # of the work copy's long side: if the typical line strays le
 # over its length, the page is left alone
 MAX_STRAY = 0.06  # of the work copy's height: a fit bending more than this is not a line
 BIN = 8  # px: a line's centre is measured every this many columns
-INTER_STEPS = 32  # OpenCV's sub-pixel steps in a fixed-point map (INTER_TAB_SIZE)
+INTER_BITS = 5  # OpenCV's fixed-point maps: 2**5 sub-pixel steps a pixel (INTER_TAB_SIZE)
+INTER_STEPS = 1 << INTER_BITS
 GRID = 16  # px (work copy): the shift is computed on this grid and scaled up
 
 
@@ -33,8 +34,9 @@ def uncurl(pixels: np.ndarray) -> np.ndarray | None:
     scale = min(1.0, WORK_SIDE / max(height, width))
     # Lines are traced in the brightest channel, where only dark (black, grey) print shows:
     # a notebook's blue or red rules are as bright there as the paper, and are not text.
-    grey = pixels if pixels.ndim == 2 else pixels.max(axis=2)
-    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small = cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    if small.ndim == 3:
+        small = small.max(axis=2)
     lines = _traced_lines(small)
     if len(lines) < MIN_LINES:
         return None
@@ -48,15 +50,14 @@ def _shifted(pixels: np.ndarray, shift: np.ndarray) -> np.ndarray:
     """Each pixel taken from `shift` rows below it (sub-pixel, linear). The maps are built in
     OpenCV's fixed-point form directly: converting float maps costs more than the remap."""
     height, width = pixels.shape[:2]
-    source = np.arange(height, dtype=np.float32)[:, None] + shift
-    whole = np.floor(source)
-    steps = np.rint((source - whole) * INTER_STEPS).astype(np.int32)
-    whole = whole.astype(np.int32) + (steps == INTER_STEPS)
-    steps[steps == INTER_STEPS] = 0
+    # Fixed point: the source row in INTER_STEPS-ths of a pixel, split into row and step.
+    source = np.rint((np.arange(height, dtype=np.float32)[:, None] + shift) * INTER_STEPS).astype(
+        np.int32
+    )
     positions = np.empty((height, width, 2), np.int16)
     positions[..., 0] = np.arange(width, dtype=np.int16)[None, :]
-    positions[..., 1] = np.clip(whole, -32768, 32767)
-    fractions = (steps * INTER_STEPS).astype(np.uint16)  # y's step, x's always 0
+    positions[..., 1] = np.clip(source >> INTER_BITS, -32768, 32767)
+    fractions = ((source & (INTER_STEPS - 1)) << INTER_BITS).astype(np.uint16)  # x's step is 0
     return cv2.remap(
         pixels, positions, fractions, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
