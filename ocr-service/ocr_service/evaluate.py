@@ -113,11 +113,19 @@ def _read(reader: Reader, raw: bytes, image_type: str) -> tuple[str, float]:
 
 
 def _timed_capture(settings: OcrSettings, raw: bytes) -> tuple[Capture, float]:
-    """The capture step alone on the image the reader reads (decoded upright, as stored)."""
+    """The capture step alone on the image the reader reads (decoded upright, as stored): its
+    result and its median time over TIMING_RUNS runs."""
     upright = load(raw, max_pixels=settings.max_image_pixels, read_pixels=settings.ocr_read_pixels)
-    started = time.perf_counter()
-    found = capture(upright.image)
-    return found, time.perf_counter() - started
+    return _median_time(upright.image)
+
+
+def _median_time(photo: Image.Image) -> tuple[Capture, float]:
+    times = []
+    for _ in range(TIMING_RUNS):
+        started = time.perf_counter()
+        found = capture(photo)
+        times.append(time.perf_counter() - started)
+    return found, statistics.median(times)
 
 
 def _capture_table(
@@ -141,11 +149,8 @@ def _capture_table(
             total[1] += row["n"]
             cers.append(row["edits"] / max(1, row["n"]))
         found, took = captures[entry["file"]]
-        what = (
-            f"yes ({found.confidence:.2f}): " + ", ".join(found.steps)
-            if found.confidence is not None
-            else "no: kept as it is"
-        )
+        done = ", ".join(found.steps) or "kept as it is"
+        what = f"yes ({found.confidence:.2f}): {done}" if found.confidence else f"no: {done}"
         megapixels = _megapixels(root / entry["file"])
         rows.append(
             f"| {entry['file']} | {megapixels:.1f} | {cers[0]:.3f} | {cers[1]:.3f} | {what} "
@@ -165,25 +170,22 @@ def _megapixels(path: Path) -> float:
 def _twelve_megapixels(
     settings: OcrSettings, root: Path, captures: dict[str, tuple[Capture, float]]
 ) -> str:
-    """The step's time on a 12 MP photo: the largest photo whose document was found, scaled to
-    12 MP, the median of TIMING_RUNS runs."""
-    found = [name for name, (result, _) in captures.items() if result.corners is not None]
-    if not found:
-        return "12 MP: no photo had a document found"
-    name = max(found, key=lambda file: _megapixels(root / file))
-    raw = (root / name).read_bytes()
-    photo = load(raw, max_pixels=settings.max_image_pixels, read_pixels=TWELVE_MP * 2).image
-    scale = (TWELVE_MP / (photo.width * photo.height)) ** 0.5
-    photo = photo.resize((round(photo.width * scale), round(photo.height * scale)))
-    times = []
-    for _ in range(TIMING_RUNS):
-        started = time.perf_counter()
-        capture(photo)
-        times.append(time.perf_counter() - started)
-    return (
-        f"capture step on a 12 MP photo ({name} scaled to {photo.width}x{photo.height}): "
-        f"median {statistics.median(times):.2f} s of {TIMING_RUNS} runs"
-    )
+    """The step's time on 12 MP photos: each photo the step changed, scaled to 12 MP, the
+    median of TIMING_RUNS runs; the slowest is the figure to hold to the budget."""
+    changed = [name for name, (result, _) in captures.items() if result.steps]
+    if not changed:
+        return "12 MP: the step changed no photo"
+    rows = []
+    for name in changed:
+        raw = (root / name).read_bytes()
+        photo = load(raw, max_pixels=settings.max_image_pixels, read_pixels=TWELVE_MP * 2).image
+        scale = (TWELVE_MP / (photo.width * photo.height)) ** 0.5
+        photo = photo.resize((round(photo.width * scale), round(photo.height * scale)))
+        result, took = _median_time(photo)
+        rows.append(
+            f"{name} at {photo.width}x{photo.height}: {took:.2f} s ({', '.join(result.steps)})"
+        )
+    return "capture step on 12 MP photos, median of each:\n" + "\n".join(rows)
 
 
 def _save_pictures(

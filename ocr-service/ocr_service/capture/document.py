@@ -32,6 +32,7 @@ BAND = (3, 10)  # px (of the work copy) inside and outside a side where the tone
 PAPER_PERCENTILE = 80
 MIN_TONE = 12  # grey levels between the paper inside a side and what lies outside it
 REFINE_REACH = 0.03  # of the work copy's long side: how far a rough side is moved onto an edge
+REFINE_STEP = 3  # px (of the work copy): the coarse search's step
 CONFIDENT = 0.65  # least share of each inside side on an edge for the quad to be trusted
 
 
@@ -114,30 +115,48 @@ def _inward(start: np.ndarray, end: np.ndarray, centre: np.ndarray) -> np.ndarra
 def _refined(quad: Quad, maps: list[np.ndarray]) -> Quad:
     """Each side moved, end by end, up to REFINE_REACH along its normal onto the line that
     the most edges facing its way back; the corners are where the moved sides meet. A rough
-    quad (a region's hull, a contour's simplification) then lies on the outline itself."""
+    quad (a region's hull, a contour's simplification) then lies on the outline itself.
+    Searched coarse (every REFINE_STEP px) then fine around the best, not every pair."""
     reach = max(2, round(REFINE_REACH * max(maps[0].shape)))
-    shifts = np.arange(-reach, reach + 1, dtype=np.float32)
-    t = np.linspace(0.05, 0.95, SAMPLES, dtype=np.float32)
+    coarse = np.arange(-reach, reach + 1, REFINE_STEP, dtype=np.float32)
+    fine = np.arange(-REFINE_STEP + 1, REFINE_STEP, dtype=np.float32)
     centre = quad.mean(axis=0)
     lines = []
     for start, end in zip(quad, np.roll(quad, -1, axis=0), strict=True):
         normal = _inward(start, end, centre)
         facing = _facing(normal, maps)
-        # every (shift of start, shift of end) pair at once: (shifts, shifts, samples, 2)
-        starts = start + shifts[:, None, None, None] * normal
-        ends = end + shifts[None, :, None, None] * normal
-        points = starts + (ends - starts) * t[None, None, :, None]
-        support = _read(facing, points.reshape(-1, 2)).reshape(len(shifts), len(shifts), -1)
-        score = support.mean(axis=2)
-        best = np.unravel_index(int(np.argmax(score)), score.shape)
-        if score[best] <= score[reach, reach]:
+        unmoved = _support(facing, start, end, normal, np.zeros(1), np.zeros(1))[0, 0]
+        scores = _support(facing, start, end, normal, coarse, coarse)
+        at = np.unravel_index(int(np.argmax(scores)), scores.shape)
+        near_start, near_end = coarse[at[0]] + fine, coarse[at[1]] + fine
+        scores = _support(facing, start, end, normal, near_start, near_end)
+        at = np.unravel_index(int(np.argmax(scores)), scores.shape)
+        if scores[at] <= unmoved:
             lines.append((start, end))  # nothing better nearby: keep the side
             continue
-        lines.append((start + shifts[best[0]] * normal, end + shifts[best[1]] * normal))
+        lines.append((start + near_start[at[0]] * normal, end + near_end[at[1]] * normal))
     corners = [_meet(lines[index - 1], lines[index]) for index in range(4)]
     if any(corner is None for corner in corners):
         return quad
     return ordered(np.array(corners, np.float32))
+
+
+def _support(
+    facing: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    normal: np.ndarray,
+    start_shifts: np.ndarray,
+    end_shifts: np.ndarray,
+) -> np.ndarray:
+    """The share of points on an edge along the side with its ends moved by each pair of
+    shifts: (start shifts, end shifts)."""
+    t = np.linspace(0.05, 0.95, SAMPLES, dtype=np.float32)
+    starts = start + start_shifts[:, None, None, None] * normal
+    ends = end + end_shifts[None, :, None, None] * normal
+    points = starts + (ends - starts) * t[None, None, :, None]
+    support = _read(facing, points.reshape(-1, 2)).reshape(len(start_shifts), len(end_shifts), -1)
+    return support.mean(axis=2)
 
 
 def _meet(
