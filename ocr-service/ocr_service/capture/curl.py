@@ -23,8 +23,6 @@ MIN_STRAY = 0.002  # of the work copy's long side: if the typical line strays le
 # over its length, the page is left alone
 MAX_STRAY = 0.06  # of the work copy's height: a fit bending more than this is not a line
 BIN = 8  # px: a line's centre is measured every this many columns
-INTER_BITS = 5  # OpenCV's fixed-point maps: 2**5 sub-pixel steps a pixel (INTER_TAB_SIZE)
-INTER_STEPS = 1 << INTER_BITS
 GRID = 16  # px (work copy): the shift is computed on this grid and scaled up
 
 
@@ -47,20 +45,13 @@ def uncurl(pixels: np.ndarray) -> np.ndarray | None:
 
 
 def _shifted(pixels: np.ndarray, shift: np.ndarray) -> np.ndarray:
-    """Each pixel taken from `shift` rows below it (sub-pixel, linear). The maps are built in
-    OpenCV's fixed-point form directly: converting float maps costs more than the remap."""
+    """Each pixel taken from `shift` rows below it (sub-pixel, linear). Float maps go to
+    remap as they are: converting them to fixed point first costs more than the remap."""
     height, width = pixels.shape[:2]
-    # Fixed point: the source row in INTER_STEPS-ths of a pixel, split into row and step.
-    source = np.rint((np.arange(height, dtype=np.float32)[:, None] + shift) * INTER_STEPS).astype(
-        np.int32
-    )
-    positions = np.empty((height, width, 2), np.int16)
-    positions[..., 0] = np.arange(width, dtype=np.int16)[None, :]
-    positions[..., 1] = np.clip(source >> INTER_BITS, -32768, 32767)
-    fractions = ((source & (INTER_STEPS - 1)) << INTER_BITS).astype(np.uint16)  # x's step is 0
-    return cv2.remap(
-        pixels, positions, fractions, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )
+    map_x = np.empty((height, width), np.float32)
+    map_x[:] = np.arange(width, dtype=np.float32)[None, :]
+    map_y = np.arange(height, dtype=np.float32)[:, None] + shift
+    return cv2.remap(pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _traced_lines(grey: np.ndarray) -> list[tuple[np.ndarray, float, float]]:
