@@ -1,10 +1,13 @@
 """Finding the document in a photo: candidate quadrilaterals from the photo's edges and from
-its bright, colourless regions, each judged by how much of its four sides lies on an edge of
-the photo. Works on a copy of at most WORK_SIDE px; the corners are scaled back.
+its bright, colourless regions, each side moved onto the outline nearby, each judged by how
+its four sides lie on the photo. Works on a copy of at most WORK_SIDE px; the corners are
+scaled back.
 
-A quad is only trusted when every side it has inside the frame is backed by an edge: a page,
-card, receipt or screen has one all round, a texture or a gradient does not. When none is
-trusted the caller keeps the photo whole, so no text is ever cropped away.
+A quad is only trusted when each of its sides is backed in one long run (by an edge facing
+its way, a step in brightness, or the frame) and at least two of them part the paper from
+something else: a page, card, receipt or screen is outlined all round, a texture or a
+gradient is not, and a block of print has paper on both sides. When none is trusted the
+caller never crops the photo, so no text is cut away.
 """
 
 from __future__ import annotations
@@ -33,13 +36,13 @@ PAPER_PERCENTILE = 80
 MIN_TONE = 12  # grey levels between the paper inside a side and what lies outside it
 REFINE_REACH = 0.03  # of the work copy's long side: how far a rough side is moved onto an edge
 REFINE_STEP = 3  # px (of the work copy): the coarse search's step
-CONFIDENT = 0.65  # least share of each inside side on an edge for the quad to be trusted
+CONFIDENT = 0.65  # least share of each side backed in one run for the quad to be trusted
 
 
 @dataclass(frozen=True)
 class Found:
     corners: Quad  # pixels of the input image, ordered (geometry.ordered)
-    confidence: float  # the least-backed side's share of samples on an edge, 0..1
+    confidence: float  # the least-backed side's longest backed run, as a share of it, 0..1
 
 
 def find_document(pixels: np.ndarray) -> Found | None:
