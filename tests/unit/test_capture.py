@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr_service.capture import capture
 from ocr_service.capture.curl import uncurl
 from ocr_service.capture.flatten import aspect_ratio
-from ocr_service.capture.light import even_light, spread
+from ocr_service.capture.light import even_light, light_on_dark, spread
 
 PAGE = (800, 1000)  # w, h: a 4:5 page
 LINES = 9
@@ -227,3 +227,15 @@ def test_curled_page_has_its_lines_made_level_again() -> None:
 
 def test_page_with_level_lines_is_not_uncurled() -> None:
     assert uncurl(wide_page_with_text()) is None
+
+
+def test_light_print_on_a_dark_board_is_not_relit() -> None:
+    """Dividing by the 'paper' would take a road sign's white letters for the paper."""
+    sign = Image.new("RGB", (800, 500), (20, 110, 60))
+    ImageDraw.Draw(sign).text(
+        (80, 180), "Seoul 56 km", font=ImageFont.load_default(size=90), fill=(240, 240, 240)
+    )
+    board = np.asarray(sign)
+
+    assert light_on_dark(board)
+    assert not light_on_dark(page_with_text())

@@ -15,6 +15,7 @@ import numpy as np
 WORK_SIDE = 480  # px: the light changes over tens of these; a stroke is a few at most
 STROKE_REACH = 0.025  # of the work copy's long side: the dilation, wider than bold print
 INK_PERCENTILE = 0.5  # this share of the darkest pixels becomes black
+DARK = 110  # grey level: a document whose median is darker is light print on a dark ground
 
 
 def background(pixels: np.ndarray) -> np.ndarray:
@@ -42,6 +43,15 @@ def even_light(pixels: np.ndarray) -> np.ndarray:
         return evened  # nothing dark to stretch: a blank page
     lut = np.clip((np.arange(256) - dark) * 255.0 / (255.0 - dark), 0, 255).astype(np.uint8)
     return cv2.LUT(evened, lut)
+
+
+def light_on_dark(pixels: np.ndarray) -> bool:
+    """Whether the print is lighter than what it is on (a road sign, a blackboard, a screen in
+    dark mode): there the dilation would take the print for paper, so the light is left."""
+    scale = min(1.0, WORK_SIDE / max(pixels.shape[:2]))
+    small = cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    grey = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    return float(np.median(grey)) < DARK
 
 
 def spread(pixels: np.ndarray) -> float:

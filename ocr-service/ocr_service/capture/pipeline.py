@@ -1,7 +1,8 @@
 """The capture step as one call: find the document, flatten it, uncurl and straighten its
-lines, even its light. When no document is found the photo is never cropped: only its text
-lines, if it has them and they bend, are straightened (pixels move up or down, nothing is
-cut); a photo with no document and straight or no lines is kept exactly as it is."""
+lines, even its light (unless its print is light on a dark ground). When no document is
+found the photo is never cropped: only its text lines, if it has them and they bend, are
+straightened (pixels move up or down, nothing is cut); a photo with no document and straight
+or no lines is kept exactly as it is."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PIL import Image
 from ocr_service.capture.curl import uncurl
 from ocr_service.capture.document import find_document
 from ocr_service.capture.flatten import flatten
-from ocr_service.capture.light import even_light
+from ocr_service.capture.light import even_light, light_on_dark
 from ocr_service.capture.straighten import rotate, skew
 
 Corners = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
@@ -54,6 +55,7 @@ def capture(photo: Image.Image) -> Capture:
     if angle:
         page = rotate(page, -angle)
         steps.append(f"straightened {angle:+.2f}°")
-    page = even_light(page)
-    steps.append("evened light")
+    if not light_on_dark(page):
+        page = even_light(page)
+        steps.append("evened light")
     return Capture(Image.fromarray(page), corners, found.confidence, tuple(steps))
