@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test faults install infra status lock ocr-eval draft-eval bench asyncapi web
+.PHONY: help up down test faults install infra status lock ocr-eval ocr-eval-photos draft-eval bench asyncapi web
 
 help:
 	@echo "make up      install what is missing, start everything, print the gateway URL"
@@ -11,6 +11,7 @@ help:
 	@echo "make faults  the full fault suite: kill each server and service under load (docs/reliability.md)"
 	@echo "make status  which local servers are up"
 	@echo "make ocr-eval  score the OCR path on ../shared/samples/ocr beside raw Tesseract"
+	@echo "make ocr-eval-photos  score the photo set without and with the capture step"
 	@echo "make draft-eval  how faithful drafts of ../shared/samples are, per background (needs make infra)"
 	@echo "make bench  the throughput table: upload, OCR and deck benches in one run (needs make infra)"
 	@echo "make asyncapi  regenerate docs/asyncapi.yaml (the event contract) from the models"
@@ -41,7 +42,12 @@ status:
 
 ocr-eval: install
 	@source scripts/lib.sh && "$$UV" run --frozen python -m ocr_service.evaluate \
-		--samples "$${JARYO_OCR_SAMPLES:-../shared/samples/ocr}"
+		--samples "$${JARYO_OCR_SAMPLES:-../shared/samples/ocr}" $(OCR_EVAL_ARGS)
+
+# The phone photos (issue 18): each read without and with the capture step, and the step timed.
+ocr-eval-photos: install
+	@source scripts/lib.sh && "$$UV" run --frozen python -m ocr_service.evaluate \
+		--samples "$${JARYO_PHOTO_SAMPLES:-../shared/samples/photos}" --capture $(OCR_EVAL_ARGS)
 
 # DRAFT_EVAL_ARGS="--only slides --modes clean --json out.json --keep renders" narrows it down.
 draft-eval: install

@@ -57,6 +57,7 @@ def build_reader(settings: OcrSettings) -> Reader:
         timeout_seconds=settings.ocr_timeout_seconds,
         max_pixels=settings.max_image_pixels,
         read_pixels=settings.ocr_read_pixels,
+        capture=settings.ocr_capture,
     )
 
 

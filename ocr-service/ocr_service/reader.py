@@ -1,6 +1,8 @@
 """The service's OCR path for one image: decode upright, pick the engine and language from the
 image type, read within the time limit, and time it. A page of a PDF is rendered instead of
 decoded, and read from its own text layer when it has one worth trusting (engines.pdf_text).
+With `capture` on, a photo (not a PDF page) first goes through the capture step
+(ocr_service.capture): the document found in it is flattened and read instead of the photo.
 Used by the handler and by `make ocr-eval`."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PIL import Image
 
 from jaryo_shared import pdf
 from jaryo_shared.ocr_result import Figure, OcrResult, Page, fraction_box
+from ocr_service.capture import capture as capture_document
 from ocr_service.clean import MAX_SIDE, png, text_mask, without_text
 from ocr_service.engines.base import Engine
 from ocr_service.engines.pdf_text import PdfTextLayer
@@ -53,6 +56,7 @@ class Reader:
         timeout_seconds: float,
         max_pixels: int,
         read_pixels: int,
+        capture: bool = False,
     ) -> None:
         self._routes = list(routes)
         self._fallback = fallback
@@ -60,6 +64,7 @@ class Reader:
         self._timeout = timeout_seconds
         self._max_pixels = max_pixels
         self._read_pixels = read_pixels
+        self._capture = capture
 
     def engine_for(self, image_type: str) -> Engine:
         for route in self._routes:
@@ -78,9 +83,17 @@ class Reader:
         if page is not None and pdf.is_pdf(raw[: pdf.HEADER_BYTES]):
             return self._read_pdf_page(raw, page, image_type, language, started, clean=clean)
         upright = load(raw, max_pixels=self._max_pixels, read_pixels=self._read_pixels)
+        image = upright.image
+        if self._capture:
+            # The page's boxes are in the page's frame, not the stored image's: the setting stays
+            # off until the flattened page is stored beside the original (issue 18).
+            captured = capture_document(image)
+            if captured.steps:
+                log.info("capture: %s", ", ".join(captured.steps))
+            image = captured.image
         engine = self.engine_for(image_type)
-        found = engine.read(upright.image, language, dpi=upright.dpi, timeout_seconds=self._timeout)
-        return self._finish(upright.image, found, engine.name, language, started, clean=clean)
+        found = engine.read(image, language, dpi=upright.dpi, timeout_seconds=self._timeout)
+        return self._finish(image, found, engine.name, language, started, clean=clean)
 
     def _read_pdf_page(
         self,

@@ -38,3 +38,9 @@ class OcrSettings(Settings):
         description="larger images are read scaled down to about this many pixels, which bounds "
         "the engine's memory (an A4 page at 400 dpi is 15.5 million)",
     )
+    ocr_capture: bool = Field(
+        default=False,
+        description="read a photo's document flattened (find the page, straighten it, even "
+        "its light: ocr_service.capture); off until the page is stored beside the original, "
+        "since the boxes are then in the page's frame",
+    )

@@ -1,0 +1,61 @@
+"""The capture step as one call: find the document, flatten it, uncurl and straighten its
+lines, even its light (unless its print is light on a dark ground). When no document is
+found the photo is never cropped: only its text lines, if it has them and they bend, are
+straightened (pixels move up or down, nothing is cut); a photo with no document and straight
+or no lines is kept exactly as it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from ocr_service.capture.curl import uncurl
+from ocr_service.capture.document import find_document
+from ocr_service.capture.flatten import flatten
+from ocr_service.capture.light import even_light, light_on_dark
+from ocr_service.capture.straighten import rotate, skew
+
+Corners = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Capture:
+    image: Image.Image  # what OCR reads: the flattened page, or the photo itself
+    corners: (
+        Corners | None
+    )  # fractions of the photo: top-left, top-right, bottom-right, bottom-left
+    confidence: float | None  # how surely the corners are the document's (document.Found)
+    steps: tuple[str, ...]  # what was done, in order, for logs and the eval's table
+
+
+def capture(photo: Image.Image) -> Capture:
+    """`photo` upright (EXIF orientation applied), RGB or L."""
+    pixels = np.asarray(photo.convert("RGB") if photo.mode not in ("RGB", "L") else photo)
+    found = find_document(pixels)
+    if found is None:
+        uncurled = uncurl(pixels)
+        if uncurled is None:
+            return Capture(photo, None, None, ())
+        return Capture(Image.fromarray(uncurled), None, None, ("uncurled",))
+    height, width = pixels.shape[:2]
+    # A corner just past the frame (a page cut by it) is taken at the frame: the corners are
+    # fractions of the photo for the person to move, and nothing past the frame can be shown.
+    quad = np.clip(found.corners, 0, [width - 1, height - 1]).astype(np.float32)
+    tl, tr, br, bl = ((round(float(x) / width, 4), round(float(y) / height, 4)) for x, y in quad)
+    corners: Corners = (tl, tr, br, bl)
+    steps = ["flattened"]
+    page = flatten(pixels, quad)
+    uncurled = uncurl(page)
+    if uncurled is not None:
+        page = uncurled
+        steps.append("uncurled")
+    angle = skew(page)
+    if angle:
+        page = rotate(page, -angle)
+        steps.append(f"straightened {angle:+.2f}°")
+    if not light_on_dark(page):
+        page = even_light(page)
+        steps.append("evened light")
+    return Capture(Image.fromarray(page), corners, found.confidence, tuple(steps))
