@@ -130,17 +130,10 @@ class Reader:
         pixels = as_array(blank)
         height, width = pixels.shape[:2]
         boxes = figures(pixels, np.zeros((height, width), np.uint8))
-        result = OcrResult(
-            status="done",
-            engine=name,
-            language=language,
-            duration_ms=round((time.perf_counter() - started) * 1000),
-            text=found.text,
-            blocks=found.blocks,  # real text, never a figure's print: none is left in the copy
-            figures=[Figure(bbox=fraction_box(box, width, height)) for box in boxes],
-            clean_background=clean,
-        )
-        return Reading(result, png(pixels) if clean else None)
+        shapes = [Figure(bbox=fraction_box(box, width, height)) for box in boxes]
+        # Real text, never a figure's print: none is left in the copy.
+        background = png(pixels) if clean else None
+        return _reading(found, shapes, name, language, started, background)
 
     def _finish(
         self,
@@ -162,17 +155,28 @@ class Reader:
         if marked is not page:  # a figure's print stays in the clean copy
             page, strokes = marked, text_mask(pixels, marked)
         background = without_text(pixels, strokes) if clean else None
-        result = OcrResult(
-            status="done",
-            engine=engine_name,
-            language=language,
-            duration_ms=round((time.perf_counter() - started) * 1000),
-            text=page.text,
-            blocks=page.blocks,
-            figures=found,
-            clean_background=background is not None,
-        )
-        return Reading(result, background)
+        return _reading(page, found, engine_name, language, started, background)
+
+
+def _reading(
+    page: Page,
+    shapes: list[Figure],
+    engine_name: str,
+    language: str,
+    started: float,
+    background: bytes | None,
+) -> Reading:
+    result = OcrResult(
+        status="done",
+        engine=engine_name,
+        language=language,
+        duration_ms=round((time.perf_counter() - started) * 1000),
+        text=page.text,
+        blocks=page.blocks,
+        figures=shapes,
+        clean_background=background is not None,
+    )
+    return Reading(result, background)
 
 
 @dataclass(frozen=True)
