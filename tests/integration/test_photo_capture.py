@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
 from ocr_service.handlers import handlers as ocr_handlers
 from ocr_service.settings import OcrSettings
+from tests.pdfs import exported_slides
 from tests.unit.test_capture import CORNERS, LINES, PAGE, PHOTO, photo_of_page
 
 pytestmark = pytest.mark.integration
@@ -167,3 +168,47 @@ def test_a_fix_of_the_corners_reads_the_photo_again_once_and_settles_once(
     assert _counted(published, "jaryo.upload.completed.v1") == 1  # the first's came before
     listed = client.get("/v1/uploads", headers=user.auth).get_json()["items"]
     assert [item["status"] for item in listed] == ["completed"]
+
+
+def test_a_fix_is_refused_where_it_cannot_apply_and_changes_nothing(client, make_user, reading, db):
+    """Another person's image is a 404; corners that enclose no page a 422 naming the field;
+    a PDF's page a 409 not-a-photo; an image fixed as often as allowed a 429; and none of these
+    reopens the upload."""
+    owner, stranger = make_user(), make_user()
+    upload_id = _upload_photo(client, owner)
+    pdf = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(exported_slides()), "slides.pdf"), "image_type": "eng-printed"},
+        headers=owner.auth,
+        content_type="multipart/form-data",
+    ).get_json()["upload_id"]
+    photo = client.get(f"/v1/uploads/{upload_id}?wait=60", headers=owner.auth).get_json()
+    slides = client.get(f"/v1/uploads/{pdf}?wait=60", headers=owner.auth).get_json()
+    image_id = photo["images"][0]["image_id"]
+    route = f"/v1/uploads/{upload_id}/images/{image_id}/page"
+    square = {
+        "corners": [{"x": x, "y": y} for x, y in ((0.1, 0.1), (0.9, 0.1), (0.9, 0.9), (0.1, 0.9))]
+    }
+
+    def answer(path: str, body: dict, user=owner) -> tuple[int, str, str | None]:
+        got = client.put(path, json=body, headers=user.auth)
+        problem = got.get_json()
+        return got.status_code, problem["code"], problem.get("pointer")
+
+    assert answer(route, square, stranger) == (404, "not-found", None)
+    backwards = {"corners": square["corners"][::-1]}
+    assert answer(route, backwards) == (422, "invalid-input", "/corners")
+    assert answer(route, {"corners": square["corners"][:3]}) == (422, "invalid-input", "/corners")
+    assert answer(route, {**square, "extra": 1})[:2] == (422, "invalid-input")
+    first_page = slides["images"][0]["image_id"]
+    assert answer(f"/v1/uploads/{pdf}/images/{first_page}/page", square) == (
+        409,
+        "not-a-photo",
+        None,
+    )
+    db.images.update_one({"_id": image_id}, {"$set": {"fixes": 10}})
+    assert answer(route, square) == (429, "page-fix-quota", None)
+
+    after = client.get(f"/v1/uploads/{upload_id}", headers=owner.auth).get_json()
+    assert after["status"] == "completed"
+    assert after["images"][0]["ocr"]["page"]["source"] == "found"

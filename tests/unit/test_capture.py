@@ -171,6 +171,28 @@ def test_photo_without_a_page_is_left_as_it_is(kind: str) -> None:
     assert result.image is photo
 
 
+def test_a_picture_in_a_slide_is_not_taken_for_a_page() -> None:
+    """A dark slide with a white screenshot beside its title and list: the screenshot is
+    outlined all round, like a page on a desk, but cropping to it would cut the slide's own
+    text away, so the slide is kept as it is."""
+    slide = Image.new("RGB", (1600, 900), (18, 28, 36))
+    draw = ImageDraw.Draw(slide)
+    font = ImageFont.load_default(size=56)
+    draw.text((110, 100), "NEW EXPERIENCE GOALS", font=font, fill=(220, 170, 40))
+    for row, item in enumerate(["1. UP-TO-DATE", "2. ENGAGING", "3. FRICTION FREE"]):
+        draw.text((110, 260 + row * 170), item, font=font, fill=(240, 240, 240))
+    draw.rectangle((800, 300, 1570, 680), fill=(250, 250, 250))
+    small = ImageFont.load_default(size=14)
+    for row in range(12):
+        draw.text(
+            (830, 330 + row * 26), "Interpolated strings in C#", font=small, fill=(30, 30, 30)
+        )
+
+    result = capture(slide)
+
+    assert result.corners is None and result.image is slide
+
+
 def test_shadow_across_a_page_is_evened_out() -> None:
     shadow = shadowed(page_with_text())
     assert spread(shadow) > 60  # grey levels between the lit and the shaded paper
