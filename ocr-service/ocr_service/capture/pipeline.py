@@ -20,6 +20,9 @@ from ocr_service.capture.light import even_light, light_on_dark
 from ocr_service.capture.print_outside import cuts_print_away
 from ocr_service.capture.straighten import rotate, skew
 
+MIN_SIDE = 32  # px: a narrower image (a one-row strip) has no page in it, and its copies would
+# shrink to nothing
+
 Corners = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
 
 
@@ -36,6 +39,8 @@ class Capture:
 def capture(photo: Image.Image, corners: Corners | None = None) -> Capture:
     """`photo` upright (EXIF orientation applied), RGB or L. `corners`, fractions of the photo
     (top-left, top-right, bottom-right, bottom-left), are the document's instead of a search."""
+    if min(photo.size) < MIN_SIDE:
+        return Capture(photo, None, None, ())  # a strip or a speck: no page to find or flatten
     pixels = np.asarray(photo.convert("RGB") if photo.mode not in ("RGB", "L") else photo)
     height, width = pixels.shape[:2]
     if corners is not None:
