@@ -12,6 +12,8 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
 from ocr_service.handlers import handlers as ocr_handlers
@@ -87,6 +89,33 @@ def test_photo_of_a_page_on_a_desk_is_read_as_its_page_stored_beside_it(
     assert max(abs(x - 70 / PAGE[0]) for x in starts) < 0.03, starts
     seen = probe.until("jaryo.upload.completed.v1", upload_id=upload_id)
     assert _counted(seen, "jaryo.upload.completed.v1") == 1
+
+
+def test_a_draft_of_a_photo_shows_its_page_in_the_pages_proportions(
+    client, make_user, reading, deck_worker
+):
+    """The draft's picture is the page the text was read on, not the photo of a desk: placed
+    in the page's proportions (4:5), and the deck embeds the stored page itself."""
+    user = make_user()
+    upload_id = _upload_photo(client, user)
+    (image,) = client.get(f"/v1/uploads/{upload_id}?wait=60", headers=user.auth).get_json()[
+        "images"
+    ]
+    page = image["ocr"]["page"]
+    asked = {"template_id": "clean", "title": "desk", "from_upload": upload_id}
+    response = client.post("/v1/decks", json={**asked, "background": "photo"}, headers=user.auth)
+    assert response.status_code == 202, response.get_json()
+    deck = client.get(f"{response.headers['Location']}?wait=60", headers=user.auth).get_json()
+    assert deck["status"] == "completed", deck
+
+    spec = client.get(deck["links"]["spec"], headers=user.auth).get_json()
+    [picture] = [e for e in spec["slides"][0]["elements"] if e["type"] == "image"]
+    assert picture["variant"] == "page"
+    # Slide fractions of a 16:9 slide: w/h in inches is (w * 16) / (h * 9).
+    assert (picture["w"] * 16) / (picture["h"] * 9) == pytest.approx(PAGE[0] / PAGE[1], rel=0.05)
+    pptx = Presentation(io.BytesIO(client.get(deck["links"]["file"], headers=user.auth).data))
+    [embedded] = [s for s in pptx.slides[0].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert embedded.image.size == (page["width"], page["height"])
 
 
 def test_a_scan_has_no_page_of_its_own(client, make_user, reading):
