@@ -30,9 +30,9 @@ SOURCE = "jaryo/gateway"
 
 def fix_corners(
     deps: Dependencies, user_id: str, upload_id: str, image_id: str, corners: list[Corner]
-) -> dict[str, Any]:
-    """Open the upload's next reading for this image; returns the upload as it now stands.
-    Raises NotFound, UploadProcessing, NotAPhoto, NotReady or TooManyPageFixes."""
+) -> None:
+    """Open the upload's next reading for this image. Raises NotFound, UploadProcessing,
+    NotAPhoto, NotReady or TooManyPageFixes."""
     db = deps.db
     upload = service.own_upload(db, user_id, upload_id)
     image = None if upload is None else service.own_image(db, user_id, upload_id, image_id)
@@ -77,7 +77,6 @@ def fix_corners(
     db.uploads.update_one({"_id": upload_id}, {"$set": reopened})
     upload_deletions.restore(db, upload_id)  # a DELETE racing that write is not lost
     _send(deps, record)
-    return {**upload, **reopened}
 
 
 def _check_fixable(deps: Dependencies, upload: dict[str, Any], image: dict[str, Any]) -> None:
