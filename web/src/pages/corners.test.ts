@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import {
+  afterKey,
+  insetQuad,
+  isConvexInOrder,
+  pointerToPoint,
+  polygonPoints,
+  quadBody,
+  quadProblem,
+  signedArea,
+  startingQuad,
+  STEP,
+  STEP_LARGE,
+  withCorner,
+  type Quad,
+} from "./corners";
+
+const page: Quad = [
+  [0.2, 0.1],
+  [0.8, 0.15],
+  [0.85, 0.9],
+  [0.1, 0.85],
+];
+
+describe("the corners' rules, as the API holds them", () => {
+  it("takes a page seen at an angle, corners in order", () => {
+    expect(quadProblem(page)).toBeNull();
+    expect(quadProblem(insetQuad())).toBeNull();
+  });
+
+  it("refuses corners named the other way round", () => {
+    const anticlockwise: Quad = [page[0], page[3], page[2], page[1]];
+    expect(isConvexInOrder(anticlockwise)).toBe(false);
+    expect(quadProblem(anticlockwise)).toBe("notConvex");
+  });
+
+  it("refuses a crossed quad (two corners swapped)", () => {
+    const bowTie: Quad = [page[0], page[1], page[3], page[2]];
+    expect(quadProblem(bowTie)).toBe("notConvex");
+  });
+
+  it("refuses a dent (one corner pulled inside)", () => {
+    const dented = withCorner(page, 2, [0.4, 0.4]);
+    expect(quadProblem(dented)).toBe("notConvex");
+  });
+
+  it("refuses three corners on a line", () => {
+    const flat = withCorner(page, 1, [0.5, 0.5]);
+    const straight: Quad = [
+      [0.1, 0.1],
+      [0.5, 0.1],
+      [0.9, 0.1],
+      [0.5, 0.9],
+    ];
+    expect(quadProblem(flat)).toBe("notConvex");
+    expect(quadProblem(straight)).toBe("notConvex");
+  });
+
+  it("refuses a page under 1 % of the image, takes one just over", () => {
+    const square = (side: number): Quad => [
+      [0.3, 0.3],
+      [0.3 + side, 0.3],
+      [0.3 + side, 0.3 + side],
+      [0.3, 0.3 + side],
+    ];
+    expect(signedArea(square(0.09))).toBeCloseTo(0.0081, 6);
+    expect(quadProblem(square(0.09))).toBe("tooSmall");
+    expect(quadProblem(square(0.11))).toBeNull();
+  });
+
+  it("measures the whole image as 1 and a rectangle inset 5 % as 0.81", () => {
+    expect(signedArea(insetQuad(0))).toBeCloseTo(1, 9);
+    expect(signedArea(insetQuad())).toBeCloseTo(0.81, 9);
+  });
+
+  it("refuses a corner outside the image", () => {
+    const outside: Quad = [[-0.1, 0.1], page[1], page[2], page[3]];
+    expect(quadProblem(outside)).toBe("outside");
+    expect(quadProblem([[Number.NaN, 0.1], page[1], page[2], page[3]])).toBe("outside");
+  });
+});
+
+describe("a handle dragged by the pointer", () => {
+  const box = { left: 100, top: 50, width: 400, height: 300 };
+
+  it("lands where the pointer is, as fractions of the image shown", () => {
+    expect(pointerToPoint(300, 200, box)).toEqual([0.5, 0.5]);
+    expect(pointerToPoint(100, 50, box)).toEqual([0, 0]);
+  });
+
+  it("stops at the image's edges when dragged past them", () => {
+    expect(pointerToPoint(20, 500, box)).toEqual([0, 1]);
+    expect(pointerToPoint(900, -40, box)).toEqual([1, 0]);
+  });
+
+  it("moves only its own corner", () => {
+    const moved = withCorner(page, 1, [0.7, 0.2]);
+    expect(moved).toEqual([page[0], [0.7, 0.2], page[2], page[3]]);
+    expect(page[1]).toEqual([0.8, 0.15]); // the quad given is left as it was
+  });
+
+  it("is held inside the image whatever it is given", () => {
+    expect(withCorner(page, 0, [-3, 1.5])[0]).toEqual([0, 1]);
+  });
+});
+
+describe("a handle moved by the keyboard", () => {
+  it("moves its corner a step per arrow, a larger one with Shift", () => {
+    const right = afterKey(page, 0, { key: "ArrowRight", shiftKey: false })!;
+    expect(right[0][0]).toBeCloseTo(0.2 + STEP, 9);
+    expect(right[0][1]).toBe(0.1);
+    const up = afterKey(page, 2, { key: "ArrowUp", shiftKey: true })!;
+    expect(up[2]).toEqual([0.85, Number((0.9 - STEP_LARGE).toFixed(4))]);
+    expect(up[0]).toEqual(page[0]);
+  });
+
+  it("stops at the edge", () => {
+    const corner = withCorner(page, 3, [0.002, 0.85]);
+    const left = afterKey(corner, 3, { key: "ArrowLeft", shiftKey: true })!;
+    expect(left[3]).toEqual([0, 0.85]);
+  });
+
+  it("leaves other keys to the browser", () => {
+    expect(afterKey(page, 0, { key: "Tab", shiftKey: false })).toBeNull();
+    expect(afterKey(page, 0, { key: "Enter", shiftKey: false })).toBeNull();
+  });
+});
+
+describe("the corners to start from", () => {
+  it("are the page's own when it has some, as pairs or as {x, y}", () => {
+    expect(startingQuad(page)).toEqual(page);
+    expect(startingQuad(page.map(([x, y]) => ({ x, y })))).toEqual(page);
+  });
+
+  it("are a rectangle 5 % inside the edges when none were found", () => {
+    expect(startingQuad(null)).toEqual([
+      [0.05, 0.05],
+      [0.95, 0.05],
+      [0.95, 0.95],
+      [0.05, 0.95],
+    ]);
+    expect(startingQuad(undefined)).toEqual(insetQuad());
+    expect(startingQuad([[0, 0]])).toEqual(insetQuad());
+  });
+});
+
+describe("what is sent and drawn", () => {
+  it("sends the four corners in order as pairs", () => {
+    expect(quadBody(page)).toEqual({
+      corners: [
+        [0.2, 0.1],
+        [0.8, 0.15],
+        [0.85, 0.9],
+        [0.1, 0.85],
+      ],
+    });
+  });
+
+  it("draws the polygon in the image's pixels", () => {
+    expect(polygonPoints(insetQuad(0.1), 200, 100)).toBe("20,10 180,10 180,90 20,90");
+  });
+});
