@@ -234,4 +234,23 @@ export const ko: Catalogue = {
   editorConflict:
     "다른 탭이나 창에서 이 덱이 바뀌어 여기서 한 변경은 더 이상 저장할 수 없습니다. 최신 버전으로 다시 불러와 계속하세요(마지막 저장 이후 여기서 한 변경은 사라집니다).",
   editorReload: "덱 다시 불러오기",
+  // 사진의 페이지 모서리 (issue 18), 결과 화면.
+  adjustCorners: "페이지 모서리 조정",
+  cornersTitle: "{name}의 페이지 모서리",
+  cornersHint: "각 모서리를 페이지의 모서리에 맞추세요. 끌어서 옮기거나, 모서리에 초점을 두고 화살표 키로 옮깁니다(Shift를 누르면 더 많이). 이 모서리로 페이지를 펴서 다시 읽습니다.",
+  "corner.topLeft": "왼쪽 위 모서리",
+  "corner.topRight": "오른쪽 위 모서리",
+  "corner.bottomRight": "오른쪽 아래 모서리",
+  "corner.bottomLeft": "왼쪽 아래 모서리",
+  cornerAt: "{name}: 왼쪽에서 {x}, 위에서 {y}",
+  photoAsTaken: "{name}, 찍은 그대로의 사진",
+  "cornersProblem.outside": "모서리 하나가 사진 밖에 있습니다.",
+  "cornersProblem.notConvex": "모서리는 왼쪽 위, 오른쪽 위, 오른쪽 아래, 왼쪽 아래 순서로 페이지를 둘러싸야 하며, 선이 엇갈리거나 안으로 꺾이면 안 됩니다.",
+  "cornersProblem.tooSmall": "페이지가 너무 작습니다. 사진의 1 % 이상이어야 합니다.",
+  cornersReady: "이 모서리로 페이지를 폅니다.",
+  readAgain: "다시 읽기",
+  cornersReset: "모서리 되돌리기",
+  rereading: "정한 모서리로 {name}을(를) 다시 읽는 중입니다.",
+  "problem.upload-processing": "아직 이미지를 읽는 중입니다. 다 읽은 뒤에 다시 시도하세요.",
+  "problem.not-a-photo": "사진의 페이지 모서리만 조정할 수 있습니다. PDF의 쪽이나 저장되지 않은 이미지는 안 됩니다.",
 };
