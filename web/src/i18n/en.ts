@@ -251,6 +251,7 @@ export const en = {
   rereading: "{name} is being read again from the corners you set.",
   "problem.upload-processing": "The images are still being read. Try again once they are done.",
   "problem.not-a-photo": "Only a photo's page corners can be adjusted, not a PDF page's or an image's that is not stored.",
+  "limit.page_fixes_per_image": "This photo's corners were set {allowed} times, as often as one photo's may be.",
 };
 
 export type MessageKey = keyof typeof en;

@@ -253,4 +253,5 @@ export const ko: Catalogue = {
   rereading: "정한 모서리로 {name}을(를) 다시 읽는 중입니다.",
   "problem.upload-processing": "아직 이미지를 읽는 중입니다. 다 읽은 뒤에 다시 시도하세요.",
   "problem.not-a-photo": "사진의 페이지 모서리만 조정할 수 있습니다. PDF의 쪽이나 저장되지 않은 이미지는 안 됩니다.",
+  "limit.page_fixes_per_image": "이 사진의 모서리는 이미 {allowed}번 정해, 한 사진에 허용된 횟수를 다 썼습니다.",
 };

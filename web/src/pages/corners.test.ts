@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { translator } from "../i18n";
 import {
   afterKey,
   insetQuad,
@@ -14,6 +15,7 @@ import {
   withCorner,
   type Quad,
 } from "./corners";
+import { refusalMessage } from "./failures";
 
 const page: Quad = [
   [0.2, 0.1],
@@ -158,5 +160,39 @@ describe("what is sent and drawn", () => {
 
   it("draws the polygon in the image's pixels", () => {
     expect(polygonPoints(insetQuad(0.1), 200, 100)).toBe("20,10 180,10 180,90 20,90");
+  });
+});
+
+describe("why corners sent were refused", () => {
+  const en = translator("en");
+  const problem = (status: number, fields: Record<string, unknown>) => ({
+    type: "about:blank",
+    title: "Refused",
+    status,
+    ...fields,
+  });
+
+  it("says the upload is still being read, by its code", () => {
+    const busy = problem(409, { code: "upload-processing", detail: "still being read" });
+    expect(refusalMessage(busy, 409, en)).toBe(
+      "The images are still being read. Try again once they are done.",
+    );
+  });
+
+  it("says how often a photo may be read again, by its limit", () => {
+    const limit = { limit: "page_fixes_per_image", allowed: 5 };
+    const often = problem(429, { code: "page-fix-quota", ...limit });
+    expect(refusalMessage(often, 429, en)).toBe(
+      "This photo's corners were set 5 times, as often as one photo's may be.",
+    );
+    expect(refusalMessage(often, 429, translator("ko"))).toContain("5번");
+  });
+
+  it("gives the API's words for corners it finds wrong", () => {
+    const wrong = problem(422, {
+      code: "invalid-input",
+      errors: [{ pointer: "/corners", detail: "the corners enclose under 1% of the image" }],
+    });
+    expect(refusalMessage(wrong, 422, en)).toBe("the corners enclose under 1% of the image");
   });
 });
