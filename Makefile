@@ -10,7 +10,7 @@ help:
 	@echo "make down    stop what 'make up' started"
 	@echo "make faults  the full fault suite: kill each server and service under load (docs/reliability.md)"
 	@echo "make status  which local servers are up"
-	@echo "make ocr-eval  score the OCR path on ../shared/samples/ocr beside raw Tesseract"
+	@echo "make ocr-eval  score the OCR path on ../shared/samples/ocr (beside raw Tesseract) and photos"
 	@echo "make ocr-eval-photos  score the photo set without and with the capture step"
 	@echo "make draft-eval  how faithful drafts of ../shared/samples are, per background (needs make infra)"
 	@echo "make bench  the throughput table: upload, OCR and deck benches in one run (needs make infra)"
@@ -40,11 +40,13 @@ infra: install
 status:
 	@bash scripts/infra.sh status
 
+# The scan set, then the phone photos (issue 18): each read without and with the capture step
+# (which the service runs), with the step's time.
 ocr-eval: install
 	@source scripts/lib.sh && "$$UV" run --frozen python -m ocr_service.evaluate \
-		--samples "$${JARYO_OCR_SAMPLES:-../shared/samples/ocr}" $(OCR_EVAL_ARGS)
+		--samples "$${JARYO_OCR_SAMPLES:-../shared/samples/ocr}" --capture $(OCR_EVAL_ARGS)
+	@$(MAKE) --no-print-directory ocr-eval-photos
 
-# The phone photos (issue 18): each read without and with the capture step, and the step timed.
 ocr-eval-photos: install
 	@source scripts/lib.sh && "$$UV" run --frozen python -m ocr_service.evaluate \
 		--samples "$${JARYO_PHOTO_SAMPLES:-../shared/samples/photos}" --capture $(OCR_EVAL_ARGS)

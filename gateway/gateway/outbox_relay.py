@@ -1,6 +1,6 @@
 """The gateway's outbox relay: each gateway process publishes what its own requests could not
 (`upload.received`, a deck's or a revision's `deck.requested`, a PDF's
-`deck.pdf_requested`, while the broker was away). The
+`deck.pdf_requested`, a fix's `image.corners_fixed`, while the broker was away). The
 workers relay theirs."""
 
 from __future__ import annotations
@@ -12,7 +12,13 @@ from jaryo_shared import upload_deletions
 from jaryo_shared.outbox_relay import OutboxRelay
 
 # The collections whose outboxes the gateway writes events into (docs/architecture.md).
-OUTBOX_COLLECTIONS = ("uploads", "decks", "deck_revisions", "deck_pdf_requests")
+OUTBOX_COLLECTIONS = (
+    "uploads",
+    "decks",
+    "deck_revisions",
+    "deck_pdf_requests",
+    "page_fixes",
+)
 
 
 def relay(deps: Dependencies) -> OutboxRelay:

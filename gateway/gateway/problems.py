@@ -92,6 +92,13 @@ class NoCleanBackground(Problem):
     code = "no-clean-background"
 
 
+class NoPage(Problem):
+    status, slug, title = 404, "not-found", "Not found"
+    # The image is the caller's, but it was read as it is (no page was made of it): told apart
+    # from an unknown image so a client shows the original, whose frame the boxes are then in.
+    code = "no-page"
+
+
 class PdfNotMade(Problem):
     status, slug, title = 404, "not-found", "Not found"
     # The deck is the caller's and built, but its PDF of this revision could not be made (a
@@ -101,6 +108,17 @@ class PdfNotMade(Problem):
 
 class NotReady(Problem):
     status, slug, title = 409, "not-ready", "Not ready"
+
+
+class UploadProcessing(Problem):
+    status, slug, title = 409, "not-ready", "Not ready"
+    # The upload is being read (or read again after another fix): its pages are fixed once it
+    # has settled, so two fixes never race one reading.
+    code = "upload-processing"
+
+
+class NotAPhoto(Problem):
+    status, slug, title = 409, "not-a-photo", "Not a photo"
 
 
 class UsernameTaken(Problem):
@@ -149,6 +167,10 @@ class TooManyUploads(Problem):
 
 class RecordingUpload(Problem):
     status, slug, title = 429, "upload-in-progress", "Another upload is being recorded"
+
+
+class TooManyPageFixes(Problem):
+    status, slug, title = 429, "page-fix-quota", "Too many fixes"
 
 
 class TooManyTemplates(Problem):

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 PROGRESS_EVENTS = (
     events.ImageStored,
     events.ImageRejected,
+    events.ImageCornersFixed,  # the upload is processing again
     events.OcrCompleted,
     events.UploadCompleted,
     events.DeckCompleted,

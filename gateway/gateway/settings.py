@@ -69,6 +69,8 @@ class GatewaySettings(Settings):
     max_image_bytes: int = Field(default=20 * 1000 * 1000, ge=1)  # a PDF's too
     max_pdf_pages_per_file: int = Field(default=50, ge=1)
     max_pdf_pages_per_upload: int = Field(default=50, ge=1)
+    # Each fix of a photo's page corners reads it again (a second or two of an OCR worker).
+    max_page_fixes_per_image: int = Field(default=10, ge=0)
     max_request_bytes: int = Field(default=100 * 1000 * 1000, ge=1)
     max_image_pixels: int = Field(default=64_000_000, gt=0)
     # Per-user quotas on live (not deleted) uploads: 429 past the count, 413 past the bytes.

@@ -17,6 +17,7 @@ from typing import Any
 from pymongo.database import Database
 
 from jaryo_shared import deck_outcomes
+from jaryo_shared.completion import completion_id, page_fix_id
 from jaryo_shared.database import by_id
 from jaryo_shared.read_models.deck_pdfs import pdf_id
 from jaryo_shared.read_models.decks import revision_id
@@ -36,9 +37,12 @@ def uploads_created_before(db: Database, cutoff: datetime) -> Iterable[Document]
 
 
 def uploads_processing_since_before(db: Database, cutoff: datetime) -> Iterable[Document]:
-    return db.uploads.find(
+    """Processing since the cutoff: since it was created, or since a fix of a page's corners
+    opened its latest reading (`reopened_at`)."""
+    found = db.uploads.find(
         {"status": "processing", "created_at": {"$lt": cutoff}, "deleted_at": None}
     )
+    return (upload for upload in found if (upload.get("reopened_at") or cutoff) <= cutoff)
 
 
 def upload(db: Database, upload_id: str) -> Document | None:
@@ -60,8 +64,13 @@ def delete_images_and_texts(db: Database, image_ids: list[str]) -> None:
         db.images.delete_one({"_id": image_id})
 
 
-def delete_completion(db: Database, upload_id: str) -> None:
-    db.upload_completions.delete_one({"_id": upload_id})
+def delete_completions(db: Database, upload: Document) -> None:
+    """The upload's completion records and its corner fixes: one of each per reading, by `_id`
+    (FerretDB reads a whole collection for any other filter)."""
+    for reading in range(upload.get("readings", 0) + 1):
+        db.upload_completions.delete_one({"_id": completion_id(upload["_id"], reading)})
+        if reading:
+            db.page_fixes.delete_one({"_id": page_fix_id(upload["_id"], reading)})
 
 
 def delete_upload(db: Database, upload_id: str) -> None:

@@ -9,6 +9,10 @@ a cluster is upgraded) is read whole, image by image; one that announces them is
 A file that cannot be decoded is that image's failure, at once and with the reason
 (jaryo_shared.images).
 
+An `image.corners_fixed` reads a photo again, flattened from the person's corners, as the
+upload's reading N (jaryo_shared.completion): its result replaces the earlier one, a new
+`ocr.completed` (with `reading`) is published, and the upload is settled again.
+
 Redelivery is safe: a finished image is not read again, and the events it owes are published from
 its outbox until confirmed. Each read of an image is counted before the engine starts, so an image
 that kills its worker (an engine crash) is failed after `ocr_max_attempts` instead of forever; the
@@ -23,16 +27,17 @@ from functools import partial
 from typing import cast
 
 from jaryo_shared import events
-from jaryo_shared.completion import settle_image, settle_received
+from jaryo_shared.completion import settle_image, settle_received, settle_upload
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import UnusableImage
-from jaryo_shared.keys import clean_background_key
+from jaryo_shared.keys import clean_background_key, page_key
 from jaryo_shared.messaging import Handler, PermanentError
 from jaryo_shared.ocr_result import OcrResult
 from jaryo_shared.read_models import images
 from jaryo_shared.read_models.images import Image
 from ocr_service import metrics
 from ocr_service.bootstrap import Dependencies
+from ocr_service.capture.pipeline import Corners
 from ocr_service.engines.base import EngineTimeout
 from ocr_service.records import OcrResults
 
@@ -46,6 +51,7 @@ def handlers(deps: Dependencies) -> dict[str, Handler]:
     return {
         events.ImageReceived.event_type: cast(Handler, partial(handle_image_received, deps)),
         events.UploadReceived.event_type: cast(Handler, partial(handle_upload_received, deps)),
+        events.ImageCornersFixed.event_type: cast(Handler, partial(handle_corners_fixed, deps)),
     }
 
 
@@ -73,6 +79,53 @@ def handle_upload_received(
         raise PermanentError("; ".join(gave_up))
 
 
+def handle_corners_fixed(
+    deps: Dependencies, envelope: events.Envelope, event: events.ImageCornersFixed
+) -> None:
+    gave_up = read_image_again(deps, envelope, event)
+    settle_upload(
+        deps.db,
+        deps.publisher,
+        deps.clock,
+        upload_id=event.upload_id,
+        user_id=event.user_id,
+        image_ids=event.upload_image_ids,
+        source=SOURCE,
+        correlation_id=envelope.correlationid,
+    )
+    if gave_up:
+        raise PermanentError(f"image {event.image_id}: {gave_up}")
+
+
+def read_image_again(
+    deps: Dependencies, envelope: events.Envelope, event: events.ImageCornersFixed
+) -> str | None:
+    """Read the photo flattened from the fix's corners, unless that reading is finished; the
+    reason if it was given up on after repeated crashes."""
+    image = images.of_upload(deps.db, event.upload_id, event.image_id)
+    if image is None:
+        log.warning("image %s of upload %s has no document", event.image_id, event.upload_id)
+        return None
+    results = OcrResults(deps.db, deps.publisher)
+    attempts = results.attempts_if_unread(image.id, event.reading)
+    if attempts is None:
+        results.publish_owed(image.id)
+        return None
+    if attempts >= deps.settings.ocr_max_attempts:
+        gave_up = _crashed(attempts)
+        _fail(deps, envelope, image, gave_up, FailureCode.OCR_CRASHED, engine=None, fix=event)
+        return gave_up
+    raw = _fetched(deps, envelope, image, fix=event)
+    if raw is None:
+        return None
+    tl, tr, br, bl = ((corner.x, corner.y) for corner in event.corners)
+    corners: Corners = (tl, tr, br, bl)
+    # Counted before the engine runs: if it takes the process down, the next delivery knows.
+    results.start_reading_again(image, event.reading, attempts, deps.clock.now())
+    _read(deps, envelope, image, raw, fix=event, corners=corners)
+    return None
+
+
 def read_image(
     deps: Dependencies,
     envelope: events.Envelope,
@@ -87,52 +140,86 @@ def read_image(
         return None
     results = OcrResults(deps.db, deps.publisher)
     attempts = results.attempts_if_unfinished(image.id)
-    if attempts is None:
-        results.publish_owed(image.id)  # redelivered: what an earlier run may not have sent
+    if attempts is None or image.fix is not None:
+        # Redelivered: what an earlier run may not have sent. (Once its corners are fixed, the
+        # fix's message reads the image.)
+        results.publish_owed(image.id)
         return None
     if attempts >= deps.settings.ocr_max_attempts:
-        gave_up = (
-            f"reading stopped {attempts} times without finishing "
-            "(the OCR engine crashed or its worker was killed)"
-        )
+        gave_up = _crashed(attempts)
         _fail(deps, envelope, image, gave_up, FailureCode.OCR_CRASHED, engine=None)
         return gave_up
-    _read(deps, envelope, image)
+    raw = _fetched(deps, envelope, image)
+    if raw is None:
+        return None
+    # Counted before the engine runs: if it takes the process down, the next delivery knows.
+    results.start_attempt(image, deps.clock.now())
+    _read(deps, envelope, image, raw)
     return None
 
 
-def _read(deps: Dependencies, envelope: events.Envelope, image: Image) -> None:
+def _crashed(attempts: int) -> str:
+    return (
+        f"reading stopped {attempts} times without finishing "
+        "(the OCR engine crashed or its worker was killed)"
+    )
+
+
+def _fetched(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    image: Image,
+    *,
+    fix: events.ImageCornersFixed | None = None,
+) -> bytes | None:
+    """The image's bytes, or None once it is failed for being gone. Fetched before an attempt
+    is counted: an object store out of reach (an exception, so the message is retried) is no
+    fault of the image's."""
     raw = _fetch(deps, image)
     if raw is None:
         gone = "the image is gone from storage"
-        _fail(deps, envelope, image, gone, FailureCode.IMAGE_GONE, engine=None)
-        return
+        _fail(deps, envelope, image, gone, FailureCode.IMAGE_GONE, engine=None, fix=fix)
+    return raw
+
+
+def _read(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    image: Image,
+    raw: bytes,
+    *,
+    fix: events.ImageCornersFixed | None = None,
+    corners: Corners | None = None,
+) -> None:
+    """Read the image (its attempt already counted) and record the outcome; with a `fix`, as
+    that fix's reading, flattened from its `corners`."""
     engine = deps.reader.engine_for(image.image_type)
-    # Counted before the engine runs: if it takes the process down, the next delivery knows.
-    OcrResults(deps.db, deps.publisher).start_attempt(image, deps.clock.now())
     started = time.monotonic()
     try:
-        reading = deps.reader.read(raw, image.image_type, page=image.page, clean=True)
+        reading = deps.reader.read(
+            raw, image.image_type, page=image.page, clean=True, corners=corners
+        )
     except UnusableImage as exc:  # the file's fault, not the engine's: failed now, for good
         metrics.IMAGE_SECONDS.labels(engine.name, "unreadable").observe(time.monotonic() - started)
         log.info("image %s is unusable: %s (%s)", image.id, exc.reason, exc.detail)
-        _fail(deps, envelope, image, exc.reason, exc.code, engine=None)
+        _fail(deps, envelope, image, exc.reason, exc.code, engine=None, fix=fix)
         return
     except EngineTimeout:
         metrics.IMAGE_SECONDS.labels(engine.name, "timeout").observe(time.monotonic() - started)
         limit = deps.settings.ocr_timeout_seconds
         reason = f"reading the text took longer than the {limit:g} s allowed per image"
-        _fail(deps, envelope, image, reason, FailureCode.OCR_TIMED_OUT, engine=engine.name)
+        _fail(deps, envelope, image, reason, FailureCode.OCR_TIMED_OUT, engine=engine.name, fix=fix)
         return
     result = reading.result
     metrics.IMAGE_SECONDS.labels(result.engine, "done").observe(time.monotonic() - started)
+    # Stored before the result that announces them, so whoever sees the result finds the files.
+    bucket, owner = deps.settings.bucket_images, (image.user_id, image.upload_id, image.id)
+    if reading.page is not None:
+        deps.store.put_bytes(bucket, page_key(*owner), reading.page, "image/jpeg")
     if reading.clean_background is not None:
-        # Stored before the result that announces it, so whoever sees the flag finds the file.
-        key = clean_background_key(image.user_id, image.upload_id, image.id)
-        deps.store.put_bytes(
-            deps.settings.bucket_images, key, reading.clean_background, "image/png"
-        )
-    _record(deps, envelope, image, result)
+        key = clean_background_key(*owner)
+        deps.store.put_bytes(bucket, key, reading.clean_background, "image/png")
+    _record(deps, envelope, image, result, 0 if fix is None else fix.reading)
 
 
 def _fetch(deps: Dependencies, image: Image) -> bytes | None:
@@ -149,7 +236,9 @@ def _fetch(deps: Dependencies, image: Image) -> bytes | None:
     return None
 
 
-def _record(deps: Dependencies, envelope: events.Envelope, image: Image, result: OcrResult) -> None:
+def _record(
+    deps: Dependencies, envelope: events.Envelope, image: Image, result: OcrResult, reading: int
+) -> None:
     log.info(
         "read image %s: %d characters in %d ms (%s, %s)",
         image.id,
@@ -167,9 +256,11 @@ def _record(deps: Dependencies, envelope: events.Envelope, image: Image, result:
         language=result.language,
         duration_ms=result.duration_ms,
         text=result.text,
+        reading=reading,
     )
     results = OcrResults(deps.db, deps.publisher)
-    results.record_read(image, result, deps.clock.now(), _wrap(envelope, payload))
+    now = deps.clock.now()
+    results.record_read(image, result, now, _wrap(envelope, payload), reading=reading)
 
 
 def _fail(
@@ -180,6 +271,7 @@ def _fail(
     code: FailureCode,
     *,
     engine: str | None,
+    fix: events.ImageCornersFixed | None = None,
 ) -> None:
     log.warning("could not read image %s: %s (%s)", image.id, reason, code)
     payload = events.OcrCompleted(
@@ -190,6 +282,7 @@ def _fail(
         engine=engine,
         reason=reason,
         code=code,
+        reading=0 if fix is None else fix.reading,
     )
     results = OcrResults(deps.db, deps.publisher)
     results.record_failure(image, payload, deps.clock.now(), _wrap(envelope, payload))

@@ -2,11 +2,14 @@
 image type, read within the time limit, and time it. A page of a PDF is rendered instead of
 decoded, and read from its own text layer when it has one worth trusting (engines.pdf_text).
 With `capture` on, a photo (not a PDF page) first goes through the capture step
-(ocr_service.capture): the document found in it is flattened and read instead of the photo.
-Used by the handler and by `make ocr-eval`."""
+(ocr_service.capture): the document found in it is flattened and read instead of the photo, and
+the reading carries that page (JPEG) for the handler to store beside the original; the result's
+boxes are then fractions of the page. Corners given by the person are flattened whatever the
+setting. Used by the handler and by `make ocr-eval`."""
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from collections.abc import Sequence
@@ -16,8 +19,10 @@ import numpy as np
 from PIL import Image
 
 from jaryo_shared import pdf
-from jaryo_shared.ocr_result import Figure, OcrResult, Page, fraction_box
+from jaryo_shared.ocr_result import CapturedPage, Corner, Figure, OcrResult, Page, fraction_box
+from ocr_service.capture import Capture
 from ocr_service.capture import capture as capture_document
+from ocr_service.capture.pipeline import Corners
 from ocr_service.clean import MAX_SIDE, png, text_mask, without_text
 from ocr_service.engines.base import Engine
 from ocr_service.engines.pdf_text import PdfTextLayer
@@ -73,27 +78,40 @@ class Reader:
         return self._fallback
 
     def read(
-        self, raw: bytes, image_type: str, *, page: int | None = None, clean: bool = False
+        self,
+        raw: bytes,
+        image_type: str,
+        *,
+        page: int | None = None,
+        clean: bool = False,
+        corners: Corners | None = None,
     ) -> Reading:
         """`raw` is an image, or a PDF of which `page` (from 1) is read. Raises UnusableImage
         (the file's fault), EngineTimeout, or whatever the engine raises. With `clean`, also
-        the image with its text removed (PNG), for drafts."""
+        the image with its text removed (PNG), for drafts. `corners` (fractions of the upright
+        image) are the document's, given by the person: it is flattened from them."""
         started = time.perf_counter()
         language = LANGUAGES[image_type]
         if page is not None and pdf.is_pdf(raw[: pdf.HEADER_BYTES]):
             return self._read_pdf_page(raw, page, image_type, language, started, clean=clean)
         upright = load(raw, max_pixels=self._max_pixels, read_pixels=self._read_pixels)
         image = upright.image
-        if self._capture:
-            # The page's boxes are in the page's frame, not the stored image's: the setting stays
-            # off until the flattened page is stored beside the original (issue 18).
-            captured = capture_document(image)
+        captured = None
+        if self._capture or corners is not None:
+            captured = capture_document(image, corners)
             if captured.steps:
                 log.info("capture: %s", ", ".join(captured.steps))
-            image = captured.image
+                image = captured.image
+            else:
+                captured = None  # read as it is: no page of its own
         engine = self.engine_for(image_type)
         found = engine.read(image, language, dpi=upright.dpi, timeout_seconds=self._timeout)
-        return self._finish(image, found, engine.name, language, started, clean=clean)
+        reading = self._finish(image, found, engine.name, language, started, clean=clean)
+        if captured is None:
+            return reading
+        made = _captured_page(captured, by_person=corners is not None)
+        result = reading.result.model_copy(update={"page": made})
+        return Reading(result, reading.clean_background, _jpeg(captured.image))
 
     def _read_pdf_page(
         self,
@@ -179,7 +197,27 @@ def _reading(
     return Reading(result, background)
 
 
+def _captured_page(captured: Capture, *, by_person: bool) -> CapturedPage:
+    corners = captured.corners
+    return CapturedPage(
+        corners=None if corners is None else [Corner(x=x, y=y) for x, y in corners],
+        width=captured.image.width,
+        height=captured.image.height,
+        steps=list(captured.steps),
+        source="person" if by_person else "found",
+    )
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    """A photo's page as a person sees it: JPEG, where a PNG of a 12-megapixel page would be
+    several times larger for no visible gain."""
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
 @dataclass(frozen=True)
 class Reading:
     result: OcrResult
     clean_background: bytes | None  # PNG
+    page: bytes | None = None  # JPEG: the page the capture step made of a photo, when it did

@@ -34,6 +34,18 @@ class OcrResults:
         found = self._results.find_one({"_id": image_id}, {"status": 1, "attempts": 1}) or {}
         return None if found.get("status") in OCR_FINISHED else int(found.get("attempts", 0))
 
+    def attempts_if_unread(self, image_id: str, reading: int) -> int | None:
+        """How often reading this image for the upload's `reading` (a fix of its corners) was
+        started, or None if that reading (or a later one) is finished."""
+        found = (
+            self._results.find_one({"_id": image_id}, {"status": 1, "attempts": 1, "reading": 1})
+            or {}
+        )
+        done = found.get("reading", 0)
+        if done > reading or (done == reading and found.get("status") in OCR_FINISHED):
+            return None
+        return int(found.get("attempts", 0)) if done == reading else 0
+
     def publish_owed(self, image_id: str) -> int:
         """Publish what an earlier delivery recorded but may not have sent."""
         return outbox.flush(self._results, image_id, self._publisher)
@@ -48,10 +60,24 @@ class OcrResults:
             user_id=image.user_id,
         )
 
+    def start_reading_again(self, image: Image, reading: int, attempts: int, now: datetime) -> None:
+        """Count an attempt at the upload's `reading` of the image (after `attempts` others
+        at it): its earlier reading's result stays until this one is recorded over it."""
+        fields = {"status": "processing", "reading": reading, "attempts": attempts + 1}
+        self._results.update_one({"_id": image.id}, {"$set": {**fields, "started_at": now}})
+
     def record_read(
-        self, image: Image, result: OcrResult, now: datetime, event: events.Envelope
+        self,
+        image: Image,
+        result: OcrResult,
+        now: datetime,
+        event: events.Envelope,
+        *,
+        reading: int = 0,
     ) -> bool:
-        fields = {**result.model_dump(mode="json"), "finished_at": now}
+        # `code` cleared: a reading after a fix can succeed where the earlier one failed.
+        fields = {**result.model_dump(mode="json"), "reading": reading, "code": None}
+        fields["finished_at"] = now
         layout = {key: fields.pop(key) for key in LAYOUT_FIELDS}
         # Replaced, not inserted: a delivery that died before recording the outcome left one.
         try:
@@ -68,6 +94,7 @@ class OcrResults:
         self, image: Image, failed: events.OcrCompleted, now: datetime, event: events.Envelope
     ) -> bool:
         fields = {
+            "reading": failed.reading,
             "status": "failed",
             "reason": failed.reason,
             "code": failed.code and failed.code.value,

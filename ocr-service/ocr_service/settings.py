@@ -39,8 +39,8 @@ class OcrSettings(Settings):
         "the engine's memory (an A4 page at 400 dpi is 15.5 million)",
     )
     ocr_capture: bool = Field(
-        default=False,
+        default=True,
         description="read a photo's document flattened (find the page, straighten it, even "
-        "its light: ocr_service.capture); off until the page is stored beside the original, "
-        "since the boxes are then in the page's frame",
+        "its light: ocr_service.capture), and store that page beside the original; off, a "
+        "photo is read as it is unless the person gives its corners",
     )

@@ -12,6 +12,11 @@ publishes the event only after that mark, so whoever the event wakes reads the o
 Each service writes its own outcome first and reads both collections after, so at least one of
 them sees both outcomes of the last image. The janitor settles an upload stuck for too long as
 failed through the same `settle`, so its event too is owed exactly once.
+
+A fix of a page's corners (image.corners_fixed) opens the upload's next reading N: the image's
+document records the fix (`fix.reading`), and the image is unfinished until its OCR result is
+of that reading. The upload is then settled again, under a completion record of its own
+(`{upload_id}:{N}`), so each reading's `upload.completed` is owed exactly once too.
 """
 
 from __future__ import annotations
@@ -36,7 +41,24 @@ def image_finished(image: dict[str, Any], ocr: dict[str, Any] | None) -> bool:
     return (
         image.get("storage", {}).get("status") in STORAGE_FINISHED
         and (ocr or {}).get("status") in OCR_FINISHED
+        and (ocr or {}).get("reading", 0) >= fix_reading(image)
     )
+
+
+def fix_reading(image: dict[str, Any]) -> int:
+    """The reading its latest fix of the page's corners opened; 0 for an image never fixed."""
+    return int((image.get("fix") or {}).get("reading", 0))
+
+
+def completion_id(upload_id: str, reading: int) -> str:
+    """The `upload_completions` record of the upload's reading (the first keeps the bare id)."""
+    return upload_id if reading == 0 else f"{upload_id}:{reading}"
+
+
+def page_fix_id(upload_id: str, reading: int) -> str:
+    """The `page_fixes` record (the gateway's) of the fix that opened the upload's reading: its
+    unique insert is what lets one fix at a time open a reading."""
+    return f"{upload_id}:{reading}"
 
 
 def image_failure(image: dict[str, Any], ocr: dict[str, Any] | None) -> events.ImageFailure | None:
@@ -193,6 +215,8 @@ def outcome(
         status = "partial"
     stored = sum(1 for i in images if i.get("storage", {}).get("status") == "stored")
     read = sum(1 for i in images if results.get(i["_id"], {}).get("status") == "done")
+    # One fix at a time (the gateway takes none while the upload processes): the latest is it.
+    reading = max((fix_reading(image) for image in images), default=0)
     return events.UploadCompleted(
         upload_id=upload_id,
         user_id=user_id,
@@ -203,6 +227,7 @@ def outcome(
         read_count=read,
         unread_count=len(images) - read,
         failures=failures,
+        reading=reading,
     )
 
 
@@ -229,7 +254,7 @@ def settle(
     # it at once (the gateway's ?wait and event stream). A crash before this leaves the event
     # in the record's outbox for the relay.
     if won:
-        outbox.flush(db.upload_completions, upload_id, publisher, record["outbox"])
+        outbox.flush(db.upload_completions, record["_id"], publisher, record["outbox"])
 
 
 def _record(
@@ -237,7 +262,9 @@ def _record(
 ) -> dict[str, Any]:
     """The upload's completion record, owing `published` in its outbox."""
     return {
-        "_id": completed.upload_id,
+        "_id": completion_id(completed.upload_id, completed.reading),
+        "upload_id": completed.upload_id,
+        "reading": completed.reading,
         "user_id": completed.user_id,
         "status": completed.status,
         "failures": [failure.model_dump(mode="json") for failure in completed.failures],

@@ -38,6 +38,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending"),
     ],
     "upload_completions": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
+    "page_fixes": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
     "refresh_tokens": [IndexModel([("user_id", ASCENDING)], name="by_user")],
     "decks": [
         IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="by_user_newest"),

@@ -95,10 +95,12 @@ class Crop(Box):
 class ImageElement(Box):
     type: Literal["image"]
     image_id: XmlStr = Field(min_length=1, max_length=64)
-    variant: Literal["original", "clean"] = Field(
+    variant: Literal["original", "clean", "page"] = Field(
         default="original",
         description="`clean`: the image with its text removed (when its OCR result has "
-        "`clean_background`), the background of a draft whose text is editable on top",
+        "`clean_background`), the background of a draft whose text is editable on top; "
+        "`page`: the page made of a photo (when its OCR result has `page`), flattened and lit, "
+        "in whose frame its text was read",
     )
     crop: Crop | None = Field(
         default=None,

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from jaryo_shared.failures import FailureCode
+from jaryo_shared.ocr_result import Corner
 
 TYPE_PREFIX = "jaryo."
 CONTENT_TYPE = "application/cloudevents+json"
@@ -136,6 +137,39 @@ class OcrCompleted(Payload):
         default=None,
         description="why, as a stable machine-readable code beside `reason` (when failed)",
     )
+    # Added with corner fixes (additive: same version).
+    reading: int = Field(
+        default=0,
+        ge=0,
+        description="0 for the image's first reading; the upload's reading N when the image "
+        "was read again after the Nth fix of a page's corners (image.corners_fixed): the "
+        "latest reading of an image replaces the earlier ones",
+    )
+
+
+class ImageCornersFixed(Payload):
+    """The person moved the corners of the page in one photo (PUT .../images/{id}/page): read
+    it again, flattened from these corners. The upload is processing again until it is
+    settled with this `reading`."""
+
+    event_type: ClassVar[str] = "jaryo.image.corners_fixed.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/gateway",)
+    upload_id: str
+    user_id: str
+    image_id: str
+    image_type: ImageType
+    corners: list[Corner] = Field(
+        min_length=4,
+        max_length=4,
+        description="fractions of the upright original: top-left, top-right, bottom-right, "
+        "bottom-left",
+    )
+    reading: int = Field(ge=1, description="the upload's reading this fix starts (1, 2, ...)")
+    upload_image_ids: list[str] = Field(
+        min_length=1,
+        description="every image id of the upload, in upload order: whoever finishes the "
+        "last one settles the upload",
+    )
 
 
 class ImageFailure(BaseModel):
@@ -169,6 +203,13 @@ class UploadCompleted(Payload):
     read_count: int = 0
     unread_count: int = 0
     failures: list[ImageFailure] = Field(default_factory=list)
+    # Added with corner fixes (additive: same version).
+    reading: int = Field(
+        default=0,
+        ge=0,
+        description="0 when the upload is first settled; N when it is settled again after "
+        "the Nth fix of a page's corners (one upload.completed per reading)",
+    )
 
 
 class DeckRequested(Payload):
@@ -296,6 +337,7 @@ EVENT_TYPES: dict[str, type[Payload]] = {
         ImageStored,
         ImageRejected,
         OcrCompleted,
+        ImageCornersFixed,
         UploadCompleted,
         DeckRequested,
         DeckCompleted,

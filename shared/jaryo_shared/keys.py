@@ -21,6 +21,12 @@ def clean_background_key(user_id: str, upload_id: str, image_id: str) -> str:
     return f"{upload_prefix(user_id, upload_id)}backgrounds/{image_id}.png"
 
 
+def page_key(user_id: str, upload_id: str, image_id: str) -> str:
+    """The page the OCR service's capture step made of a photo (flattened, lit), beside the
+    original under the upload's prefix so it goes with the upload."""
+    return f"{upload_prefix(user_id, upload_id)}pages/{image_id}.jpg"
+
+
 def deck_prefix(user_id: str, deck_id: str) -> str:
     return f"{user_id}/deck{deck_id}/"
 

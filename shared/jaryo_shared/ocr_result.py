@@ -2,8 +2,9 @@
 
 What an engine returns and ocr-service keeps in `ocr_results` (one document per image); others
 read it through read_models.ocr_results, and the API serves it as the image's `ocr`. Every bbox
-is [x0, y0, x1, y1] as fractions (0..1) of the upright image, the frame the deck API uses for
-positions.
+is [x0, y0, x1, y1] as fractions (0..1) of the image read, the frame the deck API uses for
+positions: the page the capture step made of a photo when the result has a `page`, otherwise
+the upright image.
 """
 
 from __future__ import annotations
@@ -88,6 +89,34 @@ class Page(BaseModel):
     )
 
 
+class Corner(BaseModel):
+    """A point of the original upright image, as fractions of its width and height. An object,
+    not a pair: FerretDB refuses an array directly inside another."""
+
+    model_config = ConfigDict(frozen=True)
+    x: float = Field(ge=0, le=1)
+    y: float = Field(ge=0, le=1)
+
+
+class CapturedPage(BaseModel):
+    """The page the capture step made of a photo (ocr_service.capture), which was read instead
+    of it and is stored beside it (keys.page_key): the result's boxes are fractions of it."""
+
+    model_config = ConfigDict(frozen=True)
+    corners: list[Corner] | None = Field(
+        min_length=4,
+        max_length=4,
+        description="where the document lies in the original: top-left, top-right, "
+        "bottom-right, bottom-left; null when none was found (the photo was only uncurled)",
+    )
+    width: int = Field(gt=0, description="the page's pixels")
+    height: int = Field(gt=0)
+    steps: list[str] = Field(description="what was done, in order (flattened, uncurled, ...)")
+    source: Literal["found", "person"] = Field(
+        description="`person`: the corners were given with PUT .../page"
+    )
+
+
 # The result's bulk, kept in its own `ocr_layouts` document (ocr_service.records says why).
 LAYOUT_FIELDS = ("blocks", "figures")
 
@@ -105,6 +134,11 @@ class OcrResult(BaseModel):
         default=False,
         description="a copy of the image with its text removed is stored "
         "(keys.clean_background_key), for drafts' `clean` background",
+    )
+    page: CapturedPage | None = Field(
+        default=None,
+        description="the page made of a photo and read instead of it; absent when the image "
+        "was read as it is (a PDF's page, a scan, a photo with no document found)",
     )
     reason: str | None = None
 

@@ -27,7 +27,7 @@ SERVICE_QUEUES: dict[str, QueueSpec] = {
     spec.service: spec
     for spec in (
         QueueSpec("storage", _UPLOAD_WORK),
-        QueueSpec("ocr", _UPLOAD_WORK),
+        QueueSpec("ocr", (*_UPLOAD_WORK, events.ImageCornersFixed.routing_key())),
         QueueSpec(
             "deck", (events.DeckRequested.routing_key(), events.DeckPdfRequested.routing_key())
         ),

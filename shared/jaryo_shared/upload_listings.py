@@ -6,7 +6,9 @@ each upload also has an entry in one of `listings.PARTITIONS` small collections
 (`upload_listings_000` ...), chosen by its owner, and a listing reads the owner's partition alone.
 Entries are inserted once and never updated (FerretDB can lose one of two concurrent updates):
 the entry when the upload is recorded, and a mark with its final status once it is settled.
-DELETE and the janitor's purge delete both. On MongoDB the index on `user_id`
+An upload read again after a fix of a page's corners (its reading N) is settled again: a
+`reopened` entry of reading N hides the earlier marks until a mark of reading N is inserted.
+DELETE and the janitor's purge delete them all. On MongoDB the index on `user_id`
 (database.INDEXES) serves the same read.
 """
 
@@ -26,8 +28,8 @@ log = logging.getLogger(__name__)
 FAMILY = "upload_listings"
 # What the listing shows of an upload that never changes once it is recorded.
 LISTED = ("user_id", "created_at", "image_type", "image_count")
-SETTLED = ("completed", "partial", "failed")  # an upload is settled once, for good
-MARKED = ":settled"  # the suffix of a mark's `_id`
+SETTLED = ("completed", "partial", "failed")  # settled for good, unless read again
+MARKED = ":settled"  # the suffix of a first reading's mark's `_id`
 
 
 def collection_name(user_id: str) -> str:
@@ -39,8 +41,12 @@ def all_collection_names() -> list[str]:
     return listings.partition_names(FAMILY)
 
 
-def mark_id(upload_id: str) -> str:
-    return f"{upload_id}{MARKED}"
+def mark_id(upload_id: str, reading: int = 0) -> str:
+    return f"{upload_id}{MARKED}" if reading == 0 else f"{upload_id}{MARKED}:{reading}"
+
+
+def _reopened_id(upload_id: str, reading: int) -> str:
+    return f"{upload_id}:reopened:{reading}"
 
 
 def add(db: Database, upload: dict[str, Any]) -> None:
@@ -56,30 +62,62 @@ def mark_settled(db: Database, upload: dict[str, Any]) -> None:
         insert_new(db[collection_name(upload["user_id"])], _mark(upload))
 
 
+def reopen(db: Database, user_id: str, upload_id: str, reading: int) -> None:
+    """The upload is being read again (its `reading`): its earlier marks no longer hold."""
+    insert_new(
+        db[collection_name(user_id)],
+        {
+            "_id": _reopened_id(upload_id, reading),
+            "user_id": user_id,
+            "upload_id": upload_id,
+            "reading": reading,
+        },
+    )
+
+
 def _entry(upload: dict[str, Any]) -> dict[str, Any]:
     return {"_id": upload["_id"], **{field: upload[field] for field in LISTED}}
 
 
 def _mark(upload: dict[str, Any]) -> dict[str, Any]:
-    return {"_id": mark_id(upload["_id"]), "user_id": upload["user_id"], "status": upload["status"]}
+    reading = upload.get("readings", 0)
+    return {
+        "_id": mark_id(upload["_id"], reading),
+        "user_id": upload["user_id"],
+        "upload_id": upload["_id"],
+        "reading": reading,
+        "status": upload["status"],
+    }
 
 
 def forget(db: Database, user_id: str, upload_id: str) -> None:
     """The upload leaves the listing (DELETE, the janitor's purge)."""
     partition = db[collection_name(user_id)]
     partition.delete_one({"_id": upload_id})
-    partition.delete_one({"_id": mark_id(upload_id)})
+    partition.delete_one({"_id": mark_id(upload_id)})  # marks made before `upload_id` was kept
+    partition.delete_many({"user_id": user_id, "upload_id": upload_id})
 
 
 def of_user(db: Database, user_id: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The person's entries, in no particular order, and the settled statuses by upload id."""
+    """The person's entries, in no particular order, and the settled statuses by upload id:
+    an upload's latest reading's, and none while a later reading is under way."""
     entries: list[dict[str, Any]] = []
-    statuses: dict[str, str] = {}
+    marks: dict[str, tuple[int, str]] = {}
+    reopened: dict[str, int] = {}
     for found in db[collection_name(user_id)].find({"user_id": user_id}):
-        if found["_id"].endswith(MARKED):
-            statuses[found["_id"].removesuffix(MARKED)] = found["status"]
-        else:
+        upload_id, _, kind = found["_id"].partition(":")
+        reading = int(found.get("reading", 0))
+        if not kind:
             entries.append(found)
+        elif kind.startswith("reopened"):
+            reopened[upload_id] = max(reading, reopened.get(upload_id, 0))
+        elif reading >= marks.get(upload_id, (-1, ""))[0]:
+            marks[upload_id] = (reading, found["status"])
+    statuses = {
+        upload_id: status
+        for upload_id, (reading, status) in marks.items()
+        if reading >= reopened.get(upload_id, 0)
+    }
     return entries, statuses
 
 
@@ -87,7 +125,7 @@ def listed_ids(db: Database) -> Iterator[str]:
     """Every listed upload's id, from every partition (the backfill's check)."""
     for name in all_collection_names():
         for found in db[name].find({}, {"_id": 1}):
-            if not found["_id"].endswith(MARKED):
+            if ":" not in found["_id"]:  # not a mark or a reopening
                 yield found["_id"]
 
 

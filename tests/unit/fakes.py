@@ -193,6 +193,12 @@ class FakeCollection:
         del self.documents[document["_id"]]
         return DeleteResult(1)
 
+    def delete_many(self, query: dict[str, Any]) -> DeleteResult:
+        doomed = [document["_id"] for document in self._matching(query)]
+        for document_id in doomed:
+            del self.documents[document_id]
+        return DeleteResult(len(doomed))
+
 
 class FakeDatabase:
     """`db.images` and `db["images"]` are the same collection, made on first use."""

@@ -37,7 +37,15 @@ DYNAMIC = {
     # A person's listing partition (`upload_listings_000` ...), one row of the table.
     **{
         ("jaryo_shared.upload_listings", function): "FAMILY"
-        for function in ("add", "mark_settled", "forget", "of_user", "listed_ids", "backfill")
+        for function in (
+            "add",
+            "mark_settled",
+            "reopen",
+            "forget",
+            "of_user",
+            "listed_ids",
+            "backfill",
+        )
     },
     # A person's deck listing partition (`deck_listings_000` ...), one row of the table.
     **{

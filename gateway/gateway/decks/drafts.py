@@ -11,7 +11,9 @@ the background the person chose:
   (WCAG ≥ 4.5:1), the sampled one when it already does.
 
 The image is fitted into the 16:9 slide keeping its proportions (centred), and the OCR boxes,
-fractions of the image, are mapped into that area.
+fractions of the image, are mapped into that area. For a photo the OCR read as a page it made
+(flattened, lit: the result's `page`), the image is that page, of its proportions, and `photo`
+shows the page (`variant: page`), not the photo on a desk.
 """
 
 from __future__ import annotations
@@ -42,7 +44,10 @@ def draft_spec(
         storage = image.get("storage", {})
         if result.get("status") != "done" or storage.get("status") != "stored":
             continue
-        area = image_area(storage["width"], storage["height"])
+        page = result.get("page") or {}
+        area = image_area(
+            page.get("width", storage["width"]), page.get("height", storage["height"])
+        )
         elements = _background(background, image["_id"], result, area)
         elements += _texts(result.get("blocks", []), area, colour_of, MAX_ELEMENTS - len(elements))
         slides.append({"layout": "blank", "elements": elements})
@@ -58,7 +63,7 @@ def _background(
 ) -> list[dict[str, Any]]:
     if mode == "template":
         return _figures(image_id, result, area)
-    variant = "clean" if mode == "clean" and result.get("clean_background") else "original"
+    variant = "clean" if mode == "clean" and result.get("clean_background") else _as_read(result)
     x, y, w, h = area
     return [
         {"type": "image", "image_id": image_id, "variant": variant, "x": x, "y": y, "w": w, "h": h}
@@ -70,7 +75,7 @@ def _figures(
 ) -> list[dict[str, Any]]:
     """On the template alone, the image's pictures as pictures of their own, where they were,
     cut from its text-free copy when there is one (a table's grid without its text)."""
-    variant = "clean" if result.get("clean_background") else "original"
+    variant = "clean" if result.get("clean_background") else _as_read(result)
     ax, ay, aw, ah = area
     pictures = []
     for figure in (result.get("figures") or [])[:MAX_FIGURES]:
@@ -83,6 +88,11 @@ def _figures(
             {"type": "image", "image_id": image_id, "variant": variant, "crop": crop, **place}
         )
     return pictures
+
+
+def _as_read(result: dict[str, Any]) -> str:
+    """The image as its text was read: the page made of a photo, or the photo itself."""
+    return "page" if result.get("page") else "original"
 
 
 def _colour_rule(mode: str, template_id: str) -> Callable[[str | None, str | None], str | None]:

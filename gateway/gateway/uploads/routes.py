@@ -12,15 +12,26 @@ from gateway.auth.routes import require_user
 from gateway.bootstrap import current_deps
 from gateway.openapi.common import BAD_PAGE, BAD_WAIT, NOT_FOUND, TOO_MANY_WAITS
 from gateway.openapi.operations import content, documented, empty, json, problem
-from gateway.problems import Busy, NoCleanBackground, NotFound, NotReady
+from gateway.problems import Busy, NoCleanBackground, NoPage, NotFound, NotReady
 from gateway.progress import TooManyWaiters
 from gateway.schemas import PageQuery, WaitQuery
-from gateway.uploads import idempotency, quota, receive, request_body, service, sse, views
+from gateway.uploads import (
+    idempotency,
+    page_fixes,
+    quota,
+    receive,
+    request_body,
+    service,
+    sse,
+    views,
+)
 from gateway.uploads.markdown import MEDIA_TYPE as MARKDOWN
 from gateway.uploads.markdown import upload_markdown, wants_markdown
 from gateway.uploads.schemas import (
     AcceptedUpload,
     IdempotencyHeader,
+    Image,
+    PageCorners,
     Upload,
     UploadEvent,
     UploadForm,
@@ -28,8 +39,9 @@ from gateway.uploads.schemas import (
     UploadText,
     UploadTextQuery,
 )
+from gateway.validation import parse_json
 from gateway.waiting import open_waiter, until_finished, wait_seconds
-from jaryo_shared.keys import clean_background_key
+from jaryo_shared.keys import clean_background_key, page_key
 
 blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")
 
@@ -284,6 +296,56 @@ def get_background(upload_id: str, image_id: str) -> Response:
     if not views.has_clean_background(_ocr_results([image], text=0, blocks=0).get(image_id)):
         raise NoCleanBackground("this image has no copy with its text removed; use its original")
     return _object_response(clean_background_key(g.user_id, upload_id, image_id), "image/png")
+
+
+@blueprint.get("/<upload_id>/images/<image_id>/page")
+@documented(
+    {
+        200: content("image/jpeg", "the page made of the photo (flattened, its light evened)"),
+        404: problem(
+            "not the caller's, or does not exist; or (`code`: no-page) the image was read as it "
+            "is (a scan, a PDF's page, a photo in which no page was found): its boxes are in "
+            "the original's frame"
+        ),
+        409: problem("not stored (yet)"),
+    }
+)
+@require_user
+def get_page(upload_id: str, image_id: str) -> Response:
+    """The page the OCR service made of a photo and read: the frame of the image's boxes when
+    its `ocr.page` is set."""
+    image = _stored_image(upload_id, image_id)
+    if not views.has_page(_ocr_results([image], text=0, blocks=0).get(image_id)):
+        raise NoPage("no page was made of this image; its original is what was read")
+    return _object_response(page_key(g.user_id, upload_id, image_id), "image/jpeg")
+
+
+@blueprint.put("/<upload_id>/images/<image_id>/page")
+@documented(
+    {
+        202: json(Image, "the image, being read again; Location names its upload", "Location"),
+        404: NOT_FOUND,
+        409: problem(
+            "the upload is still being read (`code`: upload-processing), the image is not "
+            "stored, or it is a page of a PDF (`not-a-photo`)"
+        ),
+        422: problem("malformed corners; `pointer` names the field"),
+        429: problem("the image was read again as often as one may be (`limit`)"),
+    },
+    body=PageCorners,
+)
+@require_user
+def put_page(upload_id: str, image_id: str) -> tuple[Response, int, dict[str, str]]:
+    """Read a photo again, flattened from the person's corners of its page: the upload is
+    `processing` until that reading is done, then settles again (a new `upload.completed`)."""
+    corners = parse_json(PageCorners).corners
+    deps = current_deps()
+    page_fixes.fix_corners(deps, g.user_id, upload_id, image_id, corners)
+    image = service.own_image(deps.db, g.user_id, upload_id, image_id)
+    if image is None:  # deleted meanwhile
+        raise NotFound("no such image")
+    detail = views.image_detail(image, _ocr_results([image], text=0, blocks=0).get(image_id))
+    return jsonify(detail), 202, {"Location": f"/v1/uploads/{upload_id}"}
 
 
 def _stored_image(upload_id: str, image_id: str) -> dict[str, Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
 from gateway.schemas import Absent, WaitQuery
+from gateway.uploads.corners import problem_with
 from jaryo_shared.events import ImageType
 from jaryo_shared.failures import FailureCode
-from jaryo_shared.ocr_result import Block, Figure
+from jaryo_shared.ocr_result import Block, CapturedPage, Corner, Figure
 
 ImageStatus = Literal["queued", "processing", "done", "failed"]
 UploadStatus = Literal["processing", "completed", "partial", "failed"]
@@ -40,6 +41,28 @@ class IdempotencyHeader(BaseModel):
     )
 
 
+class PageCorners(BaseModel):
+    """Where the page lies in the photo, as the person puts it: read the photo again,
+    flattened from these corners."""
+
+    model_config = ConfigDict(extra="forbid")
+    corners: list[Corner] = Field(
+        min_length=4,
+        max_length=4,
+        description="fractions (0..1) of the upright original: top-left, top-right, "
+        "bottom-right, bottom-left of the page, clockwise, enclosing a convex quadrilateral of "
+        "at least 1 % of the image",
+    )
+
+    @field_validator("corners")
+    @classmethod
+    def _encloses_a_page(cls, corners: list[Corner]) -> list[Corner]:
+        problem = problem_with(corners)
+        if problem is not None:
+            raise ValueError(problem)
+        return corners
+
+
 class StorageState(BaseModel):
     status: Literal["queued", "stored", "rejected"]
 
@@ -61,6 +84,11 @@ class ImageOcr(BaseModel):
         description="once read: whether a copy of the image with its text removed is kept "
         "(`links.background`), the background of a `clean` draft",
     )
+    page: CapturedPage | Absent = Field(
+        None,
+        description="once read, when the capture step made a page of the photo (`links.page`) "
+        "and read it instead: every bbox is then a fraction of that page, not of the original",
+    )
     reason: str | Absent = None
     code: FailureCode | Absent = Field(
         None, description="why, as a stable machine-readable code beside `reason`"
@@ -72,6 +100,11 @@ class ImageLinks(BaseModel):
     thumbnail: str
     background: str | Absent = Field(
         None, description="the image with its text removed, when its OCR result has one"
+    )
+    page: str | Absent = Field(
+        None,
+        description="the page made of the photo, when its OCR result has one (`ocr.page`); "
+        "its `v` changes with each reading",
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app, url_for
 
 from gateway.uploads.filenames import displayable
+from jaryo_shared.completion import fix_reading
 from jaryo_shared.failures import FailureCode
 
 
@@ -47,15 +48,28 @@ def accepted_upload(upload: dict[str, Any], images: list[dict[str, Any]]) -> dic
     }
 
 
-OCR_FIELDS = ("status", "engine", "language", "duration_ms", "text", "blocks", "reason", "code")
+OCR_FIELDS = (
+    "status",
+    "engine",
+    "language",
+    "duration_ms",
+    "text",
+    "blocks",
+    "page",
+    "reason",
+    "code",
+)
 # Shown once the image is read; a result read before they existed has none of either.
 READ_DEFAULTS = {"figures": [], "clean_background": False}
 
 
 def image_status(image: dict[str, Any], ocr_result: dict[str, Any] | None) -> str:
-    """queued → processing → done | failed, across both storing and reading the image."""
+    """queued → processing → done | failed, across both storing and reading the image; a
+    photo whose corners were fixed is processing until it is read again."""
     storage = image.get("storage", {}).get("status", "queued")
     ocr = (ocr_result or {}).get("status", "queued")
+    if ocr in ("done", "failed") and (ocr_result or {}).get("reading", 0) < fix_reading(image):
+        return "processing"
     if storage == "rejected" or ocr == "failed":
         return "failed"
     if storage == "stored" and ocr == "done":
@@ -91,6 +105,13 @@ def has_clean_background(ocr_result: dict[str, Any] | None) -> bool:
     return ocr.get("status") == "done" and bool(ocr.get("clean_background"))
 
 
+def has_page(ocr_result: dict[str, Any] | None) -> bool:
+    """Whether the image was read from a page the capture step made of it (stored by the OCR
+    service under keys.page_key), in whose frame its boxes are."""
+    ocr = ocr_result or {}
+    return ocr.get("status") == "done" and bool(ocr.get("page"))
+
+
 def image_detail(image: dict[str, Any], ocr: dict[str, Any] | None) -> dict[str, Any]:
     storage = image.get("storage", {})
     ids = {"upload_id": image["upload_id"], "image_id": image["_id"]}
@@ -119,6 +140,10 @@ def image_detail(image: dict[str, Any], ocr: dict[str, Any] | None) -> dict[str,
         }
         if has_clean_background(ocr):
             detail["links"]["background"] = url_for("uploads.get_background", **ids)
+        if has_page(ocr):
+            # `v` changes with each reading, so no cache shows a page made before a fix.
+            version = (ocr or {}).get("reading", 0)
+            detail["links"]["page"] = url_for("uploads.get_page", **ids, v=version)
     return detail
 
 

@@ -2,7 +2,8 @@
 lines, even its light (unless its print is light on a dark ground). When no document is
 found the photo is never cropped: only its text lines, if it has them and they bend, are
 straightened (pixels move up or down, nothing is cut); a photo with no document and straight
-or no lines is kept exactly as it is."""
+or no lines is kept exactly as it is. Corners given by the person (a fix of the ones found) are
+taken as the document's, whatever the search would say."""
 
 from __future__ import annotations
 
@@ -30,20 +31,32 @@ class Capture:
     steps: tuple[str, ...]  # what was done, in order, for logs and the eval's table
 
 
-def capture(photo: Image.Image) -> Capture:
-    """`photo` upright (EXIF orientation applied), RGB or L."""
+def capture(photo: Image.Image, corners: Corners | None = None) -> Capture:
+    """`photo` upright (EXIF orientation applied), RGB or L. `corners`, fractions of the photo
+    (top-left, top-right, bottom-right, bottom-left), are the document's instead of a search."""
     pixels = np.asarray(photo.convert("RGB") if photo.mode not in ("RGB", "L") else photo)
+    height, width = pixels.shape[:2]
+    if corners is not None:
+        given = np.array(corners, np.float64) * [width - 1, height - 1]
+        return _flattened(pixels, given.astype(np.float32), confidence=None)
     found = find_document(pixels)
     if found is None:
         uncurled = uncurl(pixels)
         if uncurled is None:
             return Capture(photo, None, None, ())
         return Capture(Image.fromarray(uncurled), None, None, ("uncurled",))
-    height, width = pixels.shape[:2]
     # A corner just past the frame (a page cut by it) is taken at the frame: the corners are
     # fractions of the photo for the person to move, and nothing past the frame can be shown.
     quad = np.clip(found.corners, 0, [width - 1, height - 1]).astype(np.float32)
-    tl, tr, br, bl = ((round(float(x) / width, 4), round(float(y) / height, 4)) for x, y in quad)
+    return _flattened(pixels, quad, confidence=found.confidence)
+
+
+def _flattened(pixels: np.ndarray, quad: np.ndarray, *, confidence: float | None) -> Capture:
+    """The document at `quad` (pixels of the photo) flattened, uncurled, straightened, lit."""
+    height, width = pixels.shape[:2]
+    tl, tr, br, bl = (
+        (round(float(x) / (width - 1), 4), round(float(y) / (height - 1), 4)) for x, y in quad
+    )
     corners: Corners = (tl, tr, br, bl)
     steps = ["flattened"]
     page = flatten(pixels, quad)
@@ -58,4 +71,4 @@ def capture(photo: Image.Image) -> Capture:
     if not light_on_dark(page):
         page = even_light(page)
         steps.append("evened light")
-    return Capture(Image.fromarray(page), corners, found.confidence, tuple(steps))
+    return Capture(Image.fromarray(page), corners, confidence, tuple(steps))

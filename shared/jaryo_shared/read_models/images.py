@@ -1,5 +1,6 @@
 """`images` as its readers see it (OCR, deck, the gateway): one document per image, written by
-the gateway when it receives the upload (`queued`) and by the storage service (`storage`)."""
+the gateway when it receives the upload (`queued`) and a fix of its corners (`fix`), and by the
+storage service (`storage`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from pymongo.database import Database
 
 from jaryo_shared.database import by_id
+from jaryo_shared.ocr_result import Corner
 from jaryo_shared.read_models.base import ReadModel
 
 StorageStatus = Literal["queued", "stored", "rejected"]
@@ -32,6 +34,16 @@ class Storage(BaseModel):
     stored_at: datetime | None = None
 
 
+class PageFix(BaseModel):
+    """The person's latest fix of the page's corners (PUT .../page), written by the gateway:
+    the image is unfinished until its OCR result is of this `reading` (jaryo_shared.completion)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    reading: int
+    corners: list[Corner]
+    at: datetime | None = None
+
+
 class Image(ReadModel):
     upload_id: str
     user_id: str
@@ -45,6 +57,8 @@ class Image(ReadModel):
     size: int
     created_at: datetime | None = None
     storage: Storage = Storage()
+    fix: PageFix | None = None
+    fixes: int = 0  # how many times its corners were fixed
 
     @property
     def stored(self) -> bool:

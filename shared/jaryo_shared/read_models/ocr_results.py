@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pymongo.database import Database
 
-from jaryo_shared.ocr_result import LAYOUT_FIELDS, Block, Figure
+from jaryo_shared.ocr_result import LAYOUT_FIELDS, Block, CapturedPage, Figure
 from jaryo_shared.read_models.base import ReadModel
 
 OcrStatus = Literal["processing", "done", "failed"]
@@ -22,6 +22,7 @@ class OcrRecord(ReadModel):
     user_id: str
     status: OcrStatus
     attempts: int = 0
+    reading: int = 0  # the upload's reading it is of: N after the Nth fix of corners
     engine: str | None = None
     language: str | None = None
     duration_ms: int | None = None
@@ -30,6 +31,7 @@ class OcrRecord(ReadModel):
     figures: list[Figure] | None = None  # absent while unread, and in results read before
     # A copy with the text removed is stored (keys.clean_background_key): absent is none.
     clean_background: bool = False
+    page: CapturedPage | None = None  # the page made of a photo, in whose frame the boxes are
     reason: str | None = None
     code: str | None = None  # jaryo_shared.failures.FailureCode; absent before codes existed
 

@@ -1,0 +1,114 @@
+"""A fix of a photo's page corners (PUT .../images/{id}/page): the image is read again,
+flattened from the person's corners, and its upload is processing until it settles again.
+
+The fix opens the upload's next reading N (docs/ocr.md, "Fixing the corners"). Its record in
+`page_fixes` (`{upload_id}:{N}`) is inserted first, owing `image.corners_fixed`: that unique
+insert is the claim, so of twenty racing requests one opens reading N and the others are 409.
+Then the image records the fix (which makes it unfinished until its OCR result is of reading N:
+jaryo_shared.completion), the listing and the upload are reopened, and the event is sent; the
+outbox relay sends it if this process dies first."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from gateway.bootstrap import Dependencies
+from gateway.problems import NotAPhoto, NotFound, NotReady, TooManyPageFixes, UploadProcessing
+from gateway.uploads import service
+from jaryo_shared import events, outbox, upload_deletions, upload_listings
+from jaryo_shared.completion import page_fix_id
+from jaryo_shared.logs import current_correlation_id
+from jaryo_shared.ocr_result import Corner
+
+log = logging.getLogger(__name__)
+
+SOURCE = "jaryo/gateway"
+
+
+def fix_corners(
+    deps: Dependencies, user_id: str, upload_id: str, image_id: str, corners: list[Corner]
+) -> dict[str, Any]:
+    """Open the upload's next reading for this image; returns the upload as it now stands.
+    Raises NotFound, UploadProcessing, NotAPhoto, NotReady or TooManyPageFixes."""
+    db = deps.db
+    upload = service.own_upload(db, user_id, upload_id)
+    image = None if upload is None else service.own_image(db, user_id, upload_id, image_id)
+    if upload is None or image is None:
+        raise NotFound("no such image")
+    _check_fixable(deps, upload, image)
+    reading = upload.get("readings", 0) + 1
+    now = deps.clock.now()
+    fixed = events.ImageCornersFixed(
+        upload_id=upload_id,
+        user_id=user_id,
+        image_id=image_id,
+        image_type=upload["image_type"],
+        corners=corners,
+        reading=reading,
+        upload_image_ids=[i["_id"] for i in service.images(db, user_id, upload_id)],
+    )
+    envelope = events.wrap(
+        fixed, source=SOURCE, subject=upload_id, correlation_id=current_correlation_id()
+    )
+    points = [corner.model_dump() for corner in corners]
+    record = {
+        "_id": page_fix_id(upload_id, reading),
+        "upload_id": upload_id,
+        "user_id": user_id,
+        "image_id": image_id,
+        "reading": reading,
+        "corners": points,
+        "created_at": now,
+        **outbox.pending(envelope, now=now),
+    }
+    try:
+        db.page_fixes.insert_one(record)
+    except DuplicateKeyError:
+        raise UploadProcessing(
+            "another fix of this upload's pages came first; try again once it has settled"
+        ) from None
+    fix = {"reading": reading, "corners": points, "at": now}
+    db.images.update_one({"_id": image_id}, {"$set": {"fix": fix}, "$inc": {"fixes": 1}})
+    upload_listings.reopen(db, user_id, upload_id, reading)
+    reopened = {"status": "processing", "readings": reading, "reopened_at": now}
+    db.uploads.update_one({"_id": upload_id}, {"$set": reopened})
+    upload_deletions.restore(db, upload_id)  # a DELETE racing that write is not lost
+    _send(deps, record)
+    return {**upload, **reopened}
+
+
+def _check_fixable(deps: Dependencies, upload: dict[str, Any], image: dict[str, Any]) -> None:
+    if image.get("page") is not None:
+        raise NotAPhoto(
+            "this image is a page of a PDF, read as it is drawn: it has no corners to fix"
+        )
+    storage = image.get("storage", {}).get("status", "queued")
+    if storage != "stored":
+        raise NotReady(f"the image is not stored ({storage})", image_status=storage)
+    if upload["status"] == "processing":
+        raise UploadProcessing(
+            "the upload is still being read; fix its pages once it has settled",
+            upload_status="processing",
+        )
+    allowed = deps.settings.max_page_fixes_per_image
+    if image.get("fixes", 0) >= allowed:
+        raise TooManyPageFixes(
+            f"this image's corners were fixed {allowed} times, as often as one image may be",
+            limit="page_fixes_per_image",
+            allowed=allowed,
+        )
+
+
+def _send(deps: Dependencies, record: dict[str, Any]) -> None:
+    """Send the fix's event now if the broker takes it; the relay sends it otherwise."""
+    try:
+        outbox.flush(deps.db.page_fixes, record["_id"], deps.publisher, record["outbox"])
+    except Exception:
+        log.warning(
+            "broker unavailable; fix %s's event left to the outbox relay",
+            record["_id"],
+            exc_info=True,
+        )
