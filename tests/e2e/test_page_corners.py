@@ -37,8 +37,8 @@ READ_TIMEOUT_MS = 120_000
 
 @pytest.fixture(scope="module")
 def ocr_settings(settings) -> OcrSettings:
-    """The OCR worker of `workers`, with its capture step on (off by default until a page is
-    stored; docs/ocr.md)."""
+    """The OCR worker of `workers`, with its capture step on (the default, said here because
+    the test is about it)."""
     return OcrSettings(**{**settings.model_dump(), "ocr_timeout_seconds": 30, "ocr_capture": True})
 
 
@@ -181,7 +181,9 @@ def test_a_person_moves_a_photos_page_corners_and_it_is_read_again(
         bottom_left,
         (frame["x"] + (x + 0.01) * frame["width"], frame["y"] + y * frame["height"]),
     )
-    editor.get_by_role("button", name="Read again").click()
+    with page.expect_response(lambda r: r.request.method == "PUT") as sent:
+        editor.get_by_role("button", name="Read again").click()
+    assert sent.value.status == 202, sent.value.text()
 
     after = _upload(served, token, upload_id, wait=60)
     assert after["status"] == "completed", after
@@ -209,5 +211,6 @@ def test_a_person_moves_a_photos_page_corners_and_it_is_read_again(
             break
         page.wait_for_timeout(100)
     assert any(url.endswith(image["links"]["page"]) for url in pages_fetched), pages_fetched
+    page.screenshot(path=tmp_path / "results-read-again.png", full_page=True)
     page.context.close()
     assert console_errors == []

@@ -4,54 +4,23 @@
  * the page again from them and reads the image again. */
 import { api } from "./client";
 import { blobUrl } from "./blobs";
+import type { components } from "./schema";
 import type { UploadImage } from "./uploads";
 
 /** The image's `ocr.page`: where the page lies in the original (fractions of the upright
  * original, top-left, top-right, bottom-right, bottom-left; null when no document was found and
  * the photo was only uncurled), the page's pixels, and whether the corners were found or given. */
-export interface CapturedPage {
-  corners: number[][] | null;
-  width: number;
-  height: number;
-  steps: string[];
-  source: "found" | "person";
-}
-
-interface Answer {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
-}
-
-// The page's routes come with issue 18's API work; until the served document has them, their
-// calls are typed by hand here (as specStore.ts does for deck revisions).
-type PagePath = "/v1/uploads/{upload_id}/images/{image_id}/page";
-interface PageRoutes {
-  GET(
-    path: PagePath,
-    init: { params: { path: ImagePath }; querySerializer: () => string; parseAs: "blob" },
-  ): Promise<Answer>;
-  PUT(path: PagePath, init: { params: { path: ImagePath }; body: PageCorners }): Promise<Answer>;
-}
-interface ImagePath {
-  upload_id: string;
-  image_id: string;
-}
-export interface PageCorners {
-  corners: [number, number][];
-}
-
-const pageRoutes = api as unknown as PageRoutes;
+export type CapturedPage = components["schemas"]["CapturedPage"];
+export type PageCorners = components["schemas"]["PageCorners"];
 
 /** The image's page, when the capture step made one. */
 export function capturedPage(image: UploadImage): CapturedPage | null {
-  const page = (image.ocr as { page?: CapturedPage | null }).page;
-  return page ?? null;
+  return image.ocr.page ?? null;
 }
 
 /** `links.page`, which carries `?v=N`: a new N each time the page is made again. */
 export function pageLink(image: UploadImage): string | null {
-  return (image.links as { page?: string } | undefined)?.page ?? null;
+  return image.links?.page ?? null;
 }
 
 /** A photo, not a PDF's page, stored and read (or failed reading): one a person can give
@@ -61,11 +30,11 @@ export function cornersAdjustable(image: UploadImage): boolean {
   return read && image.page === null && image.storage.status === "stored";
 }
 
-/** The flattened page as an object URL; the link's query (`v`) is sent as it is, so a page made
- * again is fetched anew rather than from the browser's cache. */
+/** The flattened page as an object URL. The link's query (`v`, which the document leaves
+ * undeclared) is sent as it is, so a page made again is fetched anew, not from a cache. */
 export async function pageUrl(uploadId: string, imageId: string, link: string) {
   const query = link.includes("?") ? link.slice(link.indexOf("?") + 1) : "";
-  const answer = await pageRoutes.GET("/v1/uploads/{upload_id}/images/{image_id}/page", {
+  const answer = await api.GET("/v1/uploads/{upload_id}/images/{image_id}/page", {
     params: { path: { upload_id: uploadId, image_id: imageId } },
     querySerializer: () => query,
     parseAs: "blob",
@@ -77,7 +46,7 @@ export async function pageUrl(uploadId: string, imageId: string, link: string) {
  * (status `processing`), or a problem (`upload-processing`, `not-a-photo`, invalid corners, a
  * `limit` on how often). */
 export async function putPageCorners(uploadId: string, imageId: string, body: PageCorners) {
-  return pageRoutes.PUT("/v1/uploads/{upload_id}/images/{image_id}/page", {
+  return api.PUT("/v1/uploads/{upload_id}/images/{image_id}/page", {
     params: { path: { upload_id: uploadId, image_id: imageId } },
     body,
   });

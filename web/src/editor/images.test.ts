@@ -84,8 +84,7 @@ describe("the pictures the editor loads", () => {
 });
 
 describe("the pages made of photos", () => {
-  // `as unknown`: a served document older than the page variant types it out.
-  const page = { image_id: "a", variant: "page" } as unknown as Placed;
+  const page: Placed = { image_id: "a", variant: "page" };
   const withPage = { links: { page: "/v1/uploads/u/images/a/page?v=2" } };
 
   it("loads a page picture from the image's page link, its version with it", () => {

@@ -44,8 +44,7 @@ export type PictureSource =
 function sourceOf(image: UploadImage, picture: Placed): PictureSource {
   const key = pictureKey(picture);
   const { background, page } = image.links ?? {};
-  // A string, not the Variant type: a served document older than the page variant lacks it.
-  const variant: string = picture.variant ?? "original";
+  const variant = picture.variant ?? "original";
   if (variant === "clean" && background !== undefined)
     return { key, image_id: image.image_id, route: "background" };
   if (variant === "page" && page !== undefined)

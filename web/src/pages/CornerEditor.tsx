@@ -160,7 +160,7 @@ export function CornerEditor(props: {
     try {
       const answer = await putPageCorners(uploadId, image.image_id, quadBody(quad));
       const { data, error, response } = answer;
-      if (response.status === 202 && data) props.onSent(data as UploadImage);
+      if (response.status === 202 && data) props.onSent(data);
       else setRefusal(refusalMessage(error, response.status, t));
     } catch {
       setRefusal(t("networkError"));

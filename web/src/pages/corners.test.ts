@@ -129,9 +129,9 @@ describe("a handle moved by the keyboard", () => {
 });
 
 describe("the corners to start from", () => {
-  it("are the page's own when it has some, as pairs or as {x, y}", () => {
-    expect(startingQuad(page)).toEqual(page);
+  it("are the page's own when it has some, as {x, y} (or pairs)", () => {
     expect(startingQuad(page.map(([x, y]) => ({ x, y })))).toEqual(page);
+    expect(startingQuad(page)).toEqual(page);
   });
 
   it("are a rectangle 5 % inside the edges when none were found", () => {
@@ -147,13 +147,13 @@ describe("the corners to start from", () => {
 });
 
 describe("what is sent and drawn", () => {
-  it("sends the four corners in order as pairs", () => {
+  it("sends the four corners in order as {x, y}", () => {
     expect(quadBody(page)).toEqual({
       corners: [
-        [0.2, 0.1],
-        [0.8, 0.15],
-        [0.85, 0.9],
-        [0.1, 0.85],
+        { x: 0.2, y: 0.1 },
+        { x: 0.8, y: 0.15 },
+        { x: 0.85, y: 0.9 },
+        { x: 0.1, y: 0.85 },
       ],
     });
   });

@@ -115,9 +115,9 @@ export function quadProblem(quad: Quad): QuadProblem | null {
   return null;
 }
 
-/** The quad as the API's JSON takes it: `[[x, y] × 4]`. */
-export function quadBody(quad: Quad): { corners: [number, number][] } {
-  return { corners: quad.map(([x, y]) => [x, y]) };
+/** The quad as the API's JSON takes it (`PageCorners`): `{"corners": [{x, y} × 4]}`. */
+export function quadBody(quad: Quad): { corners: { x: number; y: number }[] } {
+  return { corners: quad.map(([x, y]) => ({ x, y })) };
 }
 
 /** The SVG polygon's points over a box of `width` × `height`. */
@@ -125,8 +125,8 @@ export function polygonPoints(quad: Quad, width: number, height: number): string
   return quad.map(([x, y]) => `${x * width},${y * height}`).join(" ");
 }
 
-/** A corner read from the API: a pair, or an `{x, y}` object (the shape the OCR service keeps);
- * null for anything else. */
+/** A corner read from the API: an `{x, y}` object (or an `[x, y]` pair); null for anything
+ * else. */
 function pointFrom(value: unknown): Point | null {
   if (Array.isArray(value) && value.length === 2) {
     const [x, y] = value;
