@@ -143,16 +143,18 @@ function LineRow(props: {
   );
 }
 
-/** "Adjust page corners" and, once pressed, the corner editor; gone for a PDF's page. */
+/** "Adjust page corners" and, once pressed, the corner editor; not for a PDF's page, nor while
+ * the upload is being read (the API takes one fix at a time, once the upload has settled). */
 function Corners(props: {
   uploadId: string;
   image: UploadImage;
   name: string;
+  settled: boolean;
   onReread: (image: UploadImage) => void;
 }) {
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
-  if (!cornersAdjustable(props.image)) return null;
+  if (!props.settled || !cornersAdjustable(props.image)) return null;
   const close = () => {
     setOpen(false);
     requestAnimationFrame(() => toggle.current?.focus());
@@ -191,12 +193,20 @@ export function ResultImage(props: {
   corrections: Corrections;
   onCorrect: (key: string, text: string | null) => void;
   /** The image is being read again (its detail from the API's 202). */
+  /** The upload is no longer being read. */
+  settled: boolean;
   onReread: (image: UploadImage) => void;
 }) {
   const { image } = props;
   const name = nameWithPage(displayName(image), pageOf(image), t);
   const corners = (
-    <Corners uploadId={props.uploadId} image={image} name={name} onReread={props.onReread} />
+    <Corners
+      uploadId={props.uploadId}
+      image={image}
+      name={name}
+      settled={props.settled}
+      onReread={props.onReread}
+    />
   );
   if (image.status !== "done") {
     return (

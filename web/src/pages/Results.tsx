@@ -138,6 +138,7 @@ export function ResultsPage(props: { uploadId: string }) {
           showBoxes={showBoxes}
           corrections={corrections}
           onCorrect={correct}
+          settled={upload.status !== "processing"}
           onReread={onReread}
         />
       ))}
