@@ -3,13 +3,15 @@
 the app and read; "Adjust page corners" shows the photo with the found page's corners as handles;
 corners that cross are refused before sending; one handle moved by the keyboard and one dragged by
 the mouse are sent with "Read again", and the image is read again from them: the app shows the new
-page, and the API says the corners are the person's.
+page, and the API says the corners are the person's. A deck drafted with the photo behind its text
+places the page (`variant: page`), and the editor draws the page, not the photo on the desk.
 
 The screenshot of the corner editor goes to the test's tmp_path, or to JARYO_E2E_SCREENSHOTS when
 set (`JARYO_E2E_SCREENSHOTS=docs/screenshots` retakes the documentation's `page-corners.png`)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -24,7 +26,9 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
 from ocr_service.settings import OcrSettings
+from tests.e2e.editor_support import open_editor, registered
 from tests.e2e.test_pages_journey import _no_serious_violation
+from tests.helpers import wait_until
 from tests.unit.test_capture import photo_of_page
 
 pytestmark = pytest.mark.integration
@@ -214,3 +218,32 @@ def test_a_person_moves_a_photos_page_corners_and_it_is_read_again(
     page.screenshot(path=tmp_path / "results-read-again.png", full_page=True)
     page.context.close()
     assert console_errors == []
+
+
+def _canvas_pixel(page: Page, x: float, y: float) -> tuple[int, ...]:
+    """The canvas's colour at (x, y), fractions of the slide."""
+    shot = page.locator(".slide-canvas canvas").first.screenshot()
+    canvas = Image.open(io.BytesIO(shot)).convert("RGB")
+    return canvas.getpixel((int(x * canvas.width), int(y * canvas.height)))
+
+
+def test_the_editor_draws_a_drafted_photo_from_its_page(browser, served, workers, tmp_path):
+    person = registered(served)
+    photo = _phone_photo(tmp_path)
+    fields = {"image_type": "eng-printed", "images": (photo.name, photo.read_bytes())}
+    answer = person.call("POST", "/v1/uploads", fields=fields)
+    assert answer.status == 202, answer.data
+    upload_id = json.loads(answer.data)["upload_id"]
+    assert _upload(served, person.token, upload_id, wait=60)["status"] == "completed"
+    body = {"template_id": "clean", "title": "Desk", "from_upload": upload_id}
+    deck_id = person.new_deck({**body, "background": "photo"})
+    [picture] = [e for e in person.spec(deck_id)["slides"][0]["elements"] if e["type"] == "image"]
+    assert picture["variant"] == "page", picture
+    page = browser.new_page(locale="en-US", viewport={"width": 1600, "height": 1000})
+
+    open_editor(page, person, deck_id)
+
+    # Just inside the picture's top-left corner: the page's paper, where the photo has the desk.
+    near_corner = (picture["x"] + 0.03 * picture["w"], picture["y"] + 0.03 * picture["h"])
+    assert wait_until(lambda: min(_canvas_pixel(page, *near_corner)) > 180, timeout=20)
+    page.close()
