@@ -60,6 +60,17 @@ FRESH = "fresh-resource"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 TEMPLATE = BUILTIN["clean"].pptx_path.read_bytes()
 EDIT = "PUT /v1/decks/{deck_id}/spec"
+# A fix of a page's corners reopens its upload (processing until its workers read it again, and
+# they stop after the seeding): it gets an upload of its own, so the others' stay answerable.
+PAGE_FIX = "PUT /v1/uploads/{upload_id}/images/{image_id}/page"
+CORNERS = {
+    "corners": [
+        {"x": 0.1, "y": 0.1},
+        {"x": 0.9, "y": 0.1},
+        {"x": 0.9, "y": 0.9},
+        {"x": 0.1, "y": 0.9},
+    ]
+}
 DECK = {
     "template_id": "clean",
     "title": "contract",
@@ -131,8 +142,11 @@ class Api:
         generated). Whole containers are assigned, so Schemathesis re-checks whether the case is
         still a negative one."""
         if case.path_parameters:
+            prefix = "fix_" if case.operation.label == PAGE_FIX else ""
             case.path_parameters = {
-                name: FRESH if case.method.upper() == "DELETE" else self.ids.get(name, value)
+                name: FRESH
+                if case.method.upper() == "DELETE"
+                else self.ids.get(prefix + name, self.ids.get(name, value))
                 for name, value in case.path_parameters.items()
             }
         if case.meta is not None and case.meta.generation.mode.is_negative:
@@ -142,6 +156,7 @@ class Api:
             "POST /v1/auth/refresh": lambda _: {"refresh_token": FRESH},
             "POST /v1/decks": self._own_deck_spec,
             EDIT: self._own_deck_spec,
+            PAGE_FIX: lambda _: dict(CORNERS),
         }.get(case.operation.label)
         if body is not None:
             case.body = body(case.body)
@@ -201,9 +216,9 @@ def _registered(url: str) -> Api:
 
 
 def _seed(api: Api, settings, logs: dict[str, IO[bytes]]) -> None:
-    """A read upload with a stored image, a built deck with previews and its PDF, a private
-    template. The workers run only for this: what the fuzzer creates later just waits in its
-    queue."""
+    """A read upload with a stored image (and another, for fixing its corners), a built deck
+    with previews and its PDF, a private template. The workers run only for this: what the
+    fuzzer creates later just waits in its queue."""
     with (
         worker_service(
             "storage_service",
@@ -219,14 +234,18 @@ def _seed(api: Api, settings, logs: dict[str, IO[bytes]]) -> None:
         ),
     ):
         upload_id = api.new_upload()
+        fix_upload_id = api.new_upload()
         deck_id = api.new_deck()
         upload = api.wait(f"/v1/uploads/{upload_id}", "completed")
+        to_fix = api.wait(f"/v1/uploads/{fix_upload_id}", "completed")
         api.wait(f"/v1/decks/{deck_id}", "completed")
         api.previews_made(deck_id)  # they follow the deck; the workers stop after this
         api.pdf_made(deck_id)  # made once asked for: a fuzzed `?format=pdf&wait` waits for none
     api.ids.update(
         upload_id=upload_id,
         image_id=upload["images"][0]["image_id"],
+        fix_upload_id=fix_upload_id,
+        fix_image_id=to_fix["images"][0]["image_id"],
         deck_id=deck_id,
         template_id=api.new_template(),
     )

@@ -12,10 +12,13 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from ocr_service.bootstrap import bootstrap as ocr_bootstrap
 from ocr_service.handlers import handlers as ocr_handlers
 from ocr_service.settings import OcrSettings
+from tests.pdfs import exported_slides
 from tests.unit.test_capture import CORNERS, LINES, PAGE, PHOTO, photo_of_page
 
 pytestmark = pytest.mark.integration
@@ -86,6 +89,33 @@ def test_photo_of_a_page_on_a_desk_is_read_as_its_page_stored_beside_it(
     assert max(abs(x - 70 / PAGE[0]) for x in starts) < 0.03, starts
     seen = probe.until("jaryo.upload.completed.v1", upload_id=upload_id)
     assert _counted(seen, "jaryo.upload.completed.v1") == 1
+
+
+def test_a_draft_of_a_photo_shows_its_page_in_the_pages_proportions(
+    client, make_user, reading, deck_worker
+):
+    """The draft's picture is the page the text was read on, not the photo of a desk: placed
+    in the page's proportions (4:5), and the deck embeds the stored page itself."""
+    user = make_user()
+    upload_id = _upload_photo(client, user)
+    (image,) = client.get(f"/v1/uploads/{upload_id}?wait=60", headers=user.auth).get_json()[
+        "images"
+    ]
+    page = image["ocr"]["page"]
+    asked = {"template_id": "clean", "title": "desk", "from_upload": upload_id}
+    response = client.post("/v1/decks", json={**asked, "background": "photo"}, headers=user.auth)
+    assert response.status_code == 202, response.get_json()
+    deck = client.get(f"{response.headers['Location']}?wait=60", headers=user.auth).get_json()
+    assert deck["status"] == "completed", deck
+
+    spec = client.get(deck["links"]["spec"], headers=user.auth).get_json()
+    [picture] = [e for e in spec["slides"][0]["elements"] if e["type"] == "image"]
+    assert picture["variant"] == "page"
+    # Slide fractions of a 16:9 slide: w/h in inches is (w * 16) / (h * 9).
+    assert (picture["w"] * 16) / (picture["h"] * 9) == pytest.approx(PAGE[0] / PAGE[1], rel=0.05)
+    pptx = Presentation(io.BytesIO(client.get(deck["links"]["file"], headers=user.auth).data))
+    [embedded] = [s for s in pptx.slides[0].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert embedded.image.size == (page["width"], page["height"])
 
 
 def test_a_scan_has_no_page_of_its_own(client, make_user, reading):
@@ -167,3 +197,47 @@ def test_a_fix_of_the_corners_reads_the_photo_again_once_and_settles_once(
     assert _counted(published, "jaryo.upload.completed.v1") == 1  # the first's came before
     listed = client.get("/v1/uploads", headers=user.auth).get_json()["items"]
     assert [item["status"] for item in listed] == ["completed"]
+
+
+def test_a_fix_is_refused_where_it_cannot_apply_and_changes_nothing(client, make_user, reading, db):
+    """Another person's image is a 404; corners that enclose no page a 422 naming the field;
+    a PDF's page a 409 not-a-photo; an image fixed as often as allowed a 429; and none of these
+    reopens the upload."""
+    owner, stranger = make_user(), make_user()
+    upload_id = _upload_photo(client, owner)
+    pdf = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(exported_slides()), "slides.pdf"), "image_type": "eng-printed"},
+        headers=owner.auth,
+        content_type="multipart/form-data",
+    ).get_json()["upload_id"]
+    photo = client.get(f"/v1/uploads/{upload_id}?wait=60", headers=owner.auth).get_json()
+    slides = client.get(f"/v1/uploads/{pdf}?wait=60", headers=owner.auth).get_json()
+    image_id = photo["images"][0]["image_id"]
+    route = f"/v1/uploads/{upload_id}/images/{image_id}/page"
+    square = {
+        "corners": [{"x": x, "y": y} for x, y in ((0.1, 0.1), (0.9, 0.1), (0.9, 0.9), (0.1, 0.9))]
+    }
+
+    def answer(path: str, body: dict, user=owner) -> tuple[int, str, str | None]:
+        got = client.put(path, json=body, headers=user.auth)
+        problem = got.get_json()
+        return got.status_code, problem["code"], problem.get("pointer")
+
+    assert answer(route, square, stranger) == (404, "not-found", None)
+    backwards = {"corners": square["corners"][::-1]}
+    assert answer(route, backwards) == (422, "invalid-input", "/corners")
+    assert answer(route, {"corners": square["corners"][:3]}) == (422, "invalid-input", "/corners")
+    assert answer(route, {**square, "extra": 1})[:2] == (422, "invalid-input")
+    first_page = slides["images"][0]["image_id"]
+    assert answer(f"/v1/uploads/{pdf}/images/{first_page}/page", square) == (
+        409,
+        "not-a-photo",
+        None,
+    )
+    db.images.update_one({"_id": image_id}, {"$set": {"fixes": 10}})
+    assert answer(route, square) == (429, "page-fix-quota", None)
+
+    after = client.get(f"/v1/uploads/{upload_id}", headers=owner.auth).get_json()
+    assert after["status"] == "completed"
+    assert after["images"][0]["ocr"]["page"]["source"] == "found"

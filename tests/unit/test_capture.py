@@ -171,6 +171,42 @@ def test_photo_without_a_page_is_left_as_it_is(kind: str) -> None:
     assert result.image is photo
 
 
+@pytest.mark.parametrize("size", [(3072, 1), (1, 3000), (31, 31), (5000, 33), (33, 5000)])
+def test_a_strip_or_a_speck_is_left_as_it_is_or_flattened_without_error(
+    size: tuple[int, int],
+) -> None:
+    """Images of a valid file but of no page's shape (the fuzz set's one-row PNG) pass through
+    the step whole; where the person gives corners of one that is big enough, it is flattened."""
+    noise = np.random.default_rng(1).integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)
+    photo = Image.fromarray(noise)
+
+    assert capture(photo).image is photo
+    fixed = capture(photo, ((0, 0), (1, 0), (1, 1), (0, 1)))
+    assert fixed.image is photo or "flattened" in fixed.steps
+
+
+def test_a_picture_in_a_slide_is_not_taken_for_a_page() -> None:
+    """A dark slide with a white screenshot beside its title and list: the screenshot is
+    outlined all round, like a page on a desk, but cropping to it would cut the slide's own
+    text away, so the slide is kept as it is."""
+    slide = Image.new("RGB", (1600, 900), (18, 28, 36))
+    draw = ImageDraw.Draw(slide)
+    font = ImageFont.load_default(size=56)
+    draw.text((110, 100), "NEW EXPERIENCE GOALS", font=font, fill=(220, 170, 40))
+    for row, item in enumerate(["1. UP-TO-DATE", "2. ENGAGING", "3. FRICTION FREE"]):
+        draw.text((110, 260 + row * 170), item, font=font, fill=(240, 240, 240))
+    draw.rectangle((800, 300, 1570, 680), fill=(250, 250, 250))
+    small = ImageFont.load_default(size=14)
+    for row in range(12):
+        draw.text(
+            (830, 330 + row * 26), "Interpolated strings in C#", font=small, fill=(30, 30, 30)
+        )
+
+    result = capture(slide)
+
+    assert result.corners is None and result.image is slide
+
+
 def test_shadow_across_a_page_is_evened_out() -> None:
     shadow = shadowed(page_with_text())
     assert spread(shadow) > 60  # grey levels between the lit and the shaded paper

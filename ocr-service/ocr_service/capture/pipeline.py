@@ -1,5 +1,6 @@
 """The capture step as one call: find the document, flatten it, uncurl and straighten its
-lines, even its light (unless its print is light on a dark ground). When no document is
+lines, even its light (unless its print is light on a dark ground). A quad with print
+outside it (a picture in a slide, not a page on a desk) is no document. When no document is
 found the photo is never cropped: only its text lines, if it has them and they bend, are
 straightened (pixels move up or down, nothing is cut); a photo with no document and straight
 or no lines is kept exactly as it is. Corners given by the person (a fix of the ones found) are
@@ -16,7 +17,11 @@ from ocr_service.capture.curl import uncurl
 from ocr_service.capture.document import find_document
 from ocr_service.capture.flatten import flatten
 from ocr_service.capture.light import even_light, light_on_dark
+from ocr_service.capture.print_outside import cuts_print_away
 from ocr_service.capture.straighten import rotate, skew
+
+MIN_SIDE = 32  # px: a narrower image (a one-row strip) has no page in it, and its copies would
+# shrink to nothing
 
 Corners = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
 
@@ -34,12 +39,16 @@ class Capture:
 def capture(photo: Image.Image, corners: Corners | None = None) -> Capture:
     """`photo` upright (EXIF orientation applied), RGB or L. `corners`, fractions of the photo
     (top-left, top-right, bottom-right, bottom-left), are the document's instead of a search."""
+    if min(photo.size) < MIN_SIDE:
+        return Capture(photo, None, None, ())  # a strip or a speck: no page to find or flatten
     pixels = np.asarray(photo.convert("RGB") if photo.mode not in ("RGB", "L") else photo)
     height, width = pixels.shape[:2]
     if corners is not None:
         given = np.array(corners, np.float64) * [width - 1, height - 1]
         return _flattened(pixels, given.astype(np.float32), confidence=None)
     found = find_document(pixels)
+    if found is not None and cuts_print_away(pixels, found.corners):
+        found = None  # a picture in a slide or a screenshot, not a page on a desk
     if found is None:
         uncurled = uncurl(pixels)
         if uncurled is None:
