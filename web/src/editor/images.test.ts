@@ -6,6 +6,7 @@ import {
   pictureSources,
   placedBox,
   placedPictures,
+  type Placed,
   type UploadImage,
 } from "./images";
 
@@ -78,6 +79,37 @@ describe("the pictures the editor loads", () => {
     spec.slides.push(structuredClone(spec.slides[0]));
     expect(placedPictures(spec)).toEqual([
       expect.objectContaining({ image_id: "img-1", variant: "clean" }),
+    ]);
+  });
+});
+
+describe("the pages made of photos", () => {
+  const page: Placed = { image_id: "a", variant: "page" };
+  const withPage = { links: { page: "/v1/uploads/u/images/a/page?v=2" } };
+
+  it("loads a page picture from the image's page link, its version with it", () => {
+    const sources = pictureSources([image("a", withPage)], [page]);
+    expect(sources).toContainEqual({
+      key: "a:page",
+      image_id: "a",
+      route: "page",
+      link: "/v1/uploads/u/images/a/page?v=2",
+    });
+  });
+
+  it("shows the original for a page picture of an image without a page, as clean ones do", () => {
+    const sources = pictureSources([image("a")], [page]);
+    expect(sources).toContainEqual({ key: "a:page", image_id: "a", route: "original" });
+  });
+
+  it("keeps the page, the clean copy and the original of one image apart", () => {
+    const clean = { image_id: "a", variant: "clean" } as const;
+    const both = { links: { ...withPage.links, background: "/v1/uploads/u/images/a/background" } };
+    const sources = pictureSources([image("a", both)], [page, clean]);
+    expect(sources.map((source) => [source.key, source.route])).toEqual([
+      ["a:original", "original"],
+      ["a:page", "page"],
+      ["a:clean", "background"],
     ]);
   });
 });

@@ -1,7 +1,9 @@
-/** The pictures a deck can place: the stored images of the deck's upload, and the clean copies
- * (text removed) its `variant: clean` pictures show, fetched with the person's token (the API's
- * image routes need it, so no plain <img src>) into blob URLs. */
+/** The pictures a deck can place: the stored images of the deck's upload, the clean copies
+ * (text removed) its `variant: clean` pictures show and the pages made of photos its
+ * `variant: page` pictures show, fetched with the person's token (the API's image routes need
+ * it, so no plain <img src>) into blob URLs. */
 import { api } from "../api/client";
+import { pageUrl } from "../api/pages";
 import type { DeckSpec, ImageElement } from "./spec";
 
 /** What the editor uses of an upload's image (the API's `Image`). */
@@ -12,13 +14,14 @@ export interface UploadImage {
   width: number | null;
   height: number | null;
   storage: { status: string };
-  /** `background` only when the image has a clean copy. */
-  links?: { background?: string };
+  /** `background` only when the image has a clean copy; `page` only when the OCR's capture
+   * step made a page of the photo (with `?v=N`, new each time the page is made again). */
+  links?: { background?: string; page?: string };
 }
 
 export type Variant = ImageElement["variant"];
 
-/** A picture as a slide places it: an image, as stored or as its clean copy. */
+/** A picture as a slide places it: an image, as stored, as its clean copy or as its page. */
 export interface Placed {
   image_id: string;
   variant?: Variant;
@@ -30,16 +33,27 @@ export function pictureKey(picture: Placed): string {
   return `${picture.image_id}:${picture.variant ?? "original"}`;
 }
 
-/** The image route each loaded picture comes from. */
-export interface PictureSource {
-  key: string;
-  image_id: string;
-  route: "original" | "background";
+/** The image route each loaded picture comes from; a page's with its link (its `?v=N`). */
+export type PictureSource =
+  | { key: string; image_id: string; route: "original" | "background" }
+  | { key: string; image_id: string; route: "page"; link: string };
+
+/** Where a placed picture of a stored image comes from: a `clean` one from the image's clean
+ * copy and a `page` one from its page when the API links them, else from the original, as the
+ * deck service places them. */
+function sourceOf(image: UploadImage, picture: Placed): PictureSource {
+  const key = pictureKey(picture);
+  const { background, page } = image.links ?? {};
+  const variant = picture.variant ?? "original";
+  if (variant === "clean" && background !== undefined)
+    return { key, image_id: image.image_id, route: "background" };
+  if (variant === "page" && page !== undefined)
+    return { key, image_id: image.image_id, route: "page", link: page };
+  return { key, image_id: image.image_id, route: "original" };
 }
 
-/** What to fetch: every stored image's original (the picker offers them all), and for each
- * picture the deck places as `clean`, the image's clean copy when the API links one, else its
- * original, as the deck service places it. */
+/** What to fetch: every stored image's original (the picker offers them all), and each picture
+ * the deck places in the variant it places (`sourceOf`). */
 export function pictureSources(
   images: readonly UploadImage[],
   placed: Iterable<Placed>,
@@ -51,10 +65,7 @@ export function pictureSources(
   const wanted: Placed[] = [...stored.keys()].map((image_id) => ({ image_id }));
   for (const picture of [...wanted, ...placed]) {
     const image = stored.get(picture.image_id);
-    if (!image) continue;
-    const clean = picture.variant === "clean" && image.links?.background !== undefined;
-    const key = pictureKey(picture);
-    sources.set(key, { key, image_id: image.image_id, route: clean ? "background" : "original" });
+    if (image) sources.set(pictureKey(picture), sourceOf(image, picture));
   }
   return [...sources.values()];
 }
@@ -94,7 +105,7 @@ async function uploadOf(uploadId: string) {
 }
 
 /** Loads each picture of `pictureSources` as an <img> on a blob URL, keyed by `pictureKey`. A
- * clean copy that cannot be fetched shows the original instead. */
+ * clean copy or a page that cannot be fetched shows the original instead. */
 export async function loadImages(
   uploadId: string,
   images: readonly UploadImage[],
@@ -102,32 +113,29 @@ export async function loadImages(
 ): Promise<Map<string, HTMLImageElement>> {
   const names = new Map(images.map((i) => [i.image_id, i.original_filename ?? i.filename]));
   const fetched = new Map<string, Promise<HTMLImageElement | null>>();
-  const fetchOnce = (imageId: string, route: PictureSource["route"]) => {
-    const source = `${imageId}/${route}`;
-    if (!fetched.has(source)) fetched.set(source, fetchImage(uploadId, imageId, route, names));
-    return fetched.get(source)!;
+  const fetchOnce = (source: PictureSource) => {
+    const at = `${source.image_id}/${source.route}`;
+    if (!fetched.has(at)) fetched.set(at, fetchImage(uploadId, source, names));
+    return fetched.get(at)!;
   };
   const loaded = new Map<string, HTMLImageElement>();
   await Promise.all(
-    pictureSources(images, placed).map(async ({ key, image_id, route }) => {
+    pictureSources(images, placed).map(async (source) => {
+      const original = { key: source.key, image_id: source.image_id, route: "original" } as const;
       const element =
-        (await fetchOnce(image_id, route)) ??
-        (route === "background" ? await fetchOnce(image_id, "original") : null);
-      if (element) loaded.set(key, element);
+        (await fetchOnce(source)) ??
+        (source.route !== "original" ? await fetchOnce(original) : null);
+      if (element) loaded.set(source.key, element);
     }),
   );
   return loaded;
 }
 
-async function fetchImage(
-  uploadId: string,
-  imageId: string,
-  route: PictureSource["route"],
-  names: ReadonlyMap<string, string>,
-): Promise<HTMLImageElement | null> {
-  const path = { upload_id: uploadId, image_id: imageId };
+async function fetchBlobUrl(uploadId: string, source: PictureSource): Promise<string | null> {
+  const path = { upload_id: uploadId, image_id: source.image_id };
+  if (source.route === "page") return pageUrl(uploadId, source.image_id, source.link);
   const { data } =
-    route === "background"
+    source.route === "background"
       ? await api.GET("/v1/uploads/{upload_id}/images/{image_id}/background", {
           params: { path },
           parseAs: "blob",
@@ -136,10 +144,19 @@ async function fetchImage(
           params: { path },
           parseAs: "blob",
         });
-  if (!(data instanceof Blob)) return null;
+  return data instanceof Blob ? URL.createObjectURL(data) : null;
+}
+
+async function fetchImage(
+  uploadId: string,
+  source: PictureSource,
+  names: ReadonlyMap<string, string>,
+): Promise<HTMLImageElement | null> {
+  const url = await fetchBlobUrl(uploadId, source);
+  if (url === null) return null;
   const element = new Image();
-  element.src = URL.createObjectURL(data);
-  element.alt = names.get(imageId) ?? "";
+  element.src = url;
+  element.alt = names.get(source.image_id) ?? "";
   await element.decode().catch(() => undefined);
   return element;
 }

@@ -232,6 +232,26 @@ export const en = {
   editorConflict:
     "This deck was changed in another tab or window, so changes made here can no longer be saved. Reload it to continue from the latest version (changes here since the last save will be lost).",
   editorReload: "Reload the deck",
+  // A photo's page corners (issue 18), on the results page.
+  adjustCorners: "Adjust page corners",
+  cornersTitle: "Page corners of {name}",
+  cornersHint: "Put each corner on a corner of the page: drag it, or focus it and move it with the arrow keys (Shift moves it further). The page is flattened from these corners and read again.",
+  "corner.topLeft": "Top-left corner",
+  "corner.topRight": "Top-right corner",
+  "corner.bottomRight": "Bottom-right corner",
+  "corner.bottomLeft": "Bottom-left corner",
+  cornerAt: "{name}: {x} from the left, {y} from the top",
+  photoAsTaken: "{name}, the photo as it was taken",
+  "cornersProblem.outside": "A corner is outside the photo.",
+  "cornersProblem.notConvex": "The corners must go round the page in order (top-left, top-right, bottom-right, bottom-left) without crossing or bending inwards.",
+  "cornersProblem.tooSmall": "The page is too small: it must cover at least 1 % of the photo.",
+  cornersReady: "The page will be flattened from these corners.",
+  readAgain: "Read again",
+  cornersReset: "Reset the corners",
+  rereading: "{name} is being read again from the corners you set.",
+  "problem.upload-processing": "The images are still being read. Try again once they are done.",
+  "problem.not-a-photo": "Only a photo's page corners can be adjusted, not a PDF page's or an image's that is not stored.",
+  "limit.page_fixes_per_image": "This photo's corners were set {allowed} times, as often as one photo's may be.",
 };
 
 export type MessageKey = keyof typeof en;

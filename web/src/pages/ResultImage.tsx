@@ -1,22 +1,45 @@
 /** One read image on the results page (headed "p. N" too when it is a PDF's page): the image
  * with its OCR boxes over it (when shown), and beside it its lines, doubtful words marked, each
- * correctable in place. */
+ * correctable in place. A photo's page corners can be adjusted, and the photo read again. */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { capturedPage, cornersAdjustable, pageLink, pageUrl } from "../api/pages";
 import { imageUrl, type UploadImage } from "../api/uploads";
 import { useObjectUrl } from "../components/AuthImage";
 import { PageTag } from "../components/PageTag";
 import { t, type MessageKey } from "../i18n";
+import { CornerEditor } from "./CornerEditor";
 import { failureMessage } from "./failures";
 import { boxStyle, lineKey, linesOf, markedWords, type Corrections, type Line } from "./ocrLines";
 import { nameWithPage, pageOf } from "./uploadRows";
 
+/** What the boxes are drawn over: the page the capture step made of a photo when there is one
+ * (its boxes are fractions of the page, not of the photo), else the image as stored. The page's
+ * link changes each time it is made again, so a new page is fetched, not an old one kept. */
+function shownImage(uploadId: string, image: UploadImage) {
+  const page = capturedPage(image);
+  const link = pageLink(image);
+  if (page && link) {
+    return {
+      key: link,
+      load: () => pageUrl(uploadId, image.image_id, link),
+      room: `${page.width} / ${page.height}`,
+    };
+  }
+  return {
+    key: image.image_id,
+    load: () => imageUrl(uploadId, image.image_id, "original"),
+    // The stored size keeps the image's room while it loads.
+    room: image.width && image.height ? `${image.width} / ${image.height}` : "4 / 3",
+  };
+}
+
 function Overlaid(props: { uploadId: string; image: UploadImage; showBoxes: boolean }) {
   const { uploadId, image } = props;
-  const url = useObjectUrl(() => imageUrl(uploadId, image.image_id, "original"), image.image_id);
-  // The stored size keeps the image's room while it loads; the boxes wait for the image.
-  const room = image.width && image.height ? `${image.width} / ${image.height}` : "4 / 3";
+  const shown = shownImage(uploadId, image);
+  const url = useObjectUrl(shown.load, shown.key);
+  // The boxes wait for the image.
   return (
-    <div class="overlaid" style={{ aspectRatio: room }}>
+    <div class="overlaid" style={{ aspectRatio: shown.room }}>
       {url && (
         <img
           class="page-image"
@@ -120,24 +143,81 @@ function LineRow(props: {
   );
 }
 
+/** "Adjust page corners" and, once pressed, the corner editor; not for a PDF's page, nor while
+ * the upload is being read (the API takes one fix at a time, once the upload has settled). */
+function Corners(props: {
+  uploadId: string;
+  image: UploadImage;
+  name: string;
+  settled: boolean;
+  onReread: (image: UploadImage) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  if (!props.settled || !cornersAdjustable(props.image)) return null;
+  const close = () => {
+    setOpen(false);
+    requestAnimationFrame(() => toggle.current?.focus());
+  };
+  return (
+    <div class="result-actions">
+      <button
+        ref={toggle}
+        type="button"
+        class="secondary"
+        aria-expanded={open}
+        onClick={() => (open ? close() : setOpen(true))}
+      >
+        {t("adjustCorners")}
+      </button>
+      {open && (
+        <CornerEditor
+          uploadId={props.uploadId}
+          image={props.image}
+          name={props.name}
+          onSent={(image) => {
+            setOpen(false);
+            props.onReread(image);
+          }}
+          onClose={close}
+        />
+      )}
+    </div>
+  );
+}
+
 export function ResultImage(props: {
   uploadId: string;
   image: UploadImage;
   showBoxes: boolean;
   corrections: Corrections;
   onCorrect: (key: string, text: string | null) => void;
+  /** The image is being read again (its detail from the API's 202). */
+  /** The upload is no longer being read. */
+  settled: boolean;
+  onReread: (image: UploadImage) => void;
 }) {
   const { image } = props;
   const name = nameWithPage(displayName(image), pageOf(image), t);
+  const corners = (
+    <Corners
+      uploadId={props.uploadId}
+      image={image}
+      name={name}
+      settled={props.settled}
+      onReread={props.onReread}
+    />
+  );
   if (image.status !== "done") {
     return (
-      <article class="result">
+      <article class="result" aria-label={name}>
         <Heading image={image} />
         {image.status === "failed" ? (
           <p class="error">{failureMessage(image.code, image.reason ?? "", t)}</p>
         ) : (
           <p>{t(`imageStatus.${image.status}` as MessageKey)}</p>
         )}
+        {corners}
       </article>
     );
   }
@@ -158,6 +238,7 @@ export function ResultImage(props: {
           ))}
         </ol>
       </div>
+      {corners}
     </article>
   );
 }

@@ -3,21 +3,32 @@
  * and drafting a deck. */
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { waitForUpload, type Upload } from "../api/uploads";
+import { waitForUpload, type Upload, type UploadImage } from "../api/uploads";
 import { Announced } from "../components/Announced";
 import { t, type MessageKey } from "../i18n";
 import { DraftForm } from "./DraftForm";
 import { MarkdownDownload } from "./MarkdownDownload";
-import { allText } from "./ocrLines";
+import { allText, isLineOf } from "./ocrLines";
 import { ResultImage } from "./ResultImage";
 
 const WAIT_SECONDS = 60;
 
 type Loaded = Upload | "missing" | "unreachable" | null;
 
-/** The upload as it stands, then asked again with `?wait` while its images are being read. */
-function useUpload(uploadId: string): Loaded {
+/** The upload as it stands, then asked again with `?wait` while its images are being read; and
+ * `reread`, for an image sent to be read again: shown as being read at once, and the upload
+ * followed again until it settles. */
+function useUpload(uploadId: string): [Loaded, (image: UploadImage) => void] {
   const [upload, setUpload] = useState<Loaded>(null);
+  const [round, setRound] = useState(0);
+  const reread = (image: UploadImage) => {
+    setUpload((before) =>
+      typeof before === "object" && before !== null
+        ? { ...before, status: "processing", images: before.images.map(replacing(image)) }
+        : before,
+    );
+    setRound((n) => n + 1);
+  };
   useEffect(() => {
     let live = true;
     const follow = async (wait: number): Promise<void> => {
@@ -30,14 +41,22 @@ function useUpload(uploadId: string): Loaded {
     return () => {
       live = false;
     };
-  }, [uploadId]);
-  return upload;
+  }, [uploadId, round]);
+  return [upload, reread];
+}
+
+/** The image's new detail in place of the old, the rest of the list as it was. */
+function replacing(image: UploadImage) {
+  return (before: UploadImage) =>
+    before.image_id === image.image_id ? { ...before, ...image } : before;
 }
 
 function Toolbar(props: {
   showBoxes: boolean;
   onBoxes: (show: boolean) => void;
   text: string;
+  /** Said beside "copied" (one status region per page). */
+  notice: string | null;
   children?: ComponentChildren;
 }) {
   const [copied, setCopied] = useState<string | null>(null);
@@ -60,7 +79,7 @@ function Toolbar(props: {
         {t("copyAll")}
       </button>
       {props.children}
-      <Announced role="status" lines={[copied]} />
+      <Announced role="status" lines={[copied, props.notice]} />
     </div>
   );
 }
@@ -75,13 +94,22 @@ function useCorrections() {
       else after.set(key, text);
       return after;
     });
-  return [corrections, correct] as const;
+  // An image read again has new lines: corrections of its old ones no longer apply.
+  const forget = (imageId: string) =>
+    setCorrections((before) => new Map([...before].filter(([key]) => !isLineOf(key, imageId))));
+  return [corrections, correct, forget] as const;
 }
 
 export function ResultsPage(props: { uploadId: string }) {
-  const upload = useUpload(props.uploadId);
+  const [upload, reread] = useUpload(props.uploadId);
   const [showBoxes, setShowBoxes] = useState(true);
-  const [corrections, correct] = useCorrections();
+  const [corrections, correct, forget] = useCorrections();
+  const [rereading, setRereading] = useState<string | null>(null);
+  const onReread = (image: UploadImage) => {
+    forget(image.image_id);
+    reread(image);
+    setRereading(t("rereading", { name: image.original_filename ?? image.filename }));
+  };
   if (upload === null) return <p role="status">{t("loading")}</p>;
   if (upload === "missing") return <p role="alert">{t("uploadMissing")}</p>;
   if (upload === "unreachable") return <p role="alert">{t("networkError")}</p>;
@@ -96,6 +124,7 @@ export function ResultsPage(props: { uploadId: string }) {
         showBoxes={showBoxes}
         onBoxes={setShowBoxes}
         text={allText(upload.images, corrections)}
+        notice={upload.status === "processing" ? rereading : null}
       >
         {upload.status !== "processing" && (
           <MarkdownDownload uploadId={upload.upload_id} fallbackName={stem} />
@@ -109,6 +138,8 @@ export function ResultsPage(props: { uploadId: string }) {
           showBoxes={showBoxes}
           corrections={corrections}
           onCorrect={correct}
+          settled={upload.status !== "processing"}
+          onReread={onReread}
         />
       ))}
       <DraftForm

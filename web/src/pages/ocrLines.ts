@@ -21,6 +21,11 @@ export function lineKey(imageId: string, index: number): string {
   return `${imageId}:${index}`;
 }
 
+/** Whether a `lineKey` is one of the image's lines. */
+export function isLineOf(key: string, imageId: string): boolean {
+  return key.startsWith(`${imageId}:`);
+}
+
 /** The line's text in runs that join back into it, the words the OCR doubts in runs of their
  * own (found in order; a word the text does not hold is left unmarked). */
 export function markedWords(line: Line): { text: string; doubtful: boolean }[] {
