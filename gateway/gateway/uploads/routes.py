@@ -32,6 +32,7 @@ from gateway.uploads.schemas import (
     IdempotencyHeader,
     Image,
     PageCorners,
+    PageVersionQuery,
     Upload,
     UploadEvent,
     UploadForm,
@@ -308,7 +309,8 @@ def get_background(upload_id: str, image_id: str) -> Response:
             "the original's frame"
         ),
         409: problem("not stored (yet)"),
-    }
+    },
+    query=PageVersionQuery,
 )
 @require_user
 def get_page(upload_id: str, image_id: str) -> Response:

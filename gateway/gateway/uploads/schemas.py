@@ -63,6 +63,13 @@ class PageCorners(BaseModel):
         return corners
 
 
+class PageVersionQuery(BaseModel):
+    """`links.page` names the reading its page was made in, so a cache never shows an older
+    page; the page served is always the latest."""
+
+    v: str | Absent = Field(None, description="the reading (as `links.page` gives it); ignored")
+
+
 class StorageState(BaseModel):
     status: Literal["queued", "stored", "rejected"]
 
