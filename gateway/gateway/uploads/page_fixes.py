@@ -13,6 +13,7 @@ meets it, so a lost write never blocks the next fix."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from pymongo.database import Database
@@ -39,7 +40,7 @@ SOURCE = "jaryo/gateway"
 
 
 def fix_corners(
-    deps: Dependencies, user_id: str, upload_id: str, image_id: str, corners: list[Corner]
+    deps: Dependencies, user_id: str, upload_id: str, image_id: str, corners: Sequence[Corner]
 ) -> None:
     """Open the upload's next reading for this image. Raises NotFound, UploadProcessing,
     NotAPhoto, RejectedImage or TooManyPageFixes."""
@@ -65,7 +66,7 @@ def fix_corners(
         user_id=user_id,
         image_id=image_id,
         image_type=upload["image_type"],
-        corners=corners,
+        corners=list(corners),
         reading=reading,
         upload_image_ids=[i["_id"] for i in service.images(db, user_id, upload_id)],
     )
