@@ -88,7 +88,7 @@ def test_a_clean_copy_is_linked_and_served_once_the_result_says_it_was_kept(
     image = _image(client, user, upload_id)
     assert image["ocr"]["clean_background"] is True
     assert image["ocr"]["figures"] == [{"bbox": [0.1, 0.2, 0.5, 0.6]}]
-    assert image["links"]["background"] == url
+    assert image["links"]["background"] == f"{url}?v=0"  # its first reading's copy
     served = client.get(url, headers=user.auth)
     assert (served.status_code, served.mimetype, served.data) == (200, "image/png", copy)
     stranger = client.get(url, headers=make_user().auth)
