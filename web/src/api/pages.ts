@@ -5,7 +5,7 @@
 import { api } from "./client";
 import { blobUrl } from "./blobs";
 import type { components } from "./schema";
-import type { UploadImage } from "./uploads";
+import { linkVersion, type UploadImage } from "./uploads";
 
 /** The image's `ocr.page`: where the page lies in the original (fractions of the upright
  * original, top-left, top-right, bottom-right, bottom-left; null when no document was found and
@@ -30,13 +30,15 @@ export function cornersAdjustable(image: UploadImage): boolean {
   return read && image.page === null && image.storage.status === "stored";
 }
 
-/** The flattened page as an object URL. The link's query (`v`, which the document leaves
- * undeclared) is sent as it is, so a page made again is fetched anew, not from a cache. */
+/** The flattened page as an object URL, fetched with the link's `v` (which the OpenAPI document
+ * declares), so a page made again is fetched anew, not from a cache. */
 export async function pageUrl(uploadId: string, imageId: string, link: string) {
-  const query = link.includes("?") ? link.slice(link.indexOf("?") + 1) : "";
+  const v = linkVersion(link);
   const answer = await api.GET("/v1/uploads/{upload_id}/images/{image_id}/page", {
-    params: { path: { upload_id: uploadId, image_id: imageId } },
-    querySerializer: () => query,
+    params: {
+      path: { upload_id: uploadId, image_id: imageId },
+      query: v === undefined ? undefined : { v },
+    },
     parseAs: "blob",
   });
   return blobUrl(answer);
