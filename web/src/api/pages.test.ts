@@ -20,8 +20,40 @@ const sent = vi.hoisted(() => {
   return urls;
 });
 
-import { pageUrl } from "./pages";
-import { backgroundUrl, linkVersion } from "./uploads";
+import { cornersAdjustable, pageUrl } from "./pages";
+import { backgroundUrl, linkVersion, type UploadImage } from "./uploads";
+
+function image(fields: Record<string, unknown>): UploadImage {
+  return {
+    image_id: "a",
+    filename: "a.jpg",
+    original_filename: "desk.jpg",
+    page: null,
+    status: "done",
+    storage: { status: "stored" },
+    ocr: { status: "done" },
+    ...fields,
+  } as unknown as UploadImage;
+}
+
+describe("who is offered 'Adjust page corners'", () => {
+  it("a stored photo once the upload has settled, whatever the image's own status", () => {
+    for (const status of ["done", "failed", "queued", "processing"]) {
+      expect(cornersAdjustable(image({ status }), true)).toBe(true);
+    }
+  });
+
+  it("no one while the upload is being read (the API takes a fix only once it has settled)", () => {
+    expect(cornersAdjustable(image({ status: "done" }), false)).toBe(false);
+    expect(cornersAdjustable(image({ status: "processing" }), false)).toBe(false);
+  });
+
+  it("not a PDF's page, nor an image that is not stored", () => {
+    expect(cornersAdjustable(image({ page: 2 }), true)).toBe(false);
+    expect(cornersAdjustable(image({ storage: { status: "queued" } }), true)).toBe(false);
+    expect(cornersAdjustable(image({ storage: { status: "failed" } }), true)).toBe(false);
+  });
+});
 
 describe("a page and a clean copy fetched through their links", () => {
   beforeEach(() => {

@@ -23,11 +23,11 @@ export function pageLink(image: UploadImage): string | null {
   return image.links?.page ?? null;
 }
 
-/** A photo, not a PDF's page, stored and read (or failed reading): one a person can give
- * the page corners of. */
-export function cornersAdjustable(image: UploadImage): boolean {
-  const read = image.status === "done" || image.status === "failed";
-  return read && image.page === null && image.storage.status === "stored";
+/** Whether "Adjust page corners" is offered: for a stored photo (not a PDF's page) once its
+ * upload has settled (`settled`: not processing), whatever the image's own status, since the
+ * API takes a fix then; an image whose reading was given up on may show `processing` forever. */
+export function cornersAdjustable(image: UploadImage, settled: boolean): boolean {
+  return settled && image.page === null && image.storage.status === "stored";
 }
 
 /** The flattened page as an object URL, fetched with the link's `v` (which the OpenAPI document

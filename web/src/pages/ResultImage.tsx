@@ -143,8 +143,9 @@ function LineRow(props: {
   );
 }
 
-/** "Adjust page corners" and, once pressed, the corner editor; not for a PDF's page, nor while
- * the upload is being read (the API takes one fix at a time, once the upload has settled). */
+/** "Adjust page corners" and, once pressed, the corner editor: for a stored photo (not a PDF's
+ * page) once the upload has settled, whatever the image's own status (`cornersAdjustable`; the
+ * API takes one fix at a time, once the upload has settled). */
 function Corners(props: {
   uploadId: string;
   image: UploadImage;
@@ -154,7 +155,7 @@ function Corners(props: {
 }) {
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
-  if (!props.settled || !cornersAdjustable(props.image)) return null;
+  if (!cornersAdjustable(props.image, props.settled)) return null;
   const close = () => {
     setOpen(false);
     requestAnimationFrame(() => toggle.current?.focus());
