@@ -121,6 +121,10 @@ class NotAPhoto(Problem):
     status, slug, title = 409, "not-a-photo", "Not a photo"
 
 
+class RejectedImage(Problem):
+    status, slug, title = 409, "image-rejected", "Image rejected"
+
+
 class UsernameTaken(Problem):
     status, slug, title = 409, "username-taken", "Username taken"
 

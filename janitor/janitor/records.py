@@ -17,7 +17,7 @@ from typing import Any
 from pymongo.database import Database
 
 from jaryo_shared import deck_outcomes
-from jaryo_shared.completion import completion_id, page_fix_id
+from jaryo_shared.completion import completion_id, latest_reading, page_fix_id
 from jaryo_shared.database import by_id
 from jaryo_shared.read_models.deck_pdfs import pdf_id
 from jaryo_shared.read_models.decks import revision_id
@@ -64,10 +64,11 @@ def delete_images_and_texts(db: Database, image_ids: list[str]) -> None:
         db.images.delete_one({"_id": image_id})
 
 
-def delete_completions(db: Database, upload: Document) -> None:
-    """The upload's completion records and its corner fixes: one of each per reading, by `_id`
-    (FerretDB reads a whole collection for any other filter)."""
-    for reading in range(upload.get("readings", 0) + 1):
+def delete_readings(db: Database, upload: Document) -> None:
+    """The upload's completion records and its fixes of corners: one of each per reading, by
+    `_id` (FerretDB reads a whole collection for any other filter)."""
+    last = latest_reading(db, upload["_id"], upload.get("readings", 0))
+    for reading in range(last + 1):
         db.upload_completions.delete_one({"_id": completion_id(upload["_id"], reading)})
         if reading:
             db.page_fixes.delete_one({"_id": page_fix_id(upload["_id"], reading)})

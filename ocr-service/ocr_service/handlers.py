@@ -33,7 +33,7 @@ from jaryo_shared.images import UnusableImage
 from jaryo_shared.keys import clean_background_key, page_key
 from jaryo_shared.messaging import Handler, PermanentError
 from jaryo_shared.ocr_result import OcrResult
-from jaryo_shared.read_models import images
+from jaryo_shared.read_models import images, uploads
 from jaryo_shared.read_models.images import Image
 from ocr_service import metrics
 from ocr_service.bootstrap import Dependencies
@@ -92,6 +92,7 @@ def handle_corners_fixed(
         image_ids=event.upload_image_ids,
         source=SOURCE,
         correlation_id=envelope.correlationid,
+        reading=event.reading,
     )
     if gave_up:
         raise PermanentError(f"image {event.image_id}: {gave_up}")
@@ -103,8 +104,11 @@ def read_image_again(
     """Read the photo flattened from the fix's corners, unless that reading is finished; the
     reason if it was given up on after repeated crashes."""
     image = images.of_upload(deps.db, event.upload_id, event.image_id)
-    if image is None:
-        log.warning("image %s of upload %s has no document", event.image_id, event.upload_id)
+    if image is None or uploads.deleted_among(deps.db, [event.upload_id]):
+        log.info("image %s of upload %s is gone; not read again", event.image_id, event.upload_id)
+        return None
+    if image.fix is not None and image.fix.reading > event.reading:
+        log.info("image %s: reading %d passed over, a later fix came", image.id, event.reading)
         return None
     results = OcrResults(deps.db, deps.publisher)
     attempts = results.attempts_if_unread(image.id, event.reading)

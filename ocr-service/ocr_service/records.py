@@ -62,9 +62,13 @@ class OcrResults:
 
     def start_reading_again(self, image: Image, reading: int, attempts: int, now: datetime) -> None:
         """Count an attempt at the upload's `reading` of the image (after `attempts` others
-        at it): its earlier reading's result stays until this one is recorded over it."""
+        at it): its earlier reading's result stays until this one is recorded over it. Upserted:
+        an image the janitor failed before it was ever read has no result yet."""
         fields = {"status": "processing", "reading": reading, "attempts": attempts + 1}
-        self._results.update_one({"_id": image.id}, {"$set": {**fields, "started_at": now}})
+        owner = {"upload_id": image.upload_id, "user_id": image.user_id}
+        self._results.update_one(
+            {"_id": image.id}, {"$set": {**owner, **fields, "started_at": now}}, upsert=True
+        )
 
     def record_read(
         self,
@@ -95,6 +99,10 @@ class OcrResults:
     ) -> bool:
         fields = {
             "reading": failed.reading,
+            # An earlier reading's text and page are no longer what the image shows.
+            "text": None,
+            "page": None,
+            "clean_background": False,
             "status": "failed",
             "reason": failed.reason,
             "code": failed.code and failed.code.value,

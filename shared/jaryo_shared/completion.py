@@ -61,6 +61,20 @@ def page_fix_id(upload_id: str, reading: int) -> str:
     return f"{upload_id}:{reading}"
 
 
+def latest_reading(db: Database, upload_id: str, recorded: int) -> int:
+    """The upload's latest reading as its `page_fixes` records show it, looked up by `_id` from
+    the one its document records (`readings`), which a lost write can leave behind."""
+    reading = recorded
+    while db.page_fixes.find_one({"_id": page_fix_id(upload_id, reading + 1)}, {"_id": 1}):
+        reading += 1
+    return reading
+
+
+def is_settled(db: Database, upload_id: str, reading: int) -> bool:
+    found = db.upload_completions.find_one({"_id": completion_id(upload_id, reading)}, {"_id": 1})
+    return found is not None
+
+
 def image_failure(image: dict[str, Any], ocr: dict[str, Any] | None) -> events.ImageFailure | None:
     """Why a finished image is unusable, or None if it was stored and read. An outcome recorded
     before failure codes existed has the code `unspecified`."""
@@ -106,14 +120,17 @@ def settle_upload(
     image_ids: list[str],
     source: str,
     correlation_id: str | None,
+    reading: int = 0,
 ) -> None:
     """Settle the upload if every one of its images is finished; `image_ids` are the upload's
-    images, as its upload.received event lists them."""
+    images, as its upload.received event lists them; `reading`, the reading a fix of corners
+    opened, if the caller has just read it (the images' `fix` says so too, unless its write was
+    lost)."""
     finished = _all_finished(db, upload_id, image_ids)
     if finished is None:
         return
     images, results = finished
-    completed = outcome(upload_id, user_id, images, results)
+    completed = outcome(upload_id, user_id, images, results, reading=reading)
     settle(db, publisher, clock, completed, source=source, correlation_id=correlation_id)
 
 
@@ -194,6 +211,7 @@ def outcome(
     results: dict[str, dict[str, Any]],
     *,
     unfinished: str | None = None,
+    reading: int = 0,
 ) -> events.UploadCompleted:
     """What happened to the upload's `images` (in order) with their OCR `results`. Given an
     `unfinished` reason (the janitor's, for an upload that took too long), each image not yet
@@ -216,7 +234,7 @@ def outcome(
     stored = sum(1 for i in images if i.get("storage", {}).get("status") == "stored")
     read = sum(1 for i in images if results.get(i["_id"], {}).get("status") == "done")
     # One fix at a time (the gateway takes none while the upload processes): the latest is it.
-    reading = max((fix_reading(image) for image in images), default=0)
+    reading = max([reading, *(fix_reading(image) for image in images)])
     return events.UploadCompleted(
         upload_id=upload_id,
         user_id=user_id,
@@ -283,7 +301,12 @@ def _claim(db: Database, record: dict[str, Any]) -> tuple[dict[str, Any], bool]:
 
 
 def _mark(db: Database, upload_id: str, record: dict[str, Any]) -> None:
-    """The upload shows the record's outcome: the same values each time, so a repeat is safe."""
+    """The upload shows the record's outcome: the same values each time, so a repeat is safe;
+    never an earlier reading's over a later one a fix of corners has opened (a late repeat)."""
+    upload = db.uploads.find_one({"_id": upload_id}, {"readings": 1}) or {}
+    if upload.get("readings", 0) > record.get("reading", 0):
+        upload_deletions.restore(db, upload_id)
+        return
     db.uploads.update_one(  # by _id alone (database.by_id says why)
         {"_id": upload_id},
         {

@@ -241,3 +241,30 @@ def test_a_fix_is_refused_where_it_cannot_apply_and_changes_nothing(client, make
     after = client.get(f"/v1/uploads/{upload_id}", headers=owner.auth).get_json()
     assert after["status"] == "completed"
     assert after["images"][0]["ocr"]["page"]["source"] == "found"
+
+
+def test_a_lost_write_of_a_fix_never_blocks_the_next_one(client, make_user, reading, db, probe):
+    """FerretDB can lose one of two concurrent updates, and a gateway can die after its claim:
+    the fix records, not the upload's own count, say which reading is the latest, so a lost
+    count still lets the next fix through, as the reading after the last one recorded."""
+    user = make_user()
+    upload_id = _upload_photo(client, user)
+    first = client.get(f"/v1/uploads/{upload_id}?wait=60", headers=user.auth).get_json()
+    image_id = first["images"][0]["image_id"]
+    route = f"/v1/uploads/{upload_id}/images/{image_id}/page"
+    corners = {"corners": [{"x": x, "y": y} for x, y in (CORNERS / np.array(PHOTO)).tolist()]}
+    assert client.put(route, json=corners, headers=user.auth).status_code == 202
+    assert (
+        client.get(f"/v1/uploads/{upload_id}?wait=60", headers=user.auth).get_json()["status"]
+        == "completed"
+    )
+    db.uploads.update_one({"_id": upload_id}, {"$unset": {"readings": ""}})  # the count lost
+
+    again = client.put(route, json=corners, headers=user.auth)
+
+    assert again.status_code == 202, again.get_json()
+    settled = client.get(f"/v1/uploads/{upload_id}?wait=60", headers=user.auth).get_json()
+    assert settled["status"] == "completed"
+    assert settled["images"][0]["links"]["page"].endswith("v=2")
+    published = probe.until("jaryo.upload.completed.v1", upload_id=upload_id)
+    assert _counted(published, "jaryo.upload.completed.v1", reading=2) == 1

@@ -13,6 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from gateway.uploads.schemas import PageCorners
+from janitor import records
 from janitor.bootstrap import Dependencies as JanitorDependencies
 from janitor.policies import stuck_uploads
 from janitor.settings import JanitorSettings
@@ -272,3 +273,61 @@ def test_a_reopened_upload_is_stuck_only_once_its_reopening_is_old():
 
     clock.advance(timedelta(minutes=61))
     assert [planned.subject for planned in stuck_uploads.plan(deps)] == ["u1"]
+
+
+def test_a_reading_that_keeps_crashing_is_counted_even_without_a_result_to_start_from(
+    read_once,
+):
+    """The janitor failed the upload before the OCR service wrote anything, then the person
+    fixed the corners: each crashed attempt at the new reading is still counted, so the loop
+    ends failed instead of being retried for ever."""
+    ocr, upload = read_once
+    [image_id] = upload.image_ids
+    ocr.db.ocr_results.delete_one({"_id": image_id})
+    ocr.engine.fail_with = RuntimeError("the engine died")
+    fix = _fixed(ocr, upload)
+
+    decisions = [ocr.deliver(fix).action for _ in range(ocr.settings.ocr_max_attempts + 1)]
+
+    assert decisions == ["requeue"] * ocr.settings.ocr_max_attempts + ["dead-letter"]
+    assert ocr.result(image_id)["status"] == "failed"
+
+
+def test_a_fix_passed_by_a_later_one_is_not_read(read_once):
+    ocr, upload = read_once
+    stale = _fixed(ocr, upload, reading=1)
+    _fixed(ocr, upload, reading=2)  # the image now records the later fix
+    reads = len(ocr.engine.calls)
+
+    assert ocr.deliver(stale) == Decision("ack")
+
+    assert len(ocr.engine.calls) == reads
+    assert [s["reading"] for s in published(ocr.publisher, events.UploadCompleted)] == [0]
+
+
+def test_a_late_repeat_of_an_earlier_readings_settle_leaves_a_reopened_upload_processing():
+    db, publisher = FakeDatabase(), FakePublisher()
+    _settled_upload(db, fix_reading=0, read_reading=0)
+    _settle(db, publisher)
+    assert db.uploads.find_one({"_id": "u1"})["status"] == "completed"
+    # A fix reopens the upload; then a redelivered message of the first reading settles again.
+    db.uploads.update_one({"_id": "u1"}, {"$set": {"status": "processing", "readings": 1}})
+    db.images.update_one({"_id": "i0"}, {"$set": {"fix": None}})  # its write not seen yet
+
+    _settle(db, publisher)
+
+    assert db.uploads.find_one({"_id": "u1"})["status"] == "processing"
+    assert len(published(publisher, events.UploadCompleted)) == 1
+
+
+def test_the_janitor_purges_every_readings_records_even_when_the_count_lags():
+    db = FakeDatabase()
+    for record in ("u1", "u1:1", "u1:2"):
+        db.upload_completions.insert_one({"_id": record})
+    for record in ("u1:1", "u1:2"):
+        db.page_fixes.insert_one({"_id": record})
+    lagging = {"_id": "u1", "readings": 1}  # the second fix's write to the upload was lost
+
+    records.delete_readings(db, lagging)  # type: ignore[arg-type]
+
+    assert db.upload_completions.documents == {} and db.page_fixes.documents == {}

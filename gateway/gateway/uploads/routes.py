@@ -12,7 +12,7 @@ from gateway.auth.routes import require_user
 from gateway.bootstrap import current_deps
 from gateway.openapi.common import BAD_PAGE, BAD_WAIT, NOT_FOUND, TOO_MANY_WAITS
 from gateway.openapi.operations import content, documented, empty, json, problem
-from gateway.problems import Busy, NoCleanBackground, NoPage, NotFound, NotReady
+from gateway.problems import Busy, NoCleanBackground, NoPage, NotFound, NotReady, TooLarge
 from gateway.progress import TooManyWaiters
 from gateway.schemas import PageQuery, WaitQuery
 from gateway.uploads import (
@@ -46,6 +46,9 @@ from jaryo_shared.keys import clean_background_key, page_key
 
 blueprint = Blueprint("uploads", __name__, url_prefix="/v1/uploads")
 
+
+# Four corners take under 200 bytes: a larger body is refused before it is parsed.
+CORNERS_BODY_BYTES = 4096
 
 # The original and the thumbnail answer alike.
 IMAGE_ANSWERS = {
@@ -287,7 +290,8 @@ def get_thumbnail(upload_id: str, image_id: str) -> Response:
             "copies were made"
         ),
         409: problem("not stored (yet)"),
-    }
+    },
+    query=PageVersionQuery,
 )
 @require_user
 def get_background(upload_id: str, image_id: str) -> Response:
@@ -331,6 +335,7 @@ def get_page(upload_id: str, image_id: str) -> Response:
             "the upload is still being read (`code`: upload-processing), the image is not "
             "stored, or it is a page of a PDF (`not-a-photo`)"
         ),
+        413: problem("a body over 4096 bytes"),
         422: problem("malformed corners; `pointer` names the field"),
         429: problem("the image was read again as often as one may be (`limit`)"),
     },
@@ -340,6 +345,9 @@ def get_page(upload_id: str, image_id: str) -> Response:
 def put_page(upload_id: str, image_id: str) -> tuple[Response, int, dict[str, str]]:
     """Read a photo again, flattened from the person's corners of its page: the upload is
     `processing` until that reading is done, then settles again (a new `upload.completed`)."""
+    if (request.content_length or 0) > CORNERS_BODY_BYTES:
+        raise TooLarge(f"a page's corners take at most {CORNERS_BODY_BYTES} bytes")
+    request.max_content_length = CORNERS_BODY_BYTES  # a body sent without a length too
     corners = parse_json(PageCorners).corners
     deps = current_deps()
     page_fixes.fix_corners(deps, g.user_id, upload_id, image_id, corners)

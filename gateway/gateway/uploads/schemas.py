@@ -41,12 +41,18 @@ class IdempotencyHeader(BaseModel):
     )
 
 
+class GivenCorner(Corner):
+    """A corner as a request gives it: numbers only (no "0.5", no true), nothing else."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
+
+
 class PageCorners(BaseModel):
     """Where the page lies in the photo, as the person puts it: read the photo again,
     flattened from these corners."""
 
     model_config = ConfigDict(extra="forbid")
-    corners: list[Corner] = Field(
+    corners: list[GivenCorner] = Field(
         min_length=4,
         max_length=4,
         description="fractions (0..1) of the upright original: top-left, top-right, "
@@ -56,7 +62,7 @@ class PageCorners(BaseModel):
 
     @field_validator("corners")
     @classmethod
-    def _encloses_a_page(cls, corners: list[Corner]) -> list[Corner]:
+    def _encloses_a_page(cls, corners: list[GivenCorner]) -> list[GivenCorner]:
         problem = problem_with(corners)
         if problem is not None:
             raise ValueError(problem)
@@ -106,7 +112,9 @@ class ImageLinks(BaseModel):
     original: str
     thumbnail: str
     background: str | Absent = Field(
-        None, description="the image with its text removed, when its OCR result has one"
+        None,
+        description="the image with its text removed, when its OCR result has one; its `v` "
+        "changes with each reading",
     )
     page: str | Absent = Field(
         None,

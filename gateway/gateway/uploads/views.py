@@ -138,11 +138,11 @@ def image_detail(image: dict[str, Any], ocr: dict[str, Any] | None) -> dict[str,
             "original": url_for("uploads.get_original", **ids),
             "thumbnail": url_for("uploads.get_thumbnail", **ids),
         }
+        # `v` changes with each reading, so no cache shows a copy made before a fix.
+        version = (ocr or {}).get("reading", 0)
         if has_clean_background(ocr):
-            detail["links"]["background"] = url_for("uploads.get_background", **ids)
+            detail["links"]["background"] = url_for("uploads.get_background", **ids, v=version)
         if has_page(ocr):
-            # `v` changes with each reading, so no cache shows a page made before a fix.
-            version = (ocr or {}).get("reading", 0)
             detail["links"]["page"] = url_for("uploads.get_page", **ids, v=version)
     return detail
 

@@ -47,7 +47,7 @@ def purge_upload(
     for bucket, key, _ in planned.objects:
         deps.store.delete(bucket, key)
     records.delete_images_and_texts(deps.db, records.image_ids_of_upload(deps.db, upload["_id"]))
-    records.delete_completions(deps.db, upload)
+    records.delete_readings(deps.db, upload)
     expired = events.UploadExpired(
         upload_id=upload["_id"],
         user_id=upload["user_id"],

@@ -12,7 +12,7 @@ from datetime import timedelta
 from janitor import records
 from janitor.bootstrap import Dependencies
 from janitor.policies import Planned
-from jaryo_shared.completion import ocr_results, outcome, settle
+from jaryo_shared.completion import latest_reading, ocr_results, outcome, settle
 
 NAME = "stuck-uploads"
 SOURCE = "jaryo/janitor"
@@ -31,5 +31,9 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     reason = f"processing did not finish within {deps.settings.stuck_minutes:g} minutes"
     images = records.images_of_upload_in_order(deps.db, upload["_id"])
     results = ocr_results(deps.db, [image["_id"] for image in images], text=0, blocks=0)
-    completed = outcome(upload["_id"], upload["user_id"], images, results, unfinished=reason)
+    # The reading a fix of corners opened, from its records (the upload's own count can lag).
+    reading = latest_reading(deps.db, upload["_id"], upload.get("readings", 0))
+    completed = outcome(
+        upload["_id"], upload["user_id"], images, results, unfinished=reason, reading=reading
+    )
     settle(deps.db, deps.publisher, deps.clock, completed, source=SOURCE)

@@ -8,6 +8,7 @@ taken as the document's, whatever the search would say."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,8 @@ from ocr_service.capture.flatten import flatten
 from ocr_service.capture.light import even_light, light_on_dark
 from ocr_service.capture.print_outside import cuts_print_away
 from ocr_service.capture.straighten import rotate, skew
+
+log = logging.getLogger(__name__)
 
 MIN_SIDE = 32  # px: a narrower image (a one-row strip) has no page in it, and its copies would
 # shrink to nothing
@@ -40,6 +43,8 @@ def capture(photo: Image.Image, corners: Corners | None = None) -> Capture:
     """`photo` upright (EXIF orientation applied), RGB or L. `corners`, fractions of the photo
     (top-left, top-right, bottom-right, bottom-left), are the document's instead of a search."""
     if min(photo.size) < MIN_SIDE:
+        if corners is not None:
+            log.info("capture: corners given for a %dx%d image ignored", *photo.size)
         return Capture(photo, None, None, ())  # a strip or a speck: no page to find or flatten
     pixels = np.asarray(photo.convert("RGB") if photo.mode not in ("RGB", "L") else photo)
     height, width = pixels.shape[:2]
