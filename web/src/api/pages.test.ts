@@ -72,7 +72,7 @@ describe("a page and a clean copy fetched through their links", () => {
     expect(sent).toEqual(["/v1/uploads/u/images/a/page?v=2", "/v1/uploads/u/images/a/page"]);
   });
 
-  it("asks for the clean copy with the link's query as given", async () => {
+  it("asks for the clean copy with the link's v, so a new copy is not a cached one", async () => {
     expect(await backgroundUrl("u", "a", "/v1/uploads/u/images/a/background?v=3")).toBe("blob:x");
     await backgroundUrl("u", "a", "/v1/uploads/u/images/a/background");
     expect(sent).toEqual([

@@ -56,26 +56,23 @@ export async function imageUrl(
   return blobUrl(answer);
 }
 
-/** The query of a link the API gives (`links.page`, `links.background`), without its `?`. */
-export function linkQuery(link: string): string {
-  return link.includes("?") ? link.slice(link.indexOf("?") + 1) : "";
-}
-
-/** A link's `v`: the reading its image was made by, new each time the image is made again (so
- * no cache serves an old one); undefined when the link carries none. */
+/** A link's `v` (`links.page`, `links.background`): the reading its image was made by, new
+ * each time the image is made again (so no cache serves an old one); undefined without one. */
 export function linkVersion(link: string): string | undefined {
-  return new URLSearchParams(linkQuery(link)).get("v") ?? undefined;
+  const query = link.includes("?") ? link.slice(link.indexOf("?") + 1) : "";
+  return new URLSearchParams(query).get("v") ?? undefined;
 }
 
-/** The image with its text removed as an object URL, fetched through `links.background` as the
- * API gives it: the link's query (`?v=N` once the gateway versions the copy) is sent as it is,
- * so a copy made again is fetched anew, not from a cache. The OpenAPI document does not declare
- * a query on this route, so the typed client cannot name `v` as it does for the page. */
+/** The image with its text removed as an object URL, fetched through `links.background`: with
+ * the link's `v` (which the OpenAPI document declares), so a copy made again after a corner fix
+ * is fetched anew, not from a cache. */
 export async function backgroundUrl(uploadId: string, imageId: string, link: string) {
-  const query = linkQuery(link);
+  const v = linkVersion(link);
   const answer = await api.GET("/v1/uploads/{upload_id}/images/{image_id}/background", {
-    params: { path: { upload_id: uploadId, image_id: imageId } },
-    querySerializer: () => query,
+    params: {
+      path: { upload_id: uploadId, image_id: imageId },
+      query: v === undefined ? undefined : { v },
+    },
     parseAs: "blob",
   });
   return blobUrl(answer);
