@@ -5,7 +5,7 @@
 import { api } from "./client";
 import { blobUrl } from "./blobs";
 import type { components } from "./schema";
-import type { UploadImage } from "./uploads";
+import { linkVersion, type UploadImage } from "./uploads";
 
 /** The image's `ocr.page`: where the page lies in the original (fractions of the upright
  * original, top-left, top-right, bottom-right, bottom-left; null when no document was found and
@@ -23,20 +23,22 @@ export function pageLink(image: UploadImage): string | null {
   return image.links?.page ?? null;
 }
 
-/** A photo, not a PDF's page, stored and read (or failed reading): one a person can give
- * the page corners of. */
-export function cornersAdjustable(image: UploadImage): boolean {
-  const read = image.status === "done" || image.status === "failed";
-  return read && image.page === null && image.storage.status === "stored";
+/** Whether "Adjust page corners" is offered: for a stored photo (not a PDF's page) once its
+ * upload has settled (`settled`: not processing), whatever the image's own status, since the
+ * API takes a fix then; an image whose reading was given up on may show `processing` forever. */
+export function cornersAdjustable(image: UploadImage, settled: boolean): boolean {
+  return settled && image.page === null && image.storage.status === "stored";
 }
 
-/** The flattened page as an object URL. The link's query (`v`, which the document leaves
- * undeclared) is sent as it is, so a page made again is fetched anew, not from a cache. */
+/** The flattened page as an object URL, fetched with the link's `v` (which the OpenAPI document
+ * declares), so a page made again is fetched anew, not from a cache. */
 export async function pageUrl(uploadId: string, imageId: string, link: string) {
-  const query = link.includes("?") ? link.slice(link.indexOf("?") + 1) : "";
+  const v = linkVersion(link);
   const answer = await api.GET("/v1/uploads/{upload_id}/images/{image_id}/page", {
-    params: { path: { upload_id: uploadId, image_id: imageId } },
-    querySerializer: () => query,
+    params: {
+      path: { upload_id: uploadId, image_id: imageId },
+      query: v === undefined ? undefined : { v },
+    },
     parseAs: "blob",
   });
   return blobUrl(answer);

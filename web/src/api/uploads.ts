@@ -55,3 +55,25 @@ export async function imageUrl(
         });
   return blobUrl(answer);
 }
+
+/** A link's `v` (`links.page`, `links.background`): the reading its image was made by, new
+ * each time the image is made again (so no cache serves an old one); undefined without one. */
+export function linkVersion(link: string): string | undefined {
+  const query = link.includes("?") ? link.slice(link.indexOf("?") + 1) : "";
+  return new URLSearchParams(query).get("v") ?? undefined;
+}
+
+/** The image with its text removed as an object URL, fetched through `links.background`: with
+ * the link's `v` (which the OpenAPI document declares), so a copy made again after a corner fix
+ * is fetched anew, not from a cache. */
+export async function backgroundUrl(uploadId: string, imageId: string, link: string) {
+  const v = linkVersion(link);
+  const answer = await api.GET("/v1/uploads/{upload_id}/images/{image_id}/background", {
+    params: {
+      path: { upload_id: uploadId, image_id: imageId },
+      query: v === undefined ? undefined : { v },
+    },
+    parseAs: "blob",
+  });
+  return blobUrl(answer);
+}

@@ -44,14 +44,19 @@ function image(imageId: string, fields: Partial<UploadImage> = {}): UploadImage 
   };
 }
 
-const withCopy = { links: { background: "/v1/uploads/u/images/a/background" } };
+const withCopy = { links: { background: "/v1/uploads/u/images/a/background?v=3" } };
 
 describe("the pictures the editor loads", () => {
-  it("loads a clean picture from /background when the image has a clean copy", () => {
+  it("loads a clean picture from the image's background link, its version with it", () => {
     const sources = pictureSources([image("a", withCopy)], [{ image_id: "a", variant: "clean" }]);
     expect(sources).toEqual([
       { key: "a:original", image_id: "a", route: "original" },
-      { key: "a:clean", image_id: "a", route: "background" },
+      {
+        key: "a:clean",
+        image_id: "a",
+        route: "background",
+        link: "/v1/uploads/u/images/a/background?v=3",
+      },
     ]);
   });
 

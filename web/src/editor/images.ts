@@ -4,6 +4,7 @@
  * it, so no plain <img src>) into blob URLs. */
 import { api } from "../api/client";
 import { pageUrl } from "../api/pages";
+import { backgroundUrl, imageUrl } from "../api/uploads";
 import type { DeckSpec, ImageElement } from "./spec";
 
 /** What the editor uses of an upload's image (the API's `Image`). */
@@ -15,7 +16,8 @@ export interface UploadImage {
   height: number | null;
   storage: { status: string };
   /** `background` only when the image has a clean copy; `page` only when the OCR's capture
-   * step made a page of the photo (with `?v=N`, new each time the page is made again). */
+   * step made a page of the photo. Each is fetched as the API links it: its `?v=N` is new each
+   * time the image is read again, so no cache serves a copy or a page made before. */
   links?: { background?: string; page?: string };
 }
 
@@ -33,10 +35,11 @@ export function pictureKey(picture: Placed): string {
   return `${picture.image_id}:${picture.variant ?? "original"}`;
 }
 
-/** The image route each loaded picture comes from; a page's with its link (its `?v=N`). */
+/** The image route each loaded picture comes from; a clean copy's and a page's with the link
+ * the API gave (its `?v=N`). */
 export type PictureSource =
-  | { key: string; image_id: string; route: "original" | "background" }
-  | { key: string; image_id: string; route: "page"; link: string };
+  | { key: string; image_id: string; route: "original" }
+  | { key: string; image_id: string; route: "background" | "page"; link: string };
 
 /** Where a placed picture of a stored image comes from: a `clean` one from the image's clean
  * copy and a `page` one from its page when the API links them, else from the original, as the
@@ -46,7 +49,7 @@ function sourceOf(image: UploadImage, picture: Placed): PictureSource {
   const { background, page } = image.links ?? {};
   const variant = picture.variant ?? "original";
   if (variant === "clean" && background !== undefined)
-    return { key, image_id: image.image_id, route: "background" };
+    return { key, image_id: image.image_id, route: "background", link: background };
   if (variant === "page" && page !== undefined)
     return { key, image_id: image.image_id, route: "page", link: page };
   return { key, image_id: image.image_id, route: "original" };
@@ -132,19 +135,9 @@ export async function loadImages(
 }
 
 async function fetchBlobUrl(uploadId: string, source: PictureSource): Promise<string | null> {
-  const path = { upload_id: uploadId, image_id: source.image_id };
   if (source.route === "page") return pageUrl(uploadId, source.image_id, source.link);
-  const { data } =
-    source.route === "background"
-      ? await api.GET("/v1/uploads/{upload_id}/images/{image_id}/background", {
-          params: { path },
-          parseAs: "blob",
-        })
-      : await api.GET("/v1/uploads/{upload_id}/images/{image_id}/original", {
-          params: { path },
-          parseAs: "blob",
-        });
-  return data instanceof Blob ? URL.createObjectURL(data) : null;
+  if (source.route === "background") return backgroundUrl(uploadId, source.image_id, source.link);
+  return imageUrl(uploadId, source.image_id, "original");
 }
 
 async function fetchImage(

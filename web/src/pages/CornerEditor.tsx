@@ -1,14 +1,16 @@
 /** "Adjust page corners": the photo as it was taken, the page's outline drawn over it, and four
- * handles the person drags (or moves with the arrow keys) onto the page's corners; "Read again"
- * sends them (`PUT .../page`), and the image is flattened from them and read again. */
+ * handles the person drags (or moves with the arrow keys) onto the page's corners, each move
+ * announced (a polite live region says where the corner now is); "Read again" sends them
+ * (`PUT .../page`), and the image is flattened from them and read again. */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { capturedPage, putPageCorners } from "../api/pages";
 import { imageUrl, type UploadImage } from "../api/uploads";
 import { useObjectUrl } from "../components/AuthImage";
 import { t } from "../i18n";
 import {
-  afterKey,
+  cornerPlace,
   CORNERS,
+  keyMove,
   pointerToPoint,
   polygonPoints,
   quadBody,
@@ -48,23 +50,29 @@ function Outline(props: { quad: Quad; valid: boolean }) {
   );
 }
 
-/** One corner's handle: a button named for its corner, dragged with a pointer (captured, so a
- * drag past the photo's edge stops at the edge) or moved with the arrow keys. */
+/** A move of a handle, and what to announce of it: the corner's new place after an arrow key or
+ * at the end of a drag (not at each step of a drag, which would drown the screen reader). */
+type Move = (quad: Quad, said?: string) => void;
+
+/** One corner's handle: a button named for its corner and described by where it is, dragged
+ * with a pointer (captured, so a drag past the photo's edge stops at the edge) or moved with
+ * the arrow keys. */
 function Handle(props: {
   id: string;
   index: number;
   quad: Quad;
-  onMove: (quad: Quad) => void;
+  onMove: Move;
   photo: () => HTMLElement | null;
 }) {
   const { index, quad } = props;
   const [x, y] = quad[index];
   const dragging = useRef(false);
-  const moveTo = (event: PointerEvent) => {
+  const moveTo = (event: PointerEvent, said: boolean) => {
     const photo = props.photo();
     if (!photo) return;
     const point = pointerToPoint(event.clientX, event.clientY, photo.getBoundingClientRect());
-    props.onMove(withCorner(quad, index, point));
+    const moved = withCorner(quad, index, point);
+    props.onMove(moved, said ? cornerPlace(moved, index, t) : undefined);
   };
   const name = t(`corner.${CORNERS[index]}`);
   const where = `${props.id}-at-${index}`;
@@ -82,21 +90,21 @@ function Handle(props: {
         event.currentTarget.setPointerCapture(event.pointerId);
         dragging.current = true;
       }}
-      onPointerMove={(event) => dragging.current && moveTo(event)}
+      onPointerMove={(event) => dragging.current && moveTo(event, false)}
       onPointerUp={(event) => {
-        if (dragging.current) moveTo(event);
+        if (dragging.current) moveTo(event, true);
         dragging.current = false;
       }}
       onPointerCancel={() => (dragging.current = false)}
       onKeyDown={(event) => {
-        const moved = afterKey(quad, index, event);
+        const moved = keyMove(quad, index, event, t);
         if (!moved) return;
         event.preventDefault(); // the arrows move the corner, not the page
-        props.onMove(moved);
+        props.onMove(moved.quad, moved.said);
       }}
     >
       <span id={where} class="visually-hidden">
-        {t("cornerAt", { name, x: percent(x), y: percent(y) })}
+        {cornerPlace(quad, index, t)}
       </span>
     </button>
   );
@@ -110,7 +118,7 @@ function Stage(props: {
   alt: string;
   quad: Quad;
   valid: boolean;
-  onMove: (quad: Quad) => void;
+  onMove: Move;
 }) {
   const photo = useRef<HTMLImageElement>(null);
   if (!props.url) return <div class="corner-stage" style={{ aspectRatio: props.room }} />;
@@ -147,12 +155,16 @@ export function CornerEditor(props: {
   const [quad, setQuad] = useState<Quad>(initial);
   const [sending, setSending] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
+  // The last move's announcement: a handle's description is read when it gains the focus, not
+  // when it changes, so where a moved corner now is is said in a live region.
+  const [said, setSaid] = useState("");
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const problem = quadProblem(quad);
-  const move = (next: Quad) => {
+  const move: Move = (next, announced) => {
     setQuad(next);
     setRefusal(null);
+    if (announced !== undefined) setSaid(announced);
   };
   const send = async () => {
     setSending(true);
@@ -183,6 +195,9 @@ export function CornerEditor(props: {
         valid={problem === null}
         onMove={move}
       />
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true">
+        {said}
+      </div>
       <p id={`${id}-why`} class={problem ? "error" : "hint"} aria-live="polite">
         {problem ? t(`cornersProblem.${problem}`) : t("cornersReady")}
       </p>

@@ -1,6 +1,7 @@
 /** One read image on the results page (headed "p. N" too when it is a PDF's page): the image
  * with its OCR boxes over it (when shown), and beside it its lines, doubtful words marked, each
  * correctable in place. A photo's page corners can be adjusted, and the photo read again. */
+import type { Ref } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { capturedPage, cornersAdjustable, pageLink, pageUrl } from "../api/pages";
 import { imageUrl, type UploadImage } from "../api/uploads";
@@ -60,10 +61,11 @@ function displayName(image: UploadImage): string {
   return image.original_filename ?? image.filename;
 }
 
-/** The heading of an image: its name, and "p. N" when it is a PDF's page. */
-function Heading(props: { image: UploadImage }) {
+/** The heading of an image: its name, and "p. N" when it is a PDF's page. Focusable from
+ * script (`tabIndex` -1): the focus goes there when the image is sent to be read again. */
+function Heading(props: { image: UploadImage; heading: Ref<HTMLHeadingElement> }) {
   return (
-    <h2>
+    <h2 ref={props.heading} tabIndex={-1}>
       {displayName(props.image)} <PageTag page={pageOf(props.image)} />
     </h2>
   );
@@ -143,8 +145,10 @@ function LineRow(props: {
   );
 }
 
-/** "Adjust page corners" and, once pressed, the corner editor; not for a PDF's page, nor while
- * the upload is being read (the API takes one fix at a time, once the upload has settled). */
+/** "Adjust page corners" and, once pressed, the corner editor: for a stored photo (not a PDF's
+ * page) once the upload has settled, whatever the image's own status (`cornersAdjustable`; the
+ * API takes one fix at a time, once the upload has settled). "Read again" unmounts both (the
+ * upload is being read), so `onReread` moves the focus elsewhere. */
 function Corners(props: {
   uploadId: string;
   image: UploadImage;
@@ -154,7 +158,7 @@ function Corners(props: {
 }) {
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
-  if (!props.settled || !cornersAdjustable(props.image)) return null;
+  if (!cornersAdjustable(props.image, props.settled)) return null;
   const close = () => {
     setOpen(false);
     requestAnimationFrame(() => toggle.current?.focus());
@@ -192,26 +196,33 @@ export function ResultImage(props: {
   showBoxes: boolean;
   corrections: Corrections;
   onCorrect: (key: string, text: string | null) => void;
-  /** The image is being read again (its detail from the API's 202). */
   /** The upload is no longer being read. */
   settled: boolean;
+  /** The image is being read again (its detail from the API's 202). */
   onReread: (image: UploadImage) => void;
 }) {
   const { image } = props;
   const name = nameWithPage(displayName(image), pageOf(image), t);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const reread = (sent: UploadImage) => {
+    props.onReread(sent);
+    // The editor and its toggle are gone with the upload being read: the focus would drop to
+    // the page's body, so it goes to this image's heading (the toolbar's status says why).
+    requestAnimationFrame(() => heading.current?.focus());
+  };
   const corners = (
     <Corners
       uploadId={props.uploadId}
       image={image}
       name={name}
       settled={props.settled}
-      onReread={props.onReread}
+      onReread={reread}
     />
   );
   if (image.status !== "done") {
     return (
       <article class="result" aria-label={name}>
-        <Heading image={image} />
+        <Heading image={image} heading={heading} />
         {image.status === "failed" ? (
           <p class="error">{failureMessage(image.code, image.reason ?? "", t)}</p>
         ) : (
@@ -223,7 +234,7 @@ export function ResultImage(props: {
   }
   return (
     <article class="result" aria-label={name}>
-      <Heading image={image} />
+      <Heading image={image} heading={heading} />
       <div class="result-body">
         <Overlaid uploadId={props.uploadId} image={image} showBoxes={props.showBoxes} />
         <ol class="lines" aria-label={t("linesOf", { name })}>

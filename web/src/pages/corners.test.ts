@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import { translator } from "../i18n";
 import {
   afterKey,
+  cornerPlace,
   insetQuad,
   isConvexInOrder,
+  keyMove,
+  percentText,
   pointerToPoint,
   polygonPoints,
   quadBody,
@@ -125,6 +128,46 @@ describe("a handle moved by the keyboard", () => {
   it("leaves other keys to the browser", () => {
     expect(afterKey(page, 0, { key: "Tab", shiftKey: false })).toBeNull();
     expect(afterKey(page, 0, { key: "Enter", shiftKey: false })).toBeNull();
+  });
+});
+
+describe("what a screen reader is told of a handle", () => {
+  const en = translator("en");
+  const arrow = (key: string, shiftKey = false) => ({ key, shiftKey });
+
+  it("says where an arrow key put the corner, and moves it as afterKey does", () => {
+    const corners: Quad = [
+      [0.115, 0.08],
+      [0.9, 0.1],
+      [0.9, 0.9],
+      [0.1, 0.9],
+    ];
+    const moved = keyMove(corners, 0, arrow("ArrowRight"), en)!;
+    expect(moved.quad).toEqual(afterKey(corners, 0, arrow("ArrowRight")));
+    expect(moved.said).toBe("Top-left corner: 12 % from the left, 8 % from the top");
+    const down = keyMove(moved.quad, 0, arrow("ArrowDown", true), en)!;
+    expect(down.said).toBe("Top-left corner: 12 % from the left, 13 % from the top");
+  });
+
+  it("names the corner that moved, in the person's language", () => {
+    const moved = keyMove(page, 2, arrow("ArrowUp"), translator("ko"))!;
+    expect(moved.said).toBe("오른쪽 아래 모서리: 왼쪽에서 85 %, 위에서 89.5 %");
+    expect(keyMove(page, 3, arrow("ArrowLeft"), en)!.said).toBe(
+      "Bottom-left corner: 9.5 % from the left, 85 % from the top",
+    );
+  });
+
+  it("says nothing of a key that does not move the corner", () => {
+    expect(keyMove(page, 0, arrow("Tab"), en)).toBeNull();
+  });
+
+  it("describes each handle where it is, to a tenth of a percent", () => {
+    expect(cornerPlace(page, 1, en)).toBe(
+      "Top-right corner: 80 % from the left, 15 % from the top",
+    );
+    expect(percentText(0.1234)).toBe("12.3 %");
+    expect(percentText(0)).toBe("0 %");
+    expect(percentText(1)).toBe("100 %");
   });
 });
 

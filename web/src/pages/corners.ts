@@ -1,7 +1,10 @@
 /** A photo's page corners as the person adjusts them: four points of the original upright
  * image, as fractions (0..1) of its width and height, in the order top-left, top-right,
  * bottom-right, bottom-left; the rules the API holds them to (`PUT .../page`), checked before
- * sending; and what a drag or an arrow key does to a handle. Plain functions, unit-tested. */
+ * sending; what a drag or an arrow key does to a handle, and where a corner is said to be.
+ * Plain functions, unit-tested. */
+
+import type { Translate } from "../i18n";
 
 export type Point = readonly [number, number];
 export type Quad = readonly [Point, Point, Point, Point];
@@ -78,6 +81,32 @@ export function afterKey(
   const step = event.shiftKey ? STEP_LARGE : STEP;
   const [x, y] = quad[index];
   return withCorner(quad, index, [x + arrow[0] * step, y + arrow[1] * step]);
+}
+
+/** A fraction as a screen reader is told it: a percentage to one decimal (an arrow key moves
+ * a corner half a percent), e.g. "12.5 %". */
+export function percentText(value: number): string {
+  return `${Number((clamp(value) * 100).toFixed(1))} %`;
+}
+
+/** Where corner `index` is, in words: "Top-left corner: 12.5 % from the left, 8 % from the top".
+ * Each handle is described by it, and it is announced when a handle is moved. */
+export function cornerPlace(quad: Quad, index: number, t: Translate): string {
+  const [x, y] = quad[index];
+  const name = t(`corner.${CORNERS[index]}`);
+  return t("cornerAt", { name, x: percentText(x), y: percentText(y) });
+}
+
+/** A key pressed on corner `index`'s handle: the quad after it and what is announced (the
+ * corner's new place, `cornerPlace`); null when the key is not an arrow. */
+export function keyMove(
+  quad: Quad,
+  index: number,
+  event: { key: string; shiftKey: boolean },
+  t: Translate,
+): { quad: Quad; said: string } | null {
+  const moved = afterKey(quad, index, event);
+  return moved && { quad: moved, said: cornerPlace(moved, index, t) };
 }
 
 /** The quad's area as a fraction of the image (the shoelace formula; positive when its corners
