@@ -13,7 +13,9 @@ costs this reader little, and the layout found on a busy slide changes more with
 than the moiré does. `periodic_energy` leaves out the spectrum's axes (a page's evenly spaced
 lines are periodic there) and so is near 0 on every real photo and scan and every clean
 slide, but finds only 2 or 3 of the 10 simulated screens: their ripples drift with the
-perspective and make no sharp peak.
+perspective and make no sharp peak. Time on a 12 MP page (two runs, load about 4): the test
+0.02 s, Gaussian 0.02-0.05 s, median 0.01 s, CLAHE 0.09-0.19 s, the notch 2.1-5.5 s (complex
+FFTs of the whole page: far over the 0.5 s budget whatever it gained).
 """
 
 from __future__ import annotations
