@@ -1,6 +1,6 @@
 """Whiteboards and screens through the capture step: a synthetic, seeded measurement set, read
 through the OCR service's own path with the capture step as it is and with each candidate
-enhancement (ocr_service.capture.board, .screen), in one process and one run.
+enhancement (bench.capture_candidates: board, screen), in one process and one run.
 
     source scripts/lib.sh && "$UV" run --frozen python -m bench.capture_kinds [--boards 8]
         [--seed 18] [--save DIR] [--real] [--json report.json]
@@ -46,8 +46,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 import ocr_service.reader as reader_module
+from bench.capture_candidates import board, screen
 from ocr_service.bootstrap import build_reader
-from ocr_service.capture import Capture, board, capture, screen
+from ocr_service.capture import Capture, capture
 from ocr_service.evaluate import IMAGE_TYPES
 from ocr_service.images import load
 from ocr_service.settings import OcrSettings

@@ -1,4 +1,4 @@
-"""Whiteboards and screens in the capture step (ocr_service.capture.board, .screen): a faint
+"""Whiteboards and screens in the capture step (bench.capture_candidates: board, screen): a faint
 marker stroke on a grey, unevenly lit board comes out on a white board and darker; a board is
 told from a printed page; a photo of a screen loses its moiré's periodic energy."""
 
@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr_service.capture import board, screen
+from bench.capture_candidates import board, screen
 
 SIZE = (900, 600)  # w, h
 FAINT_BLUE = (120, 140, 200)  # a dry blue marker, half its ink on the board
