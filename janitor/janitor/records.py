@@ -68,7 +68,8 @@ def delete_readings(db: Database, upload: Document) -> None:
     """The upload's completion records and its fixes of corners: one of each per reading, by
     `_id` (FerretDB reads a whole collection for any other filter)."""
     last = latest_reading(db, upload["_id"], upload.get("readings", 0))
-    for reading in range(last + 1):
+    # The last first: a run that dies midway leaves no gap for the next run's probe to stop at.
+    for reading in range(last, -1, -1):
         db.upload_completions.delete_one({"_id": completion_id(upload["_id"], reading)})
         if reading:
             db.page_fixes.delete_one({"_id": page_fix_id(upload["_id"], reading)})

@@ -26,14 +26,15 @@ import time
 from functools import partial
 from typing import cast
 
-from jaryo_shared import events
+from jaryo_shared import events, upload_deletions
 from jaryo_shared.completion import settle_image, settle_received, settle_upload
+from jaryo_shared.database import by_id
 from jaryo_shared.failures import FailureCode
 from jaryo_shared.images import UnusableImage
 from jaryo_shared.keys import clean_background_key, page_key
 from jaryo_shared.messaging import Handler, PermanentError
 from jaryo_shared.ocr_result import OcrResult
-from jaryo_shared.read_models import images, uploads
+from jaryo_shared.read_models import images
 from jaryo_shared.read_models.images import Image
 from ocr_service import metrics
 from ocr_service.bootstrap import Dependencies
@@ -104,7 +105,7 @@ def read_image_again(
     """Read the photo flattened from the fix's corners, unless that reading is finished; the
     reason if it was given up on after repeated crashes."""
     image = images.of_upload(deps.db, event.upload_id, event.image_id)
-    if image is None or uploads.deleted_among(deps.db, [event.upload_id]):
+    if image is None or _deleted(deps, event.upload_id):
         log.info("image %s of upload %s is gone; not read again", event.image_id, event.upload_id)
         return None
     if image.fix is not None and image.fix.reading > event.reading:
@@ -128,6 +129,17 @@ def read_image_again(
     results.start_reading_again(image, event.reading, attempts, deps.clock.now())
     _read(deps, envelope, image, raw, fix=event, corners=corners)
     return None
+
+
+def _deleted(deps: Dependencies, upload_id: str) -> bool:
+    """By `_id` alone (read_models.uploads.deleted_among filters otherwise, which FerretDB
+    answers by reading every upload)."""
+    upload = by_id(deps.db.uploads, upload_id, {"deleted_at": 1})
+    return (
+        upload is None
+        or upload.get("deleted_at") is not None
+        or (upload_deletions.recorded(deps.db, upload_id))
+    )
 
 
 def read_image(

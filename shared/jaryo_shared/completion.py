@@ -300,6 +300,14 @@ def _claim(db: Database, record: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     return record, True
 
 
+def mark_again(db: Database, upload_id: str, reading: int) -> None:
+    """Mark the upload with its reading's recorded outcome again (a write that reopened it
+    after that reading was settled)."""
+    record = db.upload_completions.find_one({"_id": completion_id(upload_id, reading)})
+    if record is not None:
+        _mark(db, upload_id, record)
+
+
 def _mark(db: Database, upload_id: str, record: dict[str, Any]) -> None:
     """The upload shows the record's outcome: the same values each time, so a repeat is safe;
     never an earlier reading's over a later one a fix of corners has opened (a late repeat)."""

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from gateway.uploads import page_fixes
 from gateway.uploads.schemas import PageCorners
 from janitor import records
 from janitor.bootstrap import Dependencies as JanitorDependencies
@@ -331,3 +332,30 @@ def test_the_janitor_purges_every_readings_records_even_when_the_count_lags():
     records.delete_readings(db, lagging)  # type: ignore[arg-type]
 
     assert db.upload_completions.documents == {} and db.page_fixes.documents == {}
+
+
+def test_a_reopening_written_after_its_reading_settled_leaves_the_upload_settled():
+    """Another gateway's relay can send the fix's event, and the OCR service read and settle
+    it, before the claiming request reopens the upload: the reopening must not leave the upload
+    processing after its last event."""
+    db = FakeDatabase()
+    db.uploads.insert_one({"_id": "u1", "user_id": "alice", "status": "completed"})
+    db.images.insert_one({"_id": "i0", "upload_id": "u1", "user_id": "alice", "fixes": 0})
+    db.upload_completions.insert_one(
+        {"_id": "u1:1", "reading": 1, "status": "partial", "failures": [], "completed_at": NOW}
+    )
+    record = {
+        "_id": "u1:1",
+        "upload_id": "u1",
+        "user_id": "alice",
+        "image_id": "i0",
+        "reading": 1,
+        "corners": [{"x": x, "y": y} for x, y in SQUARE],
+        "created_at": NOW,
+    }
+
+    page_fixes._reopen(db, record, counted=True)  # type: ignore[arg-type]
+
+    upload = db.uploads.find_one({"_id": "u1"})
+    assert (upload["status"], upload["readings"]) == ("partial", 1)
+    assert db.images.find_one({"_id": "i0"})["fixes"] == 1

@@ -30,7 +30,7 @@ from gateway.problems import (
 )
 from gateway.uploads import service
 from jaryo_shared import events, outbox, upload_deletions, upload_listings
-from jaryo_shared.completion import is_settled, latest_reading, page_fix_id
+from jaryo_shared.completion import is_settled, latest_reading, mark_again, page_fix_id
 from jaryo_shared.logs import current_correlation_id
 from jaryo_shared.ocr_result import Corner
 
@@ -52,7 +52,8 @@ def fix_corners(
     _check_fixable(deps, image)
     latest = latest_reading(db, upload_id, upload.get("readings", 0))
     if latest and not is_settled(db, upload_id, latest):
-        _finish_reopening(deps, page_fix_id(upload_id, latest))
+        if upload.get("readings", 0) < latest:  # its request died, or a write of it was lost
+            _finish_reopening(deps, page_fix_id(upload_id, latest))
         raise _another_fix()
     if upload["status"] == "processing":
         raise UploadProcessing(
@@ -86,10 +87,8 @@ def fix_corners(
     try:
         db.page_fixes.insert_one(record)
     except DuplicateKeyError:
-        _finish_reopening(deps, record["_id"])
-        raise _another_fix() from None
-    db.images.update_one({"_id": image_id}, {"$inc": {"fixes": 1}})
-    _reopen(db, record)
+        raise _another_fix() from None  # the winner is reopening the upload
+    _reopen(db, record, counted=True)
     _send(deps, record)
 
 
@@ -100,17 +99,23 @@ def _another_fix() -> UploadProcessing:
     )
 
 
-def _reopen(db: Database, record: dict[str, Any]) -> None:
-    """The fix's steps after its claim, each the same however often it is taken: the image
-    records the fix (which keeps it unfinished until read again), the listing and the upload
-    are reopened, and a DELETE racing the upload's write is restored."""
+def _reopen(db: Database, record: dict[str, Any], *, counted: bool = False) -> None:
+    """The fix's steps after its claim, the same however often they are taken (but for the
+    count of the image's fixes, which only the claim's winner adds): the image records the
+    fix (which keeps it unfinished until read again), the listing and the upload are reopened,
+    and a DELETE racing the upload's write is restored. If the reading was read and settled
+    meanwhile (the relay of another gateway can send the event first), the upload is marked
+    with that outcome again, so it is never left processing after its last event."""
     upload_id, reading = record["upload_id"], record["reading"]
     fix = {"reading": reading, "corners": record["corners"], "at": record["created_at"]}
-    db.images.update_one({"_id": record["image_id"]}, {"$set": {"fix": fix}})
+    count = {"$inc": {"fixes": 1}} if counted else {}
+    db.images.update_one({"_id": record["image_id"]}, {"$set": {"fix": fix}, **count})
     upload_listings.reopen(db, record["user_id"], upload_id, reading)
     reopened = {"status": "processing", "readings": reading, "reopened_at": record["created_at"]}
     db.uploads.update_one({"_id": upload_id}, {"$set": reopened})
     upload_deletions.restore(db, upload_id)
+    if is_settled(db, upload_id, reading):
+        mark_again(db, upload_id, reading)
 
 
 def _finish_reopening(deps: Dependencies, fix_id: str) -> None:

@@ -333,7 +333,8 @@ def get_page(upload_id: str, image_id: str) -> Response:
         404: NOT_FOUND,
         409: problem(
             "the upload is still being read (`code`: upload-processing), the image is not "
-            "stored, or it is a page of a PDF (`not-a-photo`)"
+            "stored (`not-ready`), was rejected (`image-rejected`), or is a page of a PDF "
+            "(`not-a-photo`)"
         ),
         413: problem("a body over 4096 bytes"),
         422: problem("malformed corners; `pointer` names the field"),
