@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import cast
 
@@ -116,30 +117,23 @@ def read_image_again(
     if attempts is None:
         results.publish_owed(image.id)
         return None
-    if attempts >= deps.settings.ocr_max_attempts:
-        gave_up = _crashed(attempts)
-        _fail(deps, envelope, image, gave_up, FailureCode.OCR_CRASHED, engine=None, fix=event)
-        return gave_up
-    raw = _fetched(deps, envelope, image, fix=event)
-    if raw is None:
-        return None
-    tl, tr, br, bl = ((corner.x, corner.y) for corner in event.corners)
-    corners: Corners = (tl, tr, br, bl)
-    # Counted before the engine runs: if it takes the process down, the next delivery knows.
-    results.start_reading_again(image, event.reading, attempts, deps.clock.now())
-    _read(deps, envelope, image, raw, fix=event, corners=corners)
-    return None
+    return _attempt(
+        deps,
+        envelope,
+        image,
+        attempts,
+        lambda: results.start_reading_again(image, event.reading, attempts, deps.clock.now()),
+        fix=event,
+    )
 
 
 def _deleted(deps: Dependencies, upload_id: str) -> bool:
     """By `_id` alone (read_models.uploads.deleted_among filters otherwise, which FerretDB
     answers by reading every upload)."""
     upload = by_id(deps.db.uploads, upload_id, {"deleted_at": 1})
-    return (
-        upload is None
-        or upload.get("deleted_at") is not None
-        or (upload_deletions.recorded(deps.db, upload_id))
-    )
+    if upload is None or upload.get("deleted_at") is not None:
+        return True
+    return upload_deletions.recorded(deps.db, upload_id)
 
 
 def read_image(
@@ -161,17 +155,39 @@ def read_image(
         # fix's message reads the image.)
         results.publish_owed(image.id)
         return None
+    return _attempt(
+        deps, envelope, image, attempts, lambda: results.start_attempt(image, deps.clock.now())
+    )
+
+
+def _attempt(
+    deps: Dependencies,
+    envelope: events.Envelope,
+    image: Image,
+    attempts: int,
+    count_attempt: Callable[[], None],
+    *,
+    fix: events.ImageCornersFixed | None = None,
+) -> str | None:
+    """One more attempt at an unfinished reading (the first, or a `fix`'s) after `attempts`
+    started ones: failed after `ocr_max_attempts` (the reason is returned, for the dead-letter
+    queue), else read, the attempt counted before the engine runs, so that if the engine takes
+    the process down the next delivery knows."""
     if attempts >= deps.settings.ocr_max_attempts:
         gave_up = _crashed(attempts)
-        _fail(deps, envelope, image, gave_up, FailureCode.OCR_CRASHED, engine=None)
+        _fail(deps, envelope, image, gave_up, FailureCode.OCR_CRASHED, engine=None, fix=fix)
         return gave_up
-    raw = _fetched(deps, envelope, image)
+    raw = _fetched(deps, envelope, image, fix=fix)
     if raw is None:
         return None
-    # Counted before the engine runs: if it takes the process down, the next delivery knows.
-    results.start_attempt(image, deps.clock.now())
-    _read(deps, envelope, image, raw)
+    count_attempt()
+    _read(deps, envelope, image, raw, fix=fix)
     return None
+
+
+def _corners(fix: events.ImageCornersFixed) -> Corners:
+    tl, tr, br, bl = ((corner.x, corner.y) for corner in fix.corners)
+    return (tl, tr, br, bl)
 
 
 def _crashed(attempts: int) -> str:
@@ -205,10 +221,10 @@ def _read(
     raw: bytes,
     *,
     fix: events.ImageCornersFixed | None = None,
-    corners: Corners | None = None,
 ) -> None:
     """Read the image (its attempt already counted) and record the outcome; with a `fix`, as
-    that fix's reading, flattened from its `corners`."""
+    that fix's reading, flattened from its corners."""
+    corners = None if fix is None else _corners(fix)
     engine = deps.reader.engine_for(image.image_type)
     started = time.monotonic()
     try:
