@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { signOut as signOutOfApi } from "./api/auth";
 import { currentSession, onSessionChange, type Session } from "./api/session";
 import { t } from "./i18n";
+import { AccountPage } from "./pages/Account";
 import { EditorPage } from "./pages/Editor";
 import { SignInPage } from "./pages/SignIn";
 import { SignUpPage } from "./pages/SignUp";
@@ -37,6 +38,7 @@ function Header(props: { session: Session | null }) {
             <Link href="/uploads">{t("navMyUploads")}</Link>
             <Link href="/decks">{t("navMyDecks")}</Link>
             <Link href="/templates">{t("navTemplates")}</Link>
+            <Link href="/account">{t("navAccount")}</Link>
           </nav>
           <button type="button" class="link" onClick={signOut}>
             {t("navSignOut")}
@@ -55,7 +57,7 @@ function Header(props: { session: Session | null }) {
 type Params = Record<string, string>;
 
 /** The pages of a signed-in person, by the shape of their path. */
-const SIGNED_IN: [string, (params: Params) => JSX.Element][] = [
+const SIGNED_IN: [string, (params: Params, session: Session) => JSX.Element][] = [
   ["/upload", () => <UploadPage />],
   ["/uploads", () => <MyUploadsPage />],
   ["/uploads/:id", (params) => <ResultsPage key={params.id} uploadId={params.id} />],
@@ -63,6 +65,7 @@ const SIGNED_IN: [string, (params: Params) => JSX.Element][] = [
   ["/decks", () => <MyDecksPage />],
   ["/decks/:id", (params) => <DeckPage key={params.id} deckId={params.id} />],
   ["/decks/:id/edit", (params) => <EditorPage key={params.id} deckId={params.id} />],
+  ["/account", (_, session) => <AccountPage username={session.username} />],
 ];
 
 function Page(props: { path: string; session: Session | null }) {
@@ -73,7 +76,7 @@ function Page(props: { path: string; session: Session | null }) {
   if (wanted === "/sign-up") return <SignUpPage />;
   for (const [pattern, page] of SIGNED_IN) {
     const params = match(pattern, wanted);
-    if (params) return session ? page(params) : <Redirect to="/sign-in" />;
+    if (params) return session ? page(params, session) : <Redirect to="/sign-in" />;
   }
   return <p>{t("notFound")}</p>;
 }

@@ -60,6 +60,20 @@ export async function signOut(): Promise<void> {
   }
 }
 
+/** An access token the API handed over outside a refresh (a password change, whose answer also
+ * set this device's new refresh cookie): the session goes on with it. */
+export function continueWith(accessToken: string, expiresIn: number): void {
+  const session = currentSession();
+  if (session !== null) setSession({ ...session, accessToken }, expiresIn);
+}
+
+/** The API has ended this device's sign-in itself (signed out everywhere, the account deleted)
+ * and cleared the cookie: the page forgets the token and the note that it signed in. */
+export function signedOutByServer(): void {
+  remember(false);
+  setSession(null);
+}
+
 /** The renewer (api/session.ts): a refused refresh signs the person out; a failed one (the
  * gateway out of reach) leaves the session as it is, to be renewed before its next use. */
 async function renewAccess(): Promise<boolean> {

@@ -6,6 +6,7 @@ import { t } from "../i18n";
 import { navigate } from "../router";
 import { CredentialsForm } from "./CredentialsForm";
 import { attempt } from "./attempt";
+import { signInNotice } from "./accountChecks";
 
 async function submit(username: string, password: string): Promise<string | null> {
   return attempt(async () => {
@@ -18,12 +19,19 @@ async function submit(username: string, password: string): Promise<string | null
 
 export function SignInPage() {
   const registered = new URLSearchParams(location.search).has("registered");
+  // Sent here by the account page: signed out on every device, or the account deleted.
+  const notice = signInNotice(location.search);
   return (
     <section>
       <h1>{t("signInTitle")}</h1>
       {registered && (
         <p class="notice" role="status">
           {t("signedUp")}
+        </p>
+      )}
+      {notice && (
+        <p class="notice" role="status">
+          {t(notice)}
         </p>
       )}
       <CredentialsForm submitLabel={t("signInSubmit")} newPassword={false} submit={submit} />
