@@ -20,7 +20,7 @@ from gateway.account.names import MAX_BYTES, safe_name
         (None, "", "file"),
         ("line\nbreak\ttab\x00nul\x7fdel", "txt", "line break tabnuldel.txt"),
         ("evil\u202etxt.exe", "png", "eviltxt.exe.png"),
-        ('a<b>c:d"e|f?g*h&i\'j', "", "a_b_c_d_e_f_g_h_i_j"),
+        ("a<b>c:d\"e|f?g*h&i'j", "", "a_b_c_d_e_f_g_h_i_j"),
         ("발표 자료 — 3분기", "pptx", "발표 자료 — 3분기.pptx"),
         ("report.pptx", "pptx", "report.pptx"),  # the extension is not doubled
         ("CON", "pptx", "file_CON.pptx"),
