@@ -145,7 +145,7 @@ def _delete_account(page: Page, url: str, username: str, folder: Path) -> None:
     region = page.get_by_role("region", name="Delete my account")
     region.get_by_role("button", name="Delete my account…").click()
     form = region.get_by_role("form", name=re.compile("Confirm deleting your account"))
-    expect(form).to_contain_text(f"Your account {username} and all your uploads")
+    expect(form).to_contain_text(f"Your account {username} will be deleted now")
     typed = form.get_by_label(f"Type your username, {username}, to confirm")
     expect(typed).to_be_focused()
     # Cancel withdraws the question and gives the focus back.
@@ -174,7 +174,7 @@ def _delete_account(page: Page, url: str, username: str, folder: Path) -> None:
     delete.click()
     expect(page).to_have_url(re.compile(r"/sign-in\?notice=account-deleted$"))
     expect(page.get_by_role("status")).to_have_text(
-        "Your account was deleted, with everything it held."
+        "Your account was deleted. What it held will be deleted shortly."
     )
     assert _token_status(url, username, NEW_PASSWORD) == 401
     page.locator("input[name=username]").fill(username)

@@ -270,6 +270,7 @@ export const en = {
   checkConfirmDiffers: "The two new passwords do not match.",
   tooManyPasswordTries: "Too many wrong passwords. Try again in {minutes} min.",
   "problem.wrong-password": "The password is wrong.",
+  "problem.account-change-in-progress": "Another change of your account is being made. Try again in a moment.",
   signOutAllTitle: "Sign out everywhere",
   signOutAllHint: "Ends every sign-in of this account on every device, this one included.",
   signOutAllSubmit: "Sign out everywhere",
@@ -282,15 +283,15 @@ export const en = {
   exportReceived: "{size} received",
   exportSaved: "Saved {name}.",
   deleteAccountTitle: "Delete my account",
-  deleteAccountHint: "Deletes your account and everything it holds, at once. This cannot be undone.",
+  deleteAccountHint: "Deletes your account at once, and everything it holds soon after. This cannot be undone.",
   deleteAccountAsk: "Delete my account…",
   deleteAccountConfirmLabel: "Confirm deleting your account",
-  deleteAccountWarning: "Your account {name} and all your uploads, text, decks and templates will be deleted now, for good; every device is signed out. Download your data first if you want to keep it.",
+  deleteAccountWarning: "Your account {name} will be deleted now and every device signed out; all your uploads, text, decks and templates are then deleted for good. Download your data first if you want to keep it.",
   typeUsername: "Type your username, {name}, to confirm",
   deleteAccountYes: "Delete my account for good",
   checkUsernameDiffers: "Type your username, {name}, exactly as it is.",
   checkPasswordMissing: "Enter your password.",
-  accountDeleted: "Your account was deleted, with everything it held.",
+  accountDeleted: "Your account was deleted. What it held will be deleted shortly.",
 };
 
 export type MessageKey = keyof typeof en;

@@ -95,6 +95,14 @@ describe("a refused password in words", () => {
     expect(passwordRefusal(tooMany, later(null), t)).toContain("in 1 min");
   });
 
+  it("tells another change of the account under way from too many wrong passwords", () => {
+    const busy = problem(429, "account-change-in-progress", "another change of your account");
+    const answer = new Response(null, { status: 429, headers: { "Retry-After": "1" } });
+    expect(passwordRefusal(busy, answer, t)).toBe(
+      "Another change of your account is being made. Try again in a moment.",
+    );
+  });
+
   it("gives the API's own words for invalid input", () => {
     const invalid = {
       title: "Unprocessable",

@@ -47,10 +47,13 @@ export function deletionProblem(
   return null;
 }
 
-/** A refusal of a request that carried a password: too many wrong ones (429) say when to try
- * again (`Retry-After`, in whole minutes, at least one); the rest as other refusals are said. */
+/** A refusal of a request that carried a password: too many wrong ones (429
+ * `too-many-attempts`) say when to try again (`Retry-After`, in whole minutes, at least one);
+ * the rest (a wrong password, another change of the account under way, invalid input) as other
+ * refusals are said. */
 export function passwordRefusal(error: unknown, response: Response, t: Translate): string {
-  if (response.status === 429) {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : null;
+  if (response.status === 429 && code === "too-many-attempts") {
     const seconds = Number(response.headers.get("Retry-After"));
     const minutes = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds / 60) : 1;
     return t("tooManyPasswordTries", { minutes });
