@@ -86,7 +86,7 @@ def _is_signed_out_at_next_request(page: Page) -> None:
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
-def _change_password(page: Page, url: str, username: str, folder: Path) -> None:
+def _change_password(page: Page, url: str, username: str, tmp_path: Path) -> None:
     form = page.get_by_role("region", name="Change your password")
     current = form.get_by_label("Current password")
     new = form.get_by_label("New password", exact=True)
@@ -113,7 +113,7 @@ def _change_password(page: Page, url: str, username: str, folder: Path) -> None:
     submit.click()
     expect(form.get_by_role("alert")).to_have_text("The password is wrong.")
     expect(current).to_be_focused()
-    page.screenshot(path=folder / "account-password-refused.png", full_page=True)
+    page.screenshot(path=tmp_path / "account-password-refused.png", full_page=True)
 
     current.fill(PASSWORD)
     submit.click()
@@ -126,19 +126,18 @@ def _change_password(page: Page, url: str, username: str, folder: Path) -> None:
     assert _token_status(url, username, NEW_PASSWORD) == 200
 
 
-def _download_export(page: Page, folder: Path) -> None:
+def _download_export(page: Page, tmp_path: Path) -> None:
     region = page.get_by_role("region", name="Download my data")
     with page.expect_download() as downloading:
         region.get_by_role("button", name="Download my data").click()
     download = downloading.value
     assert re.fullmatch(r"jaryo-export-\d{4}-\d{2}-\d{2}\.zip", download.suggested_filename)
-    saved = folder / download.suggested_filename
+    saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     with zipfile.ZipFile(saved) as archive:
         assert archive.testzip() is None
         assert "export.json" in archive.namelist()
     expect(region.get_by_role("status")).to_have_text(f"Saved {download.suggested_filename}.")
-    saved.unlink()
 
 
 def _delete_account(page: Page, url: str, username: str, folder: Path) -> None:
@@ -197,12 +196,12 @@ def test_a_person_manages_their_account(browser: Browser, served: str, tmp_path:
     assert _serious_violations(page) == []
     page.screenshot(path=folder / "account-page.png", full_page=True)
 
-    _change_password(page, served, username, folder)
+    _change_password(page, served, username, tmp_path)
     _is_signed_out_at_next_request(laptop)
     page.reload()  # this browser goes on, with the cookie the change set
     expect(page.get_by_role("heading", level=1, name="Your account")).to_be_visible()
 
-    _download_export(page, folder)
+    _download_export(page, tmp_path)
 
     # Sign out everywhere: this browser and another one signed in with the new password.
     laptop = _signed_in(laptop.context, served, username, NEW_PASSWORD)

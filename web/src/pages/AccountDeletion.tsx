@@ -69,6 +69,8 @@ export function AccountDeletion(props: { username: string }) {
     setBusy(false);
     if (refusal !== null) refuse(refusal, wrongPassword ? "password" : null);
   };
+  // The username kept on one line (a name like "ada-lee" would otherwise break at its dash).
+  const warning = t("deleteAccountWarning", { name: "\u0000" }).split("\u0000");
   const errorFor = (field: DeletionField) => (invalid === field ? `${id}-error` : undefined);
 
   return (
@@ -79,8 +81,9 @@ export function AccountDeletion(props: { username: string }) {
       noValidate
     >
       <p id={`${id}-label`} class="warning">
-        <strong>{t("deleteAccountConfirmLabel")}:</strong>{" "}
-        {t("deleteAccountWarning", { name: props.username })}
+        <strong>{t("deleteAccountConfirmLabel")}:</strong> {warning[0]}
+        <strong class="nowrap">{props.username}</strong>
+        {warning[1]}
       </p>
       <AccountField
         label={t("typeUsername", { name: props.username })}
