@@ -8,6 +8,7 @@ import { api, CSRF_HEADERS } from "./client";
 import type { components } from "./schema";
 
 type Problem = components["schemas"]["Problem"];
+type Answer<Content> = { headers: Record<string, unknown>; content: Content };
 
 // `GET /v1/me/export` is served but not yet in the OpenAPI document (the gateway's document
 // builder does not list the export's routes): it is typed here by hand, on a client of its own
@@ -19,8 +20,8 @@ interface ExportPaths {
       parameters: { query?: never; header?: never; path?: never; cookie?: never };
       requestBody?: never;
       responses: {
-        200: { headers: Record<string, unknown>; content: { "application/zip": Blob } };
-        default: { headers: Record<string, unknown>; content: { "application/problem+json": Problem } };
+        200: Answer<{ "application/zip": Blob }>;
+        default: Answer<{ "application/problem+json": Problem }>;
       };
     };
   };

@@ -17,7 +17,10 @@ export function AccountDeletion(props: { username: string }) {
   const [error, setError] = useState<string | null>(null);
   const [invalid, setInvalid] = useState<DeletionField | null>(null);
   const ask = useRef<HTMLButtonElement>(null);
-  const fields = { username: useRef<HTMLInputElement>(null), password: useRef<HTMLInputElement>(null) };
+  const fields = {
+    username: useRef<HTMLInputElement>(null),
+    password: useRef<HTMLInputElement>(null),
+  };
   const asked = useRef(false);
   const id = useId();
   useEffect(() => {

@@ -52,8 +52,8 @@ export function deletionProblem(
  * the rest (a wrong password, another change of the account under way, invalid input) as other
  * refusals are said. */
 export function passwordRefusal(error: unknown, response: Response, t: Translate): string {
-  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : null;
-  if (response.status === 429 && code === "too-many-attempts") {
+  const problem = typeof error === "object" && error !== null ? (error as { code?: unknown }) : {};
+  if (response.status === 429 && problem.code === "too-many-attempts") {
     const seconds = Number(response.headers.get("Retry-After"));
     const minutes = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds / 60) : 1;
     return t("tooManyPasswordTries", { minutes });
