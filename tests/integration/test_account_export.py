@@ -105,6 +105,8 @@ def test_a_persons_export_holds_their_upload_deck_and_template_as_the_api_shows_
     template = packages.clean()
     template_id = _template(client, me, template, "내 템플릿/../<x>")
     deck_id = _built_deck(client, me, template_id, "3분기 / 발표")
+    deleted_deck = _built_deck(client, me, "clean", "deleted")
+    assert client.delete(f"/v1/decks/{deleted_deck}", headers=me.auth).status_code == 204
     pdf = client.get(f"/v1/decks/{deck_id}/file?format=pdf&wait=60", headers=me.auth)
     assert pdf.status_code == 200, pdf.get_json()
     others = [
@@ -174,7 +176,7 @@ def test_a_persons_export_holds_their_upload_deck_and_template_as_the_api_shows_
 
     # Nothing of the deleted upload nor of the other person, in a name or in a file.
     everything = "\n".join(names) + "\n" + body.decode("latin-1")
-    for foreign in [gone_id, other.user_id, other.username, *others]:
+    for foreign in [gone_id, deleted_deck, other.user_id, other.username, *others]:
         assert foreign not in everything
     assert not any("deleted" in name for name in names)
 
