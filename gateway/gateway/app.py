@@ -8,6 +8,7 @@ from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import health, http_headers, metrics, openapi, problems, web
+from gateway.account.export_routes import blueprint as account_export_blueprint
 from gateway.auth.routes import blueprint as auth_blueprint
 from gateway.bootstrap import EXTENSION, Dependencies, bootstrap
 from gateway.deck_templates.routes import blueprint as templates_blueprint
@@ -55,6 +56,7 @@ def create_app(
     app.register_blueprint(uploads_blueprint)
     app.register_blueprint(templates_blueprint)
     app.register_blueprint(decks_blueprint)
+    app.register_blueprint(account_export_blueprint)
     if run_relay:  # a daemon thread: it ends with the process; stop() ends it sooner
         app.extensions["outbox_relay"] = start_relay(deps)
     return app

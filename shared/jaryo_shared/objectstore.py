@@ -106,6 +106,27 @@ class ObjectStore:
             response.close()
             response.release_conn()
 
+    def stream_if_present(
+        self, bucket: str, key: str, chunk_size: int = 256 * 1024
+    ) -> Iterator[bytes] | None:
+        """As `stream`, or None if there is no such object: the object is asked for now, so
+        a missing one is told apart from one whose transfer breaks off later."""
+        try:
+            response = self._minio.get_object(bucket, key)
+        except S3Error as exc:
+            if exc.code in _MISSING:
+                return None
+            raise
+        return self._chunks(response, chunk_size)
+
+    @staticmethod
+    def _chunks(response: urllib3.BaseHTTPResponse, chunk_size: int) -> Iterator[bytes]:
+        try:
+            yield from response.stream(chunk_size)
+        finally:
+            response.close()
+            response.release_conn()
+
     def size(self, bucket: str, key: str) -> int | None:
         """The object's size, or None if there is no such object."""
         try:

@@ -282,6 +282,13 @@ class FakeObjectStore:
         while chunk := data.read(chunk_size):
             yield chunk
 
+    def stream_if_present(
+        self, bucket: str, key: str, chunk_size: int = 256 * 1024
+    ) -> Iterator[bytes] | None:
+        if self.get_bytes_if_present(bucket, key) is None:
+            return None
+        return self.stream(bucket, key, chunk_size)
+
     def size(self, bucket: str, key: str) -> int | None:
         found = self.get_bytes_if_present(bucket, key)
         return None if found is None else len(found)

@@ -10,6 +10,7 @@ from gateway.openapi.operations import Answer, Operation, problem
 HEADERS = {
     "ETag": 'the revision this answer is of, e.g. `"r3"` (strong)',
     "Location": "the path of what was made",
+    "Content-Disposition": "`attachment`, with the file name to save the answer under",
     "Retry-After": "whole seconds to wait before trying again",
     "WWW-Authenticate": '`Bearer realm="jaryo"`',
     "Set-Cookie": "the browser flow only: the refresh token's cookie (`jaryo_refresh`; "
