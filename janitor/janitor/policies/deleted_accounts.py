@@ -149,8 +149,14 @@ def _sweep(deps: Dependencies, user_id: str) -> dict[str, int]:
     usage, locks, idempotency keys, refresh tokens, webhooks, collections added later), but the
     deletion record, which goes last. Returns how many went, by collection."""
     swept: dict[str, int] = {}
+    # Of the listing partitions, only the person's own can hold their documents (each scan of
+    # the others, up to 510 small collections, would find nothing).
+    others = {
+        *upload_listings.all_collection_names(),
+        *deck_listings.all_collection_names(),
+    } - {upload_listings.collection_name(user_id), deck_listings.collection_name(user_id)}
     for collection in records.collection_names(deps.db):
-        if collection in (account_deletions.COLLECTION, "leases"):
+        if collection in (account_deletions.COLLECTION, "leases") or collection in others:
             continue
         count = records.delete_documents_of_user(deps.db, collection, user_id)
         if count:
