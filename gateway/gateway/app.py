@@ -8,6 +8,7 @@ from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import health, http_headers, metrics, openapi, problems, web
+from gateway.auth.account_routes import blueprint as account_blueprint
 from gateway.auth.routes import blueprint as auth_blueprint
 from gateway.bootstrap import EXTENSION, Dependencies, bootstrap
 from gateway.deck_templates.routes import blueprint as templates_blueprint
@@ -52,6 +53,7 @@ def create_app(
     app.register_blueprint(health.blueprint)
     app.register_blueprint(openapi.blueprint)
     app.register_blueprint(auth_blueprint)
+    app.register_blueprint(account_blueprint)
     app.register_blueprint(uploads_blueprint)
     app.register_blueprint(templates_blueprint)
     app.register_blueprint(decks_blueprint)
