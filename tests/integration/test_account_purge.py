@@ -1,15 +1,16 @@
 """A deleted account over the real servers: a person with an upload read by OCR, a built deck,
-a template of their own and a refresh token deletes their account; the janitor keeps it all
-through the grace period, then purges it: no document of any collection names the person
-(their id or their username, anywhere in it), no object key holds their id, and `user.deleted`
-is published once, as the contract says. Another person's things all still load."""
+a template of their own and a refresh token deletes their account (`DELETE /v1/me`); the
+janitor keeps it all through the grace period, then purges it: no document of any collection
+names the person (their id or their username, anywhere in it), no object key holds their id,
+and `user.deleted` is published once, as the contract says. Another person's things all still
+load."""
 
 from __future__ import annotations
 
 import io
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from janitor.bootstrap import bootstrap
 from janitor.run import run_once
 from janitor.settings import JanitorSettings
-from jaryo_shared import account_deletions, events
+from jaryo_shared import events
 from jaryo_shared.clock import FixedClock
 from tests.integration import pptx_packages as packages
 from tests.integration.deck_previews import with_previews
@@ -131,11 +132,10 @@ def test_a_deleted_account_is_purged_after_the_grace_and_nothing_of_it_is_left(
     kept = _things_of(client, staying)
     staying_objects = _traces(db, store, settings, staying)["objects"]
     probe.drain()
-    # As `DELETE /v1/me` does (the route is another branch's): record, then the account goes.
-    asked = datetime.now(UTC)
-    account_deletions.record(db, leaving.user_id, leaving.username, asked)
-    db.users.delete_one({"_id": leaving.user_id})
+    gone = client.delete("/v1/me", json={"password": leaving.password}, headers=leaving.auth)
+    assert gone.status_code == 204, gone.get_json()
     assert client.get("/v1/me", headers=leaving.auth).status_code == 401
+    asked = db.account_deletions.find_one({"_id": leaving.user_id})["requested_at"]
     grace = timedelta(minutes=JanitorSettings().deleted_grace_minutes)
     before = _traces(db, store, settings, leaving)
     held = {trace.partition(":")[0].rstrip("_0123456789") for trace in before["documents"]}
@@ -174,7 +174,7 @@ def test_a_deleted_account_is_purged_after_the_grace_and_nothing_of_it_is_left(
         1,
         1,
     )
-    assert deleted.requested_at == asked.replace(microsecond=asked.microsecond // 1000 * 1000)
+    assert deleted.requested_at == asked
     assert deleted.objects == len(before["objects"]) and deleted.bytes > 0
     expired = {type(p).__name__ for e, p in seen if getattr(p, "user_id", None) == leaving.user_id}
     assert expired == {"UploadExpired", "DeckExpired", "UserDeleted"}
