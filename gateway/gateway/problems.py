@@ -77,6 +77,12 @@ class Forbidden(Problem):
     status, slug, title = 403, "forbidden", "Forbidden"
 
 
+class WrongPassword(Problem):
+    # An account change named the wrong current password. Not a 401: the token is fine, and
+    # clients treat a 401 as "signed out".
+    status, slug, title = 403, "wrong-password", "Wrong password"
+
+
 class CsrfRefused(Problem):
     status, slug, title = 403, "csrf-refused", "Cross-site request refused"
 
@@ -183,6 +189,10 @@ class TooManyTemplates(Problem):
 
 class AddingTemplate(Problem):
     status, slug, title = 429, "template-add-in-progress", "Another template is being added"
+
+
+class AccountChanging(Problem):
+    status, slug, title = 429, "account-change-in-progress", "Another change of the account"
 
 
 class TooManyWaits(Problem):

@@ -1,12 +1,13 @@
-"""Accounts: sign-up and sign-in with argon2id passwords, throttled per address and per
-username, over the `users` collection."""
+"""Accounts: sign-up, sign-in and the password check of an account change, with argon2id
+passwords, throttled per address and per username, over the `users` collection."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -14,7 +15,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from gateway.auth import throttle
-from gateway.problems import BadCredentials, LimitReached, UsernameTaken
+from gateway.problems import BadCredentials, LimitReached, UsernameTaken, WrongPassword
 from gateway.settings import GatewaySettings
 
 _hasher = PasswordHasher()
@@ -73,7 +74,7 @@ def register(db: Database, settings: GatewaySettings, attempt: Attempt) -> dict[
         "_id": uuid.uuid4().hex,
         "username": attempt.username,
         "username_key": attempt.username.casefold(),
-        "password_hash": _hasher.hash(attempt.password),
+        "password_hash": hash_password(attempt.password),
         "created_at": attempt.at,
     }
     try:
@@ -88,7 +89,50 @@ def authenticate(db: Database, settings: GatewaySettings, attempt: Attempt) -> d
     limit and of the address's limit before the password is checked, so parallel guesses cannot
     outrun the count; a right password gives both back. The owner, elsewhere, is not locked out
     by someone guessing from another address."""
-    key, address, now = attempt.username.casefold(), attempt.address, attempt.at
+    key = attempt.username.casefold()
+
+    def check() -> dict[str, Any]:
+        user = db.users.find_one({"username_key": key})
+        _verify(user["password_hash"] if user else _DUMMY_HASH, attempt.password)
+        if user is None:
+            raise BadCredentials("unknown username or wrong password")
+        return user
+
+    try:
+        return _throttled(db, settings, key, attempt, check)
+    except VerificationError:
+        raise BadCredentials("unknown username or wrong password") from None
+
+
+def confirm_password(
+    db: Database, settings: GatewaySettings, user: dict[str, Any], attempt: Attempt
+) -> None:
+    """WrongPassword unless `attempt.password` is the signed-in user's password, throttled as a
+    sign-in of that username from that address is (one count for both): a stolen access token
+    must not buy unlimited guesses."""
+
+    def check() -> None:
+        _verify(user["password_hash"], attempt.password)
+
+    try:
+        _throttled(db, settings, user["username_key"], attempt, check)
+    except VerificationError:
+        raise WrongPassword("the password is wrong") from None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+T = TypeVar("T")
+
+
+def _throttled(
+    db: Database, settings: GatewaySettings, key: str, attempt: Attempt, check: Callable[[], T]
+) -> T:
+    """`check()` as one attempt of the (username key, address) and address limits: its slots
+    are claimed first and given back if it raises nothing."""
+    address, now = attempt.address, attempt.at
     limit = limits(settings)
     user_slot = throttle.claim(db, limit.sign_in_failures_per_user, (key, address), now)
     try:
@@ -96,16 +140,16 @@ def authenticate(db: Database, settings: GatewaySettings, attempt: Attempt) -> d
     except LimitReached:
         throttle.release(db, user_slot)  # refused unchecked: not a guess
         raise
-    user = db.users.find_one({"username_key": key})
-    try:
-        _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, attempt.password)
-        if user is None:
-            raise VerificationError
-    except VerificationError:
-        raise BadCredentials("unknown username or wrong password") from None
+    result = check()
     throttle.release(db, address_slot)
     throttle.clear(db, limit.sign_in_failures_per_user, (key, address), now)
-    return user
+    return result
+
+
+def _verify(password_hash: str, password: str) -> None:
+    """VerificationError unless the password matches (argon2's own errors are all of that kind:
+    a mismatch, or a stored hash it cannot read)."""
+    _hasher.verify(password_hash, password)
 
 
 def account(db: Database, user_id: str) -> dict[str, Any] | None:

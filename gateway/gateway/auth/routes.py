@@ -60,14 +60,22 @@ class CsrfHeader(BaseModel):
 
 
 def _attempt(body: Credentials | SignIn) -> accounts.Attempt:
-    """The sign-up or sign-in, from the caller's address (gateway.app trusts X-Forwarded-For
-    only as far as configured)."""
-    address = throttle.client_address(request.remote_addr)
-    return accounts.Attempt(body.username, body.password, address, current_deps().clock.now())
+    """The sign-up or sign-in, from the caller's address."""
+    return accounts.Attempt(
+        body.username, body.password, caller_address(), current_deps().clock.now()
+    )
+
+
+def caller_address() -> str:
+    """The caller's address, for rate limits (gateway.app trusts X-Forwarded-For only as far as
+    configured)."""
+    return throttle.client_address(request.remote_addr)
 
 
 def require_user(view: F) -> F:
-    """Admit only requests with a valid access token; `g.user_id` is the caller."""
+    """Admit only requests with a live access token (sessions.check_live: its account exists,
+    its sign-in was not ended, no sign-out of every device since); `g.user_id` is the caller,
+    `g.token` the verified token."""
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -79,7 +87,8 @@ def require_user(view: F) -> F:
             verified = deps.tokens.verify(token.strip(), "access", deps.clock.now())
         except InvalidToken:
             raise Unauthorized("the token is invalid or expired") from None
-        g.user_id = verified.user_id
+        sessions.check_live(deps.db, verified)
+        g.user_id, g.token = verified.user_id, verified
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -141,7 +150,7 @@ def token() -> Response:
     pair = sessions.sign_in(deps.db, deps.tokens, deps.settings, attempt)
     if body.session != "cookie":
         return jsonify(pair.as_json())
-    return _in_cookie(pair)
+    return in_cookie(pair)
 
 
 @blueprint.post("/auth/refresh")
@@ -178,7 +187,7 @@ def refresh() -> Response:
         # A refused cookie never works again: the browser need not keep sending it.
         refused.headers["Set-Cookie"] = cookies.clearing_header(request)
         raise
-    return _in_cookie(pair)
+    return in_cookie(pair)
 
 
 @blueprint.post("/auth/refresh/revoke")
@@ -224,7 +233,7 @@ def _cookie_token() -> str:
     return token
 
 
-def _in_cookie(pair: sessions.TokenPair) -> Response:
+def in_cookie(pair: sessions.TokenPair) -> Response:
     """The browser flow's answer: the access token in the body, the refresh token in the
     cookie, which lives as long as the token."""
     response = jsonify(pair.access_json())

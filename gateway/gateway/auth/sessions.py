@@ -1,5 +1,10 @@
 """Sign-ins as token pairs: an access token and a refresh token that rotates on every use, with
-the whole sign-in ended if a spent refresh token comes back."""
+the whole sign-in ended if a spent refresh token comes back.
+
+A token is live while its account exists, its sign-in (family) has not been ended, and it
+carries the account's current token generation (`users.token_generation`, absent = 0): moving
+the generation on signs out every device at once (account_changes.py). `check_live` is asked
+on every request (require_user) and every refresh: two reads by `_id`."""
 
 from __future__ import annotations
 
@@ -41,7 +46,7 @@ def sign_in(
 ) -> TokenPair:
     """A new sign-in, if the password is right."""
     user = accounts.authenticate(db, settings, attempt)
-    return issue_pair(db, tokens, settings, user["_id"], attempt.at)
+    return issue_pair(db, tokens, settings, user["_id"], attempt.at, generation=generation_of(user))
 
 
 def refresh(
@@ -52,8 +57,38 @@ def refresh(
         verified = tokens.verify(refresh_token, "refresh", now)
     except InvalidToken:
         raise Unauthorized("the refresh token is invalid or expired") from None
+    check_live(db, verified)
     family = redeem_refresh_token(db, settings, verified, now)
-    return issue_pair(db, tokens, settings, verified.user_id, now, family=family)
+    # The generation the token was checked against, not a fresh read: if every device was
+    # signed out meanwhile, the new pair is refused too.
+    return issue_pair(
+        db, tokens, settings, verified.user_id, now, family=family, generation=verified.generation
+    )
+
+
+def check_live(db: Database, token: VerifiedToken) -> None:
+    """Unauthorized unless the token's account exists, its generation is the account's and its
+    sign-in was not ended."""
+    user = db.users.find_one({"_id": token.user_id}, {"token_generation": 1})
+    if user is None:
+        raise Unauthorized("the account no longer exists")
+    if generation_of(user) != token.generation:
+        raise Unauthorized("signed out on every device; sign in again")
+    if _family_revoked(db, token.family):
+        raise Unauthorized("this sign-in was ended; sign in again")
+
+
+def generation_of(user: dict[str, Any]) -> int:
+    return int(user.get("token_generation", 0))
+
+
+def end_sign_in(
+    db: Database, settings: GatewaySettings, token: VerifiedToken, now: datetime
+) -> None:
+    """Sign out the device of this (verified) access token: its sign-in ends, so the token and
+    every refresh token of the sign-in are refused from now on. A token from before access
+    tokens named their sign-in has its own jti as its family: only the token itself ends."""
+    _revoke_family(db, settings, token.family, token.user_id, now)
 
 
 def sign_out(
@@ -79,14 +114,19 @@ def issue_pair(
     user_id: str,
     now: datetime,
     family: str | None = None,
+    generation: int = 0,
 ) -> TokenPair:
-    """An access and a refresh token. A sign-in starts a family; each refresh continues it."""
+    """An access and a refresh token of the account's token generation. A sign-in starts a
+    family; each refresh continues it."""
+    family = family or uuid.uuid4().hex
+    access_lifetime = timedelta(seconds=settings.access_token_seconds)
     access, _ = tokens.issue(
-        user_id, "access", now, timedelta(seconds=settings.access_token_seconds)
+        user_id, "access", now, access_lifetime, family=family, generation=generation
     )
     refresh_lifetime = timedelta(seconds=settings.refresh_token_seconds)
-    family = family or uuid.uuid4().hex
-    refresh_token, jti = tokens.issue(user_id, "refresh", now, refresh_lifetime, family=family)
+    refresh_token, jti = tokens.issue(
+        user_id, "refresh", now, refresh_lifetime, family=family, generation=generation
+    )
     db.refresh_tokens.insert_one(
         {"_id": jti, "user_id": user_id, "family": family, "expires_at": now + refresh_lifetime}
     )
@@ -106,7 +146,7 @@ def redeem_refresh_token(
     if record is None or record["user_id"] != token.user_id:
         raise Unauthorized("the refresh token is unknown")
     family = record.get("family", token.family)
-    if db.refresh_family_revocations.find_one({"_id": family}, {"_id": 1}) is not None:
+    if _family_revoked(db, family):
         raise Unauthorized("this sign-in was ended; sign in again")
     try:
         if record.get("used"):  # spent before redemptions were recorded: spent all the same
@@ -126,6 +166,10 @@ def redeem_refresh_token(
             "the refresh token was already used, so this sign-in was ended; sign in again"
         ) from None
     return str(family)
+
+
+def _family_revoked(db: Database, family: str) -> bool:
+    return db.refresh_family_revocations.find_one({"_id": family}, {"_id": 1}) is not None
 
 
 def _revoke_family(

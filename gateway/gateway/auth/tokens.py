@@ -2,8 +2,10 @@
 
 Tokens are signed with the current key and name it in their `kid` header (a digest of the key,
 never the key). Previous keys still verify the tokens they signed, so the key can be rotated
-without signing everyone out (docs/operations.md says how). Refresh tokens also carry `fam`,
-the sign-in they descend from, so a replayed one can end that whole sign-in (sessions.py).
+without signing everyone out (docs/operations.md says how). Every token also carries `fam`, the
+sign-in it descends from, so a replayed refresh token (or a sign-out) can end that whole sign-in,
+and `gen`, the account's token generation when it was issued: a sign-out of every device (or a
+new password) moves the generation on, and every token issued before is refused (sessions.py).
 
 Whatever a client sends is untrusted: a token that is not a well-formed JWT with sane claims is
 InvalidToken (a 401), never an exception from deeper down."""
@@ -44,7 +46,8 @@ class VerifiedToken:
     jti: str
     kind: TokenKind
     expires_at: datetime
-    family: str  # refresh tokens: the sign-in they descend from (their own jti if they predate it)
+    family: str  # the sign-in they descend from (their own jti if they predate `fam`)
+    generation: int  # the account's token generation at issue (0 if they predate `gen`)
 
 
 def key_id(secret: str) -> str:
@@ -90,8 +93,10 @@ class TokenService:
         now: datetime,
         lifetime: timedelta,
         family: str | None = None,
+        generation: int = 0,
     ) -> tuple[str, str]:
-        """A signed token and its jti. `family` is written into refresh tokens (`fam`)."""
+        """A signed token and its jti, naming its sign-in (`fam`) and the account's token
+        generation (`gen`)."""
         jti = uuid.uuid4().hex
         claims: dict[str, object] = {
             "iss": self._issuer,
@@ -101,6 +106,7 @@ class TokenService:
             "exp": int((now + lifetime).timestamp()),
             "jti": jti,
             "typ": kind,
+            "gen": generation,
         }
         if family is not None:
             claims["fam"] = family
@@ -131,12 +137,16 @@ class TokenService:
         family = claims.get("fam", claims["jti"])
         if not isinstance(family, str) or not family:
             raise InvalidToken("the claim 'fam' must be a string")
+        generation = claims.get("gen", 0)
+        if isinstance(generation, bool) or not isinstance(generation, int) or generation < 0:
+            raise InvalidToken("the claim 'gen' must be a whole number")
         return VerifiedToken(
             user_id=str(claims["sub"]),
             jti=str(claims["jti"]),
             kind=kind,
             expires_at=datetime.fromtimestamp(claims["exp"], tz=now.tzinfo),
             family=family,
+            generation=generation,
         )
 
 
