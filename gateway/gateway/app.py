@@ -7,16 +7,11 @@ import re
 from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import health, http_headers, metrics, openapi, problems, web
-from gateway.account.export_routes import blueprint as account_export_blueprint
-from gateway.auth.account_routes import blueprint as account_blueprint
-from gateway.auth.routes import blueprint as auth_blueprint
+from gateway import http_headers, metrics, openapi, problems, web
+from gateway.blueprints import public_blueprints
 from gateway.bootstrap import EXTENSION, Dependencies, bootstrap
-from gateway.deck_templates.routes import blueprint as templates_blueprint
-from gateway.decks.routes import blueprint as decks_blueprint
 from gateway.outbox_relay import start_relay
 from gateway.settings import GatewaySettings
-from gateway.uploads.routes import blueprint as uploads_blueprint
 from jaryo_shared.logs import (
     bind_correlation_id,
     configure_logging,
@@ -51,14 +46,9 @@ def create_app(
     # Bigger requests are refused with 413 before their body is read.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.register_blueprint(health.blueprint)
     app.register_blueprint(openapi.blueprint)
-    app.register_blueprint(auth_blueprint)
-    app.register_blueprint(account_blueprint)
-    app.register_blueprint(uploads_blueprint)
-    app.register_blueprint(templates_blueprint)
-    app.register_blueprint(decks_blueprint)
-    app.register_blueprint(account_export_blueprint)
+    for routes in public_blueprints():
+        app.register_blueprint(routes)
     if run_relay:  # a daemon thread: it ends with the process; stop() ends it sooner
         app.extensions["outbox_relay"] = start_relay(deps)
     return app

@@ -10,13 +10,14 @@ and the outbox are the shared library's. Lookups and writes go by `_id` alone wh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from pymongo.database import Database
 
-from jaryo_shared import deck_outcomes
+from jaryo_shared import account_deletions, deck_outcomes
 from jaryo_shared.completion import completion_id, latest_reading, page_fix_id
 from jaryo_shared.database import by_id
 from jaryo_shared.read_models.deck_pdfs import pdf_id
@@ -157,6 +158,55 @@ def delete_pdfs(db: Database, deck_id: str, revisions: Iterable[int]) -> None:
 
 def delete_deck(db: Database, deck_id: str) -> None:
     db.decks.delete_one({"_id": deck_id})
+
+
+# --- a deleted account: everything of one person ---------------------------------------------
+
+
+def account_deletion(db: Database, user_id: str) -> Document | None:
+    """The person's deletion record (`jaryo_shared.account_deletions`) while a purge is owed."""
+    return db[account_deletions.COLLECTION].find_one({"_id": user_id})
+
+
+def upload_ids_of_user(db: Database, user_id: str) -> list[str]:
+    """Every upload of the person, deleted or not, whatever its status (a scan: an upload whose
+    listing entry is missing is found too)."""
+    return [upload["_id"] for upload in db.uploads.find({"user_id": user_id}, {"_id": 1})]
+
+
+def deck_ids_of_user(db: Database, user_id: str) -> list[str]:
+    return [deck["_id"] for deck in db.decks.find({"user_id": user_id}, {"_id": 1})]
+
+
+def templates_of_user(db: Database, user_id: str) -> list[Document]:
+    return list(db.templates.find({"user_id": user_id}, {"file_path": 1}))
+
+
+def delete_template(db: Database, template_id: str) -> None:
+    db.templates.delete_one({"_id": template_id})
+
+
+def collection_names(db: Database) -> list[str]:
+    return sorted(db.list_collection_names())
+
+
+def delete_documents_of_user(db: Database, collection: str, user_id: str) -> int:
+    """Every document of the collection that is the person's: its `user_id` is theirs, or its
+    `_id` holds their id (the records keyed by person: usage, locks, idempotency keys, the
+    account). One scan of the collection (FerretDB reads it whole for this filter)."""
+    mine = {"$or": [{"user_id": user_id}, {"_id": {"$regex": re.escape(user_id)}}]}
+    return int(db[collection].delete_many(mine).deleted_count)
+
+
+# --- the webhook service's delivery log ------------------------------------------------------
+
+
+def count_webhook_attempts_before(db: Database, cutoff: datetime) -> int:
+    return db.webhook_attempts.count_documents({"at": {"$lt": cutoff}})
+
+
+def delete_webhook_attempts_before(db: Database, cutoff: datetime) -> None:
+    db.webhook_attempts.delete_many({"at": {"$lt": cutoff}})
 
 
 # --- orphans and dangling images -------------------------------------------------------------

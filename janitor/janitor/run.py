@@ -12,6 +12,7 @@ from janitor.bootstrap import Dependencies
 from janitor.lease import Lease
 from janitor.policies import (
     Planned,
+    deleted_accounts,
     deleted_uploads,
     expired_auth_records,
     old_revisions,
@@ -20,6 +21,7 @@ from janitor.policies import (
     staging,
     stuck_decks,
     stuck_uploads,
+    webhook_attempts,
 )
 
 log = logging.getLogger(__name__)
@@ -30,9 +32,11 @@ POLICIES = (
     stuck_decks,
     deleted_uploads,
     retention,
+    deleted_accounts,
     old_revisions,
     orphans,
     expired_auth_records,
+    webhook_attempts,
 )
 POLICY_NAMES = [
     staging.NAME,
@@ -42,10 +46,12 @@ POLICY_NAMES = [
     retention.UPLOADS,
     retention.DECKS,
     retention.DELETED_DECKS,
+    deleted_accounts.NAME,
     old_revisions.NAME,
     orphans.NAME,
     orphans.DANGLING,
     expired_auth_records.NAME,
+    webhook_attempts.NAME,
 ]
 
 

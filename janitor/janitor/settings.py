@@ -15,6 +15,9 @@ class JanitorSettings(Settings):
     stuck_deck_minutes: float = Field(
         default=15, gt=0, description="a deck not built this long after it was asked for is failed"
     )
+    webhook_attempts_days: float = Field(
+        default=7, gt=0, description="webhook delivery attempts kept"
+    )
     orphan_hours: float = Field(default=24, gt=0, description="objects with no document")
     interval_seconds: float = Field(default=300, gt=0, description="between runs (service mode)")
     lease_seconds: float = Field(default=120, gt=0, description="renewed while working")

@@ -329,6 +329,22 @@ class DeckExpired(Payload):
     bytes: int
 
 
+class UserDeleted(Payload):
+    """A person deleted their account and the janitor has purged everything of it: forget the
+    user. Sent once the purge is done (after each upload's `upload.expired` and each deck's
+    `deck.expired`); a purge finished by a later run re-sends it with the same envelope id."""
+
+    event_type: ClassVar[str] = "jaryo.user.deleted.v1"
+    emitted_by: ClassVar[tuple[str, ...]] = ("jaryo/janitor",)
+    user_id: str
+    requested_at: datetime = Field(description="when the person asked to delete their account")
+    uploads: int = Field(ge=0, description="uploads purged")
+    decks: int = Field(ge=0, description="decks purged")
+    templates: int = Field(ge=0, description="private templates purged")
+    objects: int = Field(ge=0, description="objects deleted from the buckets")
+    bytes: int = Field(ge=0, description="bytes those objects held")
+
+
 EVENT_TYPES: dict[str, type[Payload]] = {
     cls.event_type: cls
     for cls in (
@@ -347,6 +363,7 @@ EVENT_TYPES: dict[str, type[Payload]] = {
         DeckPdfRendered,
         UploadExpired,
         DeckExpired,
+        UserDeleted,
     )
 }
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,8 @@ def _compare(value: Any, op: str, operand: Any) -> bool:
         return value != operand
     if op == "$in":
         return value in operand
+    if op == "$regex":
+        return isinstance(value, str) and re.search(operand, value) is not None
     if value is None:
         return False  # MongoDB: a missing field is not less or greater than anything
     if op == "$lt":
@@ -213,6 +216,9 @@ class FakeDatabase:
         if name.startswith("_"):
             raise AttributeError(name)
         return self[name]
+
+    def list_collection_names(self) -> list[str]:
+        return list(self.collections)
 
 
 @dataclass

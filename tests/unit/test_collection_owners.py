@@ -33,6 +33,9 @@ SHARED = "shared/jaryo_shared"
 DYNAMIC = {
     ("janitor.policies.expired_auth_records", "purge"): "COLLECTIONS",
     ("janitor.policies.orphans", "plan"): "OWNERS",
+    # The purge of a deleted account sweeps every collection there is; the table names the
+    # janitor where the collections known to hold a person's documents are.
+    ("janitor.policies.deleted_accounts", "_sweep"): "HOLDING_USERS",
     ("jaryo_shared.outbox_relay", "OutboxRelay.relay_pass"): "OUTBOX_COLLECTIONS",
     # A person's listing partition (`upload_listings_000` ...), one row of the table.
     **{

@@ -14,6 +14,7 @@ from gateway.account.names import MAX_BYTES, safe_name
         ("../../etc/passwd", "", "etc_passwd"),
         ("..\\..\\windows\\system32", "", "windows_system32"),
         ("a/b\\c", "jpg", "a_b_c.jpg"),
+        ("내 템플릿/../<x>", "pptx", "내 템플릿_x.pptx"),
         (".bashrc", "", "bashrc"),
         ("...", "pdf", "file.pdf"),
         ("", "pptx", "file.pptx"),

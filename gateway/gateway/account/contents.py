@@ -26,17 +26,32 @@ def account(deps: Dependencies, user_id: str) -> dict[str, Any] | None:
 
 
 def entries(deps: Dependencies, user_id: str) -> Iterator[Entry]:
-    yield from _uploads(deps, user_id)
-    yield from _decks(deps, user_id)
-    yield from _templates(deps, user_id)
+    """The export's entries: the lists of the person's uploads, decks and templates are read
+    now (small; a server out of reach is then a problem answer, before the zip begins), each
+    upload's and deck's records when its turn comes."""
+    listed_uploads, _ = upload_listings.of_user(deps.db, user_id)
+    listed_decks = deck_listings.of_user(deps.db, user_id)
+    own_templates = templates.own_templates(deps.db, user_id)
+    return _entries(deps, user_id, listed_uploads, listed_decks, own_templates)
 
 
-def _uploads(deps: Dependencies, user_id: str) -> Iterator[Entry]:
-    listed, _ = upload_listings.of_user(deps.db, user_id)
-    for entry in sorted(listed, key=lambda found: (found["created_at"], found["_id"])):
+def _entries(
+    deps: Dependencies,
+    user_id: str,
+    listed_uploads: list[dict[str, Any]],
+    listed_decks: list[deck_listings.Listed],
+    own_templates: list[dict[str, Any]],
+) -> Iterator[Entry]:
+    for entry in sorted(listed_uploads, key=lambda found: (found["created_at"], found["_id"])):
         upload = uploads.own_upload(deps.db, user_id, entry["_id"])
         if upload is not None:  # deleted, or its recording never finished
             yield from _upload(deps, user_id, upload)
+    for listed in sorted(listed_decks, key=lambda one: (one.deck["created_at"], one.deck["_id"])):
+        deck = decks.own_deck(deps.db, user_id, listed.deck["_id"], with_spec=True)
+        if deck is not None:  # deleted, or its recording never finished
+            yield from _deck(deps, deck)
+    for template in own_templates:  # their own: the built-in ones are everybody's
+        yield _template(deps, template)
 
 
 def _upload(deps: Dependencies, user_id: str, upload: dict[str, Any]) -> Iterator[Entry]:
@@ -79,14 +94,6 @@ def _upload(deps: Dependencies, user_id: str, upload: dict[str, Any]) -> Iterato
         )
 
 
-def _decks(deps: Dependencies, user_id: str) -> Iterator[Entry]:
-    listed = deck_listings.of_user(deps.db, user_id)
-    for found in sorted(listed, key=lambda one: (one.deck["created_at"], one.deck["_id"])):
-        deck = decks.own_deck(deps.db, user_id, found.deck["_id"], with_spec=True)
-        if deck is not None:  # deleted, or its recording never finished
-            yield from _deck(deps, deck)
-
-
 def _deck(deps: Dependencies, deck: dict[str, Any]) -> Iterator[Entry]:
     """deck.json, the spec of its latest revision (as GET .../spec); the .pptx of its latest
     built revision (as GET .../file) and its PDF if one was made; nothing more if never built."""
@@ -107,13 +114,11 @@ def _deck(deps: Dependencies, deck: dict[str, Any]) -> Iterator[Entry]:
         )
 
 
-def _templates(deps: Dependencies, user_id: str) -> Iterator[Entry]:
-    """The person's own templates' files (the built-in ones are everybody's)."""
-    for template in templates.own_templates(deps.db, user_id):
-        name = safe_name(template["name"], "pptx", fallback="template")
-        yield object_entry(
-            deps.store,
-            deps.settings.bucket_decks,
-            template["file_path"],
-            f"templates/{template['_id']}-{name}",
-        )
+def _template(deps: Dependencies, template: dict[str, Any]) -> Entry:
+    name = safe_name(template["name"], "pptx", fallback="template")
+    return object_entry(
+        deps.store,
+        deps.settings.bucket_decks,
+        template["file_path"],
+        f"templates/{template['_id']}-{name}",
+    )

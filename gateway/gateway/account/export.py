@@ -33,16 +33,22 @@ class Entry:
     read: Callable[[], Iterable[bytes] | None]
     compress: bool = False  # JSON and text shrink; images, .pptx and PDF are packed already
     kept_for_a_while: bool = False
+    # Known for bytes in hand: the entry then needs no Zip64 extra field, which zipstream
+    # writes for a stream of unknown length (every unzip tool of this century reads both).
+    size: int | None = None
 
 
 def json_entry(path: str, value: Any) -> Entry:
-    data = json.dumps(value, ensure_ascii=False, indent=2, default=str).encode()
-    return Entry(path, lambda: [data], compress=True)
+    return _bytes_entry(path, json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
 def text_entry(path: str, text: str) -> Entry:
+    return _bytes_entry(path, text)
+
+
+def _bytes_entry(path: str, text: str) -> Entry:
     data = text.encode()
-    return Entry(path, lambda: [data], compress=True)
+    return Entry(path, lambda: [data], compress=True, size=len(data))
 
 
 def object_entry(
@@ -102,7 +108,8 @@ def zip_chunks(entries: Iterable[Entry], head: dict[str, Any]) -> Iterator[bytes
                 log.warning("export: %s is no longer stored; listed as missing", path)
             continue
         hashed = _Hashed(chunks)
-        archive.add(hashed, path, compress_type=ZIP_DEFLATED if entry.compress else None)
+        compress_type = ZIP_DEFLATED if entry.compress else None
+        archive.add(hashed, path, size=entry.size, compress_type=compress_type)
         try:
             yield from archive.all_files()
         finally:

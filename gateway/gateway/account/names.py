@@ -15,7 +15,7 @@ MAX_BYTES = 100  # of UTF-8, before the extension: an id, a dash and this stay u
 # Path separators, what Windows forbids in a name, and what XML tools choke on in one.
 _FORBIDDEN = re.compile(r'[/\\<>:"|?*&\']')
 _SPACES = re.compile(r"\s+")
-_UNDERSCORES = re.compile(r"_{2,}")
+_RUNS = re.compile(r"[._]*_[._]*")  # "_.._" left of "/../" reads as one "_"
 # Names Windows takes for devices, whatever their extension.
 _DEVICES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.IGNORECASE)
 
@@ -28,7 +28,7 @@ def safe_name(name: str | None, extension: str = "", fallback: str = "file") -> 
         ch for ch in text if unicodedata.category(ch)[0] != "C" and ch not in "\u2028\u2029"
     )
     text = _FORBIDDEN.sub("_", text)
-    text = _UNDERSCORES.sub("_", text)
+    text = _RUNS.sub("_", text)
     if extension and text.casefold().endswith(f".{extension.casefold()}"):
         text = text[: -len(extension) - 1]
     text = _cap(text.strip(" ._-"), MAX_BYTES).rstrip(" ._-")

@@ -60,15 +60,10 @@ def _built() -> dict[str, Any]:
 def _routes_app() -> Flask:
     """A Flask app holding the public routes and nothing else: the document describes the code,
     and needs no server. (Imported here: the route modules import this package.)"""
-    from gateway import health
-    from gateway.auth.account_routes import blueprint as account
-    from gateway.auth.routes import blueprint as auth
-    from gateway.deck_templates.routes import blueprint as templates
-    from gateway.decks.routes import blueprint as decks
-    from gateway.uploads.routes import blueprint as uploads
+    from gateway.blueprints import public_blueprints
 
     app = Flask("gateway")
-    for routes in (health.blueprint, auth, account, uploads, templates, decks):
+    for routes in public_blueprints():
         app.register_blueprint(routes)
     return app
 

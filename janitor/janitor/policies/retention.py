@@ -5,7 +5,7 @@ too), and `upload.expired` or `deck.expired` is published. The API shows each on
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from janitor import records
 from janitor.bootstrap import Dependencies
@@ -26,7 +26,7 @@ def plan(deps: Dependencies) -> list[Planned]:
     now = deps.clock.now()
     grace = now - timedelta(minutes=deps.settings.deleted_grace_minutes)
     planned = [
-        _deck_plan(deps, deck, DELETED_DECKS)
+        plan_deck(deps, deck, DELETED_DECKS)
         for deck in records.decks_deleted_before(deps.db, grace)
     ]
     days = deps.settings.retention_days
@@ -38,12 +38,13 @@ def plan(deps: Dependencies) -> list[Planned]:
         for upload in records.uploads_created_before(deps.db, cutoff)
     ]
     planned += [
-        _deck_plan(deps, deck, DECKS) for deck in records.decks_created_before(deps.db, cutoff)
+        plan_deck(deps, deck, DECKS) for deck in records.decks_created_before(deps.db, cutoff)
     ]
     return planned
 
 
-def _deck_plan(deps: Dependencies, deck: dict[str, Any], policy: str) -> Planned:
+def plan_deck(deps: Dependencies, deck: dict[str, Any], policy: str) -> Planned:
+    """The deck's objects (every revision's file, PDF and previews, under its prefix)."""
     prefix = deck_prefix(deck["user_id"], deck["_id"])
     objects = [
         (deps.settings.bucket_decks, obj.key, obj.size)
@@ -56,6 +57,15 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     if planned.policy == UPLOADS:
         purge_upload(deps, planned, "retention")
         return
+    purge_deck(deps, planned, "deleted" if planned.policy == DELETED_DECKS else "retention")
+
+
+def purge_deck(
+    deps: Dependencies, planned: Planned, reason: Literal["deleted", "retention"]
+) -> None:
+    """The deck planned (`plan_deck`) with everything of it: out of its owner's listing, its
+    objects, PDFs, build, outcomes and revisions, then `deck.expired`, and the deck document
+    last, so a purge cut short is found and finished by the next run."""
     deck = records.deck_to_purge(deps.db, planned.subject)
     if deck is None:
         return
@@ -71,7 +81,7 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     expired = events.DeckExpired(
         deck_id=deck["_id"],
         user_id=deck["user_id"],
-        reason="deleted" if planned.policy == DELETED_DECKS else "retention",
+        reason=reason,
         objects=len(planned.objects),
         bytes=planned.bytes,
     )
