@@ -1,34 +1,8 @@
 /** The signed-in person's own account (issue 19): change the password (this device stays signed
  * in with a new token, every other one is signed out), sign out everywhere, download every
  * record as a zip, delete the account. */
-import createClient from "openapi-fetch";
 import { dispositionFilename } from "./blobs";
-import { bearerSession } from "./bearer";
 import { api, CSRF_HEADERS } from "./client";
-import type { components } from "./schema";
-
-type Problem = components["schemas"]["Problem"];
-type Answer<Content> = { headers: Record<string, unknown>; content: Content };
-
-// `GET /v1/me/export` is served but not yet in the OpenAPI document (the gateway's document
-// builder does not list the export's routes): it is typed here by hand, on a client of its own
-// with the same token handling. Once the document has it, `api` replaces `exportApi`.
-interface ExportPaths {
-  "/v1/me/export": {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    get: {
-      parameters: { query?: never; header?: never; path?: never; cookie?: never };
-      requestBody?: never;
-      responses: {
-        200: Answer<{ "application/zip": Blob }>;
-        default: Answer<{ "application/problem+json": Problem }>;
-      };
-    };
-  };
-}
-
-const exportApi = createClient<ExportPaths>({ baseUrl: "" });
-exportApi.use(bearerSession);
 
 /** Bounds the API holds a new password to (the same as at sign-up), counted in characters as
  * Python counts them (code points), not UTF-16 units. */
@@ -61,7 +35,7 @@ export function deleteAccount(password: string) {
 
 /** The export's answer with its body left unread, for the page to read with progress. */
 export function askExport(signal?: AbortSignal) {
-  return exportApi.GET("/v1/me/export", { parseAs: "stream", signal });
+  return api.GET("/v1/me/export", { parseAs: "stream", signal });
 }
 
 /** The name to save the export under: the server's, else `jaryo-export-YYYY-MM-DD.zip` for
