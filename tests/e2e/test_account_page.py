@@ -3,7 +3,7 @@ opens it from the header, changes the password (the old one then fails, the new 
 browser stays signed in through a reload, and a browser signed in before the change is signed out
 at its next request), downloads the export (a zip arrives under the API's name), signs out
 everywhere (another browser too), and deletes the account behind its confirmation (signing in
-then fails). axe-core checks the page in English and Korean.
+then fails). The page in Korean, by the keyboard alone; axe-core checks it in both languages.
 
 Screenshots go to the test's tmp_path, or to JARYO_E2E_SCREENSHOTS when set
 (`JARYO_E2E_SCREENSHOTS=docs/screenshots` retakes `account-page.png`)."""
@@ -226,16 +226,27 @@ def test_a_person_manages_their_account(browser: Browser, served: str, tmp_path:
     assert [error for error in errors if not EXPECTED_REFUSAL.search(error)] == []
 
 
-def test_the_account_page_in_korean(browser: Browser, served: str):
+def test_the_account_page_in_korean_by_keyboard(browser: Browser, served: str):
     username = _registered(served)
     context = _browser(browser, locale="ko-KR")
     page = _signed_in(context, served, username, PASSWORD)
-    page.get_by_role("link", name="계정").click()
+    page.get_by_role("link", name="계정").focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1, name="내 계정")).to_be_focused()
-    expect(page.get_by_role("button", name="비밀번호 변경")).to_be_visible()
-    page.get_by_role("button", name="계정 삭제…").click()
-    expect(
-        page.get_by_label(f"확인을 위해 사용자 이름 {username}을(를) 입력하세요")
-    ).to_be_focused()
+    page.keyboard.press("Tab")  # from the heading to the form's first field
+    expect(page.get_by_label("현재 비밀번호")).to_be_focused()
+    page.keyboard.press("Enter")  # submits: checked before sending, said in Korean
+    expect(page.get_by_role("region", name="비밀번호 변경").get_by_role("alert")).to_have_text(
+        "현재 비밀번호를 입력하세요."
+    )
+    ask = page.get_by_role("button", name="계정 삭제…")
+    ask.focus()
+    page.keyboard.press("Enter")
+    typed = page.get_by_label(f"확인을 위해 사용자 이름 {username}을(를) 입력하세요")
+    expect(typed).to_be_focused()
+    page.keyboard.press("Escape")  # withdraws the question, the focus back on the button
+    expect(ask).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(typed).to_be_focused()
     assert _serious_violations(page) == []
     context.close()

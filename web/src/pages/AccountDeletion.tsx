@@ -1,5 +1,6 @@
 /** "Delete my account", asked in place: the danger said plainly, the username typed and the
- * password; on the API's 204 the account is gone, and the person lands on sign in, told so. */
+ * password; on the API's 204 the account is gone, and the person lands on sign in, told so.
+ * Cancel (or Escape) withdraws the question and gives the focus back to the button. */
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { deleteAccount } from "../api/account";
 import { signedOutByServer } from "../api/auth";
@@ -79,6 +80,7 @@ export function AccountDeletion(props: { username: string }) {
   return (
     <form
       onSubmit={onSubmit}
+      onKeyDown={(event) => event.key === "Escape" && !busy && cancel()}
       class="account-form confirm-deletion"
       aria-labelledby={`${id}-label`}
       noValidate
