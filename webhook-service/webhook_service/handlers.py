@@ -34,7 +34,7 @@ def handlers(deps: Dependencies) -> dict[str, messaging.Handler]:
     """The `webhook` queue's: every event a webhook may subscribe to."""
 
     def on_event(envelope: events.Envelope, payload: events.Payload) -> None:
-        handle_event(deps, envelope, payload, _body())
+        handle_event(deps, envelope, payload)
 
     return {cls.event_type: on_event for cls in webhook_events.SUBSCRIBABLE.values()}
 
@@ -59,11 +59,16 @@ def _body() -> bytes:
 
 
 def handle_event(
-    deps: Dependencies, envelope: events.Envelope, payload: events.Payload, body: bytes
+    deps: Dependencies,
+    envelope: events.Envelope,
+    payload: events.Payload,
+    body: bytes | None = None,
 ) -> None:
+    """`body`: the event as received (by default the message in hand's)."""
     user_id = getattr(payload, "user_id", None)
     if not isinstance(user_id, str):
         return
+    body = _body() if body is None else body
     hooks = matching.subscribed(records.hooks_of(deps.db, user_id), envelope.type, user_id)
     for hook in hooks:
         deps.jobs.put(body, Job(str(hook["_id"]), 1), envelope.id)
