@@ -4,6 +4,7 @@ reference library accepts it), the retry schedule, and which hooks an event goes
 from __future__ import annotations
 
 import base64
+import itertools
 import secrets
 import time
 from datetime import UTC, datetime
@@ -93,7 +94,7 @@ def test_the_default_schedule_grows_and_lasts_about_a_day():
     delays = WebhookSettings().webhook_retry_delays_seconds
 
     assert delays == DEFAULT_RETRY_DELAYS
-    assert all(later >= earlier for earlier, later in zip(delays, delays[1:], strict=False))
+    assert all(later >= earlier for earlier, later in itertools.pairwise(delays))
     assert 20 * 3600 <= sum(delays) <= 26 * 3600
 
 
