@@ -81,7 +81,7 @@ def receiver():
 def add_hook(db, user_id: str, url: str, subscribed=("upload.completed",)) -> dict:
     """A webhook as the gateway registers it (POST /v1/webhooks)."""
     hook = {
-        "_id": f"wh_{uuid.uuid4().hex}",
+        "_id": uuid.uuid4().hex,  # the gateway's ids: 32 hex digits
         "user_id": user_id,
         "url": url,
         "events": list(subscribed),
