@@ -1,6 +1,7 @@
 """Webhook deliveries over the real servers: the webhook service (its consumers in threads)
 POSTs the events a person subscribed to to a real HTTP receiver on 127.0.0.1, signed the
-Standard Webhooks way; failures are retried after growing waits, then given up; addresses that
+Standard Webhooks way; failures are retried after growing waits (which hold no sender and outlast
+a restart of the service), then given up; addresses that
 are not allowed are never called; a receiver cannot make the sender follow it elsewhere, read
 without end, or wait without end."""
 
@@ -327,3 +328,26 @@ def test_a_hook_deleted_while_its_retry_waits_gets_nothing_more(
 
     assert len(target.received) == 1
     assert len(attempts(db, hook)) == 1
+
+
+def test_a_waiting_retry_holds_no_sender_and_outlives_a_restart_of_the_service(
+    db, publisher, webhook_service, receiver
+):
+    one_sender = {"webhook_senders": 1, "webhook_retry_delays_seconds": [3.0]}
+    first = webhook_service(**one_sender)
+    failing_once, other = receiver(500, 200), receiver(200)
+    hook = add_hook(db, f"user-{uuid.uuid4().hex}", failing_once.url())
+    other_hook = add_hook(db, f"user-{uuid.uuid4().hex}", other.url())
+
+    envelope = publish_completed(publisher, hook["user_id"])
+    settled(db, hook, 1)
+    publish_completed(publisher, other_hook["user_id"])
+    wait_until(lambda: other.received, timeout=1.5)  # the one sender was free meanwhile
+    first.close(timeout=10)  # the retry waits in the broker, not in the stopped service
+    assert len(failing_once.received) == 1
+    webhook_service(**one_sender)
+    records = settled(db, hook, 2)
+
+    assert [r["outcome"] for r in records] == ["failed", "delivered"]
+    assert [r.headers["webhook-id"] for r in failing_once.received] == [envelope.id] * 2
+    assert failing_once.received[1].at - failing_once.received[0].at >= 3.0
