@@ -1,9 +1,9 @@
 """Webhook deliveries over the real servers: the webhook service (its consumers in threads)
 POSTs the events a person subscribed to to a real HTTP receiver on 127.0.0.1, signed the
-Standard Webhooks way; failures are retried after growing waits (which hold no sender and outlast
-a restart of the service), then given up; addresses that
-are not allowed are never called; a receiver cannot make the sender follow it elsewhere, read
-without end, or wait without end."""
+Standard Webhooks way; failures are retried after growing waits (which hold no sender and
+outlast a restart of the service), then given up; addresses that are not allowed are never
+called; a receiver cannot make the sender follow it elsewhere, read without end, or wait
+without end."""
 
 from __future__ import annotations
 
