@@ -182,3 +182,27 @@ def test_a_url_not_allowed_is_refused_without_a_request_and_not_retried(posts):
     assert record["outcome"] == "refused" and record["error"].startswith("address not allowed")
     assert posts.made == [] and deps.jobs.put_jobs == []  # type: ignore[attr-defined]
     assert deps.db["webhooks"].find_one({"_id": hook["_id"]})["status"] == "failing"
+
+
+def test_of_two_copies_of_a_job_attempting_at_once_only_the_recorded_one_goes_on(
+    posts, monkeypatch
+):
+    deps = _deps()
+    hook = _hook(deps)
+    envelope, payload, body = _event()
+    posts.answers.append(sending.Answer(500, "HTTP 500"))
+    record_id = f"{hook['_id']}:{envelope.id}:1"
+    real_post = posts.post
+
+    def the_other_copy_records_first(target, sent, headers, limits):
+        deps.db["webhook_attempts"].insert_one({"_id": record_id, "outcome": "failed"})
+        return real_post(target, sent, headers, limits)
+
+    monkeypatch.setattr(sending, "post", the_other_copy_records_first)
+    handlers.handle_delivery(deps, envelope, payload, body, Job(hook["_id"], 1))
+
+    assert deps.db["webhook_attempts"].find_one({"_id": record_id}) == {
+        "_id": record_id,
+        "outcome": "failed",
+    }
+    assert deps.jobs.put_jobs == []  # type: ignore[attr-defined]  # the other copy's to queue

@@ -130,7 +130,16 @@ def handle_delivery(
             at + timedelta(seconds=delay) if outcome == "failed" and delay is not None else None
         ),
     }
-    records.record_attempt(deps.db, record)
+    if not records.record_attempt(deps.db, record):
+        # A copy of this job made the same attempt at the same time; its record stands, and
+        # it does what follows.
+        log.info(
+            "webhook %s: event %s attempt %d recorded already",
+            job.hook_id,
+            envelope.id,
+            job.attempt,
+        )
+        return
     metrics.DELIVERY_ATTEMPTS.labels(outcome).inc()
     metrics.ATTEMPT_SECONDS.labels(outcome).observe(seconds)
     _log(record, delay)
