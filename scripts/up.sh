@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make up`: install what is missing, start the servers, provision them, build the web app if its
-# sources changed, then run the gateway and the four workers in the foreground with prefixed
+# sources changed, then run the gateway and the five workers in the foreground with prefixed
 # logs. Ctrl-C or `make down` stops them.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from jaryo_shared import events
+from jaryo_shared import events, webhook_events
 
 REF = "#/components/schemas/{model}"
 EXCHANGE = {
@@ -59,7 +59,7 @@ def event_schema(model: type[events.Payload]) -> dict[str, Any]:
 
 
 def _message(event_type: str, model: type[events.Payload], name: str) -> dict[str, Any]:
-    return {
+    message = {
         "name": event_type,
         "title": event_type,
         "summary": _text(model),
@@ -67,6 +67,10 @@ def _message(event_type: str, model: type[events.Payload], name: str) -> dict[st
         "payload": {"$ref": REF.format(model=f"{name}Event")},
         "x-emitted-by": list(model.emitted_by),
     }
+    webhook = webhook_events.short_name(event_type)
+    if webhook is not None:  # also POSTed to the owner's webhooks that subscribed to it
+        message["x-webhook-event"] = webhook
+    return message
 
 
 def _channel(event_type: str, model: type[events.Payload], name: str) -> dict[str, Any]:
@@ -101,7 +105,9 @@ def _header() -> dict[str, Any]:
                 "exchange `jaryo.events`. The routing key is the type without `jaryo.`. "
                 "Delivery is at least once: deduplicate by the envelope's `id`. Additive "
                 "changes keep a type's version; anything else is a new type (`.v2`) published "
-                "beside the old one until consumers move (docs/events.md). Generated from "
+                "beside the old one until consumers move (docs/events.md). The messages with an "
+                "`x-webhook-event` are also POSTed, as they are, to the webhooks their owner "
+                "subscribed to them by that name (docs/webhooks.md). Generated from "
                 "shared/jaryo_shared/events.py by `make asyncapi`: do not edit by hand."
             ),
         },

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kombu import Connection, Exchange, Queue, binding
 
-from jaryo_shared import events
+from jaryo_shared import events, webhook_events
 from jaryo_shared.settings import Settings
 
 
@@ -32,6 +32,11 @@ SERVICE_QUEUES: dict[str, QueueSpec] = {
             "deck", (events.DeckRequested.routing_key(), events.DeckPdfRequested.routing_key())
         ),
         QueueSpec("janitor", ()),
+        # The webhook service takes the events a webhook may subscribe to, and sends each of
+        # their deliveries (one hook, one event, one attempt) through its own queue, which
+        # nothing routes to: it publishes them there, now or after a wait (webhook_service).
+        QueueSpec("webhook", webhook_events.routing_keys()),
+        QueueSpec("webhook.deliveries", ()),
     )
 }
 

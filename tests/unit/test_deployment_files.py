@@ -9,7 +9,14 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ["gateway", "storage-service", "ocr-service", "deck-service", "janitor"]
+SERVICES = [
+    "gateway",
+    "storage-service",
+    "ocr-service",
+    "deck-service",
+    "webhook-service",
+    "janitor",
+]
 
 
 def test_compose_file_matches_the_compose_spec():

@@ -11,7 +11,8 @@ import pytest
 import deck_service.handlers
 import ocr_service.handlers
 import storage_service.handlers
-from jaryo_shared import events
+import webhook_service.handlers
+from jaryo_shared import events, webhook_events
 from jaryo_shared.topology import SERVICE_QUEUES
 
 # Each service's handler of each event type it takes.
@@ -33,6 +34,10 @@ SERVICES: dict[str, tuple[ModuleType, dict[str, str]]] = {
     "deck": (
         deck_service.handlers,
         {events.DeckRequested.event_type: "handle_deck_requested"},
+    ),
+    "webhook": (
+        webhook_service.handlers,
+        {cls.event_type: "handle_event" for cls in webhook_events.SUBSCRIBABLE.values()},
     ),
 }
 

@@ -28,6 +28,7 @@ from jaryo_shared.settings import Settings
 from jaryo_shared.topology import SERVICE_QUEUES
 from ocr_service.settings import OcrSettings
 from storage_service.settings import StorageSettings
+from webhook_service.settings import WebhookSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "k8s"
@@ -44,6 +45,7 @@ SETTINGS_BY_IMAGE: dict[str, type[Settings]] = {
     "ocr-service": OcrSettings,
     "deck-service": DeckSettings,
     "janitor": JanitorSettings,
+    "webhook-service": WebhookSettings,
 }
 # Long enough to finish the message (or, for the gateway, the requests) in hand.
 MIN_GRACE_SECONDS = {"gateway": 45, "storage-service": 60, "ocr-service": 120, "deck-service": 90}
@@ -276,7 +278,13 @@ def test_gateway_probes_health_and_readiness_on_the_port_gunicorn_binds(built, o
 def test_every_service_serves_metrics_where_probes_and_prometheus_look(built, overlay):
     docs = built[overlay]
     deployments = of_kind(docs, "Deployment")
-    assert set(deployments) >= {"gateway", "storage-service", "ocr-service", "deck-service"}
+    assert set(deployments) >= {
+        "gateway",
+        "storage-service",
+        "ocr-service",
+        "deck-service",
+        "webhook-service",
+    }
     services = of_kind(docs, "Service")
     for name, deployment in deployments.items():
         template = deployment["spec"]["template"]

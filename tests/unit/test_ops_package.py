@@ -8,7 +8,14 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ["gateway", "storage-service", "ocr-service", "deck-service", "janitor"]
+SERVICES = [
+    "gateway",
+    "storage-service",
+    "ocr-service",
+    "deck-service",
+    "webhook-service",
+    "janitor",
+]
 
 
 def _members() -> list[str]:

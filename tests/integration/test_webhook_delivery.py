@@ -1,0 +1,353 @@
+"""Webhook deliveries over the real servers: the webhook service (its consumers in threads)
+POSTs the events a person subscribed to to a real HTTP receiver on 127.0.0.1, signed the
+Standard Webhooks way; failures are retried after growing waits (which hold no sender and
+outlast a restart of the service), then given up; addresses that are not allowed are never
+called; a receiver cannot make the sender follow it elsewhere, read without end, or wait
+without end."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import secrets
+import time
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from standardwebhooks import Webhook
+
+from jaryo_shared import events, messaging
+from tests.helpers import png_bytes, wait_until
+from tests.webhook_receiver import Receiver, endless_body, never_answer, redirect
+from webhook_service.bootstrap import bootstrap
+from webhook_service.jobs import WebhookQueues
+from webhook_service.service import WebhookService
+from webhook_service.settings import WebhookSettings
+
+pytestmark = pytest.mark.integration
+
+DELAYS = [0.4, 1.2, 3.0]
+TIMEOUT_SECONDS = 1.5
+
+
+@pytest.fixture
+def webhook_service(settings, purge_queues):
+    """Start the webhook service (allowing local receivers unless told otherwise); it is
+    stopped, and its wait queues removed, after the test."""
+    purge_queues()
+    started: list[tuple[WebhookService, WebhookSettings]] = []
+
+    def start(**overrides) -> WebhookService:
+        webhook_settings = WebhookSettings(
+            **{
+                **settings.model_dump(),
+                "webhooks_allow_local": True,
+                "webhook_retry_delays_seconds": DELAYS,
+                "webhook_connect_timeout_seconds": 1.0,
+                "webhook_timeout_seconds": TIMEOUT_SECONDS,
+                "webhook_senders": 3,
+                **overrides,
+            }
+        )
+        service = WebhookService(bootstrap(webhook_settings))
+        service.start()
+        started.append((service, webhook_settings))
+        return service
+
+    yield start
+    for service, webhook_settings in started:
+        service.close(timeout=10)
+        service.deps.close()
+        with messaging.connect(webhook_settings) as connection, connection.channel() as channel:
+            queues = WebhookQueues(webhook_settings)
+            for queue in queues.wait_queues(webhook_settings.webhook_retry_delays_seconds):
+                queue(channel).delete()
+
+
+@pytest.fixture
+def receiver():
+    started: list[Receiver] = []
+
+    def start(*answers) -> Receiver:
+        started.append(Receiver(list(answers)).start())
+        return started[-1]
+
+    yield start
+    for r in started:
+        r.stop()
+
+
+def add_hook(db, user_id: str, url: str, subscribed=("upload.completed",)) -> dict:
+    """A webhook as the gateway registers it (POST /v1/webhooks)."""
+    hook = {
+        "_id": uuid.uuid4().hex,  # the gateway's ids: 32 hex digits
+        "user_id": user_id,
+        "url": url,
+        "events": list(subscribed),
+        "description": "test",
+        "secret": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "created_at": datetime.now(UTC),
+        "status": "active",
+        "failing_since": None,
+    }
+    db.webhooks.insert_one(hook)
+    return hook
+
+
+def publish_completed(publisher, user_id: str) -> events.Envelope:
+    envelope = events.wrap(
+        events.UploadCompleted(
+            upload_id=uuid.uuid4().hex,
+            user_id=user_id,
+            status="completed",
+            image_count=1,
+            stored_count=1,
+            rejected_count=0,
+            read_count=1,
+        ),
+        source="jaryo/ocr-service",
+    )
+    publisher.publish(envelope)
+    return envelope
+
+
+def attempts(db, hook) -> list[dict]:
+    return sorted(db.webhook_attempts.find({"hook_id": hook["_id"]}), key=lambda a: a["attempt"])
+
+
+def settled(db, hook, count: int, timeout: float = 20) -> list[dict]:
+    wait_until(lambda: len(attempts(db, hook)) >= count, timeout=timeout)
+    time.sleep(0.3)
+    return attempts(db, hook)
+
+
+def _upload(client, user) -> str:
+    response = client.post(
+        "/v1/uploads",
+        data={"image0": (io.BytesIO(png_bytes(200, 120)), "page.png"), "image_type": "eng-printed"},
+        headers=user.auth,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()["upload_id"]
+
+
+def test_a_persons_hook_gets_exactly_their_subscribed_events_signed(
+    client, db, make_user, workers, probe, webhook_service, receiver
+):
+    webhook_service()
+    alice, bob = make_user(), make_user()
+    alice_receiver, bob_receiver = receiver(200), receiver(200)
+    alice_hook = add_hook(db, alice.user_id, alice_receiver.url())
+    bob_hook = add_hook(db, bob.user_id, bob_receiver.url(), subscribed=("deck.completed",))
+
+    alice_upload = _upload(client, alice)
+    bob_upload = _upload(client, bob)
+    seen: list = []
+
+    def both_completed() -> bool:
+        seen.extend(probe.drain())
+        done = {p.upload_id for e, p in seen if e.type == "jaryo.upload.completed.v1"}
+        return {alice_upload, bob_upload} <= done
+
+    wait_until(both_completed, timeout=90)
+    wait_until(lambda: alice_receiver.received, timeout=20)
+    time.sleep(1.5)  # long enough for any other delivery to arrive too
+
+    (completed,) = [
+        e for e, p in seen if e.type == "jaryo.upload.completed.v1" and p.upload_id == alice_upload
+    ]
+    assert any(e.type == "jaryo.ocr.completed.v1" for e, _ in seen)  # published, not subscribed
+    (delivery,) = alice_receiver.received
+    assert delivery.path == "/hook"
+    assert delivery.headers["Content-Type"] == "application/cloudevents+json"
+    assert delivery.headers["User-Agent"] == "Jaryo-Webhooks/1"
+    assert delivery.headers["webhook-id"] == completed.id
+    verified = Webhook(alice_hook["secret"]).verify(delivery.body, delivery.headers)
+    assert verified == json.loads(completed.model_dump_json())  # the CloudEvent itself
+    assert verified["data"]["user_id"] == alice.user_id
+    assert abs(int(delivery.headers["webhook-timestamp"]) - time.time()) < 60
+    assert bob_receiver.received == []  # bob subscribed to no upload event
+    with pytest.raises(Exception, match="signature"):
+        Webhook(bob_hook["secret"]).verify(delivery.body, delivery.headers)
+    (record,) = attempts(db, alice_hook)
+    assert record["_id"] == f"{alice_hook['_id']}:{completed.id}:1"
+    assert (record["outcome"], record["status_code"], record["error"]) == ("delivered", 200, None)
+    assert (record["event_id"], record["event_type"]) == (completed.id, "upload.completed")
+    assert record["user_id"] == alice.user_id and record["next_attempt_at"] is None
+    assert attempts(db, bob_hook) == []
+
+
+def test_a_receiver_failing_twice_gets_the_event_three_times_with_growing_gaps(
+    db, publisher, webhook_service, receiver
+):
+    webhook_service()
+    target = receiver(500, 500, 200)
+    hook = add_hook(db, f"user-{uuid.uuid4().hex}", target.url())
+
+    envelope = publish_completed(publisher, hook["user_id"])
+    records = settled(db, hook, 3)
+
+    arrivals = [r.at for r in target.received]
+    assert len(arrivals) == 3
+    first_gap, second_gap = arrivals[1] - arrivals[0], arrivals[2] - arrivals[1]
+    assert first_gap >= DELAYS[0] and second_gap >= DELAYS[1]
+    assert second_gap > first_gap
+    assert {r.headers["webhook-id"] for r in target.received} == {envelope.id}
+    for delivery in target.received:  # each attempt signed afresh, the body unchanged
+        Webhook(hook["secret"]).verify(delivery.body, delivery.headers)
+    assert [(r["attempt"], r["outcome"], r["status_code"], r["error"]) for r in records] == [
+        (1, "failed", 500, "HTTP 500"),
+        (2, "failed", 500, "HTTP 500"),
+        (3, "delivered", 200, None),
+    ]
+    for record in records[:2]:
+        assert record["next_attempt_at"] > record["at"]
+    assert db.webhooks.find_one({"_id": hook["_id"]})["status"] == "active"
+
+
+def test_a_receiver_that_always_fails_is_given_up_and_marked_failing(
+    db, publisher, webhook_service, receiver
+):
+    webhook_service()
+    target = receiver(503)
+    hook = add_hook(db, f"user-{uuid.uuid4().hex}", target.url())
+
+    publish_completed(publisher, hook["user_id"])
+    records = settled(db, hook, len(DELAYS) + 1, timeout=30)
+
+    assert [r["outcome"] for r in records] == ["failed"] * len(DELAYS) + ["gave_up"]
+    assert records[-1]["next_attempt_at"] is None
+    assert len(target.received) == len(DELAYS) + 1
+    assert target.received[-1].at - target.received[-2].at >= DELAYS[-1]
+    stored = db.webhooks.find_one({"_id": hook["_id"]})
+    assert stored["status"] == "failing" and stored["failing_since"] is not None
+    time.sleep(1)
+    assert len(target.received) == len(DELAYS) + 1  # nothing after giving up
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://127.0.0.1:{port}/hook", "https://169.254.169.254/latest/meta-data/"],
+    ids=["loopback", "cloud-metadata"],
+)
+def test_without_local_use_a_local_address_is_refused_and_never_called(
+    db, publisher, webhook_service, receiver, url
+):
+    webhook_service(webhooks_allow_local=False)
+    target = receiver(200)
+    # Registered while local use was on, say; the service checks again before every attempt.
+    hook = add_hook(db, f"user-{uuid.uuid4().hex}", url.format(port=target.port))
+
+    publish_completed(publisher, hook["user_id"])
+    (record,) = settled(db, hook, 1)
+    time.sleep(DELAYS[0] + 0.5)  # no retry follows either
+
+    assert target.connections == 0
+    assert record["outcome"] == "refused" and record["status_code"] is None
+    assert record["error"].startswith("address not allowed")
+    assert len(attempts(db, hook)) == 1
+    assert db.webhooks.find_one({"_id": hook["_id"]})["status"] == "failing"
+
+
+def test_without_local_use_plain_http_is_refused(db, publisher, webhook_service, receiver):
+    webhook_service(webhooks_allow_local=False)
+    target = receiver(200)
+    hook = add_hook(db, f"user-{uuid.uuid4().hex}", target.url())
+
+    publish_completed(publisher, hook["user_id"])
+    (record,) = settled(db, hook, 1)
+
+    assert target.connections == 0
+    assert record["outcome"] == "refused" and record["error"].startswith("URL not allowed")
+
+
+def test_a_redirect_is_not_followed(db, publisher, webhook_service, receiver):
+    webhook_service(webhook_retry_delays_seconds=[])
+    target = receiver(redirect)
+    hook = add_hook(db, f"user-{uuid.uuid4().hex}", target.url())
+
+    publish_completed(publisher, hook["user_id"])
+    (record,) = settled(db, hook, 1)
+    time.sleep(0.5)
+
+    assert [r.path for r in target.received] == ["/hook"]
+    assert record["status_code"] == 302 and record["error"] == "redirect not followed"
+    assert record["outcome"] == "gave_up"  # no retries configured here
+
+
+def test_an_endless_answer_is_not_read_beyond_the_bound(db, publisher, webhook_service, receiver):
+    webhook_service()
+    target = receiver(endless_body)
+    hook = add_hook(db, f"user-{uuid.uuid4().hex}", target.url())
+
+    publish_completed(publisher, hook["user_id"])
+    (record,) = settled(db, hook, 1)
+    wait_until(lambda: "written" in target.notes, timeout=10)
+
+    assert record["outcome"] == "delivered" and record["status_code"] == 200
+    assert record["duration_ms"] < TIMEOUT_SECONDS * 1000
+    assert target.notes.get("cut_off")  # the sender hung up: the receiver could write no more
+    assert target.notes["written"] < 64 * 1024**2
+
+
+def test_a_receiver_that_never_answers_times_out_and_holds_up_no_other_hook(
+    db, publisher, webhook_service, receiver
+):
+    webhook_service(webhook_retry_delays_seconds=[])
+    silent, prompt = receiver(never_answer), receiver(200)
+    user_id = f"user-{uuid.uuid4().hex}"
+    silent_hook = add_hook(db, user_id, silent.url())
+    prompt_hook = add_hook(db, user_id, prompt.url())
+
+    started = time.monotonic()
+    envelope = publish_completed(publisher, user_id)
+    wait_until(lambda: prompt.received, timeout=10)
+    assert time.monotonic() - started < TIMEOUT_SECONDS  # not behind the silent one
+    (record,) = settled(db, silent_hook, 1)
+
+    assert silent.received and silent.received[0].headers["webhook-id"] == envelope.id
+    assert record["error"] == "timeout" and record["status_code"] is None
+    assert TIMEOUT_SECONDS * 1000 * 0.9 <= record["duration_ms"] < (TIMEOUT_SECONDS + 1) * 1000
+    assert [r["outcome"] for r in attempts(db, prompt_hook)] == ["delivered"]
+
+
+def test_a_hook_deleted_while_its_retry_waits_gets_nothing_more(
+    db, publisher, webhook_service, receiver
+):
+    webhook_service()
+    target = receiver(500, 200)
+    hook = add_hook(db, f"user-{uuid.uuid4().hex}", target.url())
+
+    publish_completed(publisher, hook["user_id"])
+    settled(db, hook, 1)
+    db.webhooks.delete_one({"_id": hook["_id"]})
+    time.sleep(DELAYS[0] + 1.0)
+
+    assert len(target.received) == 1
+    assert len(attempts(db, hook)) == 1
+
+
+def test_a_waiting_retry_holds_no_sender_and_outlives_a_restart_of_the_service(
+    db, publisher, webhook_service, receiver
+):
+    one_sender = {"webhook_senders": 1, "webhook_retry_delays_seconds": [3.0]}
+    first = webhook_service(**one_sender)
+    failing_once, other = receiver(500, 200), receiver(200)
+    hook = add_hook(db, f"user-{uuid.uuid4().hex}", failing_once.url())
+    other_hook = add_hook(db, f"user-{uuid.uuid4().hex}", other.url())
+
+    envelope = publish_completed(publisher, hook["user_id"])
+    settled(db, hook, 1)
+    publish_completed(publisher, other_hook["user_id"])
+    wait_until(lambda: other.received, timeout=1.5)  # the one sender was free meanwhile
+    first.close(timeout=10)  # the retry waits in the broker, not in the stopped service
+    assert len(failing_once.received) == 1
+    webhook_service(**one_sender)
+    records = settled(db, hook, 2)
+
+    assert [r["outcome"] for r in records] == ["failed", "delivered"]
+    assert [r.headers["webhook-id"] for r in failing_once.received] == [envelope.id] * 2
+    assert failing_once.received[1].at - failing_once.received[0].at >= 3.0
