@@ -6,7 +6,7 @@ from pydantic import Field
 
 from jaryo_shared.settings import Settings
 
-# About 24 h in all (24 465 s, and the time the attempts take): then the delivery gives up.
+# About 24 h in all (85 355 s, 23.7 h, and the time the attempts take): then the delivery gives up.
 DEFAULT_RETRY_DELAYS: list[float] = [5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800, 28800]
 
 
