@@ -15,5 +15,6 @@ def public_blueprints() -> list[Blueprint]:
     from gateway.deck_templates.routes import blueprint as templates
     from gateway.decks.routes import blueprint as decks
     from gateway.uploads.routes import blueprint as uploads
+    from gateway.webhooks.routes import blueprint as webhooks
 
-    return [health.blueprint, auth, account, account_export, uploads, templates, decks]
+    return [health.blueprint, auth, account, account_export, uploads, templates, decks, webhooks]

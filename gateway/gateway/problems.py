@@ -199,6 +199,22 @@ class TooManyWaits(Problem):
     status, slug, title = 429, "too-many-waits", "Too many waiting requests"
 
 
+# Webhooks (gateway/webhooks/): kept together here.
+
+
+class UnsafeWebhookUrl(Problem):
+    # `reason`: why, in one word (jaryo_shared.webhook_urls.Reason).
+    status, slug, title = 422, "unsafe-webhook-url", "Webhook URL not allowed"
+
+
+class TooManyWebhooks(Problem):
+    status, slug, title = 429, "too-many-webhooks", "Webhook quota reached"
+
+
+class AddingWebhook(Problem):
+    status, slug, title = 429, "webhook-add-in-progress", "Another webhook is being added"
+
+
 class InternalError(Problem):
     status, slug, title = 500, "internal-error", "Internal server error"
 

@@ -93,6 +93,13 @@ class GatewaySettings(Settings):
     max_template_bytes_per_user: int = Field(default=100 * 1000 * 1000, ge=0)
     # A deck spec is stored whole in one document (MongoDB caps those at 16 MB).
     max_deck_spec_bytes: int = Field(default=4 * 1000 * 1000, ge=1)
+    # Webhooks (gateway/webhooks/): how many one person may register, and whether their URLs may
+    # be plain http and point at loopback or private addresses. For local use only (a developer's
+    # machine, the tests): in production every callback must be public https (docs/api.md).
+    max_webhooks_per_user: int = Field(default=10, ge=0)
+    webhooks_allow_local: bool = Field(
+        default=False, description="local use only: allow http, loopback and private addresses"
+    )
     # The browser app's built bundle (npm run build in web/), served at / (gateway/web.py).
     web_dist: Path = Path(__file__).resolve().parents[2] / "web" / "dist"
 

@@ -49,6 +49,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     "deck_pdf_requests": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
     "deck_pdfs": [IndexModel([("outbox_pending", ASCENDING)], name="outbox_pending")],
     "templates": [IndexModel([("user_id", ASCENDING)], name="by_user")],
+    "webhooks": [IndexModel([("user_id", ASCENDING)], name="by_user")],
+    "webhook_attempts": [IndexModel([("hook_id", ASCENDING)], name="by_hook")],
     # What a listing reads on MongoDB (FerretDB 1.24 reads the small partition whole).
     **{
         name: [IndexModel([("user_id", ASCENDING)], name="by_user")]
