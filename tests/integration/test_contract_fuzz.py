@@ -1,8 +1,8 @@
 """Contract fuzzing with Schemathesis: requests generated from the gateway's own /openapi.json,
 valid ones and deliberately invalid ones, go to a real gateway under gunicorn, signed in as a user
-who owns a read upload, a built deck and a private template. Every answer must agree with the
-document: no server error, a documented status code, content type, headers and body, invalid
-input refused, and no route that answers without a token."""
+who owns a read upload, a built deck, a private template and a webhook. Every answer must agree
+with the document: no server error, a documented status code, content type, headers and body,
+invalid input refused, and no route that answers without a token."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -71,6 +72,10 @@ CORNERS = {
         {"x": 0.1, "y": 0.9},
     ]
 }
+# The gateway under test allows local use, so that a webhook can be registered without a public
+# host (its check refuses a generated URL); nothing listens here, nothing is delivered.
+WEBHOOK_URL = "http://127.0.0.1:9/jaryo-hook"
+WEBHOOK_SETTINGS = {"JARYO_WEBHOOKS_ALLOW_LOCAL": "true", "JARYO_MAX_WEBHOOKS_PER_USER": "1000"}
 DECK = {
     "template_id": "clean",
     "title": "contract",
@@ -119,6 +124,10 @@ class Api:
         files = {"template": ("mine.pptx", TEMPLATE, PPTX)}
         return str(self.post("/v1/templates", files=files).json()["template_id"])
 
+    def new_webhook(self) -> str:
+        body = {"url": WEBHOOK_URL, "events": ["deck.completed"]}
+        return str(self.post("/v1/webhooks", json=body).json()["id"])
+
     def wait(self, path: str, status: str) -> dict[str, Any]:
         body = requests.get(f"{self.url}{path}?wait=60", headers=self.auth, timeout=90).json()
         assert body["status"] == status, body
@@ -157,6 +166,7 @@ class Api:
             "POST /v1/decks": self._own_deck_spec,
             EDIT: self._own_deck_spec,
             PAGE_FIX: lambda _: dict(CORNERS),
+            "POST /v1/webhooks": _own_webhook,
         }.get(case.operation.label)
         if body is not None:
             case.body = body(case.body)
@@ -187,6 +197,7 @@ class Api:
             "upload_id": self.new_upload,
             "deck_id": self.new_deck,
             "template_id": self.new_template,
+            "webhook_id": self.new_webhook,
         }
         case.path_parameters = {name: make[name]() for name in case.path_parameters}
         return case.formatted_path
@@ -248,6 +259,7 @@ def _seed(api: Api, settings, logs: dict[str, IO[bytes]]) -> None:
         fix_image_id=to_fix["images"][0]["image_id"],
         deck_id=deck_id,
         template_id=api.new_template(),
+        webhook_id=api.new_webhook(),
     )
 
 
@@ -261,16 +273,46 @@ def _with_clean_copy(mongo, store, settings, image_id: str) -> None:
     results.update_one({"_id": image_id}, {"$set": {"clean_background": True}})
 
 
+def _with_a_delivery(mongo, settings, hook_id: str) -> None:
+    """An attempt at delivering to the seeded webhook, as the webhook service records one, so
+    that GET .../deliveries answers with one."""
+    db = database.database(mongo, settings)
+    user_id = db.webhooks.find_one({"_id": hook_id})["user_id"]
+    at = datetime.now(UTC)
+    db.webhook_attempts.insert_one(
+        {
+            "_id": f"{hook_id}:event-1:1",
+            "hook_id": hook_id,
+            "user_id": user_id,
+            "event_id": "event-1",
+            "event_type": "deck.completed",
+            "attempt": 1,
+            "at": at,
+            "duration_ms": 31,
+            "status_code": 503,
+            "error": "the receiver answered 503",
+            "outcome": "failed",
+            "next_attempt_at": at + timedelta(minutes=1),
+        }
+    )
+
+
+def _own_webhook(body: Any) -> Any:
+    """A generated registration whose URL can be registered (the rest stays as generated)."""
+    return {**body, "url": WEBHOOK_URL} if isinstance(body, dict) else body
+
+
 @pytest.fixture(scope="module")
 def api(settings, gateway_settings, mongo, store) -> Iterator[Api]:
     with tempfile.TemporaryDirectory(prefix="jaryo-contract-") as work:
         logs = {name: (Path(work) / f"{name}.log").open("wb") for name in LOGS}
         try:
-            with gateway(gateway_settings, log=logs["gateway"]) as url:
+            with gateway(gateway_settings, log=logs["gateway"], env=WEBHOOK_SETTINGS) as url:
                 api = _registered(url)
                 api.log = Path(work) / "gateway.log"
                 _seed(api, settings, logs)
                 _with_clean_copy(mongo, store, settings, api.ids["image_id"])
+                _with_a_delivery(mongo, settings, api.ids["webhook_id"])
                 _running.append(api)
                 yield api
                 _running.clear()
