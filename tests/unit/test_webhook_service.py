@@ -142,12 +142,14 @@ def test_listing_shows_only_the_callers_newest_first_a_page_at_a_time():
     page, cursor = paging.page_of(service.newest_first(db, "ada", second), second)
     assert [hook["_id"] for hook in page] == [made[0]]
     assert cursor is None
+    assert not any("secret" in hook for hook in service.newest_first(db, "ada", first))
 
 
 def test_another_persons_unknown_or_malformed_id_is_not_found():
     db, clock = FakeDatabase(), FixedClock(NOW)
     hook_id = register(db, clock)["_id"]
-    assert service.own_webhook(db, "ada", hook_id)["_id"] == hook_id
+    found = service.own_webhook(db, "ada", hook_id)
+    assert found["_id"] == hook_id and "secret" not in found
     for user_id, wanted in [("grace", hook_id), ("ada", "0" * 32), ("ada", hook_id + "x")]:
         assert service.own_webhook(db, user_id, wanted) is None
 

@@ -40,6 +40,7 @@ DELIVERY_FIELDS = (
     "duration_ms",
 )
 NEWEST_ATTEMPTS_FIRST = [("at", -1), ("_id", -1)]
+WITHOUT_SECRET = {"secret": 0}  # only the answer that made a webhook shows its secret
 
 
 @dataclass(frozen=True)
@@ -93,16 +94,16 @@ def newest_first(
 ) -> list[dict[str, Any]]:
     """The person's webhooks from the cursor on, newest first, one more than the page holds.
     A person has a few (max_webhooks_per_user): they are read whole and sorted here."""
-    own = list(db.webhooks.find({"user_id": user_id}))
+    own = list(db.webhooks.find({"user_id": user_id}, WITHOUT_SECRET))
     return paging.newest_shown(own, page_request, lambda hook: hook, lambda hook: hook)
 
 
 def own_webhook(db: Database, user_id: str, hook_id: str) -> dict[str, Any] | None:
-    """The person's webhook by its id; None for another person's, an unknown or a malformed id
-    (the API answers 404 alike)."""
+    """The person's webhook by its id, without its secret; None for another person's, an
+    unknown or a malformed id (the API answers 404 alike)."""
     if not _HOOK_ID.fullmatch(hook_id):
         return None
-    return by_id(db.webhooks, hook_id, user_id=user_id)
+    return by_id(db.webhooks, hook_id, WITHOUT_SECRET, user_id=user_id)
 
 
 def delete(db: Database, user_id: str, hook_id: str) -> bool:
