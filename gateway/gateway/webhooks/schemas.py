@@ -101,7 +101,7 @@ class Delivery(BaseModel):
         "`gave_up` (the last attempt failed) or `refused` (the URL was not allowed when sending)"
     )
     next_attempt_at: datetime | None
-    duration_ms: float = Field(ge=0, description="how long the attempt took")
+    duration_ms: int = Field(ge=0, description="how long the attempt took, in milliseconds")
 
 
 class Deliveries(BaseModel):
