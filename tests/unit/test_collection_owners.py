@@ -22,6 +22,7 @@ SERVICES = {
     "ocr": "ocr-service/ocr_service",
     "deck": "deck-service/deck_service",
     "janitor": "janitor/janitor",
+    "webhook": "webhook-service/webhook_service",
     "ops": "ops/jaryo_ops",
 }
 SHARED = "shared/jaryo_shared"
