@@ -67,6 +67,12 @@ def webhook_service(settings, purge_queues):
 
 
 @pytest.fixture
+def gateway_settings(gateway_settings):
+    """The gateway of this module registers receivers on 127.0.0.1 (local use)."""
+    return gateway_settings.model_copy(update={"webhooks_allow_local": True})
+
+
+@pytest.fixture
 def receiver():
     started: list[Receiver] = []
 
@@ -351,3 +357,45 @@ def test_a_waiting_retry_holds_no_sender_and_outlives_a_restart_of_the_service(
     assert [r["outcome"] for r in records] == ["failed", "delivered"]
     assert [r.headers["webhook-id"] for r in failing_once.received] == [envelope.id] * 2
     assert failing_once.received[1].at - failing_once.received[0].at >= 3.0
+
+
+def test_a_webhook_registered_through_the_api_gets_its_owners_event_and_lists_the_delivery(
+    client, make_user, workers, webhook_service, receiver
+):
+    """The whole path: POST /v1/webhooks, an upload read by the workers, the signed POST with
+    the secret the registration showed, and the attempt in GET .../deliveries (its owner's
+    only)."""
+    webhook_service()
+    alice, bob = make_user(), make_user()
+    receivers = {alice.user_id: receiver(200), bob.user_id: receiver(200)}
+    hooks = {}
+    for user in (alice, bob):
+        answer = client.post(
+            "/v1/webhooks",
+            json={"url": receivers[user.user_id].url(), "events": ["upload.completed"]},
+            headers=user.auth,
+        )
+        assert answer.status_code == 201, answer.get_json()
+        hooks[user.user_id] = answer.get_json()
+
+    upload_id = _upload(client, alice)
+    wait_until(lambda: receivers[alice.user_id].received, timeout=90)
+    time.sleep(1.0)  # long enough for any other delivery to arrive too
+
+    (delivery,) = receivers[alice.user_id].received
+    event = Webhook(hooks[alice.user_id]["secret"]).verify(delivery.body, delivery.headers)
+    assert event["type"] == "jaryo.upload.completed.v1"
+    assert event["data"]["upload_id"] == upload_id
+    assert receivers[bob.user_id].received == []  # bob's hook: his events only
+
+    hook_id = hooks[alice.user_id]["id"]
+    listed = client.get(f"/v1/webhooks/{hook_id}/deliveries", headers=alice.auth)
+    assert listed.status_code == 200, listed.get_json()
+    (attempt,) = listed.get_json()["items"]
+    assert attempt["event_id"] == delivery.headers["webhook-id"] == event["id"]
+    assert (attempt["outcome"], attempt["status_code"], attempt["attempt"]) == (
+        "delivered",
+        200,
+        1,
+    )
+    assert client.get(f"/v1/webhooks/{hook_id}/deliveries", headers=bob.auth).status_code == 404
