@@ -179,6 +179,18 @@ def test_signing_out_this_device_leaves_the_other_signed_in(client, make_user):
     assert _refresh(client, b).status_code == 200
 
 
+def test_signing_out_by_refresh_token_ends_the_sign_ins_access_token_too(client, make_user):
+    user = make_user()
+    a, b = (
+        _device(client, user.username, user.password),
+        _device(client, user.username, user.password),
+    )
+    revoke = {"refresh_token": a.refresh_token}
+    assert client.post("/v1/auth/refresh/revoke", json=revoke).status_code == 204
+    assert _signed_out(client, a)
+    assert _me(client, b) == 200
+
+
 def test_signing_out_every_device_signs_out_this_one_too(client, make_user):
     user = make_user()
     a, b = (
