@@ -179,6 +179,18 @@ def test_signing_out_this_device_leaves_the_other_signed_in(client, make_user):
     assert _refresh(client, b).status_code == 200
 
 
+def test_signing_out_by_refresh_token_ends_the_sign_ins_access_token_too(client, make_user):
+    user = make_user()
+    a, b = (
+        _device(client, user.username, user.password),
+        _device(client, user.username, user.password),
+    )
+    revoke = {"refresh_token": a.refresh_token}
+    assert client.post("/v1/auth/refresh/revoke", json=revoke).status_code == 204
+    assert _signed_out(client, a)
+    assert _me(client, b) == 200
+
+
 def test_signing_out_every_device_signs_out_this_one_too(client, make_user):
     user = make_user()
     a, b = (
@@ -347,19 +359,24 @@ CONCURRENT = 20
 
 
 def test_of_concurrent_password_changes_exactly_one_is_made(gateway_settings):
-    """20 devices change the password at once, each to its own. Exactly one is answered 200,
-    and its password is the account's; the others are refused as signed out (401: a change
-    came first, which signed out their device), so no device is told a password that does not
-    work. Over gunicorn with four workers, where the account lock is between processes."""
+    """20 requests from 4 devices change the password at once, each to its own. Exactly one
+    is answered 200, and its password is the account's; the others are refused as signed out
+    (401: a change came first, which signed out their device), so no device is told a password
+    that does not work. Over gunicorn with four workers: the account lock is between processes."""
     with gateway(gateway_settings, workers=4, env={"JARYO_LOGIN_FAILURES_ALLOWED": "1000"}) as url:
         http = urllib3.PoolManager(maxsize=CONCURRENT)
         username, password = f"user-{uuid.uuid4().hex[:12]}", "the old password"
         body = {"username": username, "password": password}
         assert http.request("POST", url + "/v1/auth/register", json=body).status == 201
-        tokens = [
-            http.request("POST", url + "/v1/auth/token", json=body).json()["access_token"]
-            for _ in range(CONCURRENT)
-        ]
+        # 4 devices, each with the access tokens of 5 refreshes (a sign-in costs an argon2
+        # check, a refresh does not)
+        tokens = []
+        for _device in range(4):
+            pair = http.request("POST", url + "/v1/auth/token", json=body).json()
+            for _refresh in range(CONCURRENT // 4):
+                tokens.append(pair["access_token"])
+                refresh = {"refresh_token": pair["refresh_token"]}
+                pair = http.request("POST", url + "/v1/auth/refresh", json=refresh).json()
         start = threading.Barrier(CONCURRENT)
 
         def change(n: int) -> int:

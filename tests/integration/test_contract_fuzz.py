@@ -64,6 +64,16 @@ EDIT = "PUT /v1/decks/{deck_id}/spec"
 # A fix of a page's corners reopens its upload (processing until its workers read it again, and
 # they stop after the seeding): it gets an upload of its own, so the others' stay answerable.
 PAGE_FIX = "PUT /v1/uploads/{upload_id}/images/{image_id}/page"
+# A route that changes the account (a new password, a sign-out, the deletion) or checks its
+# password (whose failures count towards the sign-in's limit) is sent as a user made just for
+# the case: the module's user stays signed in, unthrottled, and in existence.
+ACCOUNT = {
+    "POST /v1/me/password",
+    "POST /v1/auth/signout",
+    "POST /v1/me/signout-all",
+    "DELETE /v1/me",
+}
+PASSWORD = "correct horse battery"
 CORNERS = {
     "corners": [
         {"x": 0.1, "y": 0.1},
@@ -167,6 +177,11 @@ class Api:
             EDIT: self._own_deck_spec,
             PAGE_FIX: lambda _: dict(CORNERS),
             "POST /v1/webhooks": _own_webhook,
+            "POST /v1/me/password": lambda _: {
+                "current_password": PASSWORD,
+                "new_password": "another horse battery",
+            },
+            "DELETE /v1/me": lambda _: {"password": PASSWORD},
         }.get(case.operation.label)
         if body is not None:
             case.body = body(case.body)
@@ -212,13 +227,30 @@ class Api:
         deck = requests.get(deck_url, headers=self.auth, timeout=30)
         case.headers = {**case.headers, "If-Match": deck.headers["ETag"]}
 
+    def throwaway_token(self) -> str:
+        """The access token of a new user (of PASSWORD), for a case of an ACCOUNT route."""
+        credentials = {"username": f"fuzz-{uuid.uuid4().hex[:12]}", "password": PASSWORD}
+        created = requests.post(self.url + "/v1/auth/register", json=credentials, timeout=30)
+        assert created.status_code == 201, created.text
+        signed_in = requests.post(self.url + "/v1/auth/token", json=credentials, timeout=30)
+        assert signed_in.status_code == 200, signed_in.text
+        return str(signed_in.json()["access_token"])
+
+    def bind_throwaway(self, case) -> None:
+        """A case of an ACCOUNT route carrying the module's token gets a throwaway user's."""
+        if case.operation.label not in ACCOUNT:
+            return
+        ours = (f"Bearer {self.token}", f"Bearer {PENDING}")
+        if (case.headers or {}).get("Authorization") in ours:
+            case.headers = {**case.headers, "Authorization": f"Bearer {self.throwaway_token()}"}
+
     def remove(self, path: str) -> None:
         response = requests.delete(self.url + path, headers=self.auth, timeout=30)
         assert response.status_code in (204, 404), (path, response.status_code, response.text)
 
 
 def _registered(url: str) -> Api:
-    credentials = {"username": f"fuzz-{uuid.uuid4().hex[:12]}", "password": "correct horse battery"}
+    credentials = {"username": f"fuzz-{uuid.uuid4().hex[:12]}", "password": PASSWORD}
     created = requests.post(url + "/v1/auth/register", json=credentials, timeout=30)
     assert created.status_code == 201, created.text
     api = Api(url, credentials)
@@ -368,7 +400,11 @@ class SignedIn:
     request without it and with a forged one."""
 
     def get(self, case, context) -> str:
-        return _running[0].token if _running else PENDING
+        if not _running:
+            return PENDING
+        if case.operation.label in ACCOUNT:
+            return _running[0].throwaway_token()
+        return _running[0].token
 
     def set(self, case, data, context) -> None:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
@@ -420,6 +456,7 @@ def test_the_fuzzed_document_is_the_served_one(api: Api):
 def test_every_answer_agrees_with_the_openapi_document(case, api: Api):
     fresh = api.bind_fresh(case)
     api.bind_revision(case)
+    api.bind_throwaway(case)
     if (case.headers or {}).get("Authorization") == f"Bearer {PENDING}":
         case.headers["Authorization"] = f"Bearer {api.token}"
     try:

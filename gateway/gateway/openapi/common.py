@@ -30,7 +30,11 @@ TOO_MANY_WAITS = problem(
     "Retry-After",
 )
 
-UNAUTHORIZED = problem("no bearer token, or not a valid one", "WWW-Authenticate")
+UNAUTHORIZED = problem(
+    "no bearer token, or not a valid one: expired, of a device signed out, or of an account "
+    "deleted",
+    "WWW-Authenticate",
+)
 TOO_LARGE = problem("the request is larger than the gateway accepts")
 # Refused by the HTTP server before any route sees the request, whatever the route.
 MALFORMED = {
