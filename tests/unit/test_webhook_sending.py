@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime
 import http.server
+import socket
 import ssl
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,55 @@ def test_the_next_address_is_tried_when_one_refuses_the_connection(tls_receiver,
 
     assert sending.post(both, b"{}", {}, LIMITS) == sending.Answer(204, None)
     assert hosts == [f"receiver.test:{port}"]
+
+
+def _dribbler(first_bytes: bytes, pause: float):
+    """A TCP server on 127.0.0.1 that answers each connection a byte at a time, one byte every
+    `pause` seconds, for ever: each byte comes well within any read timeout."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            threading.Thread(target=dribble, args=(connection,), daemon=True).start()
+
+    def dribble(connection: socket.socket) -> None:
+        with connection:
+            data = first_bytes + b"X-Slow: " + b"a" * 100_000
+            for byte in data:
+                if stop.is_set():
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(pause)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server, stop
+
+
+@pytest.mark.parametrize(
+    ("scheme", "first_bytes"),
+    [("http", b"HTTP/1.1 200 OK\r\n"), ("https", b"\x16\x03\x03\x40\x00")],  # a 16 KB record
+    ids=["headers-a-byte-at-a-time", "tls-handshake-a-byte-at-a-time"],
+)
+def test_a_receiver_dribbling_its_answer_cannot_outlast_the_attempts_limit(scheme, first_bytes):
+    server, stop = _dribbler(first_bytes, pause=0.3)
+    port = server.getsockname()[1]
+    target = Target(scheme, "receiver.test", port, "/hook", ("127.0.0.1",))
+    limits = sending.Limits(connect_seconds=1, total_seconds=2, answer_bytes=65536)
+    started = time.monotonic()
+    try:
+        answer = sending.post(target, b"{}", {}, limits)
+    finally:
+        stop.set()
+        server.close()
+    took = time.monotonic() - started
+    assert answer == sending.Answer(None, "timeout")
+    assert took < limits.total_seconds + 1.0, f"the attempt took {took:.1f} s"

@@ -1,15 +1,22 @@
 """One POST to a checked callback URL, on terms a hostile receiver cannot stretch: only to the
 addresses the check allowed (the name is not resolved again, so it cannot be pointed at
 127.0.0.1 in between), no redirect followed, a connect timeout and a timeout for the whole
-attempt, and at most a bounded part of the answer read."""
+attempt, and at most a bounded part of the answer read.
+
+The whole attempt's limit is kept by a watchdog that shuts the connection's socket at the
+deadline: socket timeouts alone bound each read, and a receiver sending its TLS handshake or
+headers a byte at a time would reset them for ever."""
 
 from __future__ import annotations
 
 import logging
+import socket
 import ssl
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import urllib3
 from urllib3.exceptions import (
@@ -48,6 +55,55 @@ class Answer:
         return self.error is None
 
 
+class _Watchdog:
+    """Shuts the attempt's socket down at the deadline, whatever the attempt is waiting for."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def connection_class(self, base: type[Any]) -> type[Any]:
+        """The pool's connection class, with every socket it opens watched."""
+        watchdog = self
+
+        class Watched(base):
+            def _new_conn(self) -> socket.socket:
+                sock: socket.socket = super()._new_conn()
+                watchdog.watch(sock)
+                return sock
+
+        return Watched
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # closed already
+
+
 class _NoConnection(Exception):
     """This address could not be connected to; the next one the name resolved to may be."""
 
@@ -79,7 +135,6 @@ def _post_to(
     deadline: float,
 ) -> Answer:
     left = max(deadline - time.monotonic(), 0.001)
-    timeout = urllib3.Timeout(connect=min(limits.connect_seconds, left), read=left)
     pool: urllib3.HTTPConnectionPool
     if target.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
@@ -93,33 +148,51 @@ def _post_to(
         )
     else:
         pool = urllib3.HTTPConnectionPool(address, target.port, maxsize=1, retries=False)
-    try:
+    with _Watchdog(left) as watchdog:
+        pool.ConnectionCls = watchdog.connection_class(pool.ConnectionCls)
         try:
-            response = pool.urlopen(
-                "POST",
-                target.target,
-                body=body,
-                headers={**headers, "Host": _host_header(target)},
-                redirect=False,
-                retries=False,
-                timeout=timeout,
-                preload_content=False,
-                release_conn=False,
-                assert_same_host=False,
-            )
-        except NewConnectionError as exc:  # before its base class, ConnectTimeoutError
-            raise _NoConnection(_connection_error(exc)) from exc
-        except ConnectTimeoutError as exc:
-            raise _NoConnection("timeout") from exc
+            return _exchange(pool, target, body, headers, limits, deadline)
+        except _NoConnection:
+            if watchdog.expired:
+                return Answer(None, "timeout")
+            raise
         except (HTTPError, OSError) as exc:
-            return Answer(None, _error(exc))
-        try:
-            _read_some(response, limits.answer_bytes, deadline)
+            return Answer(None, "timeout" if watchdog.expired else _error(exc))
         finally:
-            response.close()
-        return _judge(response.status)
+            pool.close()
+
+
+def _exchange(
+    pool: urllib3.HTTPConnectionPool,
+    target: Target,
+    body: bytes,
+    headers: Mapping[str, str],
+    limits: Limits,
+    deadline: float,
+) -> Answer:
+    left = max(deadline - time.monotonic(), 0.001)
+    try:
+        response = pool.urlopen(
+            "POST",
+            target.target,
+            body=body,
+            headers={**headers, "Host": _host_header(target)},
+            redirect=False,
+            retries=False,
+            timeout=urllib3.Timeout(connect=min(limits.connect_seconds, left), read=left),
+            preload_content=False,
+            release_conn=False,
+            assert_same_host=False,
+        )
+    except NewConnectionError as exc:  # before its base class, ConnectTimeoutError
+        raise _NoConnection(_connection_error(exc)) from exc
+    except ConnectTimeoutError as exc:
+        raise _NoConnection("timeout") from exc
+    try:
+        _read_some(response, limits.answer_bytes, deadline)
     finally:
-        pool.close()
+        response.close()
+    return _judge(response.status)
 
 
 def _judge(status: int) -> Answer:
