@@ -190,11 +190,32 @@ def collection_names(db: Database) -> list[str]:
     return sorted(db.list_collection_names())
 
 
+def delete_account_and_webhooks(db: Database, user_id: str) -> None:
+    db.users.delete_one({"_id": user_id})
+    db.webhooks.delete_many({"user_id": user_id})
+
+
+# The collections whose documents are keyed by a person without a `user_id` field, and how: the
+# account and its usage by the id itself, idempotency keys as `{id}:{key}`, the gateway's locks
+# as `{action}:{id}`. Anchored to those shapes: another person's idempotency key may be this
+# person's id (`{other}:{id}`), and that record is not this person's.
+KEYED_BY_USER = {
+    "users": "^{user}$",
+    "upload_usage": "^{user}$",
+    "idempotency_keys": "^{user}:",
+    "user_locks": ":{user}$",
+}
+
+
 def delete_documents_of_user(db: Database, collection: str, user_id: str) -> int:
     """Every document of the collection that is the person's: its `user_id` is theirs, or its
-    `_id` holds their id (the records keyed by person: usage, locks, idempotency keys, the
-    account). One scan of the collection (FerretDB reads it whole for this filter)."""
-    mine = {"$or": [{"user_id": user_id}, {"_id": {"$regex": re.escape(user_id)}}]}
+    `_id` is keyed by them (KEYED_BY_USER). One scan of the collection (FerretDB reads it whole
+    for this filter)."""
+    mine: dict[str, Any] = {"user_id": user_id}
+    keyed = KEYED_BY_USER.get(collection)
+    if keyed is not None:
+        pattern = keyed.format(user=re.escape(user_id))
+        mine = {"$or": [mine, {"_id": {"$regex": pattern}}]}
     return int(db[collection].delete_many(mine).deleted_count)
 
 

@@ -24,6 +24,11 @@ Reason = Literal["malformed", "scheme", "credentials", "unresolvable", "address"
 Resolver = Callable[..., Sequence[tuple[Any, ...]]]  # socket.getaddrinfo's shape
 
 
+# Never called, local use or not: 6to4 (2002::/16 carries an IPv4 address of any kind inside)
+# and AWS's IPv6 metadata address, which is a unique-local (private) one.
+_NEVER = (ipaddress.ip_network("2002::/16"), ipaddress.ip_network("fd00:ec2::254/128"))
+
+
 class UnsafeUrl(ValueError):
     """The URL may not be called; `reason` says why in one word (a problem's field)."""
 
@@ -57,7 +62,9 @@ def check(url: str, *, allow_local: bool, resolve: Resolver = socket.getaddrinfo
         if not address_allowed(address, allow_local=allow_local):
             raise UnsafeUrl(
                 "address",
-                f"the host {host!r} resolves to {address}, an address webhooks may not call",
+                # Not which address: the answer would map the network it is refused for.
+                f"the host {host!r} resolves to an address webhooks may not call "
+                "(not a public one)",
             )
     return Target(scheme, host, port, target, addresses)
 
@@ -66,7 +73,7 @@ def address_allowed(address: str, *, allow_local: bool) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone id is no part of it
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    if ip.is_link_local or ip.is_multicast or ip.is_unspecified:
+    if ip.is_link_local or ip.is_multicast or ip.is_unspecified or any(ip in n for n in _NEVER):
         return False
     if ip.is_loopback:  # before `is_reserved`, which ::1 is too
         return allow_local

@@ -210,3 +210,22 @@ def test_webhook_attempts_go_after_their_days_and_newer_ones_stay() -> None:
     run_policy(webhook_attempts, world.janitor(START))
 
     assert [a["_id"] for a in world.db.webhook_attempts.find({})] == ["at1"]
+
+
+def test_another_persons_records_keyed_with_this_persons_id_stay() -> None:
+    """Bob chose Alice's id as his idempotency key, and a lock of Bob's ends in it: neither is
+    Alice's, and her purge leaves both."""
+    world = World()
+    _account(world)
+    world.db.idempotency_keys.insert_one({"_id": f"{OTHER}:{USER}", "upload_id": "bb01"})
+    world.db.idempotency_keys.insert_one({"_id": f"{OTHER}:x-{USER}", "upload_id": "bb02"})
+    world.db.user_locks.insert_one({"_id": f"add-template:{OTHER}", "holder": USER})
+    world.db.user_locks.insert_one({"_id": f"add-template:{USER}", "holder": "h"})
+    _deleted(world)
+
+    run_policy(deleted_accounts, world.janitor(ASKED + 11 * MINUTE))
+
+    assert sorted(world.db.idempotency_keys.documents) == sorted(
+        [f"{OTHER}:{USER}", f"{OTHER}:x-{USER}"]
+    )
+    assert sorted(world.db.user_locks.documents) == [f"add-template:{OTHER}"]

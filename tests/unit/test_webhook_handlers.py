@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from jaryo_shared import events
+from jaryo_shared import account_deletions, events
 from jaryo_shared.clock import FixedClock
 from tests.unit.fakes import FakeDatabase
 from webhook_service import handlers, sending
@@ -168,6 +168,22 @@ def test_a_deleted_or_unsubscribed_hook_gets_nothing(posts):
     handlers.handle_delivery(deps, envelope, payload, body, Job(hook["_id"], 2))
     handlers.handle_delivery(deps, envelope, payload, body, Job("wh_gone", 2))
 
+    assert posts.made == [] and deps.db["webhook_attempts"].documents == {}
+
+
+def test_a_deleted_accounts_events_and_waiting_retries_go_nowhere(posts):
+    """Between DELETE /v1/me and the janitor's purge, work of the account still under way
+    publishes events (and a retry may be waiting): none is sent to its webhooks, even one the
+    gateway had not deleted yet."""
+    deps = _deps()
+    hook = _hook(deps)
+    envelope, payload, body = _event()
+    account_deletions.record(deps.db, "u1", "alice", NOW)  # type: ignore[arg-type]
+
+    handlers.handle_event(deps, envelope, payload, body)
+    handlers.handle_delivery(deps, envelope, payload, body, Job(hook["_id"], 2))
+
+    assert deps.jobs.put_jobs == []  # type: ignore[attr-defined]
     assert posts.made == [] and deps.db["webhook_attempts"].documents == {}
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from jaryo_shared import events, messaging, webhook_events, webhook_urls
+from jaryo_shared import account_deletions, events, messaging, webhook_events, webhook_urls
 from webhook_service import backoff, matching, metrics, records, sending, signing
 from webhook_service.bootstrap import Dependencies
 from webhook_service.consuming import message_in_hand
@@ -66,8 +66,8 @@ def handle_event(
 ) -> None:
     """`body`: the event as received (by default the message in hand's)."""
     user_id = getattr(payload, "user_id", None)
-    if not isinstance(user_id, str):
-        return
+    if not isinstance(user_id, str) or account_deletions.recorded(deps.db, user_id):
+        return  # a deleted account's work still under way is sent nowhere
     body = _body() if body is None else body
     hooks = matching.subscribed(records.hooks_of(deps.db, user_id), envelope.type, user_id)
     for hook in hooks:
@@ -91,9 +91,15 @@ def handle_delivery(
 ) -> None:
     hook = records.hook(deps.db, job.hook_id)
     user_id = str(getattr(payload, "user_id", ""))
-    if hook is None or not matching.subscribed([hook], envelope.type, user_id):
+    if (
+        hook is None
+        or not matching.subscribed([hook], envelope.type, user_id)
+        or account_deletions.recorded(deps.db, user_id)
+    ):
         log.info(
-            "webhook %s: no longer there or subscribed; event %s dropped", job.hook_id, envelope.id
+            "webhook %s: no longer there, subscribed or of an account; event %s dropped",
+            job.hook_id,
+            envelope.id,
         )
         return
     record_id = records.attempt_id(job.hook_id, envelope.id, job.attempt)

@@ -24,6 +24,7 @@ from gateway.auth import accounts, sessions
 from gateway.auth.tokens import TokenService, VerifiedToken
 from gateway.problems import AccountChanging, Unauthorized
 from gateway.settings import GatewaySettings
+from gateway.webhooks import service as webhooks
 from jaryo_shared import account_deletions
 from jaryo_shared.clock import Clock
 
@@ -80,12 +81,14 @@ def delete_account(
 ) -> None:
     """Delete the account if `password` is right: the deletion is recorded for the janitor's
     purge (account_deletions), then the users document goes, so every token of the account is
-    refused and its username is free at once."""
+    refused and its username is free at once, and its webhooks, so no event of the account's
+    work still under way is sent anywhere."""
     user = _confirmed(db, settings, caller, password)
     with _account_locked(db, clock, caller.token.user_id):
         _current(db, caller.token)  # not signed out (nor deleted) meanwhile
         account_deletions.record(db, user["_id"], user["username"], caller.at)
         db.users.delete_one({"_id": user["_id"]})
+        webhooks.delete_all(db, user["_id"])  # nothing is sent for the account from now on
 
 
 def _confirmed(

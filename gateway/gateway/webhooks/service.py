@@ -116,6 +116,12 @@ def delete(db: Database, user_id: str, hook_id: str) -> bool:
     return True
 
 
+def delete_all(db: Database, user_id: str) -> None:
+    """The person's webhooks, as their account is deleted (their delivery log goes with the
+    account's purge)."""
+    db.webhooks.delete_many({"user_id": user_id})
+
+
 def recent_deliveries(
     db: Database, user_id: str, hook_id: str, limit: int
 ) -> list[dict[str, Any]] | None:

@@ -66,6 +66,10 @@ def purge(deps: Dependencies, planned: Planned) -> None:
     deletion = records.account_deletion(deps.db, user_id)
     if deletion is None:
         return  # purged already (a second janitor's stale plan)
+    # First what acts for the person: the account (left if the gateway stopped between its
+    # record and its delete) and its webhooks, which would otherwise be sent the expiry events
+    # of the purge below.
+    records.delete_account_and_webhooks(deps.db, user_id)
     uploads = _purge_uploads(deps, user_id)
     decks = _purge_decks(deps, user_id)
     templates = _purge_templates(deps, user_id)
