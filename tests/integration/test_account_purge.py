@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -131,10 +132,17 @@ def test_a_deleted_account_is_purged_after_the_grace_and_nothing_of_it_is_left(
     _things_of(client, leaving)
     kept = _things_of(client, staying)
     staying_objects = _traces(db, store, settings, staying)["objects"]
+    for person in (leaving, staying):  # as POST /v1/webhooks stores one
+        db.webhooks.insert_one(
+            {"_id": uuid.uuid4().hex, "user_id": person.user_id, "url": "https://x.test/"}
+        )
     probe.drain()
     gone = client.delete("/v1/me", json={"password": leaving.password}, headers=leaving.auth)
     assert gone.status_code == 204, gone.get_json()
     assert client.get("/v1/me", headers=leaving.auth).status_code == 401
+    # Its webhooks go at once: no event of its work still under way is sent anywhere.
+    assert db.webhooks.count_documents({"user_id": leaving.user_id}) == 0
+    assert db.webhooks.count_documents({"user_id": staying.user_id}) == 1
     asked = db.account_deletions.find_one({"_id": leaving.user_id})["requested_at"]
     grace = timedelta(minutes=JanitorSettings().deleted_grace_minutes)
     before = _traces(db, store, settings, leaving)
