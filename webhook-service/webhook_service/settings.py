@@ -36,5 +36,5 @@ class WebhookSettings(Settings):
         ge=1,
         le=64,
         description="deliveries in flight at once (one consumer each): a slow receiver holds "
-        "one of them for at most the timeout",
+        "one of them for at most the timeout (a watchdog keeps it)",
     )
