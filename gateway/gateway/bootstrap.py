@@ -12,6 +12,7 @@ from pymongo.database import Database
 from gateway.auth.tokens import TokenService
 from gateway.progress import Progress
 from gateway.settings import GatewaySettings
+from gateway.slots import Slots
 from jaryo_shared import database, health, messaging, objectstore
 from jaryo_shared.clock import Clock, SystemClock
 from jaryo_shared.topology import Topology
@@ -29,6 +30,7 @@ class Dependencies:
     publisher: messaging.Publisher
     tokens: TokenService
     progress: Progress
+    exports: Slots  # one per export streaming (gateway/account/export_routes.py)
     clock: Clock = field(default_factory=SystemClock)
 
     def readiness_checks(self) -> dict[str, health.Check]:
@@ -67,6 +69,10 @@ def bootstrap(settings: GatewaySettings) -> Dependencies:
             max_waiters=settings.progress_max_waiters,
             max_waiters_per_user=settings.progress_max_waiters_per_user,
             fallback_seconds=settings.progress_fallback_seconds,
+        ),
+        exports=Slots(
+            max_total=settings.export_max_streams,
+            max_per_user=settings.export_max_streams_per_user,
         ),
     )
 

@@ -199,6 +199,10 @@ class TooManyWaits(Problem):
     status, slug, title = 429, "too-many-waits", "Too many waiting requests"
 
 
+class TooManyExports(Problem):
+    status, slug, title = 429, "too-many-exports", "Too many exports at once"
+
+
 # Webhooks (gateway/webhooks/): kept together here.
 
 

@@ -22,6 +22,7 @@ from kombu import Consumer, Queue, binding
 from kombu.transport.base import Message
 
 from gateway.metrics import WAITING_REQUESTS
+from gateway.slots import NoSlotFree, NoSlotFreeForUser, Slot, Slots
 from jaryo_shared import events, messaging
 from jaryo_shared.settings import Settings
 from jaryo_shared.topology import Topology
@@ -64,11 +65,12 @@ class Waiter:
     """One request's view of one subject's events: `wait` returns when something happened."""
 
     def __init__(
-        self, progress: Progress, subject: str, user_id: str, gone: Callable[[], bool]
+        self, progress: Progress, subject: str, slot: Slot, gone: Callable[[], bool]
     ) -> None:
         self._progress = progress
         self.subject = subject
-        self.user_id = user_id
+        self._slot = slot
+        self.user_id = slot.user_id
         self._gone = gone
         self._seen = progress._count(subject)
         self._closed = False
@@ -76,7 +78,7 @@ class Waiter:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            self._progress._unregister(self.subject, self.user_id)
+            self._progress._unregister(self.subject, self._slot)
 
     def wait(self, timeout: float) -> bool:
         """Block until an event about the subject arrives (True) or `timeout` passes (False).
@@ -106,13 +108,11 @@ class Progress:
         fallback_seconds: float,
     ) -> None:
         self._settings = settings
-        self._max_waiters = max_waiters
-        self._max_waiters_per_user = max_waiters_per_user
+        self._slots = Slots(max_total=max_waiters, max_per_user=max_waiters_per_user)
         self.fallback_seconds = fallback_seconds
         self._condition = threading.Condition()
         self._counts: dict[str, int] = {}  # events seen per subject that someone waits for
         self._waiting: dict[str, int] = {}  # waiters per subject
-        self._per_user: dict[str, int] = {}  # waiters per user
         self._generation = 0  # bumped on every (re)connect: waiters re-read then
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
@@ -122,16 +122,17 @@ class Progress:
         missed; `close()` the waiter when done. `gone` says whether the client hung up. Raises
         TooManyWaitersOfUser or TooManyWaiters over the caps."""
         self._ensure_listening()
+        try:
+            slot = self._slots.take(user_id)
+        except NoSlotFreeForUser:
+            raise TooManyWaitersOfUser from None
+        except NoSlotFree:
+            raise TooManyWaiters from None
         with self._condition:
-            if self._per_user.get(user_id, 0) >= self._max_waiters_per_user:
-                raise TooManyWaitersOfUser
-            if sum(self._waiting.values()) >= self._max_waiters:
-                raise TooManyWaiters
             self._waiting[subject] = self._waiting.get(subject, 0) + 1
-            self._per_user[user_id] = self._per_user.get(user_id, 0) + 1
             self._counts.setdefault(subject, 0)
         WAITING_REQUESTS.inc()
-        return Waiter(self, subject, user_id, gone)
+        return Waiter(self, subject, slot, gone)
 
     @contextmanager
     def waiter(
@@ -143,15 +144,13 @@ class Progress:
         finally:
             waiter.close()
 
-    def _unregister(self, subject: str, user_id: str) -> None:
+    def _unregister(self, subject: str, slot: Slot) -> None:
         with self._condition:
             self._waiting[subject] -= 1
             if not self._waiting[subject]:
                 del self._waiting[subject]
                 self._counts.pop(subject, None)
-            self._per_user[user_id] -= 1
-            if not self._per_user[user_id]:
-                del self._per_user[user_id]
+        slot.close()
         WAITING_REQUESTS.dec()
 
     def stop(self) -> None:

@@ -111,6 +111,10 @@ class GatewaySettings(Settings):
     progress_fallback_seconds: float = Field(default=5.0, gt=0, description="re-read if quiet")
     wait_max_seconds: int = Field(default=60, ge=0)
     events_max_seconds: int = Field(default=600, gt=0, description="one SSE stream's lifetime")
+    # Each export (GET /v1/me/export) holds a server thread for its whole stream, as long as
+    # the client takes to read it: a cap per process (over it, 503) and per user (over it, 429).
+    export_max_streams: int = Field(default=8, ge=0)
+    export_max_streams_per_user: int = Field(default=1, ge=1)
 
     @field_validator("jwt_secret")
     @classmethod

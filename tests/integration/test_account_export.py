@@ -9,6 +9,8 @@ import hashlib
 import io
 import json
 import os
+import queue
+import threading
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -242,3 +244,107 @@ def test_a_large_file_streams_through_without_the_request_holding_it(
     with zipfile.ZipFile(received) as archive:
         name = f"templates/{template_id}-big.pptx"
         assert hashlib.sha256(archive.read(name)).hexdigest() == expected
+
+
+class Streaming:
+    """An export of `user` on a thread of its own, as the server gives each request one (Flask's
+    streamed request context is per thread): begun, `chunks` chunks read, then left open, a
+    client reading slowly, until `read_to_end()` or `close()` (the client going away)."""
+
+    def __init__(self, client, user, chunks: int = 1) -> None:
+        self._orders: queue.Queue[str] = queue.Queue()
+        self._done: queue.Queue[object] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, args=(client, user, chunks))
+        self._thread.start()
+        self._answer()
+
+    def read_to_end(self) -> bytes:
+        self._orders.put("read")
+        rest = self._answer()
+        assert isinstance(rest, bytes)
+        return rest
+
+    def close(self) -> None:
+        self._orders.put("close")
+        self._answer()
+        self._thread.join(timeout=30)
+
+    def _answer(self) -> object:
+        answer = self._done.get(timeout=60)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def _run(self, client, user, chunks: int) -> None:
+        try:
+            response = client.get(EXPORT, headers=user.auth, buffered=False)
+            assert response.status_code == 200 and response.is_streamed
+            body = iter(response.response)
+            for _ in range(chunks):
+                assert next(body)
+            self._done.put("open")
+            while self._orders.get(timeout=60) != "close":
+                self._done.put(b"".join(body))
+            response.close()
+            self._done.put("closed")
+        except Exception as error:  # noqa: BLE001 - handed to the test's thread, raised there
+            self._done.put(error)
+
+
+def test_a_second_export_of_one_person_waits_for_the_first_while_another_person_gets_theirs(
+    client, make_user
+):
+    me, other = make_user(), make_user()
+    _template(client, me, packages.clean(), "mine")  # more than one chunk to stream
+    first = Streaming(client, me)
+
+    again = client.get(EXPORT, headers=me.auth)
+    theirs = client.get(EXPORT, headers=other.auth)
+    their_zip = zipfile.ZipFile(io.BytesIO(theirs.get_data()))  # read in full, as a client does
+    first.close()  # the client goes away part-way
+    after = client.get(EXPORT, headers=me.auth)
+    my_zip = zipfile.ZipFile(io.BytesIO(after.get_data()))
+
+    assert again.status_code == 429 and again.mimetype == "application/problem+json"
+    assert again.get_json()["code"] == "too-many-exports"
+    assert int(again.headers["Retry-After"]) > 0
+    assert theirs.status_code == 200 and their_zip.namelist() == ["export.json"]
+    assert after.status_code == 200
+    assert _one(my_zip.namelist(), "templates/")
+
+
+@pytest.fixture
+def one_export_client(gateway_settings):
+    from gateway.app import create_app
+
+    app = create_app(gateway_settings.model_copy(update={"export_max_streams": 1}), run_relay=False)
+    yield app.test_client()
+    app.extensions["jaryo"].close()
+
+
+def test_over_the_servers_export_cap_everyone_is_told_to_come_back_until_one_ends(
+    one_export_client, make_user
+):
+    me, other = make_user(), make_user()
+    first = Streaming(one_export_client, me)
+
+    busy = one_export_client.get(EXPORT, headers=other.auth)
+    rest = first.read_to_end()  # the first export read to its end, not yet closed
+    after = one_export_client.get(EXPORT, headers=other.auth)
+    after_body = after.get_data()
+    first.close()
+
+    assert busy.status_code == 503 and busy.get_json()["code"] == "busy"
+    assert int(busy.headers["Retry-After"]) > 0
+    assert rest
+    assert after.status_code == 200 and zipfile.ZipFile(io.BytesIO(after_body)).namelist()
+
+
+def test_an_export_closed_before_its_first_byte_frees_its_slot(client, make_user):
+    me = make_user()
+    unread = Streaming(client, me, chunks=0)
+
+    unread.close()
+    again = client.get(EXPORT, headers=me.auth)
+
+    assert again.status_code == 200 and zipfile.ZipFile(io.BytesIO(again.get_data())).namelist()

@@ -7,7 +7,12 @@ import { signedOutByServer } from "../api/auth";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { AccountField } from "./AccountField";
-import { deletionProblem, passwordRefusal, type DeletionField } from "./accountChecks";
+import {
+  deletionProblem,
+  isWrongPassword,
+  passwordRefusal,
+  type DeletionField,
+} from "./accountChecks";
 import { attempt } from "./attempt";
 
 export function AccountDeletion(props: { username: string }) {
@@ -67,7 +72,7 @@ export function AccountDeletion(props: { username: string }) {
         signedOutByServer();
         return null;
       }
-      wrongPassword = response.status === 403;
+      wrongPassword = isWrongPassword(error);
       return passwordRefusal(error, response, t);
     });
     setBusy(false);

@@ -6,7 +6,12 @@ import { changePassword } from "../api/account";
 import { continueWith } from "../api/auth";
 import { t } from "../i18n";
 import { AccountField } from "./AccountField";
-import { passwordChangeProblem, passwordRefusal, type PasswordField } from "./accountChecks";
+import {
+  isWrongPassword,
+  passwordChangeProblem,
+  passwordRefusal,
+  type PasswordField,
+} from "./accountChecks";
 import { attempt } from "./attempt";
 
 export function PasswordChange() {
@@ -42,7 +47,7 @@ export function PasswordChange() {
     const refusal = await attempt(async () => {
       const { data, error, response } = await changePassword(current, next);
       if (data === undefined) {
-        wrongPassword = response.status === 403;
+        wrongPassword = isWrongPassword(error);
         return passwordRefusal(error, response, t);
       }
       continueWith(data.access_token, data.expires_in);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { translator } from "../i18n";
 import {
   deletionProblem,
+  isWrongPassword,
   passwordChangeProblem,
   passwordRefusal,
   signInNotice,
@@ -82,6 +83,23 @@ describe("a refused password in words", () => {
     const wrong = problem(403, "wrong-password", "The password is not right.");
     expect(passwordRefusal(wrong, answer, t)).toBe("The password is wrong.");
     expect(passwordRefusal(wrong, answer, translator("ko"))).toBe("비밀번호가 틀렸습니다.");
+  });
+
+  it("puts the password at fault only for a wrong password, not for any 403", () => {
+    const answer = new Response(null, { status: 403 });
+    const forged = problem(403, "csrf-refused", "the request's origin is not this site");
+    const other = problem(403, "forbidden", "not allowed for this account");
+
+    expect(isWrongPassword(problem(403, "wrong-password", "The password is not right."))).toBe(
+      true,
+    );
+    expect(isWrongPassword(forged)).toBe(false);
+    expect(isWrongPassword(other)).toBe(false);
+    expect(isWrongPassword(undefined)).toBe(false);
+    expect(passwordRefusal(forged, answer, t)).toBe(
+      "The request did not come from this page. Reload it and try again.",
+    );
+    expect(passwordRefusal(other, answer, t)).toBe("not allowed for this account");
   });
 
   it("says when to try again after too many wrong ones", () => {

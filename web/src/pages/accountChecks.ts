@@ -61,6 +61,14 @@ export function passwordRefusal(error: unknown, response: Response, t: Translate
   return refusalMessage(error, response.status, t);
 }
 
+/** Whether a refusal was the password being wrong (`wrong-password`), the one refusal that puts
+ * the password field at fault. Not any 403: a request the server took for a forged one
+ * (`csrf-refused`) is a 403 too, and the password may well be right. */
+export function isWrongPassword(error: unknown): boolean {
+  const problem = typeof error === "object" && error !== null ? (error as { code?: unknown }) : {};
+  return problem.code === "wrong-password";
+}
+
 /** The byte count of a download so far, as people read it. */
 export function sizeInWords(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
