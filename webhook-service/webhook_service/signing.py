@@ -7,19 +7,13 @@ import base64
 import hashlib
 import hmac
 
-SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
-
-
-def secret_key(secret: str) -> bytes:
-    """The HMAC key of a webhook's secret: `whsec_` + base64 of the key's bytes."""
-    encoded = secret.removeprefix(SECRET_PREFIX)
-    return base64.b64decode(encoded + "=" * (-len(encoded) % 4))
+from jaryo_shared import webhook_secrets
 
 
 def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     """`v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`, the webhook-signature header."""
     signed = f"{message_id}.{timestamp}.".encode() + body
-    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
+    digest = hmac.new(webhook_secrets.key_of(secret), signed, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
 
 

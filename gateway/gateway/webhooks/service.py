@@ -5,9 +5,7 @@ attempts (which the webhook service records)."""
 
 from __future__ import annotations
 
-import base64
 import re
-import secrets
 import socket
 import uuid
 from dataclasses import dataclass
@@ -19,12 +17,10 @@ from pymongo.database import Database
 from gateway import paging, user_locks
 from gateway.problems import AddingWebhook, TooManyWebhooks, UnsafeWebhookUrl
 from gateway.webhooks.schemas import NewWebhook
-from jaryo_shared import webhook_urls
+from jaryo_shared import webhook_secrets, webhook_urls
 from jaryo_shared.clock import Clock
 from jaryo_shared.database import by_id
 
-SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix that says what follows, no secret)
-SECRET_BYTES = 32
 LOCK_SECONDS = 30  # a holder that died frees the lock after this
 WAIT_SECONDS = 5.0  # how long a registration waits for another of the same person's
 _HOOK_ID = re.compile(r"[0-9a-f]{32}")
@@ -138,10 +134,6 @@ def recent_deliveries(
     return list(found)
 
 
-def new_secret() -> str:
-    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
-
-
 def _check_room(db: Database, user_id: str, max_per_user: int) -> None:
     kept = len(list(db.webhooks.find({"user_id": user_id}, {"_id": 1})))
     if kept >= max_per_user:
@@ -161,7 +153,7 @@ def _document(user_id: str, new: NewWebhook, now: datetime) -> dict[str, Any]:
         "url": new.url,
         "events": sorted(set(new.events)),
         "description": new.description,
-        "secret": new_secret(),
+        "secret": webhook_secrets.new_secret(),
         "created_at": now,
         "status": "active",
         "failing_since": None,
