@@ -11,6 +11,8 @@ SECRET = os.environ["WEBHOOK_SECRET"]  # whsec_…, shown once when you register
 
 def verified(headers, body: bytes) -> bool:
     msg_id, sent_at = headers["webhook-id"], headers["webhook-timestamp"]
+    if not (msg_id and sent_at and sent_at.isdigit() and headers["webhook-signature"]):
+        return False
     if abs(time.time() - int(sent_at)) > 300:
         return False  # more than 5 minutes old (or ahead): maybe a replay
     key = base64.b64decode(SECRET.removeprefix("whsec_"))
