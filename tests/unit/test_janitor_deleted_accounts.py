@@ -213,8 +213,8 @@ def test_webhook_attempts_go_after_their_days_and_newer_ones_stay() -> None:
 
 
 def test_another_persons_records_keyed_with_this_persons_id_stay() -> None:
-    """Bob chose Alice's id as his idempotency key, and a lock of Bob's ends in it: neither is
-    Alice's, and her purge leaves both."""
+    """Bob chose Alice's id as his idempotency key (alone, or inside a longer one): neither
+    record is Alice's, and her purge leaves both; of the locks, hers goes and Bob's stays."""
     world = World()
     _account(world)
     world.db.idempotency_keys.insert_one({"_id": f"{OTHER}:{USER}", "upload_id": "bb01"})

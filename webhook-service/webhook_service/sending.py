@@ -71,12 +71,17 @@ class _Watchdog:
 
     def __exit__(self, *_exc: object) -> None:
         self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
 
     def watch(self, sock: socket.socket) -> None:
+        """Watch a copy of the socket: TLS takes the socket itself over (its descriptor becomes
+        -1), while shutting the copy still ends the connection beneath both."""
         with self._lock:
-            self._sockets.append(sock)
+            self._sockets.append(sock.dup())
             if self.expired:
-                _shut(sock)
+                _shut(self._sockets[-1])
 
     def _expire(self) -> None:
         with self._lock:
