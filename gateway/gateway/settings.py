@@ -111,6 +111,9 @@ class GatewaySettings(Settings):
     progress_fallback_seconds: float = Field(default=5.0, gt=0, description="re-read if quiet")
     wait_max_seconds: int = Field(default=60, ge=0)
     events_max_seconds: int = Field(default=600, gt=0, description="one SSE stream's lifetime")
+    # How often an idle SSE stream sends a keep-alive line and checks the caller is still signed
+    # in (a sign-out ends the stream within this time).
+    events_heartbeat_seconds: float = Field(default=15.0, gt=0)
     # Each export (GET /v1/me/export) holds a server thread for its whole stream, as long as
     # the client takes to read it: a cap per process (over it, 503) and per user (over it, 429).
     # With the waiters, 60 of the 64 threads: 4 stay for every other request.

@@ -20,6 +20,7 @@ import pytest
 from deck_service.bootstrap import bootstrap as deck_bootstrap
 from deck_service.handlers import handlers as deck_handlers
 from deck_service.settings import DeckSettings
+from gateway.account import export
 from tests import pdfs
 from tests.helpers import png_bytes
 from tests.integration import pptx_packages as packages
@@ -348,3 +349,21 @@ def test_an_export_closed_before_its_first_byte_frees_its_slot(client, make_user
     again = client.get(EXPORT, headers=me.auth)
 
     assert again.status_code == 200 and zipfile.ZipFile(io.BytesIO(again.get_data())).namelist()
+
+
+def test_a_device_signed_out_midway_gets_no_further_file_and_frees_its_slot(client, make_user):
+    me = make_user()
+    for name in ("first", "second"):
+        _template(client, me, packages.clean(), name)
+    streaming = Streaming(client, me)  # the first file begun
+
+    assert client.post("/v1/auth/signout", headers=me.auth).status_code == 204
+    with pytest.raises(export.SignedOutMidway):
+        streaming.read_to_end()  # the server breaks the answer off: the client's zip is cut
+
+    again = client.post("/v1/auth/token", json={"username": me.username, "password": me.password})
+    auth = {"Authorization": f"Bearer {again.get_json()['access_token']}"}
+    after = client.get(EXPORT, headers=auth)
+    assert after.status_code == 200  # the broken-off export gave its slot back
+    names = zipfile.ZipFile(io.BytesIO(after.get_data())).namelist()
+    assert len([n for n in names if n.startswith("templates/")]) == 2

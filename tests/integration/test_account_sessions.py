@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ import urllib3
 
 from gateway.app import create_app
 from jaryo_shared import account_deletions
-from tests.helpers import png_bytes
+from tests.helpers import png_bytes, wait_until
 from tests.integration.processes import gateway
 from tests.tokens import claims, sign
 
@@ -406,3 +407,81 @@ def test_of_concurrent_password_changes_exactly_one_is_made(gateway_settings):
         for token in tokens:
             me = http.request("GET", url + "/v1/me", headers={"Authorization": f"Bearer {token}"})
             assert me.status == 401
+
+
+# Answers already streaming
+
+HEARTBEAT = 0.5
+
+
+@pytest.fixture
+def quick_heartbeat_client(gateway_settings):
+    """A gateway whose event streams send a heartbeat (and ask about the sign-in) every 0.5 s."""
+    app = create_app(
+        gateway_settings.model_copy(update={"events_heartbeat_seconds": HEARTBEAT}),
+        run_relay=False,
+    )
+    yield app.test_client()
+    app.extensions["jaryo"].close()
+
+
+class EventStream:
+    """`GET .../events` read on a thread of its own (Flask's streamed request context is per
+    thread): each event's name and when it came, until the stream ends or `timeout`."""
+
+    def __init__(self, client, upload_id: str, device: Device, timeout: float = 20) -> None:
+        self.events: list[tuple[str, float]] = []
+        self.ended_at: float | None = None
+        self._thread = threading.Thread(
+            target=self._read, args=(client, upload_id, device, timeout), daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, client, upload_id: str, device: Device, timeout: float) -> None:
+        response = client.get(
+            f"/v1/uploads/{upload_id}/events", headers=device.auth, buffered=False
+        )
+        assert response.status_code == 200
+        deadline = time.monotonic() + timeout
+        for chunk in response.response:
+            text = chunk.decode() if isinstance(chunk, bytes) else chunk
+            if text.startswith("event: "):
+                name = text.split("\n", 1)[0].removeprefix("event: ")
+                self.events.append((name, time.monotonic()))
+            if time.monotonic() > deadline:
+                break
+        else:
+            self.ended_at = time.monotonic()
+        response.close()
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.events]
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
+
+def test_signing_out_ends_the_devices_event_stream_within_a_heartbeat(
+    quick_heartbeat_client, make_user
+):
+    client, user = quick_heartbeat_client, make_user()
+    a, b = (
+        _device(client, user.username, user.password),
+        _device(client, user.username, user.password),
+    )
+    upload_id = _upload(client, a)  # no workers: it stays processing, the streams stay open
+    streams = {"a": EventStream(client, upload_id, a), "b": EventStream(client, upload_id, b)}
+    wait_until(lambda: all(s.names() == ["progress"] for s in streams.values()), timeout=10)
+
+    assert client.post("/v1/auth/signout", headers=a.auth).status_code == 204
+    signed_out_at = time.monotonic()
+    streams["a"].join(timeout=10)
+
+    assert streams["a"].names() == ["progress", "signed-out"]
+    assert streams["a"].ended_at is not None
+    assert streams["a"].ended_at - signed_out_at < HEARTBEAT + 1.0
+    time.sleep(2 * HEARTBEAT)
+    assert streams["b"].ended_at is None and streams["b"].names() == ["progress"]
+    assert client.post("/v1/me/signout-all", headers=b.auth).status_code == 204
+    streams["b"].join(timeout=10)
+    assert streams["b"].names() == ["progress", "signed-out"]

@@ -90,6 +90,19 @@ def about(user: dict[str, Any], exported_at: datetime) -> dict[str, Any]:
     }
 
 
+class SignedOutMidway(Exception):
+    """The caller's sign-in ended while their export streamed."""
+
+
+def while_signed_in(entries: Iterable[Entry], signed_in: Callable[[], bool]) -> Iterator[Entry]:
+    """The entries, asking before each whether the caller is still signed in: a device signed
+    out (by itself, or by a sign-out of every device) gets no further file."""
+    for entry in entries:
+        if not signed_in():
+            raise SignedOutMidway
+        yield entry
+
+
 def zip_chunks(entries: Iterable[Entry], head: dict[str, Any]) -> Iterator[bytes]:
     """The zip, an entry at a time in the order given, then export.json: `head`, and `files`
     (every other entry with its size and sha256), `missing` (entries whose stored object was
@@ -144,9 +157,15 @@ def _close(chunks: Iterable[bytes]) -> None:
 
 def logged(chunks: Iterator[bytes], user_id: str, correlation_id: str) -> Iterator[bytes]:
     """The chunks; a failure after the answer has begun cannot become a problem answer, so it
-    is logged with its traceback and the stream breaks off (the client sees a truncated zip)."""
+    is logged with its traceback and the stream breaks off (the client sees a truncated zip). So
+    does a sign-out midway, logged as such."""
     try:
         yield from chunks
+    except SignedOutMidway:
+        log.info(
+            "the export of %s broke off: signed out (correlation id %s)", user_id, correlation_id
+        )
+        raise
     except Exception:
         log.exception("the export of %s broke off (correlation id %s)", user_id, correlation_id)
         raise

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, stream_with_context
 
 from gateway.account import contents, export
-from gateway.auth.routes import require_user
+from gateway.auth.routes import require_user, still_signed_in
 from gateway.bootstrap import current_deps
 from gateway.openapi.operations import content, documented, problem
 from gateway.problems import Busy, TooManyExports, Unauthorized
@@ -26,7 +26,8 @@ RETRY_AFTER_SECONDS = 30
             export.ZIP,
             "a zip of the caller's uploads (originals, OCR text and results), decks (specs, "
             ".pptx, PDF) and own templates, with export.json (the account and a manifest) last; "
-            "streamed, so a failure part-way shows as a truncated zip",
+            "streamed, so a failure part-way (or a sign-out: each file is sent only while the "
+            "caller's sign-in is live) shows as a truncated zip",
             headers=("Content-Disposition",),
         ),
         429: problem(
@@ -52,7 +53,8 @@ def get_export() -> Response:
     slot = _take_slot()
     try:
         now = deps.clock.now()
-        chunks = export.zip_chunks(contents.entries(deps, g.user_id), export.about(user, now))
+        entries = export.while_signed_in(contents.entries(deps, g.user_id), still_signed_in())
+        chunks = export.zip_chunks(entries, export.about(user, now))
         logged = export.logged(chunks, g.user_id, g.get("correlation_id", ""))
         response = Response(
             stream_with_context(held_while(logged, slot)),

@@ -94,6 +94,13 @@ def require_user(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def still_signed_in() -> Callable[[], bool]:
+    """For an answer that outlives require_user's check (a stream): asks again whether the
+    caller's sign-in is live, as require_user would."""
+    db, token = current_deps().db, g.token
+    return lambda: sessions.is_live(db, token)
+
+
 @blueprint.post("/auth/register")
 @documented(
     {

@@ -78,6 +78,15 @@ def check_live(db: Database, token: VerifiedToken) -> None:
         raise Unauthorized("this sign-in was ended; sign in again")
 
 
+def is_live(db: Database, token: VerifiedToken) -> bool:
+    """check_live as a question: for what outlives its request's check (a stream)."""
+    try:
+        check_live(db, token)
+    except Unauthorized:
+        return False
+    return True
+
+
 def generation_of(user: dict[str, Any]) -> int:
     return int(user.get("token_generation", 0))
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 
 from gateway import paging
-from gateway.auth.routes import require_user
+from gateway.auth.routes import require_user, still_signed_in
 from gateway.bootstrap import current_deps
 from gateway.openapi.common import BAD_PAGE, BAD_WAIT, NOT_FOUND, TOO_MANY_WAITS
 from gateway.openapi.operations import content, documented, empty, json, problem
@@ -217,7 +217,8 @@ def upload_events(upload_id: str) -> Response:
     stream = sse.upload_stream(
         lambda: _progress_snapshot(upload_id),
         waiter,
-        heartbeat_seconds=15,
+        still_signed_in(),
+        heartbeat_seconds=deps.settings.events_heartbeat_seconds,
         max_seconds=deps.settings.events_max_seconds,
     )
     response = Response(

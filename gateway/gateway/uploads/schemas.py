@@ -217,9 +217,9 @@ class UploadTextQuery(WaitQuery):
 class UploadEvent(BaseModel):
     """One event of the stream (a `retry:` and `: keep-alive` lines besides)."""
 
-    event: Literal["progress", "completed", "gone"]
+    event: Literal["progress", "completed", "gone", "signed-out"]
     data: str = Field(
         json_schema_extra={"contentMediaType": "application/json"},
         description="the upload's state (as GET /v1/uploads/{upload_id} without the text), "
-        "or on `gone` a `detail`",
+        "or on `gone` and `signed-out` a `detail`",
     )
