@@ -12,6 +12,9 @@ sources_digest() {
     | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
 
+# One build at a time: parallel test workers each ask for the app; the later ones find it built.
+exec 9>web/.build-lock
+flock 9
 stamp=web/.build-stamp
 digest=$(sources_digest)
 if [ -f web/dist/index.html ] && [ "$(cat "$stamp" 2>/dev/null)" = "$digest" ]; then

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.editor_support import open_editor, registered
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.alone]
 
 MOVES = 120
 # 60 frames a second is 16.7 ms; the budget leaves room for a 2-core machine shared with others.

@@ -15,6 +15,8 @@ from playwright.sync_api import expect
 
 FIRST_PAGE_JS_BUDGET = 250_000
 INTERACTIVE_BUDGET_MS = 1000
+
+pytestmark = pytest.mark.alone
 # Runs before the page's own scripts: notes the moment the form's button can first be pressed,
 # so the measure is the page's, not the test's polling.
 NOTE_FORM_READY = """

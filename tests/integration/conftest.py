@@ -37,6 +37,18 @@ from tests.helpers import wait_until
 JWT_SECRET = secrets.token_urlsafe(48)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Schemathesis names each operation's test `test_x[GET /path]` (test_contract_fuzz.py) but
+    gives them all one node id (it sets `_nodeid`, which pytest 9 no longer reads), and
+    pytest-xdist (`make test` runs several workers) tells tests apart by node id: it ran the
+    first operation's test in place of all of them. Each gets the id its name makes, as pytest
+    gives its own parametrized tests (`_id` is pytest's, private: this hook goes when
+    Schemathesis sets it itself)."""
+    for item in items:
+        if item.nodeid.rpartition("::")[2] != item.name and item.parent is not None:
+            item._id = item.parent.id.child(item.name)
+
+
 @pytest.fixture(scope="session")
 def gateway_settings(settings) -> GatewaySettings:
     return GatewaySettings(

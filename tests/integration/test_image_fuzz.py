@@ -15,7 +15,7 @@ from tests.helpers import wait_until
 from tests.image_mutants import Mutant, good_images, mutants
 from tests.integration.worker_checks import trouble
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.alone]
 
 SETTLE_SECONDS = 30
 IN_FLIGHT = 6

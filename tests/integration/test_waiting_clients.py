@@ -24,7 +24,7 @@ from storage_service.settings import StorageSettings
 from tests.helpers import png_bytes, wait_until
 from tests.integration.waiting_gateway import Served, served_gateway, waiting_requests
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.alone]
 
 WAITERS = 50
 

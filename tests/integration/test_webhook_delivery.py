@@ -26,7 +26,7 @@ from webhook_service.jobs import WebhookQueues
 from webhook_service.service import WebhookService
 from webhook_service.settings import WebhookSettings
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.alone]
 
 DELAYS = [0.4, 1.2, 3.0]
 TIMEOUT_SECONDS = 1.5
