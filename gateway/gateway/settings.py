@@ -54,6 +54,12 @@ class GatewaySettings(Settings):
     jwt_audience: str = "jaryo-api"
     access_token_seconds: int = Field(default=900, gt=0)
     refresh_token_seconds: int = Field(default=30 * 24 * 3600, gt=0)
+    # argon2id's cost for passwords set from now on (a hash keeps the parameters it was made
+    # with, so earlier ones still verify): by default RFC 9106's second recommendation, 3 passes
+    # over 64 MiB in 4 lanes, about 0.3 s on one core. The test suite lowers it.
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=64 * 1024, ge=1024)
+    password_hash_parallelism: int = Field(default=4, ge=1, le=64)
     # Sign-in throttling (auth/throttle.py): wrong passwords per username from one client
     # address, and per address whatever the username, in fixed windows of this many seconds.
     login_failures_allowed: int = Field(default=5, ge=1)

@@ -35,6 +35,14 @@ from tests.helpers import wait_until
 # A signing key of this run's own: a key written in the repository is one anyone could sign with,
 # and the gateway refuses to start with one.
 JWT_SECRET = secrets.token_urlsafe(48)
+# The suite makes hundreds of accounts: argon2id at its production cost (0.3 s a hash) took
+# minutes of the machine's two cores. One pass over 1 MiB is a millisecond; the production
+# cost itself is tested in tests/unit/test_password_hashing.py.
+QUICK_PASSWORD_HASHING = {
+    "password_hash_time_cost": 1,
+    "password_hash_memory_kib": 1024,
+    "password_hash_parallelism": 1,
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -59,6 +67,7 @@ def gateway_settings(settings) -> GatewaySettings:
             # suite. test_auth_throttle.py tests them with their defaults, from other addresses.
             "registrations_per_address": 1_000_000,
             "login_address_failures_allowed": 1_000_000,
+            **QUICK_PASSWORD_HASHING,
         }
     )
 

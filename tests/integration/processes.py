@@ -16,7 +16,7 @@ import urllib3
 
 from gateway.serving import gunicorn_command
 from tests.helpers import wait_until
-from tests.integration.conftest import JWT_SECRET
+from tests.integration.conftest import JWT_SECRET, QUICK_PASSWORD_HASHING
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,6 +80,7 @@ def gateway_process(
         # Every test signs up from 127.0.0.1, as the in-process app's settings allow (conftest).
         "JARYO_REGISTRATIONS_PER_ADDRESS": "1000000",
         "JARYO_LOGIN_ADDRESS_FAILURES_ALLOWED": "1000000",
+        **{f"JARYO_{name.upper()}": str(value) for name, value in QUICK_PASSWORD_HASHING.items()},
         **(env or {}),
     }
     server = subprocess.Popen(

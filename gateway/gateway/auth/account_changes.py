@@ -56,7 +56,7 @@ def change_password(
     are, if not). Every token of the account, on every device, is refused from then on; the
     answer is a new pair for the caller's device (a new sign-in)."""
     user = _confirmed(db, settings, caller, current_password)
-    new_hash = accounts.hash_password(new_password)
+    new_hash = accounts.hash_password(settings, new_password)
     with _account_locked(db, clock, caller.token.user_id):
         generation = sessions.generation_of(_current(db, caller.token)) + 1
         db.users.update_one(

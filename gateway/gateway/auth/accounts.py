@@ -3,6 +3,7 @@ passwords, throttled per address and per username, over the `users` collection."
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,9 +19,26 @@ from gateway.auth import throttle
 from gateway.problems import BadCredentials, LimitReached, UsernameTaken, WrongPassword
 from gateway.settings import GatewaySettings
 
-_hasher = PasswordHasher()
-# Verified against when the user does not exist, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+@dataclass(frozen=True)
+class _Passwords:
+    hasher: PasswordHasher
+    # Verified against when the user does not exist, so both failures take the same time.
+    dummy_hash: str
+
+
+@functools.cache
+def _made_passwords(time_cost: int, memory_kib: int, parallelism: int) -> _Passwords:
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+    return _Passwords(hasher, hasher.hash("not a real password"))
+
+
+def _passwords(settings: GatewaySettings) -> _Passwords:
+    return _made_passwords(
+        settings.password_hash_time_cost,
+        settings.password_hash_memory_kib,
+        settings.password_hash_parallelism,
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +92,7 @@ def register(db: Database, settings: GatewaySettings, attempt: Attempt) -> dict[
         "_id": uuid.uuid4().hex,
         "username": attempt.username,
         "username_key": attempt.username.casefold(),
-        "password_hash": hash_password(attempt.password),
+        "password_hash": hash_password(settings, attempt.password),
         "created_at": attempt.at,
     }
     try:
@@ -93,7 +111,8 @@ def authenticate(db: Database, settings: GatewaySettings, attempt: Attempt) -> d
 
     def check() -> dict[str, Any]:
         user = db.users.find_one({"username_key": key})
-        _verify(user["password_hash"] if user else _DUMMY_HASH, attempt.password)
+        stored = user["password_hash"] if user else _passwords(settings).dummy_hash
+        _verify(settings, stored, attempt.password)
         if user is None:
             raise BadCredentials("unknown username or wrong password")
         return user
@@ -112,7 +131,7 @@ def confirm_password(
     must not buy unlimited guesses."""
 
     def check() -> None:
-        _verify(user["password_hash"], attempt.password)
+        _verify(settings, user["password_hash"], attempt.password)
 
     try:
         _throttled(db, settings, user["username_key"], attempt, check)
@@ -120,8 +139,8 @@ def confirm_password(
         raise WrongPassword("the password is wrong") from None
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+def hash_password(settings: GatewaySettings, password: str) -> str:
+    return _passwords(settings).hasher.hash(password)
 
 
 T = TypeVar("T")
@@ -146,10 +165,10 @@ def _throttled(
     return result
 
 
-def _verify(password_hash: str, password: str) -> None:
+def _verify(settings: GatewaySettings, password_hash: str, password: str) -> None:
     """VerificationError unless the password matches (argon2's own errors are all of that kind:
-    a mismatch, or a stored hash it cannot read)."""
-    _hasher.verify(password_hash, password)
+    a mismatch, or a stored hash it cannot read). The hash's own parameters are used."""
+    _passwords(settings).hasher.verify(password_hash, password)
 
 
 def account(db: Database, user_id: str) -> dict[str, Any] | None:
