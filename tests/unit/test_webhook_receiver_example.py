@@ -1,5 +1,6 @@
-"""The receiver docs/webhooks.md shows (examples/webhook-receiver/receiver.py, the same text)
-accepts what the webhook service sends and refuses a changed, foreign or replayed delivery."""
+"""The receivers docs/webhooks.md shows (examples/webhook-receiver/, the same texts: one with the
+standard library only, one with the Standard Webhooks library) accept what the webhook service
+sends and refuse a changed, foreign, replayed or malformed delivery."""
 
 from __future__ import annotations
 
@@ -19,27 +20,35 @@ from jaryo_shared import events, webhook_urls
 from webhook_service import sending, signing
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "webhook-receiver" / "receiver.py"
-MARK = "<!-- receiver: examples/webhook-receiver/receiver.py -->\n```python\n"
+EXAMPLES = ["receiver.py", "receiver_standard.py"]
+
+
+def _example(name: str) -> Path:
+    return ROOT / "examples" / "webhook-receiver" / name
 
 
 def _secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def test_the_doc_shows_the_example_as_it_is():
+@pytest.mark.parametrize(
+    ("name", "most_lines"), [("receiver.py", 40), ("receiver_standard.py", 17)]
+)
+def test_the_doc_shows_the_example_as_it_is(name, most_lines):
     doc = (ROOT / "docs" / "webhooks.md").read_text()
-    shown = doc.split(MARK, 1)[1].split("```\n", 1)[0]
-    assert shown == EXAMPLE.read_text()
-    assert "import requests" not in shown and len(shown.splitlines()) <= 40
+    mark = f"<!-- receiver: examples/webhook-receiver/{name} -->\n```python\n"
+    shown = doc.split(mark, 1)[1].split("```\n", 1)[0]
+    assert shown == _example(name).read_text()
+    code = [line for line in shown.splitlines() if line.strip()]
+    assert "import requests" not in shown and len(code) <= most_lines
 
 
-@pytest.fixture
-def receiver(monkeypatch):
-    """The example's receiver on 127.0.0.1, with a secret of the test's."""
+@pytest.fixture(params=EXAMPLES)
+def receiver(monkeypatch, request):
+    """Each example's receiver on 127.0.0.1, with a secret of the test's."""
     secret = _secret()
     monkeypatch.setenv("WEBHOOK_SECRET", secret)
-    module = runpy.run_path(str(EXAMPLE), run_name="receiver_example")
+    module = runpy.run_path(str(_example(request.param)), run_name="receiver_example")
     server = HTTPServer(("127.0.0.1", 0), module["Receiver"])
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield secret, f"http://127.0.0.1:{server.server_address[1]}/jaryo"
@@ -103,5 +112,22 @@ def test_the_example_refuses_a_delivery_without_its_headers(receiver, missing):
     event_id, body = _body()
     headers = signing.headers(secret, event_id, int(time.time()), body)
     del headers[missing]
+
+    assert _post(url, body, headers) == 401
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("webhook-signature", "v1"),  # no comma
+        ("webhook-signature", "v1,not base64!"),
+        ("webhook-timestamp", "soon"),
+        ("webhook-timestamp", "1e999"),
+    ],
+)
+def test_the_example_refuses_a_malformed_header_with_401_not_a_crash(receiver, header, value):
+    secret, url = receiver
+    event_id, body = _body()
+    headers = {**signing.headers(secret, event_id, int(time.time()), body), header: value}
 
     assert _post(url, body, headers) == 401
