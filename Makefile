@@ -27,7 +27,7 @@ test:
 	@bash scripts/test.sh $(PYTEST_ARGS)
 
 # The fault suite on servers of its own (never the ones 'make up' started); `make test` runs its
-# short form with the rest of the suite.
+# short form after the rest of the suite, alone.
 faults: install
 	@source scripts/lib.sh && JARYO_FAULTS=full "$$UV_PROJECT_ENVIRONMENT/bin/pytest" tests/faults $(PYTEST_ARGS)
 

@@ -24,14 +24,30 @@ export JARYO_FAULTS=${JARYO_FAULTS:-short}
 # several pytest workers (each session has its own namespace on the servers: tests/conftest.py).
 # Tests marked `alone` assert a latency or a time budget, or kill processes under load and count
 # what raced; they run afterwards, one at a time, so that the other workers' load is not what
-# they measure. pytest's exit 5 is "nothing selected".
+# they measure. The two parts choose the markers and the workers: a -m or -n of the caller's
+# would replace theirs (pytest keeps the last), so it is refused.
+for arg in "$@"; do
+  case $arg in
+  -m | -m* | -n | -n* | --numprocesses*)
+    echo "make test: $arg is the two parts' own (scripts/test.sh); run $bin/pytest directly" >&2
+    exit 4
+    ;;
+  esac
+done
 workers=${JARYO_TEST_WORKERS:-3}
 status=0
 say "pytest ($workers workers)"
 "$bin/pytest" -n "$workers" --dist loadfile -m "not alone" --durations=15 "$@" || status=$?
-[ "$status" = 5 ] && status=0
+# pytest's exits: 1 tests failed (the second part still runs, to report everything), 2
+# interrupted, 3 internal error, 4 usage error (stop here), 5 nothing selected (in this part).
+case $status in 0 | 1 | 5) ;; *) exit "$status" ;; esac
 say "pytest (the tests that run alone)"
 alone=0
 "$bin/pytest" -m alone --durations=5 "$@" || alone=$?
+case $alone in 0 | 1 | 5) ;; *) exit "$alone" ;; esac
+if [ "$status" = 5 ] && [ "$alone" = 5 ]; then
+  exit 5 # nothing at all was selected: a mistyped -k or path
+fi
+[ "$status" = 5 ] && status=0
 [ "$alone" = 5 ] && alone=0
 exit $((status ? status : alone))

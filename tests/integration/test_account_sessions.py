@@ -479,7 +479,8 @@ def test_signing_out_ends_the_devices_event_stream_within_a_heartbeat(
 
     assert streams["a"].names() == ["progress", "signed-out"]
     assert streams["a"].ended_at is not None
-    assert streams["a"].ended_at - signed_out_at < HEARTBEAT + 1.0
+    # Within a heartbeat, with slack for the machine's load (the default heartbeat is 15 s).
+    assert streams["a"].ended_at - signed_out_at < HEARTBEAT + 3.0
     time.sleep(2 * HEARTBEAT)
     assert streams["b"].ended_at is None and streams["b"].names() == ["progress"]
     assert client.post("/v1/me/signout-all", headers=b.auth).status_code == 204

@@ -16,11 +16,13 @@ import pytest
 
 from gateway.account.export import (
     EXPORT_JSON,
+    SignedOutMidway,
     about,
     json_entry,
     logged,
     object_entry,
     text_entry,
+    while_signed_in,
     zip_chunks,
 )
 from tests.unit.fakes import FakeObjectStore
@@ -137,3 +139,19 @@ def test_a_failure_mid_stream_is_logged_with_its_correlation_id_and_breaks_the_s
     assert "cid-42" in record.getMessage() and "u1" in record.getMessage()
     with pytest.raises(zipfile.BadZipFile):  # what the client holds is not a whole zip
         _zip(received)
+
+
+def test_a_sign_out_midway_breaks_the_zip_off_before_the_next_file_and_is_logged(caplog):
+    answers = iter([True, False])  # signed in for the first file, out by the second
+    entries = [text_entry("a.txt", "first"), text_entry("b.txt", "second")]
+    chunks = logged(zip_chunks(while_signed_in(entries, lambda: next(answers)), HEAD), "u1", "c1")
+    received = []
+
+    with caplog.at_level(logging.INFO), pytest.raises(SignedOutMidway):
+        for chunk in chunks:
+            received.append(chunk)
+
+    assert b"a.txt" in b"".join(received) and b"b.txt" not in b"".join(received)
+    with pytest.raises(zipfile.BadZipFile):  # no central directory: no tool takes it for whole
+        _zip(received)
+    assert "signed out" in caplog.text and "c1" in caplog.text

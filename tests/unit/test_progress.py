@@ -69,6 +69,7 @@ def quick_hangup_checks(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- one waiter -------------------------------------------------------------------------------
 
 
+@pytest.mark.alone  # a time limit: not beside the other workers' load
 def test_waiter_wakes_when_an_event_about_its_subject_passes():
     progress = _progress()
     with progress.waiter(UPLOAD, "alice") as waiter:
@@ -93,6 +94,7 @@ def test_events_about_other_subjects_and_unreadable_messages_do_not_wake_a_waite
         assert waiter.wait(0.05) is False
 
 
+@pytest.mark.alone  # a time limit: not beside the other workers' load
 def test_waiter_gives_up_at_its_deadline_and_not_later():
     progress = _progress()
     with progress.waiter(UPLOAD, "alice") as waiter:
@@ -228,6 +230,7 @@ def request_of_alice() -> Iterator[Progress]:
         yield progress
 
 
+@pytest.mark.alone  # a time limit: not beside the other workers' load
 def test_until_finished_returns_the_document_as_soon_as_its_event_makes_it_finished(
     request_of_alice,
 ):
@@ -246,6 +249,7 @@ def test_until_finished_returns_the_document_as_soon_as_its_event_makes_it_finis
     assert time.monotonic() - started < 1
 
 
+@pytest.mark.alone  # a time limit: not beside the other workers' load
 def test_until_finished_over_the_process_cap_answers_the_current_state_at_once(request_of_alice):
     request_of_alice.register("other-upload", "bob")
     started = time.monotonic()

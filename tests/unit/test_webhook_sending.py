@@ -170,6 +170,7 @@ def _dribbler(tls: ssl.SSLContext | None, pause: float):
     return server, stop
 
 
+@pytest.mark.alone  # a time limit: not beside the other workers' load
 @pytest.mark.parametrize("scheme", ["http", "https"])
 def test_a_receiver_dribbling_its_headers_cannot_outlast_the_attempts_limit(
     scheme, tmp_path, monkeypatch
