@@ -12,9 +12,9 @@ from pymongo.database import Database
 from gateway.auth.tokens import TokenService
 from gateway.progress import Progress
 from gateway.settings import GatewaySettings
-from gateway.slots import Slots
 from jaryo_shared import database, health, messaging, objectstore
 from jaryo_shared.clock import Clock, SystemClock
+from jaryo_shared.slots import Slots
 from jaryo_shared.topology import Topology
 
 EXTENSION = "jaryo"  # the key of the app's Dependencies in app.extensions

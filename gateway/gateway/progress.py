@@ -22,9 +22,9 @@ from kombu import Consumer, Queue, binding
 from kombu.transport.base import Message
 
 from gateway.metrics import WAITING_REQUESTS
-from gateway.slots import NoSlotFree, NoSlotFreeForUser, Slot, Slots
 from jaryo_shared import events, messaging
 from jaryo_shared.settings import Settings
+from jaryo_shared.slots import NoSlotFree, NoSlotFreeForUser, Slot, Slots
 from jaryo_shared.topology import Topology
 
 log = logging.getLogger(__name__)

@@ -69,7 +69,7 @@ def webhook_service(settings, purge_queues):
         service.deps.close()
         with messaging.connect(webhook_settings) as connection, connection.channel() as channel:
             queues = WebhookQueues(webhook_settings)
-            for queue in queues.wait_queues(webhook_settings.webhook_retry_delays_seconds):
+            for queue in queues.wait_queues(webhook_settings.wait_delays()):
                 queue(channel).delete()
 
 
@@ -406,3 +406,42 @@ def test_a_webhook_registered_through_the_api_gets_its_owners_event_and_lists_th
         1,
     )
     assert client.get(f"/v1/webhooks/{hook_id}/deliveries", headers=bob.auth).status_code == 404
+
+
+def test_one_persons_slow_receivers_leave_the_other_senders_to_another_person(
+    db, publisher, webhook_service, receiver
+):
+    """4 senders, 2 of them a person's at most. Without the share, the slow person's 12 jobs
+    (3 hooks, 4 events, each attempt waiting out the 1.5 s timeout) would hold all 4 senders
+    for 3 rounds, and the other person's delivery would come 4.5 s late."""
+    webhook_service(webhook_senders=4, webhook_senders_per_user=2, webhook_retry_delays_seconds=[])
+    silent, prompt = receiver(never_answer), receiver(200)
+    slow_person, other_person = f"user-{uuid.uuid4().hex}", f"user-{uuid.uuid4().hex}"
+    slow_hooks = [add_hook(db, slow_person, silent.url()) for _ in range(3)]
+    other_hook = add_hook(db, other_person, prompt.url())
+    for _ in range(4):
+        publish_completed(publisher, slow_person)
+    wait_until(lambda: len(silent.received) >= 2, timeout=10)  # their share is under way
+
+    started = time.monotonic()
+    publish_completed(publisher, other_person)
+    wait_until(lambda: prompt.received, timeout=10)
+
+    assert time.monotonic() - started < TIMEOUT_SECONDS  # not behind the slow person's jobs
+    assert [r["outcome"] for r in attempts(db, other_hook)] == ["delivered"]
+    records = [r for hook in slow_hooks for r in settled(db, hook, 4, timeout=60)]
+    assert len(records) == 12 and {r["outcome"] for r in records} == {"gave_up"}  # none lost
+    assert _most_at_once(records) <= 2
+
+
+def _most_at_once(records: list[dict]) -> int:
+    """The most attempts that were under way at one moment (each from `at` for `duration_ms`)."""
+    edges = []
+    for record in records:
+        start = record["at"].timestamp()
+        edges += [(start, 1), (start + record["duration_ms"] / 1000, -1)]
+    most = now = 0
+    for _, step in sorted(edges, key=lambda edge: (edge[0], edge[1])):
+        now += step
+        most = max(most, now)
+    return most

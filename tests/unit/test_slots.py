@@ -1,4 +1,4 @@
-"""The slots of long-held requests (gateway.slots), as exports use them: a cap per process and
+"""The slots of long-held requests (jaryo_shared.slots), as exports use them: a cap per process and
 one per user, a slot given back exactly once however its stream stops (it ends, it fails, its
 reader closes it before or after it started), and a freed slot usable again."""
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from gateway.slots import NoSlotFree, NoSlotFreeForUser, Slots, held_while
+from jaryo_shared.slots import NoSlotFree, NoSlotFreeForUser, Slots, held_while
 
 
 def _chunks(*parts: bytes, fail: bool = False) -> Iterator[bytes]:

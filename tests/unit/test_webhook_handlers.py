@@ -222,3 +222,23 @@ def test_of_two_copies_of_a_job_attempting_at_once_only_the_recorded_one_goes_on
         "outcome": "failed",
     }
     assert deps.jobs.put_jobs == []  # type: ignore[attr-defined]  # the other copy's to queue
+
+
+def test_a_job_beyond_its_persons_share_waits_without_an_attempt_and_anothers_goes(posts):
+    deps = _deps(webhook_senders=4, webhook_senders_per_user=2, webhook_share_wait_seconds=1.5)
+    busy, other = _hook(deps), _hook(deps, user_id="u2")
+    held = [deps.shares.take("u1") for _ in range(2)]  # two of u1's attempts under way
+    envelope, payload, body = _event()
+
+    handlers.handle_delivery(deps, envelope, payload, body, Job(busy["_id"], 3))
+
+    assert posts.made == [] and deps.db["webhook_attempts"].documents == {}
+    assert deps.jobs.put_jobs == [(Job(busy["_id"], 3), envelope.id, 1.5)]  # type: ignore[attr-defined]
+    theirs, their_payload, their_body = _event("u2")
+    handlers.handle_delivery(deps, theirs, their_payload, their_body, Job(other["_id"], 1))
+    assert len(posts.made) == 1
+    for share in held:
+        share.close()
+    handlers.handle_delivery(deps, envelope, payload, body, Job(busy["_id"], 3))
+    assert len(posts.made) == 2  # its share free again, u1's job is attempted
+    assert (deps.shares.taken("u1"), deps.shares.taken()) == (0, 0)  # every share given back

@@ -5,7 +5,9 @@ and put one delivery job per hook on the deliveries queue, so that a slow receiv
 its own deliveries. A job (the `webhook.deliveries` queue): one attempt to POST the event to one
 hook, recorded; after a failure the job goes to the wait queue of the next delay, after the last
 delay the delivery gives up and the hook is marked failing. A hook deleted meanwhile, or no
-longer subscribed, gets nothing more.
+longer subscribed, gets nothing more. A person has a share of the senders
+(`webhook_senders_per_user`): a job of theirs beyond it waits a moment in the broker and comes
+back, so one person's slow receivers leave the other senders to everyone else.
 
 Delivery is at least once: a worker stopped after a POST but before its record and ack sends the
 same event again, with the same `webhook-id`, which receivers use to drop duplicates.
@@ -20,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from jaryo_shared import account_deletions, events, messaging, webhook_events, webhook_urls
+from jaryo_shared.slots import NoSlotFree, NoSlotFreeForUser
 from webhook_service import backoff, matching, metrics, records, sending, signing
 from webhook_service.bootstrap import Dependencies
 from webhook_service.consuming import message_in_hand
@@ -89,8 +92,26 @@ def handle_delivery(
     body: bytes,
     job: Job,
 ) -> None:
-    hook = records.hook(deps.db, job.hook_id)
     user_id = str(getattr(payload, "user_id", ""))
+    try:
+        share = deps.shares.take(user_id)
+    except (NoSlotFreeForUser, NoSlotFree):
+        # Not an attempt: the same job, the same attempt's number, a moment later.
+        deps.jobs.put(
+            body, job, envelope.id, delay_seconds=deps.settings.webhook_share_wait_seconds
+        )
+        metrics.SHARE_WAITS.inc()
+        return
+    try:
+        _deliver(deps, envelope, body, job, user_id)
+    finally:
+        share.close()
+
+
+def _deliver(
+    deps: Dependencies, envelope: events.Envelope, body: bytes, job: Job, user_id: str
+) -> None:
+    hook = records.hook(deps.db, job.hook_id)
     if (
         hook is None
         or not matching.subscribed([hook], envelope.type, user_id)

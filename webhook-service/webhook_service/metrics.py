@@ -9,6 +9,10 @@ DELIVERY_ATTEMPTS = Counter(
     "Delivery attempts, by outcome: delivered, failed (retried later), gave_up, refused",
     ["outcome"],
 )
+SHARE_WAITS = Counter(
+    "jaryo_webhook_share_waits_total",
+    "Delivery jobs put back to wait because their person had their share of the senders",
+)
 ATTEMPT_SECONDS = Histogram(
     "jaryo_webhook_attempt_seconds",
     "Time of one delivery attempt (connect, send, answer), by outcome",

@@ -27,7 +27,7 @@ class WebhookService:
         settings = self.deps.settings
         topology = Topology(settings)
         with messaging.connect(settings) as connection:
-            WebhookQueues(settings).declare(connection, settings.webhook_retry_delays_seconds)
+            WebhookQueues(settings).declare(connection, settings.wait_delays())
         consumers = [(topology.queue(EVENTS_SERVICE), handlers(self.deps), settings.prefetch)]
         consumers += [
             (topology.queue(DELIVERIES_SERVICE), delivery_handlers(self.deps), 1)

@@ -38,3 +38,21 @@ class WebhookSettings(Settings):
         description="deliveries in flight at once (one consumer each): a slow receiver holds "
         "one of them for at most the timeout (a watchdog keeps it)",
     )
+    webhook_senders_per_user: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="of those, at most this many on one person's deliveries at once: the others "
+        "stay for everyone else",
+    )
+    webhook_share_wait_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="a job whose person has their share of the senders in flight waits this "
+        "long in the broker, then comes back",
+    )
+
+    def wait_delays(self) -> list[float]:
+        """Every wait a job may be put to: the retries', and the share's."""
+        return [*self.webhook_retry_delays_seconds, self.webhook_share_wait_seconds]

@@ -1,6 +1,6 @@
 """GET /v1/me/export: everything the caller put in or got out, as one zip streamed while it is
 made (docs/api.md, "Your export"). Each export holds a server thread while it streams, so it
-takes one of the process's export slots (gateway.slots) and gives it back when it ends."""
+takes one of the process's export slots (jaryo_shared.slots) and gives it back when it ends."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from gateway.auth.routes import require_user, still_signed_in
 from gateway.bootstrap import current_deps
 from gateway.openapi.operations import content, documented, problem
 from gateway.problems import Busy, TooManyExports, Unauthorized
-from gateway.slots import NoSlotFree, NoSlotFreeForUser, Slot, held_while
+from jaryo_shared.slots import NoSlotFree, NoSlotFreeForUser, Slot, held_while
 
 blueprint = Blueprint("account_export", __name__, url_prefix="/v1")
 

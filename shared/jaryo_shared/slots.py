@@ -1,6 +1,7 @@
-"""Slots for requests that hold a server thread for long (a wait on progress, an export
-stream): a cap per process, so some threads stay for everyone else, and a cap per user, so one
-user cannot take them all. Kept in memory, per gateway process."""
+"""Slots for work that holds a thread for long: a cap per process, so some threads stay for
+everyone else, and a cap per user, so one user cannot take them all. Kept in memory, per process.
+The gateway's waits on progress and export streams take them, and the webhook service's
+delivery attempts."""
 
 from __future__ import annotations
 
