@@ -427,7 +427,8 @@ def test_one_persons_slow_receivers_leave_the_other_senders_to_another_person(
     publish_completed(publisher, other_person)
     wait_until(lambda: prompt.received, timeout=10)
 
-    assert time.monotonic() - started < TIMEOUT_SECONDS  # not behind the slow person's jobs
+    # Not behind the slow person's jobs (which would be 3 rounds of the timeout, 4.5 s).
+    assert time.monotonic() - started < 2 * TIMEOUT_SECONDS
     assert [r["outcome"] for r in attempts(db, other_hook)] == ["delivered"]
     records = [r for hook in slow_hooks for r in settled(db, hook, 4, timeout=60)]
     assert len(records) == 12 and {r["outcome"] for r in records} == {"gave_up"}  # none lost
