@@ -29,6 +29,11 @@ worker_class = "gateway.serving.Worker"
 threads = int(os.environ.get("JARYO_GATEWAY_THREADS", "64"))
 timeout = 120
 graceful_timeout = 30
+# How long an idle connection stays open for the client's next request (gunicorn's default, 2 s).
+# A request sent just as the server closes its connection is reset, and clients retry only some;
+# behind a load balancer, set it above the balancer's idle timeout (60 s on many), so that the
+# server never closes first.
+keepalive = int(os.environ.get("JARYO_GATEWAY_KEEPALIVE_SECONDS", "2"))
 accesslog = "-"
 
 

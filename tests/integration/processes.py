@@ -77,6 +77,10 @@ def gateway_process(
         "JARYO_JWT_SECRET": JWT_SECRET,
         "JARYO_GATEWAY_BIND": f"127.0.0.1:{port}",
         "JARYO_GATEWAY_WORKERS": str(workers),
+        # urllib3 reuses a kept-alive connection for a POST and does not retry one that is
+        # reset: with gunicorn's 2 s, a request sent as the server closed its idle connection
+        # was reset (an e2e sign-up, once, on a loaded machine). 75 s, as behind a balancer.
+        "JARYO_GATEWAY_KEEPALIVE_SECONDS": "75",
         # Every test signs up from 127.0.0.1, as the in-process app's settings allow (conftest).
         "JARYO_REGISTRATIONS_PER_ADDRESS": "1000000",
         "JARYO_LOGIN_ADDRESS_FAILURES_ALLOWED": "1000000",
