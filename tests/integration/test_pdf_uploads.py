@@ -108,19 +108,22 @@ def test_a_text_layer_is_read_far_faster_than_the_same_page_by_ocr(client, make_
     user = make_user()
     lines = ["Quarterly results", "Costs fell by 7 percent"]
     born = pdfs.exported_slides((tuple(lines), tuple(lines)))
-    with_layer = _post(client, user, (born, "digital.pdf"))
     page = pdfs.printed_page(lines)
-    scan = _post(client, user, (pdfs.scanned(page, page.copy()), "scan.pdf"))
-
+    # One after the other: sent together, the two uploads' work overlapped and the ratio
+    # missed (333 against 859 ms, in a run alone); apart, three runs read 245-368 against
+    # 1507-1888 ms.
+    with_layer = _post(client, user, (born, "digital.pdf"))
     digital = [
         i["ocr"] for i in _settled(client, user, with_layer.get_json()["upload_id"])["images"]
     ]
+    scan = _post(client, user, (pdfs.scanned(page, page.copy()), "scan.pdf"))
     scanned = [i["ocr"] for i in _settled(client, user, scan.get_json()["upload_id"])["images"]]
 
     assert {ocr["engine"] for ocr in digital} == {"pdf-text"}
     assert {ocr["engine"] for ocr in scanned} == {"tesseract"}  # no text layer: read by OCR
     assert all(cer(ocr["text"], "\n".join(lines)) <= 0.1 for ocr in scanned), scanned
     fastest = [min(ocr["duration_ms"] for ocr in reads) for reads in (digital, scanned)]
+    print(f"fastest reads: text layer {fastest[0]} ms, OCR {fastest[1]} ms")
     assert fastest[0] * 3 < fastest[1], fastest
 
 
